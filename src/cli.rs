@@ -1,0 +1,86 @@
+//! The `superapp` command line.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::core::mock::read_mocks;
+use crate::shell::display;
+use crate::{sample, Package, RunOptions, Shell};
+
+/// A desktop host for mini programs.
+#[derive(Debug, Parser)]
+#[command(name = "superapp", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open a mini program (the embedded sample when no DIR is given).
+    Run(RunArgs),
+}
+
+/// Flags of `superapp run`; QA scripts rely on them, keep them stable.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The mini program directory (holding app.json); the embedded sample if absent.
+    pub dir: Option<PathBuf>,
+    /// Run with no visible display, under a private Xvfb stopped on exit.
+    #[arg(long)]
+    pub headless: bool,
+    /// A JSON file of canned API answers: {"name": {"result": {..}} | {"fail": ".."}, "delayMs"?, "states"?}.
+    #[arg(long, value_name = "FILE")]
+    pub mock: Option<PathBuf>,
+    /// Write one JSON line per finished call to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub trace: Option<PathBuf>,
+    /// End the run (status 0) after SECS seconds.
+    #[arg(long, value_name = "SECS")]
+    pub exit_after: Option<f64>,
+}
+
+/// Runs a parsed command line and returns the process's exit status.
+pub fn run(cli: Cli) -> ExitCode {
+    let status = match cli.command {
+        Command::Run(args) => run_miniapp(args),
+    };
+    display::stop_private_display();
+    match status {
+        Ok(code) => ExitCode::from(code.clamp(0, 255) as u8),
+        Err(message) => {
+            eprintln!("superapp: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_miniapp(args: RunArgs) -> Result<i32, String> {
+    let exit_after = match args.exit_after {
+        Some(secs) if secs.is_finite() && secs >= 0.0 => Some(Duration::from_secs_f64(secs)),
+        Some(secs) => return Err(format!("--exit-after must be a non-negative number of seconds, got {secs}")),
+        None => None,
+    };
+    let package = match &args.dir {
+        Some(dir) => Package::open(dir).map_err(|err| format!("cannot open the mini program {dir:?}: {err}"))?,
+        None => Package::embedded(&sample::SAMPLE_MINIAPP, "sample").map_err(|err| err.to_string())?,
+    };
+    let mut builder = sample::register(Shell::builder());
+    if let Some(path) = &args.mock {
+        let mocks = read_mocks(path).map_err(|err| err.to_string())?;
+        builder = builder.mocks(mocks);
+    }
+    let shell = builder.build();
+    let options = RunOptions {
+        headless: args.headless,
+        exit_after,
+        trace: args.trace.clone(),
+        ..RunOptions::default()
+    };
+    shell.run(package, &options).map_err(|err| err.to_string())
+}

@@ -1,0 +1,405 @@
+//! The bridge: turns a page's message into a dispatched call and its one answer.
+//!
+//! The shell hands every IPC message to [`Bridge::on_message`] (on the UI thread: it only
+//! parses and spawns) and every synchronous request to [`Bridge::call_sync`]. Answers go
+//! back through an [`Outbox`].
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use serde_json::{Map, Value};
+use tracing::Instrument;
+
+use super::app_info::AppInfo;
+use super::call::{ApiParams, MiniApiCall, Progress};
+use super::call_error::CallError;
+use super::host::{Host, Outbox, WebViewId};
+use super::protocol::{fail_res, ok_res, Inbound, Invoke, Outbound, ProtocolError};
+use super::registry::Registry;
+
+/// The default limit on one encoded call from a page: 8 MiB.
+pub const DEFAULT_MAX_PAYLOAD: usize = 8 * 1024 * 1024;
+
+/// Where a message came from, as the shell knows it (never as the page claims).
+#[derive(Debug, Clone)]
+pub struct Origin {
+    /// The webview that sent it.
+    pub web_view_id: WebViewId,
+    /// The mini program loaded in that webview.
+    pub app_info: Arc<AppInfo>,
+}
+
+/// One finished call, as observers (the `--trace` file) see it.
+#[derive(Debug)]
+pub struct CallRecord<'a> {
+    /// When the call arrived.
+    pub time: SystemTime,
+    /// The calling mini program.
+    pub app_id: &'a str,
+    /// The calling webview.
+    pub web_view_id: WebViewId,
+    /// The API called (empty when the call named none).
+    pub api_name: &'a str,
+    /// What the page passed as `data`.
+    pub data: &'a Value,
+    /// The answer the page received, `errMsg` included.
+    pub res: &'a Map<String, Value>,
+    /// Whether the answer was a success.
+    pub ok: bool,
+    /// From arrival to answer.
+    pub duration: Duration,
+    /// How many progress states reached the page before the answer.
+    pub states: u32,
+}
+
+/// Sees every finished call.
+pub trait CallObserver: Send + Sync + 'static {
+    /// Called once per call, after its answer was sent.
+    fn finished(&self, record: &CallRecord<'_>);
+}
+
+/// Dispatches calls from pages to the registry and answers each exactly once.
+pub struct Bridge {
+    registry: Arc<Registry>,
+    max_payload: usize,
+    host: Host,
+    observer: Option<Arc<dyn CallObserver>>,
+}
+
+impl Bridge {
+    /// A bridge over a frozen registry.
+    pub fn new(
+        registry: Arc<Registry>,
+        max_payload: usize,
+        host: Host,
+        observer: Option<Arc<dyn CallObserver>>,
+    ) -> Bridge {
+        Bridge {
+            registry,
+            max_payload,
+            host,
+            observer,
+        }
+    }
+
+    /// The registry this bridge dispatches to.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// The limit on one encoded call, in bytes.
+    pub fn max_payload(&self) -> usize {
+        self.max_payload
+    }
+
+    /// Handles one asynchronous message: parses it, then answers it on `runtime` through
+    /// `outbox`. A message that names no call is logged and dropped.
+    pub fn on_message(
+        self: &Arc<Self>,
+        runtime: &tokio::runtime::Handle,
+        origin: &Origin,
+        raw: &str,
+        outbox: &Arc<dyn Outbox>,
+    ) {
+        let arrived = (SystemTime::now(), Instant::now());
+        let inbound = match Inbound::parse(raw, self.max_payload) {
+            Ok(inbound) => inbound,
+            Err(err) => {
+                log_dropped(origin, raw, &err);
+                return;
+            }
+        };
+        let progress = Progress::new(outbox.clone(), origin.web_view_id);
+        let bridge = self.clone();
+        let origin = origin.clone();
+        let span = call_span(&origin, &inbound);
+        runtime.spawn(
+            async move {
+                let answer = bridge.answer(&origin, inbound, Some(progress.clone())).await;
+                let message = Outbound::Reply {
+                    callback_id: answer.callback_id,
+                    res: answer.res,
+                };
+                let states = progress.finish(message.encode());
+                if let Outbound::Reply { res, .. } = &message {
+                    bridge.observe(&origin, arrived, &answer.api_name, answer.data.as_ref(), res, answer.ok, states);
+                }
+            }
+            .instrument(span),
+        );
+    }
+
+    /// Handles one synchronous call and returns the `res` the page receives. Progress
+    /// states cannot reach a page blocked in a synchronous call: they are dropped.
+    pub async fn call_sync(
+        self: Arc<Self>,
+        origin: Origin,
+        raw: String,
+    ) -> Result<Map<String, Value>, ProtocolError> {
+        let arrived = (SystemTime::now(), Instant::now());
+        let inbound = Inbound::parse(&raw, self.max_payload)
+            .inspect_err(|err| log_dropped(&origin, &raw, err))?;
+        drop(raw);
+        let span = call_span(&origin, &inbound);
+        async move {
+            let answer = self.answer(&origin, inbound, None).await;
+            self.observe(&origin, arrived, &answer.api_name, answer.data.as_ref(), &answer.res, answer.ok, 0);
+            Ok(answer.res)
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn answer(&self, origin: &Origin, inbound: Inbound, progress: Option<Arc<Progress>>) -> Answer {
+        let invoke = match inbound {
+            Inbound::Invoke(invoke) => invoke,
+            Inbound::Reject { callback_id, api, error } => {
+                tracing::warn!(%error, "call refused");
+                return Answer {
+                    callback_id,
+                    res: fail_res(&api, &error),
+                    ok: false,
+                    api_name: String::new(),
+                    data: None,
+                };
+            }
+        };
+        let Invoke { callback_id, api, api_name, data, state_event } = invoke;
+        tracing::debug!(data = %data, "call data");
+        let trace_data = self.observer.as_ref().map(|_| data.clone());
+        let params = ApiParams {
+            state_event,
+            api_name: api_name.clone(),
+            data,
+            webview_id: origin.web_view_id,
+        };
+        let call = MiniApiCall::new(
+            (*origin.app_info).clone(),
+            origin.web_view_id,
+            params,
+            progress,
+            self.host.clone(),
+        );
+        let (res, ok) = match self.registry.dispatch(call).await {
+            Ok(result) => {
+                tracing::debug!(result = ?result, "call succeeded");
+                (ok_res(&api, result), true)
+            }
+            Err(error) => {
+                log_failure(&error);
+                (fail_res(&api, &error), false)
+            }
+        };
+        Answer { callback_id, res, ok, api_name, data: trace_data }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn observe(
+        &self,
+        origin: &Origin,
+        arrived: (SystemTime, Instant),
+        api_name: &str,
+        data: Option<&Value>,
+        res: &Map<String, Value>,
+        ok: bool,
+        states: u32,
+    ) {
+        if let Some(observer) = &self.observer {
+            observer.finished(&CallRecord {
+                time: arrived.0,
+                app_id: &origin.app_info.app_id,
+                web_view_id: origin.web_view_id,
+                api_name,
+                data: data.unwrap_or(&Value::Null),
+                res,
+                ok,
+                duration: arrived.1.elapsed(),
+                states,
+            });
+        }
+    }
+}
+
+struct Answer {
+    callback_id: u64,
+    res: Map<String, Value>,
+    ok: bool,
+    api_name: String,
+    data: Option<Value>,
+}
+
+fn call_span(origin: &Origin, inbound: &Inbound) -> tracing::Span {
+    match inbound {
+        Inbound::Invoke(call) => tracing::info_span!(
+            "call",
+            api = %call.api_name,
+            webview = origin.web_view_id,
+            id = call.callback_id
+        ),
+        Inbound::Reject { callback_id, .. } => tracing::info_span!(
+            "call",
+            api = "",
+            webview = origin.web_view_id,
+            id = callback_id
+        ),
+    }
+}
+
+fn log_failure(error: &CallError) {
+    match error {
+        CallError::Handler(_) | CallError::NotRegistered(_) => tracing::info!(%error, "call failed"),
+        _ => tracing::warn!(%error, "call failed"),
+    }
+}
+
+fn log_dropped(origin: &Origin, raw: &str, err: &ProtocolError) {
+    let shown: String = raw.chars().take(200).collect();
+    tracing::warn!(webview = origin.web_view_id, %err, message = %shown, "dropped a message from a page");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::host::tests::Recorder;
+    use crate::core::registry::RegistryBuilder;
+    use crate::{ApiError, ApiResult};
+    use serde_json::json;
+    use std::sync::Mutex;
+
+    #[derive(Default)]
+    struct Calls(Mutex<Vec<String>>);
+    impl CallObserver for Calls {
+        fn finished(&self, record: &CallRecord<'_>) {
+            self.0.lock().unwrap().push(format!(
+                "{} {} {} {} {}",
+                record.api_name, record.data, record.ok, record.states, Value::Object(record.res.clone())
+            ));
+        }
+    }
+
+    async fn progress(call: MiniApiCall) -> ApiResult {
+        for percent in [25, 50, 75] {
+            call.send_state(json!({ "percent": percent }));
+            tokio::task::yield_now().await;
+        }
+        Ok(json!({"done": true}).as_object().cloned())
+    }
+
+    fn bridge(observer: Option<Arc<dyn CallObserver>>) -> Arc<Bridge> {
+        let registry = RegistryBuilder::new()
+            .register("progress", progress)
+            .register("whoami", |call: MiniApiCall| async move {
+                Ok(json!({"params": call.params, "app": call.app_info.app_id}).as_object().cloned())
+            })
+            .register("refuse", |_call: MiniApiCall| async { Err(ApiError::new("no")) })
+            .build();
+        Arc::new(Bridge::new(Arc::new(registry), 256, Host::new(), observer))
+    }
+
+    fn origin() -> Origin {
+        Origin { web_view_id: 3, app_info: Arc::new(AppInfo::fallback("t")) }
+    }
+
+    async fn run(bridge: &Arc<Bridge>, messages: &[&str]) -> Vec<String> {
+        let recorder = Arc::new(Recorder::default());
+        let outbox: Arc<dyn Outbox> = recorder.clone();
+        for raw in messages {
+            bridge.on_message(&tokio::runtime::Handle::current(), &origin(), raw, &outbox);
+        }
+        for _ in 0..200 {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        let sent = recorder.sent.lock().unwrap().clone();
+        sent
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn progress_states_precede_the_reply_in_order() {
+        let sent = run(&bridge(None), &[r#"{"callbackId":1,"api_name":"progress","stateEvent":"progress_1"}"#]).await;
+        assert_eq!(
+            sent,
+            vec![
+                r#"3 {"type":"state","stateEvent":"progress_1","data":{"percent":25}}"#,
+                r#"3 {"type":"state","stateEvent":"progress_1","data":{"percent":50}}"#,
+                r#"3 {"type":"state","stateEvent":"progress_1","data":{"percent":75}}"#,
+                r#"3 {"type":"reply","callbackId":1,"res":{"done":true,"errMsg":"invokeNativePlugin:ok"}}"#,
+            ]
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_handler_sees_the_shells_origin_not_the_pages_claims() {
+        let sent = run(
+            &bridge(None),
+            &[r#"{"callbackId":5,"api_name":"whoami","data":{"a":1},"webviewId":99,"appId":"evil"}"#],
+        )
+        .await;
+        assert_eq!(
+            sent,
+            vec![r#"3 {"type":"reply","callbackId":5,"res":{"params":{"stateEvent":"whoami_5","api_name":"whoami","data":{"a":1},"webviewId":3},"app":"local","errMsg":"invokeNativePlugin:ok"}}"#]
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn every_answerable_call_gets_one_answer_and_bad_messages_none() {
+        let big = format!(r#"{{"callbackId":4,"api_name":"whoami","data":"{}"}}"#, "x".repeat(300));
+        let sent = run(
+            &bridge(None),
+            &[
+                r#"{"callbackId":1,"api_name":"nope"}"#,
+                r#"{"callbackId":2,"api_name":7}"#,
+                r#"{"callbackId":3,"api":"exitMiniProgram"}"#,
+                &big,
+                r#"{"callbackId":6,"api_name":"refuse"}"#,
+                "garbage",
+                r#"{"api_name":"refuse"}"#,
+            ],
+        )
+        .await;
+        let mut sent = sent;
+        sent.sort();
+        assert_eq!(
+            sent,
+            vec![
+                r#"3 {"type":"reply","callbackId":1,"res":{"errMsg":"invokeNativePlugin:fail api \"nope\" is not registered"}}"#.to_string(),
+                r#"3 {"type":"reply","callbackId":2,"res":{"errMsg":"invokeNativePlugin:fail api_name must be a string, got 7"}}"#.to_string(),
+                r#"3 {"type":"reply","callbackId":3,"res":{"errMsg":"exitMiniProgram:fail missing api_name"}}"#.to_string(),
+                format!(r#"3 {{"type":"reply","callbackId":4,"res":{{"errMsg":"invokeNativePlugin:fail payload too large: {} bytes exceeds the limit of 256 bytes"}}}}"#, big.len()),
+                r#"3 {"type":"reply","callbackId":6,"res":{"errMsg":"invokeNativePlugin:fail no"}}"#.to_string(),
+            ]
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sync_calls_answer_directly_and_drop_progress() {
+        let calls = Arc::new(Calls::default());
+        let bridge = bridge(Some(calls.clone()));
+        let res = bridge
+            .clone()
+            .call_sync(origin(), r#"{"callbackId":1,"api_name":"progress","data":[1]}"#.into())
+            .await
+            .unwrap();
+        assert_eq!(Value::Object(res), json!({"done": true, "errMsg": "invokeNativePlugin:ok"}));
+        assert!(bridge.clone().call_sync(origin(), "{".into()).await.is_err());
+        assert_eq!(
+            *calls.0.lock().unwrap(),
+            vec![r#"progress [1] true 0 {"done":true,"errMsg":"invokeNativePlugin:ok"}"#]
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn observers_see_states_outcome_and_data() {
+        let calls = Arc::new(Calls::default());
+        let bridge = bridge(Some(calls.clone()));
+        run(&bridge, &[r#"{"callbackId":1,"api_name":"progress","data":{"k":"v"}}"#, r#"{"callbackId":2,"api_name":"refuse"}"#]).await;
+        let mut seen = calls.0.lock().unwrap().clone();
+        seen.sort();
+        assert_eq!(
+            seen,
+            vec![
+                r#"progress {"k":"v"} true 3 {"done":true,"errMsg":"invokeNativePlugin:ok"}"#,
+                r#"refuse null false 0 {"errMsg":"invokeNativePlugin:fail no"}"#,
+            ]
+        );
+    }
+}

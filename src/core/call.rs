@@ -1,0 +1,191 @@
+//! One call as a handler sees it: TCSAS's `MiniApiCall`.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::app_info::AppInfo;
+use super::host::{Host, Outbox, WebViewId};
+use super::protocol::Outbound;
+
+/// The TCSAS 2.2.17 parameter envelope, serialised exactly as
+/// `{"stateEvent": .., "api_name": .., "data": .., "webviewId": ..}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiParams {
+    /// This call's state event name (opaque; progress states are published under it).
+    #[serde(rename = "stateEvent")]
+    pub state_event: String,
+    /// The API name the page called.
+    pub api_name: String,
+    /// What the page passed as `data`, any JSON (`null` when absent).
+    pub data: Value,
+    /// The webview the call came from (same as [`MiniApiCall::web_view_id`]).
+    #[serde(rename = "webviewId")]
+    pub webview_id: WebViewId,
+}
+
+/// A call to a registered API, handed to its handler.
+///
+/// `app_info` and `web_view_id` are decided by the shell from the webview the message came
+/// from, never from anything the page sends.
+pub struct MiniApiCall {
+    /// The mini program that called.
+    pub app_info: AppInfo,
+    /// The API name called.
+    pub api_name: String,
+    /// The webview that called.
+    pub web_view_id: WebViewId,
+    /// The TCSAS parameter envelope.
+    pub params: ApiParams,
+    progress: Option<Arc<Progress>>,
+    host: Host,
+}
+
+impl std::fmt::Debug for MiniApiCall {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MiniApiCall")
+            .field("app_info", &self.app_info)
+            .field("api_name", &self.api_name)
+            .field("web_view_id", &self.web_view_id)
+            .field("params", &self.params)
+            .finish()
+    }
+}
+
+impl MiniApiCall {
+    /// Builds a call. `progress` is `None` for calls that cannot report progress (a
+    /// `sync: true` call, or a test).
+    pub(crate) fn new(
+        app_info: AppInfo,
+        web_view_id: WebViewId,
+        params: ApiParams,
+        progress: Option<Arc<Progress>>,
+        host: Host,
+    ) -> MiniApiCall {
+        MiniApiCall {
+            app_info,
+            api_name: params.api_name.clone(),
+            web_view_id,
+            params,
+            progress,
+            host,
+        }
+    }
+
+    /// A call made by hand, for testing a handler without a shell: no page receives its
+    /// progress states and its host handle is not running.
+    pub fn for_test(api_name: &str, data: Value) -> MiniApiCall {
+        let params = ApiParams {
+            state_event: format!("{api_name}_1"),
+            api_name: api_name.to_string(),
+            data,
+            webview_id: 1,
+        };
+        MiniApiCall::new(AppInfo::fallback("test"), 1, params, None, Host::new())
+    }
+
+    /// What the page passed as `data`.
+    pub fn data(&self) -> &Value {
+        &self.params.data
+    }
+
+    /// Sends an intermediate state (TCSAS `sendState`) to the page's `progress` callback.
+    /// States arrive live and in order, before the final answer. Returns `false` when the
+    /// state cannot reach the page: the call is `sync: true`, or already answered.
+    pub fn send_state(&self, data: Value) -> bool {
+        match &self.progress {
+            Some(progress) => progress.send(&self.params.state_event, data),
+            None => false,
+        }
+    }
+
+    /// The host handle: push events to pages, or end the run.
+    pub fn host(&self) -> &Host {
+        &self.host
+    }
+}
+
+/// The path from a running call back to its page: progress states, then the final reply.
+pub(crate) struct Progress {
+    outbox: Arc<dyn Outbox>,
+    web_view: WebViewId,
+    finished: Mutex<bool>,
+    states: AtomicU32,
+}
+
+impl Progress {
+    pub(crate) fn new(outbox: Arc<dyn Outbox>, web_view: WebViewId) -> Arc<Progress> {
+        Arc::new(Progress {
+            outbox,
+            web_view,
+            finished: Mutex::new(false),
+            states: AtomicU32::new(0),
+        })
+    }
+
+    fn send(&self, state_event: &str, data: Value) -> bool {
+        let message = Outbound::State {
+            state_event: state_event.to_string(),
+            data,
+        }
+        .encode();
+        let finished = self.finished.lock().expect("progress lock");
+        if *finished {
+            return false;
+        }
+        self.states.fetch_add(1, Ordering::Relaxed);
+        self.outbox.deliver(self.web_view, message);
+        true
+    }
+
+    /// Delivers the final reply; no state can follow it. Returns the number of states sent.
+    pub(crate) fn finish(&self, reply: String) -> u32 {
+        let mut finished = self.finished.lock().expect("progress lock");
+        *finished = true;
+        self.outbox.deliver(self.web_view, reply);
+        self.states.load(Ordering::Relaxed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::host::tests::Recorder;
+    use serde_json::json;
+
+    #[test]
+    fn params_serialise_as_the_tcsas_envelope() {
+        let call = MiniApiCall::for_test("myApiName", json!({"name": "kka", "age": 22}));
+        assert_eq!(
+            serde_json::to_string(&call.params).unwrap(),
+            r#"{"stateEvent":"myApiName_1","api_name":"myApiName","data":{"name":"kka","age":22},"webviewId":1}"#
+        );
+    }
+
+    #[test]
+    fn states_stop_at_the_final_reply() {
+        let recorder = Arc::new(Recorder::default());
+        let progress = Progress::new(recorder.clone(), 4);
+        let params = ApiParams {
+            state_event: "up_1".into(),
+            api_name: "up".into(),
+            data: Value::Null,
+            webview_id: 4,
+        };
+        let call = MiniApiCall::new(AppInfo::fallback("t"), 4, params, Some(progress.clone()), Host::new());
+        assert!(call.send_state(json!(1)));
+        assert_eq!(progress.finish("REPLY".into()), 1);
+        assert!(!call.send_state(json!(2)));
+        assert_eq!(
+            *recorder.sent.lock().unwrap(),
+            vec![r#"4 {"type":"state","stateEvent":"up_1","data":1}"#.to_string(), "4 REPLY".to_string()]
+        );
+    }
+
+    #[test]
+    fn a_test_call_reports_no_progress() {
+        assert!(!MiniApiCall::for_test("x", Value::Null).send_state(json!(1)));
+    }
+}

@@ -1,0 +1,14 @@
+//! The pure core: everything that needs no window. Unit-tested without a display.
+
+pub mod api_error;
+pub mod app_info;
+pub mod bridge;
+pub mod call;
+pub mod call_error;
+pub mod handler;
+pub mod host;
+pub mod mock;
+pub mod package;
+pub mod protocol;
+pub mod registry;
+pub mod trace;

@@ -1,0 +1,399 @@
+//! The mini program package: `project.config.json`, `app.json`, page files, safe paths.
+//!
+//! A package is a directory on disk or one embedded in the binary (the sample). Page
+//! `pages/x/y` is the file `pages/x/y.html`. Every path a page asks for resolves inside
+//! the package or is refused.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use include_dir::Dir;
+use serde_json::Value;
+
+use super::app_info::{AppInfo, VerType};
+
+/// Why a package cannot be opened or a file in it cannot be served.
+#[derive(Debug, thiserror::Error)]
+pub enum PackageError {
+    /// A file could not be read.
+    #[error("cannot read {path:?}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// A package file is not valid JSON.
+    #[error("{file}: invalid JSON: {message}")]
+    Json {
+        /// The package file, relative to the package root.
+        file: String,
+        /// What the parser said.
+        message: String,
+    },
+    /// A field of a package file is missing or wrong.
+    #[error("{file}: field {field:?}: {message}")]
+    Field {
+        /// The package file, relative to the package root.
+        file: String,
+        /// The field, as a JSON path (`pages[2]`).
+        field: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A path leaves the package (`..`, absolute, encoded traversal, outbound symlink).
+    #[error("unsafe path {0:?}")]
+    UnsafePath(String),
+    /// No such file in the package.
+    #[error("not found: {0:?}")]
+    NotFound(String),
+}
+
+enum Root {
+    Disk(PathBuf),
+    Embedded(&'static Dir<'static>),
+}
+
+/// An opened, validated mini program package.
+pub struct Package {
+    root: Root,
+    app_info: AppInfo,
+    pages: Vec<String>,
+}
+
+impl std::fmt::Debug for Package {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let root = match &self.root {
+            Root::Disk(path) => path.display().to_string(),
+            Root::Embedded(_) => "<embedded>".to_string(),
+        };
+        f.debug_struct("Package")
+            .field("root", &root)
+            .field("app_info", &self.app_info)
+            .field("pages", &self.pages)
+            .finish()
+    }
+}
+
+impl Package {
+    /// Opens and validates the package in `dir`.
+    pub fn open(dir: &Path) -> Result<Package, PackageError> {
+        let root = dir.canonicalize().map_err(|source| PackageError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let fallback_name = root
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "miniapp".to_string());
+        Package::load(Root::Disk(root), &fallback_name)
+    }
+
+    /// Opens and validates a package embedded in the binary.
+    pub fn embedded(dir: &'static Dir<'static>, name: &str) -> Result<Package, PackageError> {
+        Package::load(Root::Embedded(dir), name)
+    }
+
+    fn load(root: Root, fallback_name: &str) -> Result<Package, PackageError> {
+        let mut package = Package {
+            root,
+            app_info: AppInfo::fallback(fallback_name),
+            pages: Vec::new(),
+        };
+        if package.exists("project.config.json") {
+            let config = package.read_json("project.config.json")?;
+            package.app_info = app_info_from(&config, fallback_name)?;
+        }
+        let app = package.read_json("app.json")?;
+        package.pages = pages_from(&app)?;
+        for (i, page) in package.pages.iter().enumerate() {
+            let html = format!("{page}.html");
+            if !package.exists(&html) {
+                return Err(PackageError::Field {
+                    file: "app.json".into(),
+                    field: format!("pages[{i}]"),
+                    message: format!("page {page:?} has no file {html:?}"),
+                });
+            }
+        }
+        Ok(package)
+    }
+
+    /// The mini program's identity.
+    pub fn app_info(&self) -> &AppInfo {
+        &self.app_info
+    }
+
+    /// The pages listed in `app.json`, home page first.
+    pub fn pages(&self) -> &[String] {
+        &self.pages
+    }
+
+    /// The home page's route (`pages/index/index`).
+    pub fn home(&self) -> &str {
+        &self.pages[0]
+    }
+
+    /// Reads a file by the percent-encoded path of a request (`/pages/a/a.html`).
+    pub fn read(&self, url_path: &str) -> Result<Cow<'static, [u8]>, PackageError> {
+        let relative = safe_relative_path(url_path)?;
+        match &self.root {
+            Root::Embedded(dir) => dir
+                .get_file(&relative)
+                .map(|file| Cow::Borrowed(file.contents()))
+                .ok_or(PackageError::NotFound(relative)),
+            Root::Disk(root) => {
+                let joined = root.join(&relative);
+                let real = match joined.canonicalize() {
+                    Ok(real) => real,
+                    Err(_) => return Err(PackageError::NotFound(relative)),
+                };
+                if !real.starts_with(root) {
+                    return Err(PackageError::UnsafePath(url_path.to_string()));
+                }
+                if !real.is_file() {
+                    return Err(PackageError::NotFound(relative));
+                }
+                std::fs::read(&real)
+                    .map(Cow::Owned)
+                    .map_err(|source| PackageError::Io { path: real, source })
+            }
+        }
+    }
+
+    fn exists(&self, relative: &str) -> bool {
+        self.read(relative).is_ok()
+    }
+
+    fn read_json(&self, file: &str) -> Result<Value, PackageError> {
+        let bytes = self.read(file).map_err(|err| match err {
+            PackageError::NotFound(_) => PackageError::Field {
+                file: file.to_string(),
+                field: String::new(),
+                message: "file is missing".to_string(),
+            },
+            other => other,
+        })?;
+        serde_json::from_slice(&bytes).map_err(|err| PackageError::Json {
+            file: file.to_string(),
+            message: err.to_string(),
+        })
+    }
+}
+
+/// The MIME type to serve a package file with.
+pub fn mime_type(path: &str) -> String {
+    mime_guess::from_path(path)
+        .first_raw()
+        .map(|mime| match mime {
+            "text/html" | "text/css" | "text/javascript" | "application/javascript" | "application/json" => {
+                format!("{mime}; charset=utf-8")
+            }
+            other => other.to_string(),
+        })
+        .unwrap_or_else(|| "application/octet-stream".to_string())
+}
+
+/// Turns a request path into a package-relative path, refusing anything that could leave
+/// the package: `..` and `.` segments, absolute paths, backslashes, NUL, and their
+/// percent-encoded forms.
+pub fn safe_relative_path(url_path: &str) -> Result<String, PackageError> {
+    let unsafe_path = || PackageError::UnsafePath(url_path.to_string());
+    let decoded = percent_encoding::percent_decode_str(url_path)
+        .decode_utf8()
+        .map_err(|_| unsafe_path())?;
+    let trimmed = decoded.strip_prefix('/').unwrap_or(&decoded);
+    if trimmed.is_empty() || trimmed.starts_with('/') || trimmed.contains(['\\', '\0']) {
+        return Err(unsafe_path());
+    }
+    if trimmed
+        .split('/')
+        .any(|segment| segment.is_empty() || segment == "." || segment == ".." || segment.contains(':'))
+    {
+        return Err(unsafe_path());
+    }
+    Ok(trimmed.to_string())
+}
+
+fn app_info_from(config: &Value, fallback_name: &str) -> Result<AppInfo, PackageError> {
+    let file = "project.config.json";
+    let text = |key: &str| -> Result<Option<String>, PackageError> {
+        match config.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(text)) => Ok(Some(text.clone())),
+            Some(other) => Err(PackageError::Field {
+                file: file.into(),
+                field: key.into(),
+                message: format!("expected a string, got {other}"),
+            }),
+        }
+    };
+    let mut info = AppInfo::fallback(fallback_name);
+    if let Some(app_id) = text("appid")? {
+        info.app_id = app_id;
+    }
+    if let Some(name) = text("projectname")? {
+        info.name = name;
+    }
+    if let Some(version) = text("version")? {
+        info.version = version;
+    }
+    let ver_type = match config.get("verType") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(text)) => Some(text.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(other) => Some(other.to_string()),
+    };
+    if let Some(ver_type) = ver_type {
+        info.ver_type = VerType::parse(&ver_type).ok_or_else(|| PackageError::Field {
+            file: file.into(),
+            field: "verType".into(),
+            message: format!("expected develop, preview, audit or online, got {ver_type:?}"),
+        })?;
+    }
+    Ok(info)
+}
+
+fn pages_from(app: &Value) -> Result<Vec<String>, PackageError> {
+    let field = |field: String, message: String| PackageError::Field {
+        file: "app.json".into(),
+        field,
+        message,
+    };
+    let list = match app.get("pages") {
+        Some(Value::Array(list)) if !list.is_empty() => list,
+        Some(Value::Array(_)) => return Err(field("pages".into(), "must list at least one page".into())),
+        None => return Err(field("pages".into(), "is missing".into())),
+        Some(other) => return Err(field("pages".into(), format!("expected an array, got {other}"))),
+    };
+    let mut pages = Vec::with_capacity(list.len());
+    for (i, page) in list.iter().enumerate() {
+        let Some(page) = page.as_str() else {
+            return Err(field(format!("pages[{i}]"), format!("expected a string, got {page}")));
+        };
+        if safe_relative_path(page).is_err() || page.starts_with('/') || page.ends_with(".html") {
+            return Err(field(
+                format!("pages[{i}]"),
+                format!("{page:?} is not a page path like \"pages/index/index\""),
+            ));
+        }
+        if pages.iter().any(|seen: &String| seen == page) {
+            return Err(field(format!("pages[{i}]"), format!("{page:?} is listed twice")));
+        }
+        pages.push(page.to_string());
+    }
+    Ok(pages)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn write(dir: &Path, files: &[(&str, &str)]) {
+        for (path, text) in files {
+            let path = dir.join(path);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        }
+    }
+
+    fn sample(dir: &Path) {
+        write(
+            dir,
+            &[
+                ("app.json", r#"{"pages":["pages/index/index","pages/b/b"]}"#),
+                ("project.config.json", r#"{"appid":"wx42","projectname":"Demo"}"#),
+                ("pages/index/index.html", "<p>home</p>"),
+                ("pages/b/b.html", "<p>b</p>"),
+            ],
+        );
+    }
+
+    #[test]
+    fn opens_a_package_and_reads_its_identity() {
+        let tmp = tempfile::tempdir().unwrap();
+        sample(tmp.path());
+        let package = Package::open(tmp.path()).unwrap();
+        assert_eq!(package.pages(), ["pages/index/index", "pages/b/b"]);
+        assert_eq!(package.home(), "pages/index/index");
+        assert_eq!(package.app_info().app_id, "wx42");
+        assert_eq!(package.app_info().name, "Demo");
+        assert_eq!(package.app_info().version, "0.0.0");
+        assert_eq!(&*package.read("/pages/b/b.html").unwrap(), b"<p>b</p>");
+        assert_eq!(&*package.read("/pages/b/b%2Ehtml").unwrap(), b"<p>b</p>");
+    }
+
+    #[test]
+    fn identity_defaults_without_project_config() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("shop");
+        write(&dir, &[("app.json", r#"{"pages":["p"]}"#), ("p.html", "")]);
+        let info = Package::open(&dir).unwrap().app_info().clone();
+        assert_eq!(info, AppInfo::fallback("shop"));
+    }
+
+    #[test]
+    fn refuses_invalid_packages_naming_file_and_field() {
+        let cases: &[(&[(&str, &str)], &str)] = &[
+            (&[], r#"app.json: field "": file is missing"#),
+            (&[("app.json", "{")], "app.json: invalid JSON: EOF while parsing an object at line 1 column 1"),
+            (&[("app.json", "{}")], r#"app.json: field "pages": is missing"#),
+            (&[("app.json", r#"{"pages":[]}"#)], r#"app.json: field "pages": must list at least one page"#),
+            (&[("app.json", r#"{"pages":[3]}"#)], r#"app.json: field "pages[0]": expected a string, got 3"#),
+            (&[("app.json", r#"{"pages":["../x"]}"#)], r#"app.json: field "pages[0]": "../x" is not a page path like "pages/index/index""#),
+            (&[("app.json", r#"{"pages":["a"]}"#)], r#"app.json: field "pages[0]": page "a" has no file "a.html""#),
+            (&[("app.json", r#"{"pages":["a","a"]}"#), ("a.html", "")], r#"app.json: field "pages[1]": "a" is listed twice"#),
+            (
+                &[("app.json", r#"{"pages":["a"]}"#), ("a.html", ""), ("project.config.json", r#"{"appid":5}"#)],
+                r#"project.config.json: field "appid": expected a string, got 5"#,
+            ),
+            (
+                &[("app.json", r#"{"pages":["a"]}"#), ("a.html", ""), ("project.config.json", r#"{"verType":"beta"}"#)],
+                r#"project.config.json: field "verType": expected develop, preview, audit or online, got "beta""#,
+            ),
+        ];
+        for (files, expected) in cases {
+            let tmp = tempfile::tempdir().unwrap();
+            write(tmp.path(), files);
+            assert_eq!(Package::open(tmp.path()).unwrap_err().to_string(), *expected);
+        }
+    }
+
+    #[test]
+    fn refuses_paths_that_leave_the_package() {
+        for path in [
+            "/../secret", "/pages/../../secret", "/%2e%2e/secret", "/pages/%2E%2E/%2e%2e/secret",
+            "//etc/passwd", "/%2Fetc/passwd", "/a\\..\\b", "/a/./b", "/", "", "/c:/x", "/a%00b",
+        ] {
+            assert!(
+                matches!(safe_relative_path(path), Err(PackageError::UnsafePath(_))),
+                "{path} was accepted"
+            );
+        }
+        assert_eq!(safe_relative_path("/pages/a%20b/c.html").unwrap(), "pages/a b/c.html");
+    }
+
+    #[test]
+    fn refuses_symlinks_that_leave_the_package() {
+        let tmp = tempfile::tempdir().unwrap();
+        let outside = tmp.path().join("outside.txt");
+        fs::write(&outside, "secret").unwrap();
+        let dir = tmp.path().join("app");
+        sample(&dir);
+        std::os::unix::fs::symlink(&outside, dir.join("link.txt")).unwrap();
+        std::os::unix::fs::symlink(dir.join("pages/b/b.html"), dir.join("inside.html")).unwrap();
+        let package = Package::open(&dir).unwrap();
+        assert!(matches!(package.read("/link.txt"), Err(PackageError::UnsafePath(_))));
+        assert_eq!(&*package.read("/inside.html").unwrap(), b"<p>b</p>");
+        assert!(matches!(package.read("/nope.html"), Err(PackageError::NotFound(_))));
+        assert!(matches!(package.read("/pages"), Err(PackageError::NotFound(_))));
+    }
+
+    #[test]
+    fn serves_text_with_a_charset() {
+        assert_eq!(mime_type("a/b.html"), "text/html; charset=utf-8");
+        assert_eq!(mime_type("a.png"), "image/png");
+        assert_eq!(mime_type("a.unknownext"), "application/octet-stream");
+    }
+}

@@ -1,0 +1,301 @@
+//! The handler registry and dispatch: lookup, timeout, panic and error capture.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use super::call::MiniApiCall;
+use super::call_error::CallError;
+use super::handler::Handler;
+
+/// The default time a handler has to answer: 30 s.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+struct Entry {
+    handler: Arc<dyn Handler>,
+    timeout: Option<Duration>,
+}
+
+/// The fixed set of APIs a running shell answers. Built once by [`RegistryBuilder`];
+/// nothing can be added after, by construction.
+pub struct Registry {
+    entries: HashMap<String, Entry>,
+    default_timeout: Duration,
+}
+
+/// Collects handlers by name before the shell starts (TCSAS `registerMiniAppApi`).
+pub struct RegistryBuilder {
+    entries: HashMap<String, Entry>,
+    default_timeout: Duration,
+}
+
+impl Default for RegistryBuilder {
+    fn default() -> Self {
+        RegistryBuilder {
+            entries: HashMap::new(),
+            default_timeout: DEFAULT_TIMEOUT,
+        }
+    }
+}
+
+impl RegistryBuilder {
+    /// An empty builder with the default timeout.
+    pub fn new() -> RegistryBuilder {
+        RegistryBuilder::default()
+    }
+
+    /// Registers a handler under `name`.
+    ///
+    /// # Panics
+    /// When `name` is already registered: registering one name twice is a programmer
+    /// mistake.
+    pub fn register(self, name: &str, handler: impl Handler) -> RegistryBuilder {
+        self.insert(name, Arc::new(handler), None)
+    }
+
+    /// Registers a handler under `name` with its own timeout.
+    ///
+    /// # Panics
+    /// When `name` is already registered.
+    pub fn register_with_timeout(
+        self,
+        name: &str,
+        handler: impl Handler,
+        timeout: Duration,
+    ) -> RegistryBuilder {
+        self.insert(name, Arc::new(handler), Some(timeout))
+    }
+
+    /// Registers `handler` under `name` unless the name is taken; returns whether it was
+    /// added. For defaults that a host registration overrides (built-ins, mocks).
+    pub fn register_default(&mut self, name: &str, handler: Arc<dyn Handler>) -> bool {
+        if self.entries.contains_key(name) {
+            return false;
+        }
+        self.entries.insert(name.to_string(), Entry { handler, timeout: None });
+        true
+    }
+
+    /// Replaces or adds the handler under `name` (mocks from `--mock` use this).
+    pub fn replace(&mut self, name: &str, handler: Arc<dyn Handler>) {
+        self.entries.insert(name.to_string(), Entry { handler, timeout: None });
+    }
+
+    fn insert(mut self, name: &str, handler: Arc<dyn Handler>, timeout: Option<Duration>) -> Self {
+        assert!(
+            !self.entries.contains_key(name),
+            "api {name:?} is registered twice: each api name takes one handler"
+        );
+        self.entries.insert(name.to_string(), Entry { handler, timeout });
+        self
+    }
+
+    /// Sets the timeout of every API registered without its own.
+    pub fn default_timeout(mut self, timeout: Duration) -> RegistryBuilder {
+        self.default_timeout = timeout;
+        self
+    }
+
+    /// Whether a handler is registered under `name`.
+    pub fn contains(&self, name: &str) -> bool {
+        self.entries.contains_key(name)
+    }
+
+    /// Freezes the set of APIs.
+    pub fn build(self) -> Registry {
+        Registry {
+            entries: self.entries,
+            default_timeout: self.default_timeout,
+        }
+    }
+}
+
+impl Registry {
+    /// Whether a handler is registered under `name`.
+    pub fn contains(&self, name: &str) -> bool {
+        self.entries.contains_key(name)
+    }
+
+    /// The registered names, sorted.
+    pub fn names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.entries.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        names
+    }
+
+    /// The timeout that applies to `name`.
+    pub fn timeout_of(&self, name: &str) -> Duration {
+        self.entries
+            .get(name)
+            .and_then(|entry| entry.timeout)
+            .unwrap_or(self.default_timeout)
+    }
+
+    /// Runs the handler for `call` on its own tokio task and waits for its answer, at most
+    /// its timeout. A handler error, a panic, a timeout (the task is then aborted) and an
+    /// unknown name each come back as a [`CallError`]. Must be called within a tokio
+    /// runtime.
+    pub async fn dispatch(&self, call: MiniApiCall) -> Result<Option<Map<String, Value>>, CallError> {
+        let Some(entry) = self.entries.get(&call.api_name) else {
+            return Err(CallError::NotRegistered(call.api_name));
+        };
+        let api = call.api_name.clone();
+        let timeout = entry.timeout.unwrap_or(self.default_timeout);
+        let mut task = tokio::spawn(entry.handler.call(call));
+        match tokio::time::timeout(timeout, &mut task).await {
+            Ok(Ok(result)) => result.map_err(CallError::Handler),
+            Ok(Err(join)) if join.is_panic() => Err(CallError::Panicked {
+                api,
+                message: panic_message(join.into_panic()),
+            }),
+            Ok(Err(_cancelled)) => Err(CallError::Cancelled(api)),
+            Err(_elapsed) => {
+                task.abort();
+                Err(CallError::TimedOut {
+                    api,
+                    ms: timeout.as_millis(),
+                })
+            }
+        }
+    }
+}
+
+fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        text.to_string()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "a non-string panic payload".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ApiError, ApiResult};
+    use serde_json::json;
+
+    async fn echo(call: MiniApiCall) -> ApiResult {
+        Ok(json!({"echo": call.data()}).as_object().cloned())
+    }
+
+    fn registry() -> Registry {
+        RegistryBuilder::new()
+            .register("echo", echo)
+            .register("none", |_call: MiniApiCall| async { Ok(None) })
+            .register("refuse", |_call: MiniApiCall| async {
+                Err(ApiError::new("card declined").with("errCode", 1001))
+            })
+            .register("explode", |_call: MiniApiCall| async {
+                if true {
+                    panic!("boom 42");
+                }
+                Ok(None)
+            })
+            .register("hang", |_call: MiniApiCall| async {
+                std::future::pending::<()>().await;
+                Ok(None)
+            })
+            .register_with_timeout(
+                "slow",
+                |_call: MiniApiCall| async {
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                    Ok(None)
+                },
+                Duration::from_secs(10),
+            )
+            .build()
+    }
+
+    #[tokio::test]
+    async fn dispatches_to_the_named_handler() {
+        let result = registry().dispatch(MiniApiCall::for_test("echo", json!([1, "a"]))).await;
+        assert_eq!(result, Ok(json!({"echo": [1, "a"]}).as_object().cloned()));
+        let result = registry().dispatch(MiniApiCall::for_test("none", Value::Null)).await;
+        assert_eq!(result, Ok(None));
+    }
+
+    #[tokio::test]
+    async fn unknown_name_is_not_registered() {
+        let err = registry().dispatch(MiniApiCall::for_test("nope", Value::Null)).await.unwrap_err();
+        assert_eq!(err.to_string(), r#"api "nope" is not registered"#);
+    }
+
+    #[tokio::test]
+    async fn handler_error_keeps_its_message_and_fields() {
+        let err = registry().dispatch(MiniApiCall::for_test("refuse", Value::Null)).await.unwrap_err();
+        assert_eq!(err.to_string(), "card declined");
+        let CallError::Handler(api_error) = err else { panic!() };
+        assert_eq!(api_error.fields().get("errCode"), Some(&json!(1001)));
+    }
+
+    #[tokio::test]
+    async fn panic_becomes_an_error_and_dispatch_goes_on() {
+        let registry = registry();
+        let err = registry.dispatch(MiniApiCall::for_test("explode", Value::Null)).await.unwrap_err();
+        assert_eq!(err.to_string(), r#"api "explode" panicked: boom 42"#);
+        assert!(registry.dispatch(MiniApiCall::for_test("none", Value::Null)).await.is_ok());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn hanging_handler_times_out_at_the_default() {
+        let started = tokio::time::Instant::now();
+        let err = registry().dispatch(MiniApiCall::for_test("hang", Value::Null)).await.unwrap_err();
+        assert_eq!(err.to_string(), r#"api "hang" timed out after 30000 ms"#);
+        assert_eq!(started.elapsed(), DEFAULT_TIMEOUT);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn per_api_timeout_overrides_the_default() {
+        let registry = RegistryBuilder::new()
+            .default_timeout(Duration::from_secs(1))
+            .register("slow", |_call: MiniApiCall| async {
+                tokio::time::sleep(Duration::from_secs(5)).await;
+                Ok(None)
+            })
+            .build();
+        let err = registry.dispatch(MiniApiCall::for_test("slow", Value::Null)).await.unwrap_err();
+        assert_eq!(err, CallError::TimedOut { api: "slow".into(), ms: 1000 });
+        // The registry built in `registry()` gives "slow" 10 s: 5 s of work succeeds.
+        assert_eq!(super::tests::registry().dispatch(MiniApiCall::for_test("slow", Value::Null)).await, Ok(None));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_timed_out_handler_is_cancelled() {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<()>();
+        let registry = RegistryBuilder::new()
+            .register_with_timeout(
+                "late",
+                move |_call: MiniApiCall| {
+                    let tx = tx.clone();
+                    async move {
+                        tokio::time::sleep(Duration::from_secs(2)).await;
+                        tx.send(()).unwrap();
+                        Ok(None)
+                    }
+                },
+                Duration::from_secs(1),
+            )
+            .build();
+        assert!(registry.dispatch(MiniApiCall::for_test("late", Value::Null)).await.is_err());
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        assert!(rx.try_recv().is_err(), "the aborted handler ran to its end");
+    }
+
+    #[test]
+    #[should_panic(expected = r#"api "dup" is registered twice"#)]
+    fn registering_a_name_twice_panics_naming_it() {
+        let _ = RegistryBuilder::new().register("dup", echo).register("dup", echo);
+    }
+
+    #[test]
+    fn register_default_yields_to_an_existing_name() {
+        let mut builder = RegistryBuilder::new().register("echo", echo);
+        assert!(!builder.register_default("echo", Arc::new(|_c: MiniApiCall| async { Ok(None) })));
+        assert!(builder.register_default("other", Arc::new(|_c: MiniApiCall| async { Ok(None) })));
+        assert_eq!(builder.build().names(), vec!["echo", "other"]);
+    }
+}

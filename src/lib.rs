@@ -1,0 +1,46 @@
+//! superapp-shell: a desktop host for mini programs.
+//!
+//! A tao window hosts wry webviews; each webview is one mini program page. An injected JS
+//! bridge gives pages `wx.invokeNativePlugin({api_name, data, success, fail, complete,
+//! progress, sync})`, answered by async Rust handlers that the host registers before the
+//! shell starts, following the TCSAS (Tencent Cloud Super App as a Service) contract.
+//!
+//! ```no_run
+//! use superapp_shell::{ApiResult, MiniApiCall, Package, RunOptions, Shell};
+//!
+//! async fn my_api(call: MiniApiCall) -> ApiResult {
+//!     Ok(serde_json::json!({"hello": call.data()}).as_object().cloned())
+//! }
+//!
+//! let shell = Shell::builder().register("myApiName", my_api).build();
+//! let package = Package::open("my_miniapp".as_ref()).unwrap();
+//! let status = shell.run(package, &RunOptions { headless: true, ..Default::default() }).unwrap();
+//! ```
+//!
+//! # Layout
+//!
+//! - [`core`]: the pure core, no window. [`core::protocol`] is the wire format between
+//!   JS and Rust; [`core::registry`] holds handlers and dispatches with timeouts and panic
+//!   capture; [`core::bridge`] turns page messages into calls that get exactly one
+//!   answer; [`core::package`] reads a mini program package with safe paths;
+//!   [`core::mock`] and [`core::trace`] back the `--mock` and `--trace` flags.
+//! - [`shell`]: the thin layer that names tao and wry: the window, the page webviews,
+//!   the `superapp://` scheme, the event loop and the private Xvfb of `--headless`.
+//! - [`cli`]: the `superapp` command line.
+//! - `assets/bridge.js`: the JS bridge injected into every page.
+//! - `sample_miniapp/`: the sample mini program, embedded in the binary.
+
+pub mod cli;
+pub mod core;
+pub mod sample;
+pub mod shell;
+
+pub use crate::core::api_error::ApiError;
+pub use crate::core::app_info::{AppInfo, VerType};
+pub use crate::core::bridge::{CallObserver, CallRecord};
+pub use crate::core::call::{ApiParams, MiniApiCall};
+pub use crate::core::call_error::CallError;
+pub use crate::core::handler::{ApiResult, Handler};
+pub use crate::core::host::{Host, HostError, Target, WebViewId};
+pub use crate::core::package::Package;
+pub use crate::shell::{RunOptions, Shell, ShellBuilder, ShellError};
