@@ -186,7 +186,7 @@ pub fn mime_type(path: &str) -> String {
     mime_guess::from_path(path)
         .first_raw()
         .map(|mime| match mime {
-            "text/html" | "text/css" | "text/javascript" | "application/javascript" | "application/json" => {
+            "text/html" | "text/plain" | "text/css" | "text/javascript" | "application/javascript" | "application/json" => {
                 format!("{mime}; charset=utf-8")
             }
             other => other.to_string(),

@@ -74,6 +74,9 @@ pub struct RunOptions {
     pub trace: Option<PathBuf>,
     /// The window's inner size in logical pixels.
     pub window_size: (u32, u32),
+    /// A script injected into every page after the bridge and before the page's own
+    /// scripts (for QA and tests).
+    pub inject_script: Option<String>,
 }
 
 impl Default for RunOptions {
@@ -83,6 +86,7 @@ impl Default for RunOptions {
             exit_after: None,
             trace: None,
             window_size: (390, 760),
+            inject_script: None,
         }
     }
 }
@@ -237,6 +241,7 @@ impl Shell {
             runtime: runtime.handle().clone(),
             outbox: outbox.clone(),
             origins: Arc::new(RwLock::new(HashMap::new())),
+            inject_script: options.inject_script.clone(),
         };
         let mut pages: Vec<Page> = vec![page::open(&context, vbox, 1, &home)?];
         tracing::info!(app = %app_info.app_id, page = %home, "mini program opened");

@@ -50,16 +50,19 @@ pub struct PageContext {
     pub outbox: Arc<dyn Outbox>,
     /// Webview id to origin.
     pub origins: Origins,
+    /// A script injected after the bridge, if any.
+    pub inject_script: Option<String>,
 }
 
 /// The init script of one page: its config as JSON, then the bridge.
-pub fn init_script(id: WebViewId, origin: &Origin, max_payload: usize) -> String {
+pub fn init_script(id: WebViewId, origin: &Origin, max_payload: usize, extra: Option<&str>) -> String {
     let config = json!({
         "webviewId": id,
         "appId": origin.app_info.app_id,
         "maxPayload": max_payload,
     });
-    format!("window.__SUPERAPP_CONFIG__ = {config};\n{BRIDGE_JS}")
+    let extra = extra.unwrap_or("");
+    format!("window.__SUPERAPP_CONFIG__ = {config};\n{BRIDGE_JS}\n{extra}")
 }
 
 /// The URL of a page route.
@@ -102,7 +105,12 @@ pub fn open(
     let builder = WebViewBuilder::new()
         .with_id(&id_text)
         .with_url(page_url(route))
-        .with_initialization_script(init_script(id, &origin, context.bridge.max_payload()))
+        .with_initialization_script(init_script(
+            id,
+            &origin,
+            context.bridge.max_payload(),
+            context.inject_script.as_deref(),
+        ))
         .with_asynchronous_custom_protocol(SCHEME.to_string(), protocol)
         .with_ipc_handler(ipc)
         .with_navigation_handler(|url: String| {

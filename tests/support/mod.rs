@@ -1,0 +1,107 @@
+//! Shared by the behaviour tests: write real mini program packages to temporary
+//! directories, and run the real shell on them headless.
+
+#![allow(dead_code)]
+
+pub mod harness;
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::Value;
+use superapp_shell::{MiniApiCall, Package, RunOptions, ShellBuilder};
+
+/// The test prelude, placed before each test page's script.
+pub const PRELUDE: &str = include_str!("prelude.js");
+
+/// How long any one test run may take before it is stopped (and fails for not reporting).
+pub const RUN_LIMIT: Duration = Duration::from_secs(40);
+
+/// Writes files into `dir`, creating folders.
+pub fn write_files(dir: &Path, files: &[(&str, &str)]) {
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+/// The HTML of a test page running `script` after the prelude.
+pub fn page_html(script: &str) -> String {
+    format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"></head><body><p id=\"status\">test page</p>\n<script>\n{PRELUDE}\n</script>\n<script>\n{script}\n</script></body></html>"
+    )
+}
+
+/// Writes a one-page mini program (app id `wxtest`) whose page runs `script`.
+pub fn one_page_app(dir: &Path, script: &str) {
+    write_files(
+        dir,
+        &[
+            ("app.json", r#"{"pages":["pages/index/index"]}"#),
+            (
+                "project.config.json",
+                r#"{"appid":"wxtest","projectname":"Test App","version":"2.1.0","verType":"preview"}"#,
+            ),
+            ("pages/index/index.html", &page_html(script)),
+        ],
+    );
+}
+
+/// What one run of the shell produced.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The shell's exit status.
+    pub exit_code: i32,
+    /// Every value the page reported, in order.
+    pub reports: Vec<Value>,
+}
+
+impl Outcome {
+    /// The one report the page made; panics if it made none, several, or an error one.
+    pub fn report(&self) -> &Value {
+        assert_eq!(self.reports.len(), 1, "expected one report, got {:?}", self.reports);
+        let report = &self.reports[0];
+        if let Some(error) = report.get("error") {
+            panic!("the page reported an error: {error}");
+        }
+        report
+    }
+}
+
+/// Registers the `__report` handler the prelude calls and returns what it collects.
+pub fn with_reporter(builder: ShellBuilder) -> (ShellBuilder, Arc<Mutex<Vec<Value>>>) {
+    let reports = Arc::new(Mutex::new(Vec::new()));
+    let sink = reports.clone();
+    let builder = builder.register("__report", move |call: MiniApiCall| {
+        let sink = sink.clone();
+        async move {
+            sink.lock().unwrap().push(call.params.data);
+            Ok(None)
+        }
+    });
+    (builder, reports)
+}
+
+/// Runs the real shell headless on the package in `dir` with these handlers.
+pub fn run_dir(builder: ShellBuilder, dir: &Path, options: RunOptions) -> Outcome {
+    let (builder, reports) = with_reporter(builder);
+    let shell = builder.build();
+    let package = Package::open(dir).expect("the test package opens");
+    let options = RunOptions {
+        headless: true,
+        exit_after: Some(options.exit_after.unwrap_or(RUN_LIMIT)),
+        ..options
+    };
+    let exit_code = shell.run(package, &options).expect("the shell runs");
+    let reports = reports.lock().unwrap().clone();
+    Outcome { exit_code, reports }
+}
+
+/// Runs a one-page mini program whose page runs `script`.
+pub fn run_page(builder: ShellBuilder, script: &str) -> Outcome {
+    let tmp = tempfile::tempdir().unwrap();
+    one_page_app(tmp.path(), script);
+    run_dir(builder, tmp.path(), RunOptions::default())
+}
