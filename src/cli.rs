@@ -7,7 +7,6 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 
 use crate::core::mock::read_mocks;
-use crate::shell::display;
 use crate::{sample, Package, RunOptions, Shell};
 
 /// A desktop host for mini programs.
@@ -41,8 +40,11 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE")]
     pub trace: Option<PathBuf>,
     /// End the run (status 0) after SECS seconds.
-    #[arg(long, value_name = "SECS")]
+    #[arg(long, value_name = "SECS", allow_negative_numbers = true)]
     pub exit_after: Option<f64>,
+    /// Save a PNG of the window to FILE just before the run ends.
+    #[arg(long, value_name = "FILE")]
+    pub screenshot: Option<PathBuf>,
 }
 
 /// Runs a parsed command line and returns the process's exit status.
@@ -50,7 +52,6 @@ pub fn run(cli: Cli) -> ExitCode {
     let status = match cli.command {
         Command::Run(args) => run_miniapp(args),
     };
-    display::stop_private_display();
     match status {
         Ok(code) => ExitCode::from(code.clamp(0, 255) as u8),
         Err(message) => {
@@ -80,6 +81,7 @@ fn run_miniapp(args: RunArgs) -> Result<i32, String> {
         headless: args.headless,
         exit_after,
         trace: args.trace.clone(),
+        screenshot: args.screenshot.clone(),
         ..RunOptions::default()
     };
     shell.run(package, &options).map_err(|err| err.to_string())

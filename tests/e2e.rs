@@ -88,7 +88,7 @@ fn sample_runs_every_demo_and_shows_it() {
         results["event"],
         json!({"outcome": "ok", "value": {"event": "hostGreeting", "data": {"text": "hello from the host", "from": "rust"}}})
     );
-    assert!(report["seedText"].as_str().unwrap().contains("\"method\": \"myApiHandler\""), "{report}");
+    assert!(report["seedText"].as_str().unwrap().contains("\"method\":\"myApiHandler\""), "{report}");
     assert_eq!(report["progressBar"], json!(100));
 }
 

@@ -10,9 +10,10 @@ use super::ShellError;
 /// The private Xvfb of this process, started at most once and reused by every later run.
 static XVFB: OnceLock<Mutex<Option<Xvfb>>> = OnceLock::new();
 
-/// A private X server. It dies with this process: it is killed when dropped, and the
-/// kernel sends it SIGTERM if the thread that started it ends (PR_SET_PDEATHSIG), so
-/// start it from a thread that lives as long as the process (the main thread).
+/// A private X server. It dies with this process: the kernel sends it SIGTERM when the
+/// thread that started it ends (PR_SET_PDEATHSIG), so start it from a thread that lives
+/// as long as the process (the main thread). It is deliberately not stopped earlier: GDK
+/// ends the process with status 1 when its display goes away under it.
 struct Xvfb {
     child: Child,
     display: String,
@@ -46,13 +47,6 @@ pub fn ensure(headless: bool) -> Result<(), ShellError> {
     std::env::set_var("DISPLAY", display);
     std::env::remove_var("WAYLAND_DISPLAY");
     Ok(())
-}
-
-/// Stops the private Xvfb, if one was started (the CLI calls this before exiting).
-pub fn stop_private_display() {
-    if let Some(slot) = XVFB.get() {
-        slot.lock().expect("xvfb lock").take();
-    }
 }
 
 fn start_xvfb() -> Result<Xvfb, ShellError> {

@@ -8,6 +8,7 @@
 
 pub mod display;
 pub mod page;
+pub mod screenshot;
 pub mod user_event;
 
 use std::collections::HashMap;
@@ -77,6 +78,8 @@ pub struct RunOptions {
     /// A script injected into every page after the bridge and before the page's own
     /// scripts (for QA and tests).
     pub inject_script: Option<String>,
+    /// Save a PNG of the window to this file just before the run ends.
+    pub screenshot: Option<PathBuf>,
 }
 
 impl Default for RunOptions {
@@ -87,6 +90,7 @@ impl Default for RunOptions {
             trace: None,
             window_size: (390, 760),
             inject_script: None,
+            screenshot: None,
         }
     }
 }
@@ -271,6 +275,12 @@ impl Shell {
                 }
                 Event::UserEvent(UserEvent::Exit(code)) => {
                     exit_code = code;
+                    if let Some(path) = &options.screenshot {
+                        match screenshot::capture(&window, path) {
+                            Ok(()) => tracing::info!(?path, "saved a screenshot"),
+                            Err(err) => tracing::error!(%err, "screenshot failed"),
+                        }
+                    }
                     *control_flow = ControlFlow::Exit;
                 }
                 Event::WindowEvent {

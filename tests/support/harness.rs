@@ -62,7 +62,6 @@ pub fn main(tests: &[(&'static str, fn())]) -> ExitCode {
             }
         }
     }
-    superapp_shell::shell::display::stop_private_display();
     if !failed.is_empty() {
         println!("\nfailures:");
         for name in &failed {

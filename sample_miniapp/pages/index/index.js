@@ -5,7 +5,7 @@ window.sampleResults = {};
 function show(id, outcome, value) {
   var card = document.getElementById(id);
   card.className = 'card ' + outcome;
-  card.querySelector('.out').textContent = JSON.stringify(value, null, 1);
+  card.querySelector('.out').textContent = JSON.stringify(value);
   window.sampleResults[id] = { outcome: outcome, value: value };
 }
 

@@ -1,0 +1,161 @@
+//! The `superapp` command line, run as QA and scripts run it: a real process, headless.
+
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::{json, Value};
+
+fn superapp(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_superapp"))
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("superapp runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn trace_lines(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+#[test]
+fn without_a_display_it_names_the_headless_flag() {
+    let output = Command::new(env!("CARGO_BIN_EXE_superapp"))
+        .args(["run"])
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "superapp: no display: $DISPLAY is not set; pass --headless to run under a private Xvfb\n"
+    );
+}
+
+#[test]
+fn a_bad_mock_file_is_refused_naming_the_problem() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mock = tmp.path().join("mock.json");
+    std::fs::write(&mock, r#"{"getUser": {"result": {"a": 1}, "fail": "x"}}"#).unwrap();
+    let output = superapp(&["run", "--headless", "--mock", mock.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "superapp: mock file {:?}: \"getUser\": expected exactly one of \"result\" or \"fail\"\n",
+            mock.display().to_string()
+        )
+    );
+}
+
+#[test]
+fn an_invalid_package_is_refused_naming_file_and_field() {
+    let tmp = tempfile::tempdir().unwrap();
+    support::write_files(tmp.path(), &[("app.json", r#"{"pages":["pages/missing/missing"]}"#)]);
+    let output = superapp(&["run", "--headless", tmp.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(
+        message.ends_with(
+            "app.json: field \"pages[0]\": page \"pages/missing/missing\" has no file \"pages/missing/missing.html\"\n"
+        ),
+        "{message}"
+    );
+}
+
+#[test]
+fn exit_after_bounds_the_run_of_the_sample() {
+    let output = superapp(&["run", "--headless", "--exit-after", "1"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = superapp(&["run", "--headless", "--exit-after", "-1"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("--exit-after must be a non-negative number of seconds, got -1"));
+}
+
+#[test]
+fn mocks_answer_like_handlers_and_the_trace_records_every_call() {
+    let tmp = tempfile::tempdir().unwrap();
+    let app = tmp.path().join("app");
+    // The page reports through `__report`, itself answered by a mock: the trace is how
+    // this test sees what the page saw.
+    support::one_page_app(
+        &app,
+        r#"
+        test(async function () {
+          var states = [];
+          var user = await new Promise(function (resolve) {
+            wx.invokeNativePlugin({ api_name: 'getUser', data: { id: 7 },
+              progress: function (s) { states.push(s); }, success: resolve, fail: resolve });
+          });
+          var pay;
+          try { await wx.invokeNativePlugin({ api_name: 'pay', data: { amount: 3 } }); } catch (e) { pay = e; }
+          var seed = await wx.invokeNativePlugin({ api_name: 'myApiName', data: { name: 'kka', age: 22 } });
+          var nulled = await wx.invokeNativePlugin({ api_name: 'myApiName2' });
+          return { user: user, states: states, pay: pay, seed: seed, nulled: nulled };
+        });
+        "#,
+    );
+    let mock = tmp.path().join("mock.json");
+    std::fs::write(
+        &mock,
+        r#"{
+          "getUser": {"result": {"name": "kka"}, "delayMs": 200, "states": [{"p": 1}, {"p": 2}]},
+          "pay": {"fail": "card declined"},
+          "myApiName2": {"result": null},
+          "__report": {"result": null}
+        }"#,
+    )
+    .unwrap();
+    let trace = tmp.path().join("trace.jsonl");
+    let output = superapp(&[
+        "run",
+        "--headless",
+        "--exit-after",
+        "40",
+        "--mock",
+        mock.to_str().unwrap(),
+        "--trace",
+        trace.to_str().unwrap(),
+        app.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let lines = trace_lines(&trace);
+    let names: Vec<&str> = lines.iter().map(|l| l["api_name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["getUser", "pay", "myApiName", "myApiName2", "__report", "exitMiniProgram"]);
+    for line in &lines {
+        assert_eq!(line["appId"], json!("wxtest"));
+        assert_eq!(line["webViewId"], json!(1));
+        assert!(line["time"].as_str().unwrap().ends_with('Z'), "{line}");
+        assert!(line["durationUs"].is_u64(), "{line}");
+    }
+    let get_user = &lines[0];
+    assert_eq!(get_user["data"], json!({"id": 7}));
+    assert_eq!(get_user["outcome"], json!("ok"));
+    assert_eq!(get_user["result"], json!({"name": "kka"}));
+    assert_eq!(get_user["states"], json!(2));
+    assert!(get_user["durationUs"].as_u64().unwrap() >= 200_000, "{get_user}");
+    assert_eq!(lines[1]["outcome"], json!("fail"));
+    assert_eq!(lines[1]["errMsg"], json!("invokeNativePlugin:fail card declined"));
+    assert_eq!(lines[1]["data"], json!({"amount": 3}));
+    assert_eq!(lines[2]["result"], json!({"result": "success", "method": "myApiHandler"}));
+    assert_eq!(
+        lines[4]["data"],
+        json!({
+            "user": {"name": "kka", "errMsg": "invokeNativePlugin:ok"},
+            "states": [{"p": 1}, {"p": 2}],
+            "pay": {"errMsg": "invokeNativePlugin:fail card declined"},
+            "seed": {"result": "success", "method": "myApiHandler", "errMsg": "invokeNativePlugin:ok"},
+            "nulled": {"errMsg": "invokeNativePlugin:ok"},
+        })
+    );
+}
