@@ -1,6 +1,7 @@
 //! The pure core: everything that needs no window. Unit-tested without a display.
 
 pub mod api_error;
+pub mod app_config;
 pub mod app_info;
 pub mod bridge;
 pub mod call;

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use include_dir::Dir;
 use serde_json::Value;
 
+use super::app_config::{AppConfig, PageWindow, WindowConfig};
 use super::app_info::{AppInfo, VerType};
 
 /// Why a package cannot be opened or a file in it cannot be served.
@@ -58,7 +59,8 @@ enum Root {
 pub struct Package {
     root: Root,
     app_info: AppInfo,
-    pages: Vec<String>,
+    config: AppConfig,
+    page_windows: std::collections::HashMap<String, PageWindow>,
 }
 
 impl std::fmt::Debug for Package {
@@ -70,7 +72,7 @@ impl std::fmt::Debug for Package {
         f.debug_struct("Package")
             .field("root", &root)
             .field("app_info", &self.app_info)
-            .field("pages", &self.pages)
+            .field("pages", &self.config.pages)
             .finish()
     }
 }
@@ -98,15 +100,21 @@ impl Package {
         let mut package = Package {
             root,
             app_info: AppInfo::fallback(fallback_name),
-            pages: Vec::new(),
+            config: AppConfig {
+                pages: Vec::new(),
+                window: WindowConfig::default(),
+                tab_bar: None,
+                ext_api: Vec::new(),
+            },
+            page_windows: std::collections::HashMap::new(),
         };
         if package.exists("project.config.json") {
             let config = package.read_json("project.config.json")?;
             package.app_info = app_info_from(&config, fallback_name)?;
         }
         let app = package.read_json("app.json")?;
-        package.pages = pages_from(&app)?;
-        for (i, page) in package.pages.iter().enumerate() {
+        package.config = AppConfig::parse(&app).map_err(field_error)?;
+        for (i, page) in package.config.pages.iter().enumerate() {
             let html = format!("{page}.html");
             if !package.exists(&html) {
                 return Err(PackageError::Field {
@@ -115,6 +123,25 @@ impl Package {
                     message: format!("page {page:?} has no file {html:?}"),
                 });
             }
+            let json_file = format!("{page}.json");
+            let own = if package.exists(&json_file) {
+                match package.read_json(&json_file)? {
+                    Value::Object(object) => {
+                        WindowConfig::parse(&object, &json_file, "").map_err(field_error)?
+                    }
+                    other => {
+                        return Err(PackageError::Field {
+                            file: json_file,
+                            field: String::new(),
+                            message: format!("expected an object, got {other}"),
+                        })
+                    }
+                }
+            } else {
+                WindowConfig::default()
+            };
+            let window = package.config.window.merged(&own).resolve();
+            package.page_windows.insert(page.clone(), window);
         }
         Ok(package)
     }
@@ -126,12 +153,26 @@ impl Package {
 
     /// The pages listed in `app.json`, home page first.
     pub fn pages(&self) -> &[String] {
-        &self.pages
+        &self.config.pages
     }
 
     /// The home page's route (`pages/index/index`).
     pub fn home(&self) -> &str {
-        &self.pages[0]
+        &self.config.pages[0]
+    }
+
+    /// The parsed `app.json`.
+    pub fn config(&self) -> &AppConfig {
+        &self.config
+    }
+
+    /// The window settings of a page: `app.json`'s `window`, overridden by the page's own
+    /// `.json`, with WeChat's defaults.
+    pub fn page_window(&self, route: &str) -> PageWindow {
+        self.page_windows
+            .get(route)
+            .cloned()
+            .unwrap_or_else(|| self.config.window.resolve())
     }
 
     /// Reads a file by the percent-encoded path of a request (`/pages/a/a.html`).
@@ -254,35 +295,8 @@ fn app_info_from(config: &Value, fallback_name: &str) -> Result<AppInfo, Package
     Ok(info)
 }
 
-fn pages_from(app: &Value) -> Result<Vec<String>, PackageError> {
-    let field = |field: String, message: String| PackageError::Field {
-        file: "app.json".into(),
-        field,
-        message,
-    };
-    let list = match app.get("pages") {
-        Some(Value::Array(list)) if !list.is_empty() => list,
-        Some(Value::Array(_)) => return Err(field("pages".into(), "must list at least one page".into())),
-        None => return Err(field("pages".into(), "is missing".into())),
-        Some(other) => return Err(field("pages".into(), format!("expected an array, got {other}"))),
-    };
-    let mut pages = Vec::with_capacity(list.len());
-    for (i, page) in list.iter().enumerate() {
-        let Some(page) = page.as_str() else {
-            return Err(field(format!("pages[{i}]"), format!("expected a string, got {page}")));
-        };
-        if safe_relative_path(page).is_err() || page.starts_with('/') || page.ends_with(".html") {
-            return Err(field(
-                format!("pages[{i}]"),
-                format!("{page:?} is not a page path like \"pages/index/index\""),
-            ));
-        }
-        if pages.iter().any(|seen: &String| seen == page) {
-            return Err(field(format!("pages[{i}]"), format!("{page:?} is listed twice")));
-        }
-        pages.push(page.to_string());
-    }
-    Ok(pages)
+fn field_error((file, field, message): (String, String, String)) -> PackageError {
+    PackageError::Field { file, field, message }
 }
 
 #[cfg(test)]
@@ -341,6 +355,11 @@ mod tests {
             (&[("app.json", "{}")], r#"app.json: field "pages": is missing"#),
             (&[("app.json", r#"{"pages":[]}"#)], r#"app.json: field "pages": must list at least one page"#),
             (&[("app.json", r#"{"pages":[3]}"#)], r#"app.json: field "pages[0]": expected a string, got 3"#),
+            (
+                &[("app.json", r#"{"pages":["a"]}"#), ("a.html", ""), ("a.json", r#"{"navigationBarTextStyle":"blue"}"#)],
+                r#"a.json: field "navigationBarTextStyle": expected "black" or "white", got "blue""#,
+            ),
+            (&[("app.json", r#"{"pages":["a"]}"#), ("a.html", ""), ("a.json", "[1]")], r#"a.json: field "": expected an object, got [1]"#),
             (&[("app.json", r#"{"pages":["../x"]}"#)], r#"app.json: field "pages[0]": "../x" is not a page path like "pages/index/index""#),
             (&[("app.json", r#"{"pages":["a"]}"#)], r#"app.json: field "pages[0]": page "a" has no file "a.html""#),
             (&[("app.json", r#"{"pages":["a","a"]}"#), ("a.html", "")], r#"app.json: field "pages[1]": "a" is listed twice"#),

@@ -1,0 +1,364 @@
+//! `app.json` and page `.json` files: pages, window, tabBar, extApi, as WeChat defines them.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// A field of a package file is missing or wrong: (file, field, message).
+pub type FieldError = (String, String, String);
+
+/// `navigationBarTextStyle`: the colour of the navigation bar's title and buttons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TextStyle {
+    /// Black text.
+    Black,
+    /// White text.
+    White,
+}
+
+/// The `window` keys of `app.json`, or of a page's `.json` (each may be absent).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WindowConfig {
+    /// `navigationBarTitleText`.
+    pub navigation_bar_title_text: Option<String>,
+    /// `navigationBarBackgroundColor` (`#rrggbb`).
+    pub navigation_bar_background_color: Option<String>,
+    /// `navigationBarTextStyle`.
+    pub navigation_bar_text_style: Option<TextStyle>,
+    /// `backgroundColor` (`#rrggbb`) of the window behind the page.
+    pub background_color: Option<String>,
+}
+
+/// The window settings of one page after merging, with WeChat's defaults.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageWindow {
+    /// The navigation bar title.
+    pub navigation_bar_title_text: String,
+    /// The navigation bar colour (default `#000000`).
+    pub navigation_bar_background_color: String,
+    /// The navigation bar text style (default white).
+    pub navigation_bar_text_style: TextStyle,
+    /// The window background (default `#ffffff`).
+    pub background_color: String,
+}
+
+impl WindowConfig {
+    /// This config with `over`'s keys taking precedence.
+    pub fn merged(&self, over: &WindowConfig) -> WindowConfig {
+        WindowConfig {
+            navigation_bar_title_text: over
+                .navigation_bar_title_text
+                .clone()
+                .or_else(|| self.navigation_bar_title_text.clone()),
+            navigation_bar_background_color: over
+                .navigation_bar_background_color
+                .clone()
+                .or_else(|| self.navigation_bar_background_color.clone()),
+            navigation_bar_text_style: over.navigation_bar_text_style.or(self.navigation_bar_text_style),
+            background_color: over.background_color.clone().or_else(|| self.background_color.clone()),
+        }
+    }
+
+    /// The effective settings, WeChat's defaults filling what is absent.
+    pub fn resolve(&self) -> PageWindow {
+        PageWindow {
+            navigation_bar_title_text: self.navigation_bar_title_text.clone().unwrap_or_default(),
+            navigation_bar_background_color: self
+                .navigation_bar_background_color
+                .clone()
+                .unwrap_or_else(|| "#000000".into()),
+            navigation_bar_text_style: self.navigation_bar_text_style.unwrap_or(TextStyle::White),
+            background_color: self.background_color.clone().unwrap_or_else(|| "#ffffff".into()),
+        }
+    }
+
+    /// Reads window keys from an object (`app.json`'s `window`, or a page `.json`).
+    pub fn parse(object: &Map<String, Value>, file: &str, prefix: &str) -> Result<WindowConfig, FieldError> {
+        let text = |key: &str| -> Result<Option<String>, FieldError> {
+            match object.get(key) {
+                None => Ok(None),
+                Some(Value::String(text)) => Ok(Some(text.clone())),
+                Some(other) => Err(err(file, &format!("{prefix}{key}"), format!("expected a string, got {other}"))),
+            }
+        };
+        let color = |key: &str| -> Result<Option<String>, FieldError> {
+            let value = text(key)?;
+            if let Some(color) = &value {
+                if !is_hex_color(color) {
+                    return Err(err(file, &format!("{prefix}{key}"), format!("expected a colour like \"#07c160\", got {color:?}")));
+                }
+            }
+            Ok(value)
+        };
+        let style = match text("navigationBarTextStyle")?.as_deref() {
+            None => None,
+            Some("black") => Some(TextStyle::Black),
+            Some("white") => Some(TextStyle::White),
+            Some(other) => {
+                return Err(err(
+                    file,
+                    &format!("{prefix}navigationBarTextStyle"),
+                    format!("expected \"black\" or \"white\", got {other:?}"),
+                ))
+            }
+        };
+        Ok(WindowConfig {
+            navigation_bar_title_text: text("navigationBarTitleText")?,
+            navigation_bar_background_color: color("navigationBarBackgroundColor")?,
+            navigation_bar_text_style: style,
+            background_color: color("backgroundColor")?,
+        })
+    }
+}
+
+/// One tab of the tab bar.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TabItem {
+    /// The tab's page route.
+    pub page_path: String,
+    /// Its label.
+    pub text: String,
+}
+
+/// `app.json`'s `tabBar`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TabBar {
+    /// Label colour (default `#7a7e83`).
+    pub color: String,
+    /// Label colour of the selected tab (default `#07c160`).
+    pub selected_color: String,
+    /// Bar colour (default `#f7f7f7`).
+    pub background_color: String,
+    /// 2 to 5 tabs.
+    pub list: Vec<TabItem>,
+}
+
+/// One custom API a mini program declares in `extApi`, callable as `wx.<name>(opts)`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExtApi {
+    /// The API name (a JS identifier).
+    pub name: String,
+    /// Whether `wx.<name>()` is synchronous.
+    pub sync: bool,
+}
+
+/// The parsed `app.json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppConfig {
+    /// Page routes, home first.
+    pub pages: Vec<String>,
+    /// The app-wide window settings.
+    pub window: WindowConfig,
+    /// The tab bar, if any.
+    pub tab_bar: Option<TabBar>,
+    /// Custom APIs callable directly.
+    pub ext_api: Vec<ExtApi>,
+}
+
+impl AppConfig {
+    /// Whether `route` is a tab page.
+    pub fn is_tab(&self, route: &str) -> bool {
+        self.tab_bar
+            .as_ref()
+            .is_some_and(|bar| bar.list.iter().any(|item| item.page_path == route))
+    }
+
+    /// Parses and validates `app.json`.
+    pub fn parse(app: &Value) -> Result<AppConfig, FieldError> {
+        let file = "app.json";
+        let Value::Object(app) = app else {
+            return Err(err(file, "", format!("expected an object, got {app}")));
+        };
+        let pages = parse_pages(app.get("pages"))?;
+        let window = match app.get("window") {
+            None => WindowConfig::default(),
+            Some(Value::Object(window)) => WindowConfig::parse(window, file, "window.")?,
+            Some(other) => return Err(err(file, "window", format!("expected an object, got {other}"))),
+        };
+        let tab_bar = match app.get("tabBar") {
+            None => None,
+            Some(Value::Object(bar)) => Some(parse_tab_bar(bar, &pages)?),
+            Some(other) => return Err(err(file, "tabBar", format!("expected an object, got {other}"))),
+        };
+        let ext_api = match app.get("extApi") {
+            None => Vec::new(),
+            Some(Value::Array(list)) => list
+                .iter()
+                .enumerate()
+                .map(|(i, item)| parse_ext_api(i, item))
+                .collect::<Result<_, _>>()?,
+            Some(other) => return Err(err(file, "extApi", format!("expected an array, got {other}"))),
+        };
+        Ok(AppConfig { pages, window, tab_bar, ext_api })
+    }
+}
+
+fn err(file: &str, field: &str, message: String) -> FieldError {
+    (file.to_string(), field.to_string(), message)
+}
+
+/// Whether `text` is `#rgb` or `#rrggbb` (optionally `#rrggbbaa`).
+pub fn is_hex_color(text: &str) -> bool {
+    text.strip_prefix('#')
+        .is_some_and(|hex| matches!(hex.len(), 3 | 6 | 8) && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+fn parse_pages(pages: Option<&Value>) -> Result<Vec<String>, FieldError> {
+    let file = "app.json";
+    let list = match pages {
+        Some(Value::Array(list)) if !list.is_empty() => list,
+        Some(Value::Array(_)) => return Err(err(file, "pages", "must list at least one page".into())),
+        None => return Err(err(file, "pages", "is missing".into())),
+        Some(other) => return Err(err(file, "pages", format!("expected an array, got {other}"))),
+    };
+    let mut out: Vec<String> = Vec::with_capacity(list.len());
+    for (i, page) in list.iter().enumerate() {
+        let field = format!("pages[{i}]");
+        let Some(page) = page.as_str() else {
+            return Err(err(file, &field, format!("expected a string, got {page}")));
+        };
+        let valid = !page.is_empty()
+            && !page.starts_with('/')
+            && !page.ends_with(".html")
+            && !page.contains(['?', '\\', '%'])
+            && page.split('/').all(|seg| !seg.is_empty() && seg != "." && seg != "..");
+        if !valid {
+            return Err(err(file, &field, format!("{page:?} is not a page path like \"pages/index/index\"")));
+        }
+        if out.iter().any(|seen| seen == page) {
+            return Err(err(file, &field, format!("{page:?} is listed twice")));
+        }
+        out.push(page.to_string());
+    }
+    Ok(out)
+}
+
+fn parse_tab_bar(bar: &Map<String, Value>, pages: &[String]) -> Result<TabBar, FieldError> {
+    let file = "app.json";
+    let color = |key: &str, default: &str| -> Result<String, FieldError> {
+        match bar.get(key) {
+            None => Ok(default.to_string()),
+            Some(Value::String(c)) if is_hex_color(c) => Ok(c.clone()),
+            Some(other) => Err(err(file, &format!("tabBar.{key}"), format!("expected a colour like \"#07c160\", got {other}"))),
+        }
+    };
+    let list = match bar.get("list") {
+        Some(Value::Array(list)) => list,
+        None => return Err(err(file, "tabBar.list", "is missing".into())),
+        Some(other) => return Err(err(file, "tabBar.list", format!("expected an array, got {other}"))),
+    };
+    if !(2..=5).contains(&list.len()) {
+        return Err(err(file, "tabBar.list", format!("must have 2 to 5 items, has {}", list.len())));
+    }
+    let mut items: Vec<TabItem> = Vec::with_capacity(list.len());
+    for (i, item) in list.iter().enumerate() {
+        let field = |key: &str| format!("tabBar.list[{i}].{key}");
+        let text_of = |key: &str| -> Result<String, FieldError> {
+            match item.get(key) {
+                Some(Value::String(text)) => Ok(text.clone()),
+                None => Err(err(file, &field(key), "is missing".into())),
+                Some(other) => Err(err(file, &field(key), format!("expected a string, got {other}"))),
+            }
+        };
+        let page_path = text_of("pagePath")?;
+        if !pages.contains(&page_path) {
+            return Err(err(file, &field("pagePath"), format!("{page_path:?} is not listed in pages")));
+        }
+        if items.iter().any(|seen| seen.page_path == page_path) {
+            return Err(err(file, &field("pagePath"), format!("{page_path:?} is listed twice")));
+        }
+        items.push(TabItem { page_path, text: text_of("text")? });
+    }
+    Ok(TabBar {
+        color: color("color", "#7a7e83")?,
+        selected_color: color("selectedColor", "#07c160")?,
+        background_color: color("backgroundColor", "#f7f7f7")?,
+        list: items,
+    })
+}
+
+fn parse_ext_api(i: usize, item: &Value) -> Result<ExtApi, FieldError> {
+    let file = "app.json";
+    let name = match item.get("name") {
+        Some(Value::String(name)) => name.clone(),
+        None => return Err(err(file, &format!("extApi[{i}].name"), "is missing".into())),
+        Some(other) => return Err(err(file, &format!("extApi[{i}].name"), format!("expected a string, got {other}"))),
+    };
+    let identifier = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+    if !identifier {
+        return Err(err(file, &format!("extApi[{i}].name"), format!("{name:?} is not a JS identifier")));
+    }
+    let sync = match item.get("sync") {
+        None => false,
+        Some(Value::Bool(sync)) => *sync,
+        Some(other) => return Err(err(file, &format!("extApi[{i}].sync"), format!("expected a boolean, got {other}"))),
+    };
+    Ok(ExtApi { name, sync })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn parse(app: Value) -> Result<AppConfig, String> {
+        AppConfig::parse(&app).map_err(|(file, field, message)| format!("{file}: field {field:?}: {message}"))
+    }
+
+    #[test]
+    fn parses_every_supported_key() {
+        let config = parse(json!({
+            "pages": ["pages/a/a", "pages/b/b", "pages/c/c"],
+            "window": {"navigationBarTitleText": "Shop", "navigationBarBackgroundColor": "#07c160",
+                       "navigationBarTextStyle": "black", "backgroundColor": "#eeeeee"},
+            "tabBar": {"color": "#000", "list": [{"pagePath": "pages/a/a", "text": "A"}, {"pagePath": "pages/b/b", "text": "B"}]},
+            "extApi": [{"name": "scanCard", "sync": true}, {"name": "openDoor"}]
+        }))
+        .unwrap();
+        assert_eq!(config.window.navigation_bar_text_style, Some(TextStyle::Black));
+        let bar = config.tab_bar.as_ref().unwrap();
+        assert_eq!((bar.color.as_str(), bar.selected_color.as_str()), ("#000", "#07c160"));
+        assert!(config.is_tab("pages/b/b") && !config.is_tab("pages/c/c"));
+        assert_eq!(config.ext_api, vec![
+            ExtApi { name: "scanCard".into(), sync: true },
+            ExtApi { name: "openDoor".into(), sync: false },
+        ]);
+    }
+
+    #[test]
+    fn page_keys_override_the_app_window() {
+        let app = WindowConfig { navigation_bar_title_text: Some("App".into()), background_color: Some("#111111".into()), ..Default::default() };
+        let page = WindowConfig::parse(json!({"navigationBarTitleText": "Page"}).as_object().unwrap(), "p.json", "").unwrap();
+        let resolved = app.merged(&page).resolve();
+        assert_eq!(resolved.navigation_bar_title_text, "Page");
+        assert_eq!(resolved.background_color, "#111111");
+        assert_eq!(resolved.navigation_bar_background_color, "#000000");
+        assert_eq!(resolved.navigation_bar_text_style, TextStyle::White);
+    }
+
+    #[test]
+    fn refuses_bad_fields_naming_them() {
+        let two = json!([{"pagePath": "a", "text": "A"}, {"pagePath": "b", "text": "B"}]);
+        let six: Vec<Value> = ["a", "b", "c", "d", "e", "f"].iter().map(|p| json!({"pagePath": p, "text": p})).collect();
+        let cases = [
+            (json!({"pages": ["a"], "window": {"navigationBarTextStyle": "red"}}), r#"app.json: field "window.navigationBarTextStyle": expected "black" or "white", got "red""#),
+            (json!({"pages": ["a"], "window": {"navigationBarBackgroundColor": "green"}}), r##"app.json: field "window.navigationBarBackgroundColor": expected a colour like "#07c160", got "green""##),
+            (json!({"pages": ["a"], "tabBar": {"list": [{"pagePath": "a", "text": "A"}]}}), r#"app.json: field "tabBar.list": must have 2 to 5 items, has 1"#),
+            (json!({"pages": ["a", "b", "c", "d", "e", "f"], "tabBar": {"list": six}}), r#"app.json: field "tabBar.list": must have 2 to 5 items, has 6"#),
+            (json!({"pages": ["a"], "tabBar": {"list": two}}), r#"app.json: field "tabBar.list[1].pagePath": "b" is not listed in pages"#),
+            (json!({"pages": ["a", "b"], "tabBar": {"list": [{"pagePath": "a"}, {"pagePath": "b", "text": "B"}]}}), r#"app.json: field "tabBar.list[0].text": is missing"#),
+            (json!({"pages": ["a"], "extApi": [{"name": "no-dash"}]}), r#"app.json: field "extApi[0].name": "no-dash" is not a JS identifier"#),
+            (json!({"pages": ["a"], "extApi": [{"name": "x", "sync": "yes"}]}), r#"app.json: field "extApi[0].sync": expected a boolean, got "yes""#),
+            (json!({"pages": ["a?x=1"]}), r#"app.json: field "pages[0]": "a?x=1" is not a page path like "pages/index/index""#),
+        ];
+        for (app, expected) in cases {
+            assert_eq!(parse(app).unwrap_err(), expected);
+        }
+    }
+}
