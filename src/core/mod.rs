@@ -12,4 +12,5 @@ pub mod mock;
 pub mod package;
 pub mod protocol;
 pub mod registry;
+pub mod router;
 pub mod trace;
