@@ -13,4 +13,5 @@ pub mod package;
 pub mod protocol;
 pub mod registry;
 pub mod router;
+pub mod storage;
 pub mod trace;

@@ -1,0 +1,305 @@
+//! Per-mini-program key-value storage (`wx.setStorage` and friends), persisted on disk.
+//!
+//! Layout: `<data dir>/<app id>/storage/<hex of key>.json`, one file per key holding
+//! `{"key", "data", "dataType"}` exactly as the page's bridge encoded them (`data` is a
+//! string; `dataType` says how to decode it). Every write is atomic and durable: a
+//! temporary file is written and fsynced, renamed over the old one, and the folder fsynced.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use serde::{Deserialize, Serialize};
+
+/// WeChat's limit on one key: 1 MB (key plus encoded value).
+pub const MAX_ITEM_BYTES: usize = 1024 * 1024;
+/// WeChat's limit on one mini program: 10 MB.
+pub const MAX_TOTAL_BYTES: usize = 10 * 1024 * 1024;
+
+/// The value types a stored item may have (the TCSAS base library's `dataType`).
+pub const DATA_TYPES: [&str; 8] = ["String", "Number", "Boolean", "Date", "Array", "Object", "Undefined", "Null"];
+
+/// Why a storage operation failed; the text follows `"<api>:fail "`.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    /// No item under this key.
+    #[error("data not found")]
+    NotFound,
+    /// The key is not a non-empty string.
+    #[error("parameter error: key must be a non-empty string")]
+    BadKey,
+    /// The `dataType` is not one of [`DATA_TYPES`].
+    #[error("parameter error: unknown dataType {0:?}")]
+    BadType(String),
+    /// The item is over [`MAX_ITEM_BYTES`].
+    #[error("exceed storage item max length: {size} bytes, limit {MAX_ITEM_BYTES} bytes (1 MB)")]
+    ItemTooLarge {
+        /// The item's size.
+        size: usize,
+    },
+    /// The mini program's storage would go over [`MAX_TOTAL_BYTES`].
+    #[error("exceed storage max size: {total} bytes, limit {MAX_TOTAL_BYTES} bytes (10 MB)")]
+    Full {
+        /// The total it would reach.
+        total: usize,
+    },
+    /// The disk refused.
+    #[error("storage i/o error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// One stored item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    /// Its key.
+    pub key: String,
+    /// The encoded value.
+    pub data: String,
+    /// How to decode it.
+    #[serde(rename = "dataType")]
+    pub data_type: String,
+}
+
+impl Item {
+    fn size(&self) -> usize {
+        self.key.len() + self.data.len()
+    }
+}
+
+/// `getStorageInfo`'s answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StorageInfo {
+    /// Every key, sorted.
+    pub keys: Vec<String>,
+    /// Space used, in KB (rounded up), as WeChat reports it.
+    pub current_size: usize,
+    /// The limit, in KB.
+    pub limit_size: usize,
+}
+
+struct AppStore {
+    dir: PathBuf,
+    items: BTreeMap<String, Item>,
+    total: usize,
+}
+
+/// The storage of every mini program under one data directory.
+pub struct Storage {
+    root: PathBuf,
+    apps: Mutex<HashMap<String, Arc<Mutex<AppStore>>>>,
+}
+
+impl Storage {
+    /// Storage under `root` (created on first write).
+    pub fn new(root: PathBuf) -> Storage {
+        Storage { root, apps: Mutex::new(HashMap::new()) }
+    }
+
+    /// The data directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The folder of one mini program's data (storage and webview data).
+    pub fn app_dir(root: &Path, app_id: &str) -> PathBuf {
+        let safe = !app_id.is_empty()
+            && !app_id.starts_with('.')
+            && app_id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+        if safe {
+            root.join(app_id)
+        } else {
+            root.join(format!("x-{}", hex(app_id)))
+        }
+    }
+
+    fn app(&self, app_id: &str) -> Result<Arc<Mutex<AppStore>>, StorageError> {
+        let mut apps = self.apps.lock().expect("storage lock");
+        if let Some(app) = apps.get(app_id) {
+            return Ok(app.clone());
+        }
+        let dir = Storage::app_dir(&self.root, app_id).join("storage");
+        let mut items = BTreeMap::new();
+        if dir.is_dir() {
+            for entry in fs::read_dir(&dir)? {
+                let path = entry?.path();
+                if path.extension().is_some_and(|ext| ext == "json") {
+                    match fs::read(&path).map(|bytes| serde_json::from_slice::<Item>(&bytes)) {
+                        Ok(Ok(item)) => {
+                            items.insert(item.key.clone(), item);
+                        }
+                        _ => tracing::warn!(?path, "skipped an unreadable storage file"),
+                    }
+                }
+            }
+        }
+        let total = items.values().map(Item::size).sum();
+        let app = Arc::new(Mutex::new(AppStore { dir, items, total }));
+        apps.insert(app_id.to_string(), app.clone());
+        Ok(app)
+    }
+
+    /// Stores an item, replacing any under the same key.
+    pub fn set(&self, app_id: &str, item: Item) -> Result<(), StorageError> {
+        if item.key.is_empty() {
+            return Err(StorageError::BadKey);
+        }
+        if !DATA_TYPES.contains(&item.data_type.as_str()) {
+            return Err(StorageError::BadType(item.data_type));
+        }
+        let size = item.size();
+        if size > MAX_ITEM_BYTES {
+            return Err(StorageError::ItemTooLarge { size });
+        }
+        let app = self.app(app_id)?;
+        let mut app = app.lock().expect("app storage lock");
+        let old = app.items.get(&item.key).map(Item::size).unwrap_or(0);
+        let total = app.total - old + size;
+        if total > MAX_TOTAL_BYTES {
+            return Err(StorageError::Full { total });
+        }
+        fs::create_dir_all(&app.dir)?;
+        let path = app.dir.join(format!("{}.json", hex(&item.key)));
+        write_atomically(&app.dir, &path, &serde_json::to_vec(&item).expect("an item serialises"))?;
+        app.total = total;
+        app.items.insert(item.key.clone(), item);
+        Ok(())
+    }
+
+    /// Reads an item.
+    pub fn get(&self, app_id: &str, key: &str) -> Result<Item, StorageError> {
+        let app = self.app(app_id)?;
+        let app = app.lock().expect("app storage lock");
+        app.items.get(key).cloned().ok_or(StorageError::NotFound)
+    }
+
+    /// Removes an item (a missing key is not an error).
+    pub fn remove(&self, app_id: &str, key: &str) -> Result<(), StorageError> {
+        let app = self.app(app_id)?;
+        let mut app = app.lock().expect("app storage lock");
+        if let Some(item) = app.items.remove(key) {
+            app.total -= item.size();
+            let path = app.dir.join(format!("{}.json", hex(key)));
+            fs::remove_file(&path)?;
+            sync_dir(&app.dir)?;
+        }
+        Ok(())
+    }
+
+    /// Removes every item.
+    pub fn clear(&self, app_id: &str) -> Result<(), StorageError> {
+        let app = self.app(app_id)?;
+        let mut app = app.lock().expect("app storage lock");
+        for key in app.items.keys() {
+            let path = app.dir.join(format!("{}.json", hex(key)));
+            fs::remove_file(&path)?;
+        }
+        if app.dir.is_dir() {
+            sync_dir(&app.dir)?;
+        }
+        app.items.clear();
+        app.total = 0;
+        Ok(())
+    }
+
+    /// Keys and sizes.
+    pub fn info(&self, app_id: &str) -> Result<StorageInfo, StorageError> {
+        let app = self.app(app_id)?;
+        let app = app.lock().expect("app storage lock");
+        Ok(StorageInfo {
+            keys: app.items.keys().cloned().collect(),
+            current_size: app.total.div_ceil(1024),
+            limit_size: MAX_TOTAL_BYTES / 1024,
+        })
+    }
+}
+
+fn hex(text: &str) -> String {
+    text.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+/// Writes `bytes` to `path` so that a crash leaves either the old or the new file whole.
+pub fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = dir.join(format!(
+        ".{}.tmp",
+        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    ));
+    let mut file = File::create(&tmp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    drop(file);
+    fs::rename(&tmp, path)?;
+    sync_dir(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(key: &str, data: &str, data_type: &str) -> Item {
+        Item { key: key.into(), data: data.into(), data_type: data_type.into() }
+    }
+
+    #[test]
+    fn items_persist_across_instances_and_keep_their_type() {
+        let tmp = tempfile::tempdir().unwrap();
+        let storage = Storage::new(tmp.path().to_path_buf());
+        storage.set("wx1", item("when", "2024-01-02T03:04:05.000Z", "Date")).unwrap();
+        storage.set("wx1", item("n", "42", "Number")).unwrap();
+        storage.set("wx1", item("n", "43", "Number")).unwrap();
+        let again = Storage::new(tmp.path().to_path_buf());
+        assert_eq!(again.get("wx1", "when").unwrap(), item("when", "2024-01-02T03:04:05.000Z", "Date"));
+        assert_eq!(again.get("wx1", "n").unwrap().data, "43");
+        assert_eq!(again.info("wx1").unwrap(), StorageInfo { keys: vec!["n".into(), "when".into()], current_size: 1, limit_size: 10240 });
+        assert!(tmp.path().join("wx1/storage").read_dir().unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().ends_with(".tmp")));
+    }
+
+    #[test]
+    fn mini_programs_do_not_share_items() {
+        let tmp = tempfile::tempdir().unwrap();
+        let storage = Storage::new(tmp.path().to_path_buf());
+        storage.set("wx1", item("k", "a", "String")).unwrap();
+        assert!(matches!(storage.get("wx2", "k"), Err(StorageError::NotFound)));
+        assert!(matches!(storage.get("../wx1", "k"), Err(StorageError::NotFound)));
+        assert_eq!(Storage::app_dir(tmp.path(), "../wx1"), tmp.path().join("x-2e2e2f777831"));
+    }
+
+    #[test]
+    fn remove_and_clear() {
+        let tmp = tempfile::tempdir().unwrap();
+        let storage = Storage::new(tmp.path().to_path_buf());
+        storage.set("wx1", item("a", "1", "Number")).unwrap();
+        storage.set("wx1", item("b", "true", "Boolean")).unwrap();
+        storage.remove("wx1", "a").unwrap();
+        storage.remove("wx1", "never").unwrap();
+        assert_eq!(storage.info("wx1").unwrap().keys, vec!["b"]);
+        storage.clear("wx1").unwrap();
+        assert_eq!(Storage::new(tmp.path().to_path_buf()).info("wx1").unwrap().keys, Vec::<String>::new());
+    }
+
+    #[test]
+    fn enforces_wechat_limits() {
+        let tmp = tempfile::tempdir().unwrap();
+        let storage = Storage::new(tmp.path().to_path_buf());
+        let big = "x".repeat(MAX_ITEM_BYTES);
+        let err = storage.set("wx1", item("k", &big, "String")).unwrap_err();
+        assert_eq!(err.to_string(), "exceed storage item max length: 1048577 bytes, limit 1048576 bytes (1 MB)");
+        let almost = "x".repeat(MAX_ITEM_BYTES - 2);
+        for i in 0..10 {
+            storage.set("wx1", item(&format!("k{i}"), &almost, "String")).unwrap();
+        }
+        let err = storage.set("wx1", item("k10", "xx", "String")).unwrap_err();
+        assert_eq!(err.to_string(), "exceed storage max size: 10485765 bytes, limit 10485760 bytes (10 MB)");
+        // Replacing an item counts only the difference.
+        storage.set("wx1", item("k0", "small", "String")).unwrap();
+        storage.set("wx1", item("k10", "xx", "String")).unwrap();
+        assert!(matches!(storage.set("wx1", item("", "x", "String")), Err(StorageError::BadKey)));
+        assert_eq!(storage.set("wx1", item("k", "x", "Symbol")).unwrap_err().to_string(), "parameter error: unknown dataType \"Symbol\"");
+    }
+}
