@@ -1,10 +1,11 @@
 // superapp-shell JS bridge: injected into every page before its own scripts run.
 //
-// Gives pages wx.invokeNativePlugin, wx.onNativePluginEvent, wx.onGeneralNativeEvent,
-// wx.offGeneralNativeEvent and wx.exitMiniProgram, carried to Rust over window.ipc
-// (asynchronous calls) or a synchronous XMLHttpRequest (sync: true). The wire format is
-// described in src/core/protocol.rs. window.__SUPERAPP_CONFIG__ is set by the shell just
-// before this script, as JSON.
+// Gives pages wx.invokeNativePlugin and the host events, the built-in wx APIs (routing,
+// storage, UI, system), the mini program's extApi, and Page(), App(), getApp(),
+// getCurrentPages() with their lifecycle. Calls go to Rust over window.ipc (asynchronous)
+// or a synchronous XMLHttpRequest (sync forms). The wire format is described in
+// src/core/protocol.rs. window.__SUPERAPP_CONFIG__ is set by the shell just before this
+// script, as JSON.
 (function () {
   'use strict';
   if (window.__superapp) return;
@@ -53,6 +54,14 @@
   function route(entry, res) {
     res = normalise(entry.api, res);
     var ok = isOk(entry.api, res);
+    if (ok && entry.transform) {
+      try {
+        res = entry.transform(res);
+      } catch (err) {
+        res = { errMsg: entry.api + ':fail ' + err.message };
+        ok = false;
+      }
+    }
     var opts = entry.opts;
     if (ok && isFunction(opts.success)) callSafely(opts.success, res, 'success');
     if (!ok && isFunction(opts.fail)) callSafely(opts.fail, res, 'fail');
@@ -71,11 +80,25 @@
     });
   }
 
+  // Fails a call without sending it (its data cannot be encoded), answering as usual.
+  function failLocally(api, opts, reason) {
+    var entry = { api: api, opts: opts };
+    var promise;
+    if (!isFunction(opts.success) && !isFunction(opts.fail) && !isFunction(opts.complete)) {
+      promise = new Promise(function (resolve, reject) {
+        entry.resolve = resolve;
+        entry.reject = reject;
+      });
+    }
+    route(entry, { errMsg: api + ':fail ' + reason });
+    return promise;
+  }
+
   // An asynchronous call. Returns a Promise when no callback is given.
-  function invokeAsync(api, apiName, data, opts) {
+  function invokeAsync(api, apiName, data, opts, transform) {
     var callbackId = nextCallbackId++;
     var stateEvent = (typeof apiName === 'string' ? apiName : 'call') + '_' + callbackId;
-    var entry = { api: api, opts: opts, stateEvent: stateEvent };
+    var entry = { api: api, opts: opts, stateEvent: stateEvent, transform: transform };
     var promise;
     if (!isFunction(opts.success) && !isFunction(opts.fail) && !isFunction(opts.complete)) {
       promise = new Promise(function (resolve, reject) {
@@ -87,8 +110,7 @@
     try {
       message = encode(callbackId, api, apiName, data, stateEvent);
     } catch (err) {
-      route(entry, { errMsg: api + ':fail data is not JSON: ' + err.message });
-      return promise;
+      return failLocally(api, opts, 'data is not JSON: ' + err.message);
     }
     pending.set(callbackId, entry);
     if (isFunction(opts.progress)) progressListeners.set(stateEvent, opts.progress);
@@ -127,6 +149,89 @@
     return invokeAsync(api, apiName, data, opts || {});
   }
 
+  // ---- Page, App, lifecycle -------------------------------------------------------
+
+  var HOOK_DONE = '{"type":"hookDone","hook":';
+  var pageObject = null;
+  var appObject = null;
+  var documentReady = false;
+  var queuedHooks = [];
+  var currentPages = config.pages || [];
+
+  function callHook(target, name, arg) {
+    if (target && isFunction(target[name])) {
+      callSafely(function (a) { target[name].call(target, a); }, arg, name);
+    }
+  }
+
+  function copy(object) {
+    return JSON.parse(JSON.stringify(object || {}));
+  }
+
+  // Runs a hook the shell sent, then tells the shell it is done (hooks run one page at
+  // a time, in WeChat's order).
+  function runHook(message) {
+    if (message.app) callHook(appObject, message.hook);
+    callHook(pageObject, message.hook);
+    window.ipc.postMessage(HOOK_DONE + JSON.stringify(message.hook) + '}');
+  }
+
+  function onDocumentReady() {
+    if (documentReady) return;
+    documentReady = true;
+    if (config.launch) {
+      var launchOptions = { path: config.route, query: copy(config.query) };
+      callHook(appObject, 'onLaunch', launchOptions);
+      callHook(appObject, 'onShow', launchOptions);
+    }
+    callHook(pageObject, 'onLoad', copy(config.query));
+    callHook(pageObject, 'onShow');
+    window.ipc.postMessage(HOOK_DONE + '"onShow"}');
+    queuedHooks.splice(0).forEach(runHook);
+    var ready = false;
+    var fireReady = function () {
+      if (ready) return;
+      ready = true;
+      callHook(pageObject, 'onReady');
+    };
+    var afterLoad = function () {
+      requestAnimationFrame(fireReady);
+      setTimeout(fireReady, 100);
+    };
+    if (document.readyState === 'complete') afterLoad();
+    else window.addEventListener('load', afterLoad);
+  }
+  document.addEventListener('DOMContentLoaded', onDocumentReady);
+
+  /** Registers this page's object: data and lifecycle hooks (onLoad(query), onShow,
+   *  onReady, onHide, onUnload). */
+  window.Page = function (object) {
+    pageObject = object || {};
+    pageObject.route = config.route;
+    pageObject.options = copy(config.query);
+    pageObject.__webviewId__ = config.webviewId;
+  };
+
+  /** Registers the App object (from app.js). Each page has its own JS context, so each
+   *  page has its own App instance: onLaunch runs in the first page only, and globalData
+   *  is not shared between pages (use storage for that). */
+  window.App = function (object) {
+    appObject = object || {};
+    if (!appObject.globalData) appObject.globalData = {};
+  };
+
+  /** The App object registered by app.js, or undefined. */
+  window.getApp = function () {
+    return appObject || undefined;
+  };
+
+  /** The page stack, home first, current last: [{route, options, webViewId}]. */
+  window.getCurrentPages = function () {
+    return currentPages.map(function (page) {
+      return { route: page.route, options: copy(page.options), webViewId: page.webViewId };
+    });
+  };
+
   // Called by the shell with a batch of messages (one evaluate_script per loop pass).
   function deliver(batch) {
     for (var i = 0; i < batch.length; i++) {
@@ -140,6 +245,11 @@
       } else if (message.type === 'state') {
         var progress = progressListeners.get(message.stateEvent);
         if (progress) callSafely(progress, message.data, 'progress');
+      } else if (message.type === 'lifecycle') {
+        if (documentReady) runHook(message);
+        else queuedHooks.push(message);
+      } else if (message.type === 'pages') {
+        currentPages = message.pages;
       } else if (message.type === 'event') {
         var named = namedListeners.get(message.event);
         if (named) {
@@ -184,11 +294,131 @@
     generalListeners.delete(id);
   };
 
-  /** Ends the mini program (the shell exits with status 0). */
-  wx.exitMiniProgram = function (opts) {
+  // ---- built-in APIs ---------------------------------------------------------------
+
+  // The options object without its callbacks: what goes to Rust as data.
+  function dataOf(opts) {
+    var data = {};
+    Object.keys(opts || {}).forEach(function (key) {
+      if (!isFunction(opts[key])) data[key] = opts[key];
+    });
+    return data;
+  }
+
+  function asyncApi(name) {
+    return function (opts) {
+      opts = opts || {};
+      return invokeAsync(name, name, dataOf(opts), opts);
+    };
+  }
+
+  // A synchronous getter: returns the answer without errMsg, throws on failure.
+  function syncGetter(api, apiName) {
+    return function () {
+      var res = invokeSync(api, apiName, {});
+      delete res.errMsg;
+      return res;
+    };
+  }
+
+  [
+    'navigateTo', 'redirectTo', 'navigateBack', 'reLaunch', 'switchTab', 'exitMiniProgram',
+    'showToast', 'hideToast', 'showLoading', 'hideLoading', 'showModal',
+    'setNavigationBarTitle', 'setNavigationBarColor', 'getSystemInfo',
+    'clearStorage', 'getStorageInfo', 'removeStorage'
+  ].forEach(function (name) {
+    wx[name] = asyncApi(name);
+  });
+  wx.getSystemInfoSync = syncGetter('getSystemInfoSync', 'getSystemInfo');
+  wx.getWindowInfo = syncGetter('getWindowInfo', 'getWindowInfo');
+  wx.getDeviceInfo = syncGetter('getDeviceInfo', 'getDeviceInfo');
+  wx.getAppBaseInfo = syncGetter('getAppBaseInfo', 'getAppBaseInfo');
+
+  // Storage values travel as {data: <string>, dataType} (the TCSAS encoding) so that
+  // every type comes back as it went in, Date included.
+  function encodeValue(value) {
+    if (value === undefined) return { data: '', dataType: 'Undefined' };
+    if (value === null) return { data: 'null', dataType: 'Null' };
+    if (value instanceof Date) {
+      if (isNaN(value.getTime())) throw new TypeError('an invalid Date cannot be stored');
+      return { data: value.toISOString(), dataType: 'Date' };
+    }
+    switch (typeof value) {
+      case 'string': return { data: value, dataType: 'String' };
+      case 'number': return { data: String(value), dataType: 'Number' };
+      case 'boolean': return { data: String(value), dataType: 'Boolean' };
+      case 'object':
+        return { data: JSON.stringify(value), dataType: Array.isArray(value) ? 'Array' : 'Object' };
+      default: throw new TypeError('a ' + typeof value + ' cannot be stored');
+    }
+  }
+
+  function decodeValue(data, dataType) {
+    switch (dataType) {
+      case 'String': return data;
+      case 'Number': return Number(data);
+      case 'Boolean': return data === 'true';
+      case 'Date': return new Date(data);
+      case 'Array': case 'Object': return JSON.parse(data);
+      case 'Undefined': return undefined;
+      case 'Null': return null;
+      default: return data;
+    }
+  }
+
+  function decodeRes(res) {
+    res.data = decodeValue(res.data, res.dataType);
+    delete res.dataType;
+    return res;
+  }
+
+  function storageData(key, value) {
+    var encoded = encodeValue(value);
+    return { key: key, data: encoded.data, dataType: encoded.dataType };
+  }
+
+  wx.setStorage = function (opts) {
     opts = opts || {};
-    return invoke('exitMiniProgram', 'exitMiniProgram', {}, opts, false);
+    var data;
+    try {
+      data = storageData(opts.key, opts.data);
+    } catch (err) {
+      return failLocally('setStorage', opts, err.message);
+    }
+    return invokeAsync('setStorage', 'setStorage', data, opts);
   };
+  wx.getStorage = function (opts) {
+    opts = opts || {};
+    return invokeAsync('getStorage', 'getStorage', { key: opts.key }, opts, decodeRes);
+  };
+  wx.setStorageSync = function (key, value) {
+    invokeSync('setStorageSync', 'setStorage', storageData(key, value));
+  };
+  /** Returns the stored value, or undefined when the key holds nothing. */
+  wx.getStorageSync = function (key) {
+    try {
+      return decodeRes(invokeSync('getStorageSync', 'getStorage', { key: key })).data;
+    } catch (err) {
+      if (String(err.message).indexOf('data not found') >= 0) return undefined;
+      throw err;
+    }
+  };
+  wx.removeStorageSync = function (key) {
+    invokeSync('removeStorageSync', 'removeStorage', { key: key });
+  };
+  wx.clearStorageSync = function () {
+    invokeSync('clearStorageSync', 'clearStorage', {});
+  };
+  wx.getStorageInfoSync = syncGetter('getStorageInfoSync', 'getStorageInfo');
+
+  // Custom APIs the mini program declares in app.json's extApi: wx.<name>(opts).
+  (config.extApi || []).forEach(function (api) {
+    wx[api.name] = function (opts) {
+      opts = opts || {};
+      if (api.sync) return invokeSync(api.name, api.name, dataOf(opts));
+      return invokeAsync(api.name, api.name, dataOf(opts), opts);
+    };
+  });
 
   window.wx = wx;
   Object.defineProperty(window, '__superapp', {

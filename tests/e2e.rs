@@ -50,7 +50,8 @@ fn sample_runs_every_demo_and_shows_it() {
           }, complete: function () { wx.exitMiniProgram(); } });
         }, 50);
     "#;
-    let (builder, reports) = support::with_reporter(sample::register(Shell::builder()));
+    let data = tempfile::tempdir().unwrap();
+    let (builder, reports) = support::with_reporter(sample::register(Shell::builder()).data_dir(data.path().into()));
     let package = Package::embedded(&sample::SAMPLE_MINIAPP, "sample").unwrap();
     let options = RunOptions {
         headless: true,
@@ -443,7 +444,8 @@ fn host_events_reach_the_targeted_pages() {
             Ok(None)
         }
     });
-    let (builder, reports) = support::with_reporter(builder);
+    let data = tempfile::tempdir().unwrap();
+    let (builder, reports) = support::with_reporter(builder.data_dir(data.path().into()));
     let shell = builder.build();
     // The host pushes from its own thread through the handle it got before running.
     let host = shell.host();

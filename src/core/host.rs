@@ -20,6 +20,20 @@ pub enum Target {
     WebView(WebViewId),
 }
 
+/// A built-in call that only the UI thread can answer (routing, chrome, system info),
+/// or a request from the host to drive or inspect the chrome.
+#[derive(Debug)]
+pub struct ShellRequest {
+    /// The webview that called (0 for requests from the host).
+    pub web_view_id: WebViewId,
+    /// The built-in API name (`navigateTo`, `showToast`, ...).
+    pub api_name: String,
+    /// The call's data.
+    pub data: Value,
+    /// Where the answer goes.
+    pub reply: tokio::sync::oneshot::Sender<Result<Option<serde_json::Map<String, Value>>, String>>,
+}
+
 /// Where the core sends what must reach pages. The shell implements it with tao's event
 /// loop proxy; tests implement it with a channel.
 pub trait Outbox: Send + Sync + 'static {
@@ -29,6 +43,8 @@ pub trait Outbox: Send + Sync + 'static {
     fn broadcast(&self, target: Target, message: String);
     /// Ends the run with this exit status.
     fn exit(&self, code: i32);
+    /// Hands a request to the UI thread.
+    fn request(&self, request: ShellRequest);
 }
 
 /// Errors from [`Host`].
@@ -97,6 +113,45 @@ impl Host {
         self.outbox().ok_or(HostError::NotRunning)?.exit(code);
         Ok(())
     }
+
+    /// Asks the UI thread to run a shell request and waits for its answer.
+    pub async fn request(
+        &self,
+        web_view_id: WebViewId,
+        api_name: &str,
+        data: Value,
+    ) -> Result<Option<serde_json::Map<String, Value>>, String> {
+        let outbox = self.outbox().ok_or_else(|| HostError::NotRunning.to_string())?;
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        outbox.request(ShellRequest {
+            web_view_id,
+            api_name: api_name.to_string(),
+            data,
+            reply,
+        });
+        answer
+            .await
+            .map_err(|_| "the shell stopped before answering".to_string())?
+    }
+
+    /// The chrome as a person sees it now: navigation bar, tab bar, toast, modal, the
+    /// page stack and window size (for tests and QA scripts).
+    pub async fn chrome_state(&self) -> Result<Value, String> {
+        Ok(Value::Object(self.request(0, "__chromeState", Value::Null).await?.unwrap_or_default()))
+    }
+
+    /// Drives the chrome as a person would, by emitting the real widget signal:
+    /// `"back"`, `"tab:<index>"`, `"modal:confirm"`, `"modal:cancel"`, `"minimize"`,
+    /// `"restore"`.
+    pub async fn press(&self, control: &str) -> Result<(), String> {
+        self.request(0, "__press", Value::String(control.to_string())).await.map(|_| ())
+    }
+
+    /// Saves a PNG of the window as it looks now.
+    pub async fn screenshot(&self, path: &std::path::Path) -> Result<(), String> {
+        let path = Value::String(path.display().to_string());
+        self.request(0, "__screenshot", path).await.map(|_| ())
+    }
 }
 
 #[cfg(test)]
@@ -119,6 +174,9 @@ pub(crate) mod tests {
         }
         fn exit(&self, code: i32) {
             self.sent.lock().unwrap().push(format!("exit {code}"));
+        }
+        fn request(&self, request: ShellRequest) {
+            self.sent.lock().unwrap().push(format!("request {} {}", request.api_name, request.data));
         }
     }
 

@@ -4,6 +4,7 @@ pub mod api_error;
 pub mod app_config;
 pub mod app_info;
 pub mod bridge;
+pub mod builtins;
 pub mod call;
 pub mod call_error;
 pub mod handler;

@@ -78,6 +78,13 @@ impl RegistryBuilder {
         true
     }
 
+    /// Gives `name` its own timeout if it has none (built-ins that wait for a person).
+    pub fn set_timeout_if_default(&mut self, name: &str, timeout: Duration) {
+        if let Some(entry) = self.entries.get_mut(name) {
+            entry.timeout.get_or_insert(timeout);
+        }
+    }
+
     /// Replaces or adds the handler under `name` (mocks from `--mock` use this).
     pub fn replace(&mut self, name: &str, handler: Arc<dyn Handler>) {
         self.entries.insert(name.to_string(), Entry { handler, timeout: None });

@@ -6,7 +6,9 @@
 //! the UI thread as [`UserEvent`](user_event::UserEvent)s through the event loop proxy
 //! and are delivered, batched per loop pass, by one `evaluate_script` per page.
 
+pub mod chrome;
 pub mod display;
+pub mod mini_program;
 pub mod page;
 pub mod screenshot;
 pub mod user_event;
@@ -24,16 +26,18 @@ use tao::platform::unix::{EventLoopBuilderExtUnix, WindowExtUnix};
 use tao::window::WindowBuilder;
 
 use crate::core::bridge::{Bridge, CallObserver, DEFAULT_MAX_PAYLOAD};
+use crate::core::builtins;
 use crate::core::handler::Handler;
-use crate::core::host::{Host, Outbox, Target, WebViewId};
+use crate::core::host::{Host, Outbox};
 use crate::core::mock::Mock;
 use crate::core::package::Package;
-use crate::core::protocol::delivery_script;
 use crate::core::registry::{Registry, RegistryBuilder};
+use crate::core::storage::Storage;
 use crate::core::trace::TraceWriter;
-use crate::MiniApiCall;
 
-use page::{Page, PageContext};
+use chrome::Chrome;
+use mini_program::MiniProgram;
+use page::PageContext;
 use user_event::{ProxyOutbox, UserEvent};
 
 /// Why the shell could not run.
@@ -101,6 +105,7 @@ pub struct ShellBuilder {
     max_payload: usize,
     host: Host,
     observer: Option<Arc<dyn CallObserver>>,
+    data_dir: Option<PathBuf>,
 }
 
 impl ShellBuilder {
@@ -149,23 +154,36 @@ impl ShellBuilder {
         self
     }
 
+    /// Where mini programs keep their storage and webview data (default: see
+    /// [`default_data_dir`]).
+    pub fn data_dir(mut self, dir: PathBuf) -> ShellBuilder {
+        self.data_dir = Some(dir);
+        self
+    }
+
     /// Freezes the set of APIs. Built-ins not overridden by a registration are added.
     pub fn build(mut self) -> Shell {
-        self.registry
-            .register_default("exitMiniProgram", Arc::new(exit_mini_program));
+        let data_dir = self.data_dir.unwrap_or_else(default_data_dir);
+        let storage = Arc::new(Storage::new(data_dir.clone()));
+        builtins::register(&mut self.registry, storage);
         Shell {
             registry: Arc::new(self.registry.build()),
             max_payload: self.max_payload,
             host: self.host,
             observer: self.observer,
+            data_dir,
         }
     }
 }
 
-/// Built-in `wx.exitMiniProgram`: ends the run with status 0.
-async fn exit_mini_program(call: MiniApiCall) -> crate::ApiResult {
-    call.host().exit(0).map_err(crate::ApiError::new)?;
-    Ok(None)
+/// The data directory used when none is set: `$SUPERAPP_DATA_DIR`, else
+/// `$XDG_DATA_HOME/superapp-shell`, else `~/.local/share/superapp-shell`.
+pub fn default_data_dir() -> PathBuf {
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    var("SUPERAPP_DATA_DIR")
+        .or_else(|| var("XDG_DATA_HOME").map(|d| d.join("superapp-shell")))
+        .or_else(|| var("HOME").map(|h| h.join(".local/share/superapp-shell")))
+        .unwrap_or_else(|| std::env::temp_dir().join("superapp-shell"))
 }
 
 /// A desktop host for one mini program, with a fixed set of native APIs.
@@ -174,6 +192,7 @@ pub struct Shell {
     max_payload: usize,
     host: Host,
     observer: Option<Arc<dyn CallObserver>>,
+    data_dir: PathBuf,
 }
 
 impl Shell {
@@ -184,7 +203,13 @@ impl Shell {
             max_payload: DEFAULT_MAX_PAYLOAD,
             host: Host::new(),
             observer: None,
+            data_dir: None,
         }
+    }
+
+    /// Where mini programs keep their storage and webview data.
+    pub fn data_dir(&self) -> &std::path::Path {
+        &self.data_dir
     }
 
     /// The handle the host uses to push events to pages while the shell runs.
@@ -237,8 +262,25 @@ impl Shell {
         let vbox = window
             .default_vbox()
             .ok_or_else(|| ShellError::Window("the window has no GTK box".into()))?;
-
-        let home = package.home().to_string();
+        let chrome = Chrome::new(vbox, package.config().tab_bar.clone(), event_loop.create_proxy());
+        {
+            use gtk::prelude::*;
+            let proxy = event_loop.create_proxy();
+            window.gtk_window().connect_window_state_event(move |_, event| {
+                let changed = event.changed_mask();
+                if changed.contains(gtk::gdk::WindowState::ICONIFIED) {
+                    let minimized = event.new_window_state().contains(gtk::gdk::WindowState::ICONIFIED);
+                    let _ = proxy.send_event(UserEvent::Minimized(minimized));
+                }
+                gtk::glib::Propagation::Proceed
+            });
+        }
+        let web_data = crate::core::storage::Storage::app_dir(&self.data_dir, &app_info.app_id).join("webview");
+        let web_context = wry::WebContext::new(Some(web_data));
+        let app_js = package
+            .read("/app.js")
+            .ok()
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
         let context = PageContext {
             package: Arc::new(package),
             bridge,
@@ -246,9 +288,11 @@ impl Shell {
             outbox: outbox.clone(),
             origins: Arc::new(RwLock::new(HashMap::new())),
             inject_script: options.inject_script.clone(),
+            app_js,
+            proxy: event_loop.create_proxy(),
         };
-        let mut pages: Vec<Page> = vec![page::open(&context, vbox, 1, &home)?];
-        tracing::info!(app = %app_info.app_id, page = %home, "mini program opened");
+        let mut program = MiniProgram::open(context, web_context, chrome)?;
+        tracing::info!(app = %app_info.app_id, "mini program opened");
 
         self.host.attach(outbox.clone());
         if let Some(limit) = options.exit_after {
@@ -261,62 +305,75 @@ impl Shell {
         }
 
         let mut exit_code = 0;
-        let mut queued: HashMap<WebViewId, Vec<String>> = HashMap::new();
         event_loop.run_return(|event, _target, control_flow| {
             *control_flow = ControlFlow::Wait;
-            match event {
+            let mut exit = |code: i32, control_flow: &mut ControlFlow| {
+                exit_code = code;
+                if let Some(path) = &options.screenshot {
+                    match screenshot::capture(&window, path) {
+                        Ok(()) => tracing::info!(?path, "saved a screenshot"),
+                        Err(err) => tracing::error!(%err, "screenshot failed"),
+                    }
+                }
+                *control_flow = ControlFlow::Exit;
+            };
+            let result = match event {
                 Event::UserEvent(UserEvent::Deliver(id, message)) => {
-                    queued.entry(id).or_default().push(message);
+                    program.queue(id, message);
+                    Ok(())
                 }
                 Event::UserEvent(UserEvent::Broadcast(target, message)) => {
-                    for page in pages.iter().filter(|page| targets(&target, page)) {
-                        queued.entry(page.id).or_default().push(message.clone());
-                    }
+                    program.broadcast(&target, message);
+                    Ok(())
+                }
+                Event::UserEvent(UserEvent::Request(request)) => program.request(&window, request),
+                Event::UserEvent(UserEvent::Clicked(control)) => program.clicked(control),
+                Event::UserEvent(UserEvent::HookDone(id, hook)) => {
+                    program.hook_done(id, &hook);
+                    Ok(())
+                }
+                Event::UserEvent(UserEvent::HookTimeout(generation)) => {
+                    program.hook_timeout(generation);
+                    Ok(())
+                }
+                Event::UserEvent(UserEvent::ToastElapsed(generation)) => {
+                    program.toast_elapsed(generation);
+                    Ok(())
+                }
+                Event::UserEvent(UserEvent::Minimized(minimized)) => {
+                    program.minimized(minimized);
+                    Ok(())
                 }
                 Event::UserEvent(UserEvent::Exit(code)) => {
-                    exit_code = code;
-                    if let Some(path) = &options.screenshot {
-                        match screenshot::capture(&window, path) {
-                            Ok(()) => tracing::info!(?path, "saved a screenshot"),
-                            Err(err) => tracing::error!(%err, "screenshot failed"),
-                        }
-                    }
-                    *control_flow = ControlFlow::Exit;
+                    program.flush();
+                    exit(code, control_flow);
+                    Ok(())
                 }
                 Event::WindowEvent {
                     event: WindowEvent::CloseRequested,
                     ..
                 } => {
-                    exit_code = 0;
-                    *control_flow = ControlFlow::Exit;
+                    exit(0, control_flow);
+                    Ok(())
                 }
                 Event::MainEventsCleared => {
-                    for (id, messages) in queued.drain() {
-                        if let Some(page) = pages.iter().find(|page| page.id == id) {
-                            if let Err(err) = page.webview.evaluate_script(&delivery_script(&messages)) {
-                                tracing::error!(webview = id, %err, "cannot deliver to a page");
-                            }
-                        }
-                    }
+                    program.flush();
+                    Ok(())
                 }
-                _ => {}
+                _ => Ok(()),
+            };
+            if let Err(err) = result {
+                tracing::error!(%err, "the shell cannot go on");
+                exit(1, control_flow);
             }
         });
 
         self.host.detach();
-        pages.clear();
+        program.close();
         drop(window);
         runtime.shutdown_timeout(Duration::from_secs(1));
         tracing::info!(exit_code, "shell stopped");
         Ok(exit_code)
-    }
-}
-
-fn targets(target: &Target, page: &Page) -> bool {
-    match target {
-        Target::All => true,
-        Target::App(app_id) => &page.app_id == app_id,
-        Target::WebView(id) => page.id == *id,
     }
 }
 

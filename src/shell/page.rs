@@ -5,9 +5,13 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use serde_json::json;
+use serde_json::{json, Value};
+use tao::event_loop::EventLoopProxy;
 use wry::http::{header, Request, Response, StatusCode};
-use wry::{RequestAsyncResponder, WebView, WebViewBuilder};
+use wry::{RequestAsyncResponder, WebContext, WebView, WebViewBuilder};
+
+use super::user_event::UserEvent;
+use crate::core::router::PageRef;
 
 use crate::core::bridge::{Bridge, Origin};
 use crate::core::host::{Outbox, WebViewId};
@@ -27,12 +31,17 @@ const BRIDGE_JS: &str = include_str!("../../assets/bridge.js");
 /// custom protocol handler (which runs for every webview of a web context).
 pub type Origins = Arc<RwLock<HashMap<WebViewId, Origin>>>;
 
+/// The message a page sends when it has run a lifecycle hook (`hook` names it).
+pub const HOOK_DONE_PREFIX: &str = "{\"type\":\"hookDone\"";
+
 /// A live page.
 pub struct Page {
     /// The shell-assigned id.
     pub id: WebViewId,
     /// The mini program it belongs to.
     pub app_id: String,
+    /// The page route.
+    pub route: String,
     /// The webview.
     pub webview: WebView,
 }
@@ -52,17 +61,42 @@ pub struct PageContext {
     pub origins: Origins,
     /// A script injected after the bridge, if any.
     pub inject_script: Option<String>,
+    /// The mini program's `app.js`, run in every page after the bridge, if any.
+    pub app_js: Option<String>,
+    /// The path to the UI thread, for lifecycle acknowledgements.
+    pub proxy: EventLoopProxy<UserEvent>,
 }
 
-/// The init script of one page: its config as JSON, then the bridge.
-pub fn init_script(id: WebViewId, origin: &Origin, max_payload: usize, extra: Option<&str>) -> String {
+/// Per-page facts for the init script.
+pub struct PageSetup<'a> {
+    /// The page instance.
+    pub page: &'a PageRef,
+    /// Whether this is the first page of the run (App.onLaunch runs there).
+    pub launch: bool,
+    /// The stack as `getCurrentPages()` returns it.
+    pub stack: Value,
+}
+
+/// The init script of one page: its config as JSON, then the bridge, then `app.js`
+/// and any injected script.
+pub fn init_script(context: &PageContext, origin: &Origin, setup: &PageSetup<'_>) -> String {
     let config = json!({
-        "webviewId": id,
+        "webviewId": origin.web_view_id,
         "appId": origin.app_info.app_id,
-        "maxPayload": max_payload,
+        "maxPayload": context.bridge.max_payload(),
+        "route": setup.page.route,
+        "query": setup.page.options,
+        "launch": setup.launch,
+        "pages": setup.stack,
+        "extApi": context.package.config().ext_api,
     });
-    let extra = extra.unwrap_or("");
-    format!("window.__SUPERAPP_CONFIG__ = {config};\n{BRIDGE_JS}\n{extra}")
+    let mut script = format!("window.__SUPERAPP_CONFIG__ = {config};\n{BRIDGE_JS}\n");
+    for extra in [&context.app_js, &context.inject_script].into_iter().flatten() {
+        script.push_str(";\n");
+        script.push_str(extra);
+        script.push('\n');
+    }
+    script
 }
 
 /// The URL of a page route.
@@ -70,13 +104,16 @@ pub fn page_url(route: &str) -> String {
     format!("{ORIGIN}/{route}.html")
 }
 
-/// Creates the webview of `route` as a child of `container`.
+/// Creates the webview of a page as a child of `container`. The `superapp://` scheme is
+/// registered once per web context: pass `register_scheme` for its first webview.
 pub fn open(
     context: &PageContext,
+    web_context: &mut WebContext,
+    register_scheme: bool,
     container: &impl gtk::prelude::IsA<gtk::Container>,
-    id: WebViewId,
-    route: &str,
+    setup: &PageSetup<'_>,
 ) -> Result<Page, wry::Error> {
+    let id = setup.page.web_view_id;
     let origin = Origin {
         web_view_id: id,
         app_info: Arc::new(context.package.app_info().clone()),
@@ -91,27 +128,24 @@ pub fn open(
         let context = context.clone();
         let origin = origin.clone();
         move |request: Request<String>| {
+            let body = request.body();
+            if body.starts_with(HOOK_DONE_PREFIX) {
+                let hook = serde_json::from_str::<Value>(body)
+                    .ok()
+                    .and_then(|v| v.get("hook").and_then(Value::as_str).map(str::to_string))
+                    .unwrap_or_default();
+                let _ = context.proxy.send_event(UserEvent::HookDone(id, hook));
+                return;
+            }
             context
                 .bridge
-                .on_message(&context.runtime, &origin, request.body(), &context.outbox);
+                .on_message(&context.runtime, &origin, body, &context.outbox);
         }
     };
-    let protocol = {
-        let context = context.clone();
-        move |webview: wry::WebViewId<'_>, request: Request<Vec<u8>>, responder: RequestAsyncResponder| {
-            serve(&context, webview, request, responder)
-        }
-    };
-    let builder = WebViewBuilder::new()
+    let mut builder = WebViewBuilder::new_with_web_context(web_context)
         .with_id(&id_text)
-        .with_url(page_url(route))
-        .with_initialization_script(init_script(
-            id,
-            &origin,
-            context.bridge.max_payload(),
-            context.inject_script.as_deref(),
-        ))
-        .with_asynchronous_custom_protocol(SCHEME.to_string(), protocol)
+        .with_url(page_url(&setup.page.route))
+        .with_initialization_script(init_script(context, &origin, setup))
         .with_ipc_handler(ipc)
         .with_navigation_handler(|url: String| {
             let allowed = url.starts_with(&format!("{ORIGIN}/"));
@@ -124,11 +158,21 @@ pub fn open(
             tracing::warn!(%url, "refused to open a new window");
             wry::NewWindowResponse::Deny
         });
+    if register_scheme {
+        let context = context.clone();
+        builder = builder.with_asynchronous_custom_protocol(
+            SCHEME.to_string(),
+            move |webview: wry::WebViewId<'_>, request: Request<Vec<u8>>, responder: RequestAsyncResponder| {
+                serve(&context, webview, request, responder)
+            },
+        );
+    }
     use wry::WebViewBuilderExtUnix;
     let webview = builder.build_gtk(container)?;
     Ok(Page {
         id,
         app_id: origin.app_info.app_id.clone(),
+        route: setup.page.route.clone(),
         webview,
     })
 }

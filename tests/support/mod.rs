@@ -84,9 +84,17 @@ pub fn with_reporter(builder: ShellBuilder) -> (ShellBuilder, Arc<Mutex<Vec<Valu
     (builder, reports)
 }
 
-/// Runs the real shell headless on the package in `dir` with these handlers.
+/// Runs the real shell headless on the package in `dir` with these handlers, keeping
+/// mini program data in a fresh temporary directory.
 pub fn run_dir(builder: ShellBuilder, dir: &Path, options: RunOptions) -> Outcome {
-    let (builder, reports) = with_reporter(builder);
+    let data = tempfile::tempdir().unwrap();
+    run_with_data(builder, dir, options, data.path())
+}
+
+/// Runs the real shell headless on the package in `dir`, keeping mini program data in
+/// `data_dir`.
+pub fn run_with_data(builder: ShellBuilder, dir: &Path, options: RunOptions, data_dir: &Path) -> Outcome {
+    let (builder, reports) = with_reporter(builder.data_dir(data_dir.to_path_buf()));
     let shell = builder.build();
     let package = Package::open(dir).expect("the test package opens");
     let options = RunOptions {

@@ -1,0 +1,376 @@
+//! The shell's own drawing around pages: navigation bar, tab bar, toast and loading,
+//! modal. GTK widgets; every click becomes a [`UserEvent::Clicked`] for the event loop.
+
+use gtk::prelude::*;
+use serde_json::{json, Value};
+use tao::event_loop::EventLoopProxy;
+
+use super::user_event::{Control, UserEvent};
+use crate::core::app_config::{PageWindow, TabBar, TextStyle};
+
+/// What the navigation bar shows for one page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NavState {
+    /// The title.
+    pub title: String,
+    /// The bar colour.
+    pub background: String,
+    /// The title and button colour (`#000000` or `#ffffff`).
+    pub front: String,
+    /// The page background.
+    pub page_background: String,
+}
+
+impl NavState {
+    /// The bar of a page as its config sets it.
+    pub fn from_window(window: &PageWindow) -> NavState {
+        NavState {
+            title: window.navigation_bar_title_text.clone(),
+            background: window.navigation_bar_background_color.clone(),
+            front: match window.navigation_bar_text_style {
+                TextStyle::Black => "#000000".into(),
+                TextStyle::White => "#ffffff".into(),
+            },
+            page_background: window.background_color.clone(),
+        }
+    }
+}
+
+/// Which overlay message is showing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ToastKind {
+    /// `showToast`.
+    Toast,
+    /// `showLoading`.
+    Loading,
+}
+
+/// The chrome's widgets.
+pub struct Chrome {
+    nav_title: gtk::Label,
+    back: gtk::Button,
+    /// The container of the page webviews (only the top one is visible).
+    pub pages: gtk::Box,
+    toast: gtk::Box,
+    toast_icon: gtk::Label,
+    toast_text: gtk::Label,
+    spinner: gtk::Spinner,
+    mask: gtk::EventBox,
+    modal_layer: gtk::EventBox,
+    modal_title: gtk::Label,
+    modal_content: gtk::Label,
+    modal_cancel: gtk::Button,
+    modal_confirm: gtk::Button,
+    tabbar: gtk::Box,
+    tabs: Vec<gtk::Button>,
+    tab_bar: Option<TabBar>,
+    css: gtk::CssProvider,
+    nav: NavState,
+    selected_tab: Option<usize>,
+    toast_kind: Option<ToastKind>,
+}
+
+const BASE_CSS: &str = "
+#toast { background-color: rgba(17,17,17,0.85); border-radius: 10px; padding: 14px 18px; }
+#toast label { color: #ffffff; font-size: 15px; }
+#toast-icon { font-size: 28px; }
+#modal-layer { background-color: rgba(0,0,0,0.45); }
+#modal { background-color: #ffffff; border-radius: 12px; padding: 18px 18px 8px 18px; }
+#modal-title { font-weight: bold; font-size: 16px; color: #111111; }
+#modal-content { color: #555555; }
+#mask { background-color: rgba(0,0,0,0); }
+#nav button { background-image: none; border: none; box-shadow: none; padding: 0 8px; }
+#tabbar button { background-image: none; border: none; box-shadow: none; border-radius: 0; }
+";
+
+impl Chrome {
+    /// Builds the chrome into the window's box.
+    pub fn new(vbox: &gtk::Box, tab_bar: Option<TabBar>, proxy: EventLoopProxy<UserEvent>) -> Chrome {
+        let send = move |control: Control| {
+            let proxy = proxy.clone();
+            move |_: &gtk::Button| {
+                let _ = proxy.send_event(UserEvent::Clicked(control.clone()));
+            }
+        };
+
+        let nav = gtk::Box::new(gtk::Orientation::Horizontal, 0);
+        nav.set_widget_name("nav");
+        nav.set_size_request(-1, 44);
+        let back = gtk::Button::with_label("‹ Back");
+        back.connect_clicked(send(Control::Back));
+        let nav_title = gtk::Label::new(None);
+        nav_title.set_widget_name("nav-title");
+        nav_title.set_ellipsize(gtk::pango::EllipsizeMode::End);
+        let spacer = gtk::Label::new(None);
+        spacer.set_size_request(72, -1);
+        let back_slot = gtk::Box::new(gtk::Orientation::Horizontal, 0);
+        back_slot.set_size_request(72, -1);
+        back_slot.pack_start(&back, false, false, 0);
+        nav.pack_start(&back_slot, false, false, 0);
+        nav.pack_start(&nav_title, true, true, 0);
+        nav.pack_start(&spacer, false, false, 0);
+
+        let overlay = gtk::Overlay::new();
+        let pages = gtk::Box::new(gtk::Orientation::Vertical, 0);
+        pages.set_widget_name("pages");
+        overlay.add(&pages);
+
+        let mask = gtk::EventBox::new();
+        mask.set_widget_name("mask");
+        overlay.add_overlay(&mask);
+
+        let toast = gtk::Box::new(gtk::Orientation::Vertical, 6);
+        toast.set_widget_name("toast");
+        toast.set_halign(gtk::Align::Center);
+        toast.set_valign(gtk::Align::Center);
+        let toast_icon = gtk::Label::new(None);
+        toast_icon.set_widget_name("toast-icon");
+        let spinner = gtk::Spinner::new();
+        let toast_text = gtk::Label::new(None);
+        toast_text.set_line_wrap(true);
+        toast_text.set_max_width_chars(18);
+        toast.pack_start(&toast_icon, false, false, 0);
+        toast.pack_start(&spinner, false, false, 0);
+        toast.pack_start(&toast_text, false, false, 0);
+        overlay.add_overlay(&toast);
+
+        let modal_layer = gtk::EventBox::new();
+        modal_layer.set_widget_name("modal-layer");
+        let modal = gtk::Box::new(gtk::Orientation::Vertical, 10);
+        modal.set_widget_name("modal");
+        modal.set_halign(gtk::Align::Center);
+        modal.set_valign(gtk::Align::Center);
+        modal.set_size_request(280, -1);
+        let modal_title = gtk::Label::new(None);
+        modal_title.set_widget_name("modal-title");
+        let modal_content = gtk::Label::new(None);
+        modal_content.set_widget_name("modal-content");
+        modal_content.set_line_wrap(true);
+        modal_content.set_max_width_chars(30);
+        let buttons = gtk::Box::new(gtk::Orientation::Horizontal, 8);
+        buttons.set_homogeneous(true);
+        let modal_cancel = gtk::Button::with_label("Cancel");
+        modal_cancel.connect_clicked(send(Control::ModalCancel));
+        let modal_confirm = gtk::Button::with_label("OK");
+        modal_confirm.connect_clicked(send(Control::ModalConfirm));
+        buttons.pack_start(&modal_cancel, true, true, 0);
+        buttons.pack_start(&modal_confirm, true, true, 0);
+        modal.pack_start(&modal_title, false, false, 0);
+        modal.pack_start(&modal_content, false, false, 0);
+        modal.pack_start(&buttons, false, false, 0);
+        modal_layer.add(&modal);
+        overlay.add_overlay(&modal_layer);
+
+        let tabbar = gtk::Box::new(gtk::Orientation::Horizontal, 0);
+        tabbar.set_widget_name("tabbar");
+        tabbar.set_homogeneous(true);
+        tabbar.set_size_request(-1, 50);
+        let mut tabs = Vec::new();
+        if let Some(bar) = &tab_bar {
+            for (i, item) in bar.list.iter().enumerate() {
+                let button = gtk::Button::with_label(&item.text);
+                button.style_context().add_class("tab");
+                button.connect_clicked(send(Control::Tab(i)));
+                tabbar.pack_start(&button, true, true, 0);
+                tabs.push(button);
+            }
+        }
+
+        vbox.pack_start(&nav, false, false, 0);
+        vbox.pack_start(&overlay, true, true, 0);
+        vbox.pack_end(&tabbar, false, false, 0);
+        vbox.show_all();
+        for hidden in [mask.upcast_ref::<gtk::Widget>(), toast.upcast_ref(), modal_layer.upcast_ref(), tabbar.upcast_ref()] {
+            hidden.hide();
+        }
+
+        let css = gtk::CssProvider::new();
+        if let Some(screen) = gtk::gdk::Screen::default() {
+            gtk::StyleContext::add_provider_for_screen(&screen, &css, gtk::STYLE_PROVIDER_PRIORITY_APPLICATION);
+        }
+        let mut chrome = Chrome {
+            nav_title,
+            back,
+            pages,
+            toast,
+            toast_icon,
+            toast_text,
+            spinner,
+            mask,
+            modal_layer,
+            modal_title,
+            modal_content,
+            modal_cancel,
+            modal_confirm,
+            tabbar,
+            tabs,
+            tab_bar,
+            css,
+            nav: NavState {
+                title: String::new(),
+                background: "#000000".into(),
+                front: "#ffffff".into(),
+                page_background: "#ffffff".into(),
+            },
+            selected_tab: None,
+            toast_kind: None,
+        };
+        chrome.restyle();
+        chrome
+    }
+
+    /// Removes the chrome's style from the screen (the window is going away).
+    pub fn detach(&self) {
+        if let Some(screen) = gtk::gdk::Screen::default() {
+            gtk::StyleContext::remove_provider_for_screen(&screen, &self.css);
+        }
+    }
+
+    fn restyle(&mut self) {
+        let nav = &self.nav;
+        let mut css = format!(
+            "{BASE_CSS}\n#nav {{ background-color: {bg}; }}\n#nav label, #nav button, #nav button label {{ color: {fg}; }}\n#nav-title {{ font-weight: bold; font-size: 16px; }}\n#pages {{ background-color: {page}; }}\n",
+            bg = nav.background,
+            fg = nav.front,
+            page = nav.page_background,
+        );
+        if let Some(bar) = &self.tab_bar {
+            css.push_str(&format!(
+                "#tabbar {{ background-color: {bg}; border-top: 1px solid rgba(0,0,0,0.12); }}\n#tabbar button, #tabbar button label {{ color: {color}; background-color: {bg}; }}\n#tabbar button.selected, #tabbar button.selected label {{ color: {selected}; font-weight: bold; }}\n",
+                bg = bar.background_color,
+                color = bar.color,
+                selected = bar.selected_color,
+            ));
+        }
+        if let Err(err) = self.css.load_from_data(css.as_bytes()) {
+            tracing::error!(%err, "chrome style rejected");
+        }
+    }
+
+    /// Shows a page's bar: title, colours, and a back button when `can_go_back`.
+    pub fn show_nav(&mut self, nav: &NavState, can_go_back: bool) {
+        self.nav_title.set_text(&nav.title);
+        self.back.set_visible(can_go_back);
+        if self.nav != *nav {
+            self.nav = nav.clone();
+            self.restyle();
+        }
+    }
+
+    /// Shows the tab bar with `selected` highlighted, or hides it (`None`).
+    pub fn show_tabs(&mut self, selected: Option<usize>) {
+        self.selected_tab = selected;
+        self.tabbar.set_visible(selected.is_some());
+        for (i, tab) in self.tabs.iter().enumerate() {
+            let context = tab.style_context();
+            if Some(i) == selected {
+                context.add_class("selected");
+            } else {
+                context.remove_class("selected");
+            }
+        }
+    }
+
+    /// Shows a toast (`Toast`, with an icon) or a loading indicator (`Loading`),
+    /// replacing whichever is showing.
+    pub fn show_toast(&mut self, kind: ToastKind, title: &str, icon: &str, mask: bool) {
+        self.toast_kind = Some(kind);
+        self.toast_text.set_text(title);
+        let glyph = match (kind, icon) {
+            (ToastKind::Loading, _) | (_, "loading") => "",
+            (_, "success") => "✓",
+            (_, "error") => "✕",
+            _ => "",
+        };
+        self.toast_icon.set_text(glyph);
+        self.toast_icon.set_visible(!glyph.is_empty());
+        let spinning = kind == ToastKind::Loading || icon == "loading";
+        self.spinner.set_visible(spinning);
+        if spinning {
+            self.spinner.start();
+        } else {
+            self.spinner.stop();
+        }
+        self.toast.set_visible(true);
+        self.mask.set_visible(mask);
+    }
+
+    /// Hides the toast or loading indicator if it is of this kind.
+    pub fn hide_toast(&mut self, kind: ToastKind) -> bool {
+        if self.toast_kind != Some(kind) {
+            return false;
+        }
+        self.toast_kind = None;
+        self.toast.set_visible(false);
+        self.mask.set_visible(false);
+        self.spinner.stop();
+        true
+    }
+
+    /// Shows a modal.
+    pub fn show_modal(&mut self, title: &str, content: &str, show_cancel: bool, cancel_text: &str, confirm_text: &str) {
+        self.modal_title.set_text(title);
+        self.modal_title.set_visible(!title.is_empty());
+        self.modal_content.set_text(content);
+        self.modal_content.set_visible(!content.is_empty());
+        self.modal_cancel.set_label(cancel_text);
+        self.modal_cancel.set_visible(show_cancel);
+        self.modal_confirm.set_label(confirm_text);
+        self.modal_layer.set_visible(true);
+    }
+
+    /// Hides the modal.
+    pub fn hide_modal(&mut self) {
+        self.modal_layer.set_visible(false);
+    }
+
+    /// Emits a control's real `clicked` signal, as a person's click would.
+    pub fn press(&self, control: &Control) -> Result<(), String> {
+        let button = match control {
+            Control::Back => &self.back,
+            Control::ModalCancel => &self.modal_cancel,
+            Control::ModalConfirm => &self.modal_confirm,
+            Control::Tab(i) => self.tabs.get(*i).ok_or_else(|| format!("there is no tab {i}"))?,
+        };
+        if !button.is_visible() || !button.is_mapped() {
+            return Err(format!("{control:?} is not on screen"));
+        }
+        button.clicked();
+        Ok(())
+    }
+
+    /// What the chrome shows, read back from the widgets.
+    pub fn state(&self) -> Value {
+        let toast = self.toast.is_visible().then(|| {
+            json!({
+                "kind": match self.toast_kind { Some(ToastKind::Loading) => "loading", _ => "toast" },
+                "title": self.toast_text.text().as_str(),
+                "icon": self.toast_icon.text().as_str(),
+                "spinner": self.spinner.is_visible(),
+                "mask": self.mask.is_visible(),
+            })
+        });
+        let modal = self.modal_layer.is_visible().then(|| {
+            json!({
+                "title": self.modal_title.text().as_str(),
+                "content": self.modal_content.text().as_str(),
+                "cancelText": self.modal_cancel.is_visible().then(|| self.modal_cancel.label().map(|l| l.to_string())).flatten(),
+                "confirmText": self.modal_confirm.label().map(|l| l.to_string()),
+            })
+        });
+        json!({
+            "navigationBar": {
+                "title": self.nav_title.text().as_str(),
+                "backgroundColor": self.nav.background,
+                "frontColor": self.nav.front,
+                "backButton": self.back.is_visible(),
+            },
+            "tabBar": self.tabbar.is_visible().then(|| json!({
+                "selected": self.selected_tab,
+                "items": self.tabs.iter().map(|t| t.label().map(|l| l.to_string())).collect::<Vec<_>>(),
+            })),
+            "toast": toast,
+            "modal": modal,
+        })
+    }
+}
