@@ -42,6 +42,10 @@ pub struct RunArgs {
     /// End the run (status 0) after SECS seconds.
     #[arg(long, value_name = "SECS", allow_negative_numbers = true)]
     pub exit_after: Option<f64>,
+    /// Keep mini program storage and webview data under DIR (default: $SUPERAPP_DATA_DIR,
+    /// else $XDG_DATA_HOME/superapp-shell, else ~/.local/share/superapp-shell).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
     /// Save a PNG of the window to FILE just before the run ends.
     #[arg(long, value_name = "FILE")]
     pub screenshot: Option<PathBuf>,
@@ -75,6 +79,9 @@ fn run_miniapp(args: RunArgs) -> Result<i32, String> {
     if let Some(path) = &args.mock {
         let mocks = read_mocks(path).map_err(|err| err.to_string())?;
         builder = builder.mocks(mocks);
+    }
+    if let Some(dir) = &args.data_dir {
+        builder = builder.data_dir(dir.clone());
     }
     let shell = builder.build();
     let options = RunOptions {

@@ -11,6 +11,7 @@ fn superapp(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_superapp"))
         .args(args)
         .env("RUST_LOG", "warn")
+        .env("SUPERAPP_DATA_DIR", std::env::temp_dir().join("superapp-cli-tests"))
         .output()
         .expect("superapp runs")
 }

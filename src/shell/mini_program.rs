@@ -22,6 +22,10 @@ use crate::core::router::{Effect, Router};
 /// How long a page may take to run a lifecycle hook before the next one goes out anyway.
 const HOOK_TIMEOUT: Duration = Duration::from_secs(3);
 
+/// How long an unloaded page's webview lives on, hidden: the answer to the call that
+/// unloaded it, and whatever its onUnload started, still reach it.
+const UNLOAD_GRACE: Duration = Duration::from_secs(1);
+
 type Answer = Result<Option<Map<String, Value>>, String>;
 
 /// A lifecycle step waiting its turn: hooks run one page at a time, in WeChat's order.
@@ -135,7 +139,6 @@ impl MiniProgram {
                 Effect::Hide(id) => self.hooks.push_back(Hook::Send { page: id, hook: "onHide", app: false }),
                 Effect::Unload(id) => {
                     self.navs.remove(&id);
-                    self.context.origins.write().expect("origins lock").remove(&id);
                     self.hooks.push_back(Hook::Send { page: id, hook: "onUnload", app: false });
                 }
             }
@@ -192,10 +195,10 @@ impl MiniProgram {
         }
     }
 
-    /// A page ran a hook; an `onUnload` page is destroyed.
+    /// A page ran a hook; an `onUnload` page is destroyed after a grace period.
     pub fn hook_done(&mut self, id: WebViewId, hook: &str) {
         if hook == "onUnload" {
-            self.destroy(id);
+            self.destroy_later(id);
         }
         if self.awaiting.is_some_and(|(page, _)| page == id) {
             self.awaiting = None;
@@ -209,7 +212,7 @@ impl MiniProgram {
             if current == generation {
                 tracing::warn!(webview = page, "a page did not finish a lifecycle hook in time");
                 if !self.router.live().any(|live| live.web_view_id == page) {
-                    self.destroy(page);
+                    self.destroy_later(page);
                 }
                 self.awaiting = None;
                 self.pump_hooks();
@@ -217,12 +220,22 @@ impl MiniProgram {
         }
     }
 
-    fn destroy(&mut self, id: WebViewId) {
+    fn destroy_later(&self, id: WebViewId) {
+        let proxy = self.context.proxy.clone();
+        self.context.runtime.spawn(async move {
+            tokio::time::sleep(UNLOAD_GRACE).await;
+            let _ = proxy.send_event(UserEvent::Destroy(id));
+        });
+    }
+
+    /// Destroys an unloaded page's webview.
+    pub fn destroy(&mut self, id: WebViewId) {
         if self.router.live().any(|page| page.web_view_id == id) {
             return;
         }
         if let Some(page) = self.pages.remove(&id) {
             self.queued.remove(&id);
+            self.context.origins.write().expect("origins lock").remove(&id);
             drop(page);
             tracing::info!(webview = id, "page closed");
         }

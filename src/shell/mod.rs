@@ -332,6 +332,10 @@ impl Shell {
                     program.hook_done(id, &hook);
                     Ok(())
                 }
+                Event::UserEvent(UserEvent::Destroy(id)) => {
+                    program.destroy(id);
+                    Ok(())
+                }
                 Event::UserEvent(UserEvent::HookTimeout(generation)) => {
                     program.hook_timeout(generation);
                     Ok(())

@@ -33,6 +33,8 @@ pub enum UserEvent {
     Clicked(Control),
     /// A page finished running a lifecycle hook (`onUnload` also means: destroy me).
     HookDone(WebViewId, String),
+    /// An unloaded page's grace period ended: destroy its webview.
+    Destroy(WebViewId),
     /// A lifecycle hook took too long; go on without its acknowledgement.
     HookTimeout(u64),
     /// The toast shown as this generation reached its duration.
