@@ -35,34 +35,50 @@ fn basic() -> ShellBuilder {
 }
 
 fn sample_runs_every_demo_and_shows_it() {
-    // Waits for the sample page to finish all six demos, then reports what it shows.
+    // On the bridge page: waits for all six demos, reports what the page shows, then taps
+    // over to the runtime tab, which reports its storage demo and exits.
     let inject = r#"
-        var poll = setInterval(function () {
-          var r = window.sampleResults || {};
-          var finished = ['seed', 'progress', 'sync', 'failing', 'unregistered', 'event']
-            .every(function (k) { return r[k] && r[k].outcome; });
-          if (!finished) return;
-          clearInterval(poll);
-          wx.invokeNativePlugin({ api_name: '__report', data: {
-            results: r,
-            seedText: document.querySelector('#seed .out').textContent,
-            progressBar: document.querySelector('#progress progress').value
-          }, complete: function () { wx.exitMiniProgram(); } });
-        }, 50);
+        if (window.__SUPERAPP_CONFIG__.route === 'pages/index/index') {
+          var poll = setInterval(function () {
+            var r = window.sampleResults || {};
+            var finished = ['seed', 'progress', 'sync', 'failing', 'unregistered', 'event']
+              .every(function (k) { return r[k] && r[k].outcome; });
+            if (!finished) return;
+            clearInterval(poll);
+            wx.invokeNativePlugin({ api_name: '__report', data: {
+              results: r,
+              seedText: document.querySelector('#seed .out').textContent,
+              progressBar: document.querySelector('#progress progress').value
+            }, complete: function () { wx.switchTab({ url: '/pages/runtime/runtime' }); } });
+          }, 50);
+        } else if (window.__SUPERAPP_CONFIG__.route === 'pages/runtime/runtime') {
+          setTimeout(function () {
+            wx.invokeNativePlugin({ api_name: '__report', data: {
+              visits: document.getElementById('visits').textContent,
+              lifecycle: Array.from(document.querySelectorAll('#lifecycle li')).map(function (li) {
+                return li.textContent.split('  ')[1];
+              })
+            }, complete: function () { wx.exitMiniProgram(); } });
+          }, 300);
+        }
     "#;
     let data = tempfile::tempdir().unwrap();
-    let (builder, reports) = support::with_reporter(sample::register(Shell::builder()).data_dir(data.path().into()));
-    let package = Package::embedded(&sample::SAMPLE_MINIAPP, "sample").unwrap();
-    let options = RunOptions {
-        headless: true,
-        exit_after: Some(support::RUN_LIMIT),
-        inject_script: Some(inject.to_string()),
-        ..RunOptions::default()
+    let run = || {
+        let (builder, reports) = support::with_reporter(sample::register(Shell::builder()).data_dir(data.path().into()));
+        let package = Package::embedded(&sample::SAMPLE_MINIAPP, "sample").unwrap();
+        let options = RunOptions {
+            headless: true,
+            exit_after: Some(support::RUN_LIMIT),
+            inject_script: Some(inject.to_string()),
+            ..RunOptions::default()
+        };
+        let exit_code = builder.build().run(package, &options).unwrap();
+        assert_eq!(exit_code, 0);
+        let reports = reports.lock().unwrap().clone();
+        assert_eq!(reports.len(), 2, "{reports:?}");
+        reports
     };
-    let exit_code = builder.build().run(package, &options).unwrap();
-    assert_eq!(exit_code, 0);
-    let reports = reports.lock().unwrap();
-    assert_eq!(reports.len(), 1, "{reports:?}");
+    let reports = run();
     let report = &reports[0];
     let results = &report["results"];
     assert_eq!(
@@ -75,7 +91,8 @@ fn sample_runs_every_demo_and_shows_it() {
     );
     assert_eq!(
         results["sync"],
-        json!({"outcome": "ok", "value": {"host": "superapp-shell", "version": env!("CARGO_PKG_VERSION"), "os": "linux", "errMsg": "invokeNativePlugin:ok"}})
+        json!({"outcome": "ok", "value": {"host": "superapp-shell", "version": env!("CARGO_PKG_VERSION"), "os": "linux",
+                                          "errMsg": "invokeNativePlugin:ok", "viaExtApi": "superapp-shell"}})
     );
     assert_eq!(
         results["failing"],
@@ -91,6 +108,12 @@ fn sample_runs_every_demo_and_shows_it() {
     );
     assert!(report["seedText"].as_str().unwrap().contains("\"method\":\"myApiHandler\""), "{report}");
     assert_eq!(report["progressBar"], json!(100));
+    assert_eq!(reports[1]["lifecycle"], json!(["onLoad {}", "onShow", "onReady"]));
+    assert!(reports[1]["visits"].as_str().unwrap().starts_with("Opened 1 time(s)"), "{}", reports[1]);
+    // The storage demo survives a restart of the shell.
+    let reports = run();
+    let visits = reports[1]["visits"].as_str().unwrap();
+    assert!(visits.starts_with("Opened 2 time(s); before this: ") && visits.contains("; last time: "), "{visits}");
 }
 
 fn handler_sees_the_tcsas_envelope_and_the_shells_origin() {

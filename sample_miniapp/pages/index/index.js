@@ -38,10 +38,12 @@ var demos = {
     });
   },
 
-  // sync: true returns the answer directly (or throws).
+  // sync: true returns the answer directly (or throws). app.json's extApi also makes it
+  // callable as wx.getHostInfo().
   sync: function () {
     try {
       var res = wx.invokeNativePlugin({ api_name: 'getHostInfo', sync: true });
+      res.viaExtApi = wx.getHostInfo().host;
       show('sync', 'ok', res);
     } catch (err) {
       show('sync', 'fail', { message: err.message });
@@ -86,4 +88,7 @@ document.addEventListener('click', function (event) {
 });
 document.getElementById('run-all').addEventListener('click', runAll);
 document.getElementById('exit').addEventListener('click', function () { wx.exitMiniProgram(); });
+document.getElementById('runtime').addEventListener('click', function () {
+  wx.switchTab({ url: '/pages/runtime/runtime' });
+});
 runAll();

@@ -1,0 +1,44 @@
+// The runtime demo: navigation with a query, storage that survives a restart, toast,
+// loading and modal, system information, and this page's lifecycle.
+function showVisits() {
+  var visits = wx.getStorageSync('visits') || 0;
+  var last = wx.getStorageSync('lastOpened');
+  document.getElementById('visits').textContent =
+    'Opened ' + visits + ' time(s)' + (last instanceof Date ? '; before this: ' + last.toLocaleString() : '');
+}
+
+lifecycleLogger('runtime', {
+  onLoad: function () {
+    var previous = wx.getStorageSync('lastOpened');
+    wx.setStorageSync('visits', (wx.getStorageSync('visits') || 0) + 1);
+    wx.setStorageSync('lastOpened', new Date());
+    showVisits();
+    if (previous instanceof Date) {
+      document.getElementById('visits').textContent += '; last time: ' + previous.toISOString();
+    }
+    document.getElementById('system').textContent = JSON.stringify(wx.getWindowInfo());
+  }
+});
+
+document.getElementById('open-detail').onclick = function () {
+  wx.navigateTo({ url: '/pages/detail/detail?id=42&from=runtime' });
+};
+document.getElementById('relaunch').onclick = function () {
+  wx.reLaunch({ url: '/pages/index/index' });
+};
+document.getElementById('reset').onclick = function () {
+  wx.clearStorage().then(showVisits);
+};
+document.getElementById('toast').onclick = function () {
+  wx.showToast({ title: 'Saved', icon: 'success' });
+};
+document.getElementById('loading').onclick = function () {
+  wx.showLoading({ title: 'Loading' });
+  setTimeout(function () { wx.hideLoading(); }, 1000);
+};
+document.getElementById('modal').onclick = function () {
+  wx.showModal({ title: 'Delete the item?', content: 'This cannot be undone.', confirmText: 'Delete' })
+    .then(function (res) {
+      document.getElementById('modal-out').textContent = JSON.stringify(res);
+    });
+};
