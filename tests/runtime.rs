@@ -298,11 +298,21 @@ fn storage_keeps_types_and_survives_a_restart() {
                "arr": [1, "two", {"three": 3}], "obj": {"data": {"nested": {"ok": true}, "list": []}, "errMsg": "getStorage:ok"},
                "missingAsync": "getStorage:fail data not found", "missingSync": "undefined"})
     );
+    // Web storage is kept per mini program too (each has its own web context data),
+    // though every package is served from the same origin. (WebKit keeps no cookies
+    // for a custom scheme, so there are none to share.)
+    let web = "localStorage.setItem('who', __SUPERAPP_CONFIG__.appId); localStorage.getItem('who')";
+    let seen = run_steps(tmp.path(), data.path(), vec![eval(web)], |b| b);
+    assert_eq!(seen.results[0]["value"], json!("wxstore"));
     // Another mini program with the same data directory sees none of it.
     let other = tempfile::tempdir().unwrap();
     routing_app(other.path(), "wxother");
-    let seen = run_steps(other.path(), data.path(), vec![eval("wx.getStorageInfoSync().keys.length + ':' + typeof wx.getStorageSync('s')")], |b| b);
-    assert_eq!(seen.results[0]["value"], json!("0:undefined"));
+    let probe = "wx.getStorageInfoSync().keys.length + ':' + typeof wx.getStorageSync('s') + ':' + localStorage.getItem('who')";
+    let seen = run_steps(other.path(), data.path(), vec![eval(probe)], |b| b);
+    assert_eq!(seen.results[0]["value"], json!("0:undefined:null"));
+    // While the mini program itself finds its own again in a later run.
+    let seen = run_steps(tmp.path(), data.path(), vec![eval(probe)], |b| b);
+    assert_eq!(seen.results[0]["value"], json!("7:string:wxstore"));
 }
 
 fn storage_limits_fail_clearly() {
