@@ -23,6 +23,28 @@ pub struct Cli {
 pub enum Command {
     /// Open a mini program (the embedded sample when no DIR is given).
     Run(RunArgs),
+    /// Measure the bridge against a raw-wry floor, navigation, cold start and memory;
+    /// progress on stderr, one JSON object on stdout.
+    Bench(BenchArgs),
+    /// One measurement in a fresh process, run by `bench` (not for direct use).
+    #[command(hide = true)]
+    BenchChild {
+        /// cold-floor, cold-shell or memory.
+        kind: String,
+        /// The folder holding the packages the child opens.
+        dir: PathBuf,
+    },
+}
+
+/// Flags of `superapp bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// A smoke run with tiny samples (for CI: the figures mean little).
+    #[arg(long)]
+    pub quick: bool,
+    /// Use the current display instead of a private Xvfb.
+    #[arg(long)]
+    pub display: bool,
 }
 
 /// Flags of `superapp run`; QA scripts rely on them, keep them stable.
@@ -55,6 +77,14 @@ pub struct RunArgs {
 pub fn run(cli: Cli) -> ExitCode {
     let status = match cli.command {
         Command::Run(args) => run_miniapp(args),
+        Command::Bench(args) => {
+            let plan = if args.quick { crate::bench::Plan::quick() } else { crate::bench::Plan::full() };
+            crate::bench::run(&plan, !args.display).map(|report| {
+                println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+                0
+            })
+        }
+        Command::BenchChild { kind, dir } => crate::bench::child::run(&kind, &dir).map(|()| 0),
     };
     match status {
         Ok(code) => ExitCode::from(code.clamp(0, 255) as u8),

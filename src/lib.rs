@@ -27,9 +27,11 @@
 //! - [`shell`]: the thin layer that names tao and wry: the window, the page webviews,
 //!   the `superapp://` scheme, the event loop and the private Xvfb of `--headless`.
 //! - [`cli`]: the `superapp` command line.
+//! - [`bench`]: `superapp bench`, the bridge measured against a raw-wry floor.
 //! - `assets/bridge.js`: the JS bridge injected into every page.
 //! - `sample_miniapp/`: the sample mini program, embedded in the binary.
 
+pub mod bench;
 pub mod cli;
 pub mod core;
 pub mod sample;

@@ -160,3 +160,41 @@ fn mocks_answer_like_handlers_and_the_trace_records_every_call() {
         })
     );
 }
+
+#[test]
+fn bench_quick_prints_every_figure_as_json() {
+    // A smoke run: it checks the report's shape, never its timings.
+    let output = superapp(&["bench", "--quick"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: Value = serde_json::from_slice(&output.stdout).expect("stdout is one JSON object");
+    let number = |path: &[&str]| {
+        let mut value = &report;
+        for key in path {
+            value = &value[*key];
+        }
+        assert!(value.is_number(), "{path:?} is {value} in {report:#}");
+    };
+    for side in ["floor", "bridge"] {
+        number(&[side, "seq_p50_us"]);
+        number(&[side, "seq_p99_us"]);
+        number(&[side, "throughput_cps"]);
+        for size in ["1024", "65536", "1048576"] {
+            number(&[side, "payload_p50_us", size]);
+        }
+    }
+    number(&["bridge", "sync_p50_us"]);
+    for inflight in ["1", "10", "100", "1000", "10000"] {
+        number(&["bridge", "throughput_cps_by_inflight", inflight]);
+    }
+    for key in ["seq_p50", "throughput", "payload_1MiB_p50"] {
+        number(&["ratio", key]);
+    }
+    number(&["navigate_to_onload_p50_ms"]);
+    number(&["navigate_back_p50_ms"]);
+    number(&["cold_start_ms", "floor"]);
+    number(&["cold_start_ms", "shell"]);
+    for pages in ["1", "5", "10"] {
+        number(&["memory_pss_mib", pages]);
+    }
+    assert!(stderr(&output).contains("floor: raw wry round trips"));
+}

@@ -1,0 +1,134 @@
+//! Measurements that need a fresh process: cold start and memory. The benchmark runs
+//! `superapp bench-child <kind>` and reads one line from its stdout.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use tao::event::Event;
+use tao::event_loop::{ControlFlow, EventLoopBuilder};
+use tao::platform::run_return::EventLoopExtRunReturn;
+use tao::platform::unix::{EventLoopBuilderExtUnix, WindowExtUnix};
+use tao::window::WindowBuilder;
+use wry::{WebViewBuilder, WebViewBuilderExtUnix};
+
+use super::pss::tree_pss_mib;
+use crate::{MiniApiCall, Package, RunOptions, Shell};
+
+/// The kinds of child run.
+pub const KINDS: &[&str] = &["cold-floor", "cold-shell", "memory"];
+
+/// Starts a child, returns the time from spawn to its first stdout line, and the line.
+pub fn spawn_and_time(kind: &str, dir: &Path) -> Result<(f64, String), String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let started = Instant::now();
+    let mut child = Command::new(exe)
+        .args(["bench-child", kind])
+        .arg(dir)
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("piped")).read_line(&mut line).map_err(|e| e.to_string())?;
+    let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+    let _ = child.wait();
+    if line.trim().is_empty() {
+        return Err(format!("bench child {kind} printed nothing"));
+    }
+    Ok((elapsed, line.trim().to_string()))
+}
+
+fn ready_and_exit(line: &str) -> ! {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
+    // Measured: end now, as a person closing the window would not wait for teardown.
+    std::process::exit(0)
+}
+
+/// Runs one child measurement (called by the hidden `bench-child` subcommand).
+pub fn run(kind: &str, dir: &Path) -> Result<(), String> {
+    match kind {
+        "cold-floor" => cold_floor(),
+        "cold-shell" => cold_shell(dir),
+        "memory" => memory(dir),
+        other => Err(format!("unknown bench child {other:?}")),
+    }
+}
+
+fn cold_floor() -> Result<(), String> {
+    let mut event_loop = EventLoopBuilder::<()>::with_user_event().with_any_thread(true).build();
+    let window = WindowBuilder::new().with_title("floor").build(&event_loop).map_err(|e| e.to_string())?;
+    let html = "<!doctype html><html><body><p>floor</p><script>document.addEventListener('DOMContentLoaded', function () { window.ipc.postMessage('ready'); });</script></body></html>";
+    let _webview = WebViewBuilder::new()
+        .with_html(html)
+        .with_ipc_handler(|_| ready_and_exit("ready"))
+        .build_gtk(window.default_vbox().ok_or("no GTK box")?)
+        .map_err(|e| e.to_string())?;
+    event_loop.run_return(|_event: Event<()>, _, control_flow| *control_flow = ControlFlow::Wait);
+    Err("the floor page never loaded".into())
+}
+
+fn cold_shell(dir: &Path) -> Result<(), String> {
+    let shell = Shell::builder()
+        .data_dir(dir.join("data"))
+        .register("benchReady", |_call: MiniApiCall| async { ready_and_exit("ready") })
+        .build();
+    let package = Package::open(&dir.join("cold")).map_err(|e| e.to_string())?;
+    shell.run(package, &RunOptions::default()).map_err(|e| e.to_string())?;
+    Err("the shell page never loaded".into())
+}
+
+fn memory(dir: &Path) -> Result<(), String> {
+    let readings = std::sync::Arc::new(std::sync::Mutex::new(serde_json::Map::new()));
+    let rec = readings.clone();
+    let shell = Shell::builder()
+        .data_dir(dir.join("data"))
+        .register("memory", move |call: MiniApiCall| {
+            let rec = rec.clone();
+            async move {
+                // Let the new page finish loading and the web processes settle.
+                tokio::time::sleep(Duration::from_millis(1500)).await;
+                let pages = call.data().as_u64().unwrap_or(0).to_string();
+                let mib = tree_pss_mib(std::process::id());
+                let mut readings = rec.lock().expect("readings");
+                readings.insert(pages, json!((mib * 10.0).round() / 10.0));
+                if readings.len() == 3 {
+                    ready_and_exit(&serde_json::Value::Object(readings.clone()).to_string());
+                }
+                Ok(None)
+            }
+        })
+        .build();
+    let package = Package::open(&dir.join("memory")).map_err(|e| e.to_string())?;
+    shell.run(package, &RunOptions::default()).map_err(|e| e.to_string())?;
+    Err("the memory run never finished".into())
+}
+
+/// Writes the packages the children open.
+pub fn write_packages(dir: &Path) -> Result<(), String> {
+    let cold = "<!doctype html><html><body><p>cold</p><script>Page({ onLoad: function () { wx.invokeNativePlugin({ api_name: 'benchReady' }); } });</script></body></html>";
+    let memory_page = "<!doctype html><html><body><p>page</p><script>
+      Page({ onLoad: function () {
+        var depth = getCurrentPages().length;
+        var go = function () { if (depth < 10) wx.navigateTo({ url: '/pages/p/p' }); };
+        if (depth === 1 || depth === 5 || depth === 10) wx.invokeNativePlugin({ api_name: 'memory', data: depth }).then(go);
+        else go();
+      } });</script></body></html>";
+    let files: [(&str, &str); 4] = [
+        ("cold/app.json", r#"{"pages":["pages/index/index"]}"#),
+        ("cold/pages/index/index.html", cold),
+        ("memory/app.json", r#"{"pages":["pages/p/p"]}"#),
+        ("memory/pages/p/p.html", memory_page),
+    ];
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().expect("a parent")).map_err(|e| e.to_string())?;
+        std::fs::write(path, text).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
