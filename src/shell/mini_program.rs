@@ -121,12 +121,17 @@ impl MiniProgram {
                     let stack = serde_json::to_value(self.router.stack()).unwrap_or_default();
                     let setup = PageSetup { page: &page_ref, launch: !self.launched, stack };
                     self.launched = true;
+                    let related = self.pages.values().next().map(|page| {
+                        use wry::WebViewExtUnix;
+                        page.webview.webview()
+                    });
                     let page = page::open(
                         &self.context,
                         &mut self.web_context,
                         !self.scheme_registered,
                         &self.chrome.pages,
                         &setup,
+                        related,
                     )?;
                     self.scheme_registered = true;
                     let window = self.context.package.page_window(&page_ref.route);
