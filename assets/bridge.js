@@ -19,6 +19,25 @@
   var generalListeners = new Map(); // listener id -> callback
   var nextListenerId = 1;
 
+  // Messages made in one JS turn leave together, as one JSON array, at the end of the
+  // turn: a burst of calls costs one IPC message instead of one each.
+  var outgoing = [];
+  var flushQueued = false;
+  function flushOutgoing() {
+    flushQueued = false;
+    if (!outgoing.length) return;
+    var batch = outgoing;
+    outgoing = [];
+    window.ipc.postMessage(batch.length === 1 ? batch[0] : '[' + batch.join(',') + ']');
+  }
+  function send(message) {
+    outgoing.push(message);
+    if (!flushQueued) {
+      flushQueued = true;
+      queueMicrotask(flushOutgoing);
+    }
+  }
+
   function isFunction(value) {
     return typeof value === 'function';
   }
@@ -114,7 +133,7 @@
     }
     pending.set(callbackId, entry);
     if (isFunction(opts.progress)) progressListeners.set(stateEvent, opts.progress);
-    window.ipc.postMessage(message);
+    send(message);
     return promise;
   }
 
@@ -124,6 +143,7 @@
     var callbackId = nextCallbackId++;
     var stateEvent = (typeof apiName === 'string' ? apiName : 'call') + '_' + callbackId;
     var res;
+    flushOutgoing(); // calls made earlier in this turn go first
     try {
       var xhr = new XMLHttpRequest();
       xhr.open('POST', SYNC_URL, false);
@@ -173,7 +193,7 @@
   function runHook(message) {
     if (message.app) callHook(appObject, message.hook);
     callHook(pageObject, message.hook);
-    window.ipc.postMessage(HOOK_DONE + JSON.stringify(message.hook) + '}');
+    send(HOOK_DONE + JSON.stringify(message.hook) + '}');
   }
 
   function onDocumentReady() {
@@ -186,7 +206,7 @@
     }
     callHook(pageObject, 'onLoad', copy(config.query));
     callHook(pageObject, 'onShow');
-    window.ipc.postMessage(HOOK_DONE + '"onShow"}');
+    send(HOOK_DONE + '"onShow"}');
     queuedHooks.splice(0).forEach(runHook);
     var ready = false;
     var fireReady = function () {

@@ -197,4 +197,5 @@ fn bench_quick_prints_every_figure_as_json() {
         number(&["memory_pss_mib", pages]);
     }
     assert!(stderr(&output).contains("floor: raw wry round trips"));
+    number(&["floor_tokio_hop", "seq_p50_us"]);
 }

@@ -23,8 +23,10 @@ enum FloorEvent {
     Done,
 }
 
-/// Runs the plan against the floor on this thread's event loop.
-pub fn run(plan: &Plan) -> Result<RunData, String> {
+/// Runs the plan against the floor on this thread's event loop. With `hop`, each reply is
+/// built on that tokio runtime and sent back through the proxy, as the bridge's handlers
+/// are: the difference between the two floors is what the thread hop costs.
+pub fn run(plan: &Plan, hop: Option<tokio::runtime::Handle>) -> Result<RunData, String> {
     let mut event_loop = EventLoopBuilder::<FloorEvent>::with_user_event().with_any_thread(true).build();
     let proxy = event_loop.create_proxy();
     let window = WindowBuilder::new()
@@ -47,7 +49,17 @@ pub fn run(plan: &Plan) -> Result<RunData, String> {
             } else {
                 format!("window.__floorReply({id},null)")
             };
-            let _ = proxy.send_event(FloorEvent::Eval(script));
+            match &hop {
+                Some(runtime) => {
+                    let proxy = proxy.clone();
+                    runtime.spawn(async move {
+                        let _ = proxy.send_event(FloorEvent::Eval(script));
+                    });
+                }
+                None => {
+                    let _ = proxy.send_event(FloorEvent::Eval(script));
+                }
+            }
             if phase == "done" || phase == "error" {
                 *results.borrow_mut() = Some(message["d"].clone());
                 let _ = proxy.send_event(FloorEvent::Done);

@@ -23,6 +23,9 @@ pub const BENCH_JS: &str = include_str!("../../assets/bench.js");
 /// How many samples of each kind.
 #[derive(Debug, Clone)]
 pub struct Plan {
+    /// Alternating rounds of floor and bridge runs (the samples of all rounds are pooled,
+    /// so drift on a shared machine hits both sides alike).
+    pub rounds: usize,
     /// Sequential 1 KiB round trips.
     pub seq: usize,
     /// Payload sizes echoed.
@@ -47,13 +50,14 @@ impl Plan {
     /// The full plan: sample sizes at which two runs agree within 10% on this machine.
     pub fn full() -> Plan {
         Plan {
-            seq: 3000,
+            rounds: 5,
+            seq: 1500,
             payload_sizes: vec![1024, 65536, 1048576],
-            payload_samples: vec![1000, 300, 40],
-            sync: 1000,
+            payload_samples: vec![300, 120, 20],
+            sync: 400,
             inflight: vec![1, 10, 100, 1000, 10000],
-            throughput_calls: 5000,
-            throughput_rounds: 3,
+            throughput_calls: 3000,
+            throughput_rounds: 1,
             nav_rounds: 30,
             cold_starts: 5,
         }
@@ -62,6 +66,7 @@ impl Plan {
     /// A smoke run for CI: every figure, tiny samples (the numbers mean little).
     pub fn quick() -> Plan {
         Plan {
+            rounds: 1,
             seq: 40,
             payload_sizes: vec![1024, 65536, 1048576],
             payload_samples: vec![10, 5, 3],
@@ -103,31 +108,51 @@ fn us(value: Option<f64>) -> Value {
     value.map(|v| json!(round1(v))).unwrap_or(Value::Null)
 }
 
-fn summarise(plan: &Plan, data: &RunData, with_sync: bool) -> Map<String, Value> {
-    let seq = intervals_us(&data.arrivals, "seq", WARMUP);
+fn pooled(runs: &[RunData], phase: &str) -> Vec<f64> {
+    runs.iter().flat_map(|run| intervals_us(&run.arrivals, phase, WARMUP)).collect()
+}
+
+fn summarise(plan: &Plan, runs: &[RunData], with_sync: bool) -> Map<String, Value> {
+    let seq = pooled(runs, "seq");
     let mut out = Map::new();
     out.insert("seq_p50_us".into(), us(median(&seq)));
     out.insert("seq_p99_us".into(), us(quantile(&seq, 0.99)));
     out.insert("seq_samples".into(), json!(seq.len()));
+    let by_round: Vec<Value> = runs
+        .iter()
+        .map(|run| us(median(&intervals_us(&run.arrivals, "seq", WARMUP))))
+        .collect();
+    out.insert("seq_p50_us_by_round".into(), Value::Array(by_round));
     let mut payload = Map::new();
     for size in &plan.payload_sizes {
-        let intervals = intervals_us(&data.arrivals, &format!("payload{size}"), WARMUP);
-        payload.insert(size.to_string(), us(median(&intervals)));
+        payload.insert(size.to_string(), us(median(&pooled(runs, &format!("payload{size}")))));
     }
     out.insert("payload_p50_us".into(), Value::Object(payload));
-    let by_inflight = data.js["throughput"].clone();
+    // Throughput: the median over rounds, per in-flight count.
+    let mut by_inflight = Map::new();
+    for inflight in &plan.inflight {
+        let key = inflight.to_string();
+        let rates: Vec<f64> = runs.iter().filter_map(|run| run.js["throughput"][&key].as_f64()).collect();
+        by_inflight.insert(key, median(&rates).map(|v| json!(v.round())).unwrap_or(Value::Null));
+    }
     let max = plan.inflight.iter().max().map(|n| n.to_string()).unwrap_or_default();
-    out.insert("throughput_cps".into(), by_inflight[&max].as_f64().map(|v| json!(v.round())).unwrap_or(Value::Null));
+    out.insert("throughput_cps".into(), by_inflight.get(&max).cloned().unwrap_or(Value::Null));
     if with_sync {
-        let sync = intervals_us(&data.arrivals, "sync", WARMUP);
-        out.insert("sync_p50_us".into(), us(median(&sync)));
-        let rounded: Map<String, Value> = by_inflight
-            .as_object()
-            .map(|m| m.iter().map(|(k, v)| (k.clone(), json!(v.as_f64().unwrap_or(0.0).round()))).collect())
-            .unwrap_or_default();
-        out.insert("throughput_cps_by_inflight".into(), Value::Object(rounded));
+        out.insert("sync_p50_us".into(), us(median(&pooled(runs, "sync"))));
+        out.insert("throughput_cps_by_inflight".into(), Value::Object(by_inflight));
     }
     out
+}
+
+/// The median over rounds of `bridge / floor`, each round's pair run back to back: on a
+/// shared, noisy machine this is steadier than a ratio of pooled figures.
+fn paired_ratio(bridge: &[RunData], floor: &[RunData], figure: impl Fn(&RunData) -> Option<f64>) -> Value {
+    let ratios: Vec<f64> = bridge
+        .iter()
+        .zip(floor)
+        .filter_map(|(b, f)| Some(figure(b)? / figure(f)?))
+        .collect();
+    median(&ratios).map(|r| json!((r * 100.0).round() / 100.0)).unwrap_or(Value::Null)
 }
 
 fn ratio(a: &Value, b: &Value) -> Value {
@@ -143,12 +168,25 @@ pub fn run(plan: &Plan, headless: bool) -> Result<Value, String> {
     let started = Instant::now();
     let step = |what: &str| eprintln!("[{:>6.1} s] {what}", started.elapsed().as_secs_f64());
 
-    step("floor: raw wry round trips");
-    let floor_data = floor::run(plan)?;
-    step("bridge: wx.invokeNativePlugin to a registered async handler");
-    let bridge_data = bridge::run(plan)?;
-    let floor = summarise(plan, &floor_data, false);
-    let bridge = summarise(plan, &bridge_data, true);
+    // A runtime for the floor variant whose replies hop through tokio, like the bridge's.
+    let hop_runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let (mut floor_runs, mut hop_runs, mut bridge_runs) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 1..=plan.rounds {
+        step(&format!("round {round}/{}: floor: raw wry round trips", plan.rounds));
+        floor_runs.push(floor::run(plan, None)?);
+        step(&format!("round {round}/{}: bridge: wx.invokeNativePlugin to a registered async handler", plan.rounds));
+        bridge_runs.push(bridge::run(plan)?);
+        step(&format!("round {round}/{}: floor with a tokio hop", plan.rounds));
+        hop_runs.push(floor::run(plan, Some(hop_runtime.handle().clone()))?);
+    }
+    drop(hop_runtime);
+    let floor = summarise(plan, &floor_runs, false);
+    let floor_tokio = summarise(plan, &hop_runs, false);
+    let bridge = summarise(plan, &bridge_runs, true);
 
     step("navigation: navigateTo and navigateBack");
     let (to, back) = bridge::navigation(plan.nav_rounds)?;
@@ -167,6 +205,8 @@ pub fn run(plan: &Plan, headless: bool) -> Result<Value, String> {
     let _ = std::fs::remove_dir_all(&dir);
     step("done");
 
+    let max_inflight = plan.inflight.iter().max().map(|n| n.to_string()).unwrap_or_default();
+    let seq_p50 = |run: &RunData| median(&intervals_us(&run.arrivals, "seq", WARMUP));
     let per_page = match (memory["1"].as_f64(), memory["10"].as_f64()) {
         (Some(one), Some(ten)) => json!(round1((ten - one) / 9.0)),
         _ => Value::Null,
@@ -176,11 +216,20 @@ pub fn run(plan: &Plan, headless: bool) -> Result<Value, String> {
     Ok(json!({
         "machine": machine(),
         "floor": floor,
+        "floor_tokio_hop": floor_tokio,
         "bridge": bridge,
         "ratio": {
-            "seq_p50": ratio(&bridge["seq_p50_us"], &floor["seq_p50_us"]),
-            "throughput": ratio(&bridge["throughput_cps"], &floor["throughput_cps"]),
-            "payload_1MiB_p50": ratio(&bridge["payload_p50_us"]["1048576"], &floor["payload_p50_us"]["1048576"]),
+            "seq_p50": paired_ratio(&bridge_runs, &floor_runs, seq_p50),
+            "seq_p50_vs_floor_tokio_hop": paired_ratio(&bridge_runs, &hop_runs, seq_p50),
+            "throughput": paired_ratio(&bridge_runs, &floor_runs, |run| run.js["throughput"][&max_inflight].as_f64()),
+            "payload_1MiB_p50": paired_ratio(&bridge_runs, &floor_runs, |run| {
+                median(&intervals_us(&run.arrivals, "payload1048576", WARMUP))
+            }),
+            "pooled": {
+                "seq_p50": ratio(&bridge["seq_p50_us"], &floor["seq_p50_us"]),
+                "throughput": ratio(&bridge["throughput_cps"], &floor["throughput_cps"]),
+                "payload_1MiB_p50": ratio(&bridge["payload_p50_us"]["1048576"], &floor["payload_p50_us"]["1048576"]),
+            },
             "cold_start": ratio(&json!(cold_shell_ms), &json!(cold_floor_ms)),
         },
         "navigate_to_onload_p50_ms": median(&to).map(round1),

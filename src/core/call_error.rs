@@ -42,7 +42,4 @@ pub enum CallError {
         /// The timeout in milliseconds.
         ms: u128,
     },
-    /// The shell stopped before the handler finished.
-    #[error("api {0:?} was cancelled: the shell is shutting down")]
-    Cancelled(String),
 }

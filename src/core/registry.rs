@@ -140,31 +140,43 @@ impl Registry {
             .unwrap_or(self.default_timeout)
     }
 
-    /// Runs the handler for `call` on its own tokio task and waits for its answer, at most
-    /// its timeout. A handler error, a panic, a timeout (the task is then aborted) and an
-    /// unknown name each come back as a [`CallError`]. Must be called within a tokio
-    /// runtime.
+    /// Runs the handler for `call` and waits for its answer, at most its timeout. The
+    /// handler's future is polled within the caller's tokio task (no extra spawn), with
+    /// panics caught at every poll. A handler error, a panic, a timeout (the handler's
+    /// future is then dropped, which cancels it) and an unknown name each come back as a
+    /// [`CallError`]. Must be called within a tokio runtime.
     pub async fn dispatch(&self, call: MiniApiCall) -> Result<Option<Map<String, Value>>, CallError> {
         let Some(entry) = self.entries.get(&call.api_name) else {
             return Err(CallError::NotRegistered(call.api_name));
         };
         let api = call.api_name.clone();
         let timeout = entry.timeout.unwrap_or(self.default_timeout);
-        let mut task = tokio::spawn(entry.handler.call(call));
-        match tokio::time::timeout(timeout, &mut task).await {
+        let handler = entry.handler.clone();
+        // Even building the future runs host code: catch a panic there too.
+        let future = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler.call(call))) {
+            Ok(future) => future,
+            Err(payload) => return Err(CallError::Panicked { api, message: panic_message(payload) }),
+        };
+        match tokio::time::timeout(timeout, CatchUnwind(future)).await {
             Ok(Ok(result)) => result.map_err(CallError::Handler),
-            Ok(Err(join)) if join.is_panic() => Err(CallError::Panicked {
-                api,
-                message: panic_message(join.into_panic()),
-            }),
-            Ok(Err(_cancelled)) => Err(CallError::Cancelled(api)),
-            Err(_elapsed) => {
-                task.abort();
-                Err(CallError::TimedOut {
-                    api,
-                    ms: timeout.as_millis(),
-                })
-            }
+            Ok(Err(payload)) => Err(CallError::Panicked { api, message: panic_message(payload) }),
+            Err(_elapsed) => Err(CallError::TimedOut { api, ms: timeout.as_millis() }),
+        }
+    }
+}
+
+/// Polls a handler's future, turning a panic in any poll into an `Err` with its payload.
+struct CatchUnwind(crate::core::handler::BoxFuture<crate::ApiResult>);
+
+impl std::future::Future for CatchUnwind {
+    type Output = Result<crate::ApiResult, Box<dyn std::any::Any + Send>>;
+
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+        let inner = &mut self.0;
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inner.as_mut().poll(cx))) {
+            Ok(std::task::Poll::Pending) => std::task::Poll::Pending,
+            Ok(std::task::Poll::Ready(result)) => std::task::Poll::Ready(Ok(result)),
+            Err(payload) => std::task::Poll::Ready(Err(payload)),
         }
     }
 }
@@ -197,10 +209,14 @@ mod tests {
                 Err(ApiError::new("card declined").with("errCode", 1001))
             })
             .register("explode", |_call: MiniApiCall| async {
+                tokio::task::yield_now().await;
                 if true {
                     panic!("boom 42");
                 }
                 Ok(None)
+            })
+            .register("explodeEarly", |_call: MiniApiCall| -> std::future::Ready<ApiResult> {
+                panic!("before any future")
             })
             .register("hang", |_call: MiniApiCall| async {
                 std::future::pending::<()>().await;
@@ -244,6 +260,8 @@ mod tests {
         let registry = registry();
         let err = registry.dispatch(MiniApiCall::for_test("explode", Value::Null)).await.unwrap_err();
         assert_eq!(err.to_string(), r#"api "explode" panicked: boom 42"#);
+        let err = registry.dispatch(MiniApiCall::for_test("explodeEarly", Value::Null)).await.unwrap_err();
+        assert_eq!(err.to_string(), r#"api "explodeEarly" panicked: before any future"#);
         assert!(registry.dispatch(MiniApiCall::for_test("none", Value::Null)).await.is_ok());
     }
 

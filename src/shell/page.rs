@@ -11,6 +11,7 @@ use wry::http::{header, Request, Response, StatusCode};
 use wry::{RequestAsyncResponder, WebContext, WebView, WebViewBuilder};
 
 use super::user_event::UserEvent;
+use crate::core::protocol::split_batch;
 use crate::core::router::PageRef;
 
 use crate::core::bridge::{Bridge, Origin};
@@ -133,18 +134,26 @@ pub fn open(
         let context = context.clone();
         let origin = origin.clone();
         move |request: Request<String>| {
-            let body = request.body();
-            if body.starts_with(HOOK_DONE_PREFIX) {
-                let hook = serde_json::from_str::<Value>(body)
-                    .ok()
-                    .and_then(|v| v.get("hook").and_then(Value::as_str).map(str::to_string))
-                    .unwrap_or_default();
-                let _ = context.proxy.send_event(UserEvent::HookDone(id, hook));
-                return;
+            let messages = match split_batch(request.body()) {
+                Ok(messages) => messages,
+                Err(err) => {
+                    tracing::warn!(webview = id, %err, "dropped a malformed batch from a page");
+                    return;
+                }
+            };
+            for body in messages {
+                if body.starts_with(HOOK_DONE_PREFIX) {
+                    let hook = serde_json::from_str::<Value>(body)
+                        .ok()
+                        .and_then(|v| v.get("hook").and_then(Value::as_str).map(str::to_string))
+                        .unwrap_or_default();
+                    let _ = context.proxy.send_event(UserEvent::HookDone(id, hook));
+                    continue;
+                }
+                context
+                    .bridge
+                    .on_message(&context.runtime, &origin, body, &context.outbox);
             }
-            context
-                .bridge
-                .on_message(&context.runtime, &origin, body, &context.outbox);
         }
     };
     let mut builder = WebViewBuilder::new_with_web_context(web_context)
