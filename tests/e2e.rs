@@ -635,6 +635,16 @@ fn the_run_ends_with_exit_after_or_a_host_exit() {
     let outcome = run_page(builder, "report({ quitting: true }).then(function () { wx.invokeNativePlugin({ api_name: 'quit' }); });");
     assert_eq!(outcome.exit_code, 3);
     assert_eq!(outcome.reports, vec![json!({"quitting": true})]);
+    // Closing the window ends the run with status 0 (well before the run limit).
+    let builder = basic().register("closeWindow", |call: MiniApiCall| async move {
+        call.host().press("close").await.map_err(ApiError::new)?;
+        Ok(None)
+    });
+    let started = Instant::now();
+    let outcome = run_page(builder, "report({ closing: true }).then(function () { wx.invokeNativePlugin({ api_name: 'closeWindow' }); });");
+    assert_eq!(outcome.exit_code, 0);
+    assert_eq!(outcome.reports, vec![json!({"closing": true})]);
+    assert!(started.elapsed() < support::RUN_LIMIT / 2, "the run ended by its limit, not by the close");
 }
 
 type Test = (&'static str, fn());

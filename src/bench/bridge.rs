@@ -66,7 +66,7 @@ pub fn run(plan: &Plan) -> Result<RunData, String> {
         return Err(format!("the bridge page failed: {error}"));
     }
     let arrivals = arrivals.lock().expect("arrivals").clone();
-    Ok(RunData { arrivals, js: results })
+    Ok(RunData { arrivals, js: results, handled_us: Vec::new() })
 }
 
 /// Navigation timings, in ms: (navigateTo -> new page's onLoad, navigateBack -> revealed

@@ -19,7 +19,8 @@ use wry::{WebViewBuilder, WebViewBuilderExtUnix};
 use super::{Plan, RunData, BENCH_JS};
 
 enum FloorEvent {
-    Eval(String),
+    /// A reply script, and for sequential calls the arrival time of the call.
+    Eval(String, Option<Instant>),
     Done,
 }
 
@@ -35,6 +36,7 @@ pub fn run(plan: &Plan, hop: Option<tokio::runtime::Handle>) -> Result<RunData, 
         .build(&event_loop)
         .map_err(|err| err.to_string())?;
     let arrivals: Rc<RefCell<Vec<(String, Instant)>>> = Rc::default();
+    let mut handled_us: Vec<f64> = Vec::new();
     let results: Rc<RefCell<Option<Value>>> = Rc::default();
     let ipc = {
         let (arrivals, results) = (arrivals.clone(), results.clone());
@@ -49,15 +51,16 @@ pub fn run(plan: &Plan, hop: Option<tokio::runtime::Handle>) -> Result<RunData, 
             } else {
                 format!("window.__floorReply({id},null)")
             };
+            let timed = (phase == "seq").then_some(now);
             match &hop {
                 Some(runtime) => {
                     let proxy = proxy.clone();
                     runtime.spawn(async move {
-                        let _ = proxy.send_event(FloorEvent::Eval(script));
+                        let _ = proxy.send_event(FloorEvent::Eval(script, timed));
                     });
                 }
                 None => {
-                    let _ = proxy.send_event(FloorEvent::Eval(script));
+                    let _ = proxy.send_event(FloorEvent::Eval(script, timed));
                 }
             }
             if phase == "done" || phase == "error" {
@@ -79,8 +82,11 @@ pub fn run(plan: &Plan, hop: Option<tokio::runtime::Handle>) -> Result<RunData, 
     event_loop.run_return(|event, _, control_flow| {
         *control_flow = ControlFlow::WaitUntil(deadline);
         match event {
-            Event::UserEvent(FloorEvent::Eval(script)) => {
+            Event::UserEvent(FloorEvent::Eval(script, arrived)) => {
                 let _ = webview.evaluate_script(&script);
+                if let Some(arrived) = arrived {
+                    handled_us.push(arrived.elapsed().as_secs_f64() * 1e6);
+                }
             }
             Event::UserEvent(FloorEvent::Done) | Event::WindowEvent { event: WindowEvent::CloseRequested, .. } => {
                 *control_flow = ControlFlow::Exit;
@@ -96,5 +102,5 @@ pub fn run(plan: &Plan, hop: Option<tokio::runtime::Handle>) -> Result<RunData, 
         return Err(format!("the floor page failed: {error}"));
     }
     let arrivals = arrivals.borrow().clone();
-    Ok(RunData { arrivals, js: results })
+    Ok(RunData { arrivals, js: results, handled_us })
 }

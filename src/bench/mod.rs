@@ -100,6 +100,8 @@ pub struct RunData {
     pub arrivals: Vec<(String, Instant)>,
     /// What the page measured itself (throughput per in-flight count).
     pub js: Value,
+    /// Floor only: from a message's arrival to its reply handed to `evaluate_script`, us.
+    pub handled_us: Vec<f64>,
 }
 
 const WARMUP: f64 = 0.1;
@@ -188,6 +190,9 @@ pub fn run(plan: &Plan, headless: bool) -> Result<Value, String> {
     let floor_tokio = summarise(plan, &hop_runs, false);
     let bridge = summarise(plan, &bridge_runs, true);
 
+    step("profile: where one bridge round trip goes");
+    let breakdown = profile_round_trip(plan, &floor_runs)?;
+
     step("navigation: navigateTo and navigateBack");
     let (to, back) = bridge::navigation(plan.nav_rounds)?;
 
@@ -232,12 +237,71 @@ pub fn run(plan: &Plan, headless: bool) -> Result<Value, String> {
             },
             "cold_start": ratio(&json!(cold_shell_ms), &json!(cold_floor_ms)),
         },
+        "round_trip_breakdown_p50_us": breakdown,
         "navigate_to_onload_p50_ms": median(&to).map(round1),
         "navigate_back_p50_ms": median(&back).map(round1),
         "navigate_samples": to.len(),
         "cold_start_ms": {"floor": cold_floor_ms, "shell": cold_shell_ms, "runs": plan.cold_starts},
         "memory_pss_mib": memory,
         "memory_per_extra_page_mib": per_page,
+    }))
+}
+
+/// Times each stage of sequential bridge round trips (see [`crate::core::profile`]) and
+/// sets them beside the floor's two stages.
+fn profile_round_trip(plan: &Plan, floor_runs: &[RunData]) -> Result<Value, String> {
+    use crate::core::profile::{self, Stage};
+    use std::collections::BTreeMap;
+    let seq_only = Plan {
+        payload_samples: vec![0; plan.payload_sizes.len()],
+        sync: 0,
+        inflight: Vec::new(),
+        ..plan.clone()
+    };
+    profile::enable();
+    let run = bridge::run(&seq_only);
+    let marks = profile::take();
+    run?;
+    let order = [Stage::Parsed, Stage::HandlerStarted, Stage::ReplySent, Stage::ReplyReceived, Stage::Evaluated];
+    let mut calls: BTreeMap<u64, [Option<Instant>; 5]> = BTreeMap::new();
+    for (stage, id, at) in marks {
+        let slot = order.iter().position(|s| *s == stage).expect("a known stage");
+        calls.entry(id).or_default()[slot].get_or_insert(at);
+    }
+    let names = [
+        "ui_parse_to_tokio_task",
+        "tokio_task_to_reply_sent",
+        "reply_sent_to_ui_loop",
+        "ui_loop_to_evaluate_script",
+        "evaluate_script_to_next_call_parsed",
+    ];
+    let mut spans: Vec<Vec<f64>> = vec![Vec::new(); 5];
+    let ids: Vec<u64> = calls.keys().copied().collect();
+    let skip = (ids.len() as f64 * WARMUP) as usize;
+    for pair in ids.windows(2).skip(skip) {
+        let (this, next) = (&calls[&pair[0]], &calls[&pair[1]]);
+        let mut times: Vec<Option<Instant>> = this.to_vec();
+        times.push(next[0]);
+        if times.iter().any(Option::is_none) {
+            continue;
+        }
+        for (i, span) in spans.iter_mut().enumerate() {
+            span.push((times[i + 1].expect("checked") - times[i].expect("checked")).as_secs_f64() * 1e6);
+        }
+    }
+    let mut bridge = Map::new();
+    for (name, values) in names.iter().zip(&spans) {
+        bridge.insert(name.to_string(), us(median(values)));
+    }
+    let handled: Vec<f64> = floor_runs.iter().flat_map(|run| run.handled_us.iter().copied()).collect();
+    let floor_seq = median(&floor_runs.iter().flat_map(|run| intervals_us(&run.arrivals, "seq", WARMUP)).collect::<Vec<_>>());
+    let floor_handled = median(&handled);
+    Ok(json!({
+        "bridge": bridge,
+        "floor": {
+            "arrival_to_evaluate_script": us(floor_handled),
+            "evaluate_script_to_next_arrival": us(floor_seq.zip(floor_handled).map(|(a, b)| a - b)),
+        },
     }))
 }
 

@@ -14,6 +14,7 @@ use super::app_info::AppInfo;
 use super::call::{ApiParams, MiniApiCall, Progress};
 use super::call_error::CallError;
 use super::host::{Host, Outbox, WebViewId};
+use super::profile::{self, Stage};
 use super::protocol::{fail_res, ok_res, Inbound, Invoke, Outbound, ProtocolError};
 use super::registry::Registry;
 
@@ -109,6 +110,9 @@ impl Bridge {
                 return;
             }
         };
+        if let Inbound::Invoke(call) = &inbound {
+            profile::mark(Stage::Parsed, call.callback_id);
+        }
         let progress = Progress::new(outbox.clone(), origin.web_view_id);
         let bridge = self.clone();
         let origin = origin.clone();
@@ -120,7 +124,9 @@ impl Bridge {
                     callback_id: answer.callback_id,
                     res: answer.res,
                 };
-                let states = progress.finish(message.encode());
+                let encoded = message.encode();
+                profile::mark(Stage::ReplySent, answer.callback_id);
+                let states = progress.finish(encoded);
                 if let Outbound::Reply { res, .. } = &message {
                     bridge.observe(&origin, arrived, &answer.api_name, answer.data.as_ref(), res, answer.ok, states);
                 }
@@ -165,6 +171,7 @@ impl Bridge {
             }
         };
         let Invoke { callback_id, api, api_name, data, state_event } = invoke;
+        profile::mark(Stage::HandlerStarted, callback_id);
         tracing::debug!(data = %data, "call data");
         let trace_data = self.observer.as_ref().map(|_| data.clone());
         let params = ApiParams {

@@ -142,7 +142,7 @@ impl Host {
 
     /// Drives the chrome as a person would, by emitting the real widget signal:
     /// `"back"`, `"tab:<index>"`, `"modal:confirm"`, `"modal:cancel"`, `"minimize"`,
-    /// `"restore"`.
+    /// `"restore"`, `"close"` (the window's close button).
     pub async fn press(&self, control: &str) -> Result<(), String> {
         self.request(0, "__press", Value::String(control.to_string())).await.map(|_| ())
     }

@@ -11,6 +11,7 @@ pub mod handler;
 pub mod host;
 pub mod mock;
 pub mod package;
+pub mod profile;
 pub mod protocol;
 pub mod registry;
 pub mod router;

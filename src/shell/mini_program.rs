@@ -16,6 +16,7 @@ use super::user_event::{Control, UserEvent};
 use super::ShellError;
 use crate::core::app_config::is_hex_color;
 use crate::core::host::{ShellRequest, Target, WebViewId};
+use crate::core::profile::{self, Stage};
 use crate::core::protocol::delivery_script;
 use crate::core::router::{Effect, Router};
 
@@ -82,6 +83,11 @@ impl MiniProgram {
 
     /// Queues an encoded message for a page (sent at the end of the loop pass).
     pub fn queue(&mut self, id: WebViewId, message: String) {
+        if profile::enabled() {
+            if let Some(call) = profile::reply_id(&message) {
+                profile::mark(Stage::ReplyReceived, call);
+            }
+        }
         self.queued.entry(id).or_default().push(message);
     }
 
@@ -108,6 +114,11 @@ impl MiniProgram {
             if let Some(page) = self.pages.get(&id) {
                 if let Err(err) = page.webview.evaluate_script(&delivery_script(&messages)) {
                     tracing::error!(webview = id, %err, "cannot deliver to a page");
+                }
+                if profile::enabled() {
+                    for call in messages.iter().filter_map(|m| profile::reply_id(m)) {
+                        profile::mark(Stage::Evaluated, call);
+                    }
                 }
             }
         }
@@ -424,6 +435,13 @@ impl MiniProgram {
             }
             "__press" => {
                 match data.as_str().unwrap_or_default() {
+                    "close" => {
+                        // What the window manager's close button does: a delete-event,
+                        // which tao turns into CloseRequested.
+                        use gtk::prelude::GtkWindowExt;
+                        use tao::platform::unix::WindowExtUnix;
+                        window.gtk_window().close();
+                    }
                     "minimize" => self.minimized(true),
                     "restore" => self.minimized(false),
                     "back" => self.chrome.press(&Control::Back).map_err(Failure::Call)?,
