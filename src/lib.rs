@@ -31,6 +31,8 @@
 //! - `assets/bridge.js`: the JS bridge injected into every page.
 //! - `sample_miniapp/`: the sample mini program, embedded in the binary.
 
+#![warn(missing_docs)]
+
 pub mod bench;
 pub mod cli;
 pub mod core;
