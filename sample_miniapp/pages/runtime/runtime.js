@@ -1,10 +1,10 @@
 // The runtime demo: navigation with a query, storage that survives a restart, toast,
 // loading and modal, system information, and this page's lifecycle.
-function showVisits() {
+// `previous` is the Date stored by the run before this one, if any.
+function showVisits(previous) {
   var visits = wx.getStorageSync('visits') || 0;
-  var last = wx.getStorageSync('lastOpened');
-  document.getElementById('visits').textContent =
-    'Opened ' + visits + ' time(s)' + (last instanceof Date ? '; before this: ' + last.toLocaleString() : '');
+  document.getElementById('visits').textContent = 'Opened ' + visits + ' time(s)' +
+    (previous instanceof Date ? '; last time: ' + previous.toISOString() : '');
 }
 
 lifecycleLogger('runtime', {
@@ -12,10 +12,7 @@ lifecycleLogger('runtime', {
     var previous = wx.getStorageSync('lastOpened');
     wx.setStorageSync('visits', (wx.getStorageSync('visits') || 0) + 1);
     wx.setStorageSync('lastOpened', new Date());
-    showVisits();
-    if (previous instanceof Date) {
-      document.getElementById('visits').textContent += '; last time: ' + previous.toISOString();
-    }
+    showVisits(previous);
     document.getElementById('system').textContent = JSON.stringify(wx.getWindowInfo());
   }
 });
@@ -27,7 +24,7 @@ document.getElementById('relaunch').onclick = function () {
   wx.reLaunch({ url: '/pages/index/index' });
 };
 document.getElementById('reset').onclick = function () {
-  wx.clearStorage().then(showVisits);
+  wx.clearStorage().then(function () { showVisits(); });
 };
 document.getElementById('toast').onclick = function () {
   wx.showToast({ title: 'Saved', icon: 'success' });
