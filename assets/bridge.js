@@ -190,7 +190,9 @@
 
   // Runs a hook the shell sent, then tells the shell it is done (hooks run one page at
   // a time, in WeChat's order).
+  var unloaded = false;
   function runHook(message) {
+    if (message.hook === 'onUnload') unloaded = true;
     if (message.app) callHook(appObject, message.hook);
     callHook(pageObject, message.hook);
     send(HOOK_DONE + JSON.stringify(message.hook) + '}');
@@ -209,8 +211,10 @@
     send(HOOK_DONE + '"onShow"}');
     queuedHooks.splice(0).forEach(runHook);
     var ready = false;
+    // onReady: once, after the first render; never after onUnload (a page closed before
+    // it rendered gets none).
     var fireReady = function () {
-      if (ready) return;
+      if (ready || unloaded) return;
       ready = true;
       callHook(pageObject, 'onReady');
     };

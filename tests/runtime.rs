@@ -231,10 +231,20 @@ fn routing_follows_wechat_rules_and_lifecycle_order() {
             "pages/detail/detail#7 onShow",
         ]
     );
-    for id in [1, 2, 3, 4, 5, 6, 7] {
-        let ready = seen.lifecycle.iter().filter(|l| l.contains(&format!("#{id} onReady"))).count();
-        assert_eq!(ready, 1, "page {id} onReady count in {:?}", seen.lifecycle);
+    // onReady comes once after the first render, before onUnload (the test pages act only
+    // after onReady, so each of them renders).
+    for id in 1..=7 {
+        let ready = positions(&seen.lifecycle, &format!("#{id} onReady"));
+        let unload = positions(&seen.lifecycle, &format!("#{id} onUnload"));
+        assert_eq!(ready.len(), 1, "page {id} onReady in {:?}", seen.lifecycle);
+        if let Some(unload) = unload.first() {
+            assert!(ready[0] < *unload, "page {id} got onReady after onUnload: {:?}", seen.lifecycle);
+        }
     }
+}
+
+fn positions(log: &[String], needle: &str) -> Vec<usize> {
+    log.iter().enumerate().filter(|(_, l)| l.ends_with(needle) || l.contains(&format!("{needle} "))).map(|(i, _)| i).collect()
 }
 
 fn the_stack_holds_at_most_ten_pages() {

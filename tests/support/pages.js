@@ -34,10 +34,14 @@
         function (r) { finish({ ok: false, res: r }); });
     });
   }
+  // A page acts only once it has rendered (onReady), so every page the test visits gets
+  // its onReady before it navigates away, whatever the machine's load.
+  var markReady;
+  var rendered = new Promise(function (resolve) { markReady = resolve; });
   var page = {
     onLoad: function (query) { record('onLoad', query); },
-    onShow: function () { record('onShow'); if (!window.__pulling) { window.__pulling = true; } next(); },
-    onReady: function () { record('onReady'); },
+    onShow: function () { record('onShow'); rendered.then(next); },
+    onReady: function () { record('onReady'); markReady(); },
     onHide: function () { record('onHide'); },
     onUnload: function () { record('onUnload'); }
   };
