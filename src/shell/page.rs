@@ -92,7 +92,10 @@ pub fn init_script(context: &PageContext, origin: &Origin, setup: &PageSetup<'_>
         "extApi": context.package.config().ext_api,
     });
     let mut script = format!("window.__SUPERAPP_CONFIG__ = {config};\n{BRIDGE_JS}\n");
-    for extra in [&context.app_js, &context.inject_script].into_iter().flatten() {
+    for extra in [&context.app_js, &context.inject_script]
+        .into_iter()
+        .flatten()
+    {
         script.push_str(";\n");
         script.push_str(extra);
         script.push('\n');
@@ -176,7 +179,9 @@ pub fn open(
         let context = context.clone();
         builder = builder.with_asynchronous_custom_protocol(
             SCHEME.to_string(),
-            move |webview: wry::WebViewId<'_>, request: Request<Vec<u8>>, responder: RequestAsyncResponder| {
+            move |webview: wry::WebViewId<'_>,
+                  request: Request<Vec<u8>>,
+                  responder: RequestAsyncResponder| {
                 serve(&context, webview, request, responder)
             },
         );
@@ -203,10 +208,14 @@ fn serve(
 ) {
     let path = request.uri().path().to_string();
     if path == SYNC_PATH {
-        let origin = webview
-            .parse::<WebViewId>()
-            .ok()
-            .and_then(|id| context.origins.read().expect("origins lock").get(&id).cloned());
+        let origin = webview.parse::<WebViewId>().ok().and_then(|id| {
+            context
+                .origins
+                .read()
+                .expect("origins lock")
+                .get(&id)
+                .cloned()
+        });
         let Some(origin) = origin else {
             responder.respond(text_response(StatusCode::FORBIDDEN, "unknown webview"));
             return;
@@ -224,7 +233,9 @@ fn serve(
                 Ok(res) => Response::builder()
                     .status(StatusCode::OK)
                     .header(header::CONTENT_TYPE, "application/json")
-                    .body(Cow::Owned(serde_json::Value::Object(res).to_string().into_bytes()))
+                    .body(Cow::Owned(
+                        serde_json::Value::Object(res).to_string().into_bytes(),
+                    ))
                     .expect("valid response"),
                 Err(err) => text_response(StatusCode::BAD_REQUEST, &err.to_string()),
             };

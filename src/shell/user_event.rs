@@ -1,6 +1,9 @@
 //! The messages other threads (and GTK signal handlers) send to the UI thread through
 //! tao's event loop proxy.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
 use tao::event_loop::EventLoopProxy;
 
 use crate::core::host::{Outbox, ShellRequest, Target, WebViewId};
@@ -44,14 +47,47 @@ pub enum UserEvent {
 }
 
 /// The shell's [`Outbox`]: everything goes to the UI thread as a [`UserEvent`], in order.
+///
+/// It counts the deliveries sent but not yet taken off the event loop, so that the UI
+/// thread can tell a lone reply (hand it to the page at once) from a burst (batch it into
+/// one `evaluate_script` per page at the end of the loop pass).
 pub struct ProxyOutbox {
     proxy: EventLoopProxy<UserEvent>,
+    deliveries_in_flight: Arc<AtomicUsize>,
+}
+
+/// The UI thread's side of [`ProxyOutbox`]'s count of deliveries in flight.
+#[derive(Clone)]
+pub struct DeliveryCount(Arc<AtomicUsize>);
+
+impl DeliveryCount {
+    /// Counts one delivery taken off the event loop; true when it was the last one sent.
+    pub fn received(&self) -> bool {
+        self.0.fetch_sub(1, Ordering::AcqRel) == 1
+    }
 }
 
 impl ProxyOutbox {
     /// An outbox sending through this proxy.
     pub fn new(proxy: EventLoopProxy<UserEvent>) -> ProxyOutbox {
-        ProxyOutbox { proxy }
+        ProxyOutbox {
+            proxy,
+            deliveries_in_flight: Arc::default(),
+        }
+    }
+
+    /// The count the UI thread decrements as it takes each delivery off the loop.
+    pub fn delivery_count(&self) -> DeliveryCount {
+        DeliveryCount(self.deliveries_in_flight.clone())
+    }
+
+    fn send_delivery(&self, event: UserEvent) {
+        // Counted before it is sent, so the count never reads zero while one is queued.
+        self.deliveries_in_flight.fetch_add(1, Ordering::AcqRel);
+        if self.proxy.send_event(event).is_err() {
+            self.deliveries_in_flight.fetch_sub(1, Ordering::AcqRel);
+            tracing::debug!("the event loop has ended; a message was not delivered");
+        }
     }
 
     fn send(&self, event: UserEvent) {
@@ -63,11 +99,11 @@ impl ProxyOutbox {
 
 impl Outbox for ProxyOutbox {
     fn deliver(&self, web_view: WebViewId, message: String) {
-        self.send(UserEvent::Deliver(web_view, message));
+        self.send_delivery(UserEvent::Deliver(web_view, message));
     }
 
     fn broadcast(&self, target: Target, message: String) {
-        self.send(UserEvent::Broadcast(target, message));
+        self.send_delivery(UserEvent::Broadcast(target, message));
     }
 
     fn exit(&self, code: i32) {
@@ -76,5 +112,21 @@ impl Outbox for ProxyOutbox {
 
     fn request(&self, request: ShellRequest) {
         self.send(UserEvent::Request(request));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_last_delivery_in_flight_says_so() {
+        let count = DeliveryCount(Arc::new(AtomicUsize::new(3)));
+        assert!(!count.received());
+        assert!(!count.received());
+        assert!(
+            count.received(),
+            "the third of three was the last one in flight"
+        );
     }
 }
