@@ -68,9 +68,13 @@
     await call('done', results);
   }
 
+  // Measures the steady state, not start-up: waits for the page's load, its first frames
+  // and the shell's lifecycle hooks to pass before the first timed call.
   function start() {
-    run().catch(function (err) { call('error', String(err && err.stack || err)); });
+    setTimeout(function () {
+      run().catch(function (err) { call('error', String(err && err.stack || err)); });
+    }, plan.settleMs);
   }
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
-  else start();
+  if (document.readyState === 'complete') start();
+  else window.addEventListener('load', start);
 })();
