@@ -318,6 +318,63 @@ fn the_stack_holds_at_most_ten_pages() {
     assert_eq!(r[10]["value"], json!(10));
 }
 
+/// The WebKit network processes this test process started (directly or below a child).
+fn network_processes() -> usize {
+    let me = std::process::id();
+    let parent_of = |pid: u32| -> Option<(u32, String)> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        let (head, tail) = stat.rsplit_once(") ")?;
+        let comm = head.split_once(" (")?.1.to_string();
+        Some((tail.split_whitespace().nth(1)?.parse().ok()?, comm))
+    };
+    let descends = |mut pid: u32| {
+        while let Some((parent, _)) = parent_of(pid) {
+            if parent == me {
+                return true;
+            }
+            if parent <= 1 {
+                break;
+            }
+            pid = parent;
+        }
+        false
+    };
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            parent_of(*pid).is_some_and(|(_, comm)| comm.starts_with("WebKitNetwork"))
+                && descends(*pid)
+        })
+        .count()
+}
+
+fn runs_one_after_another_share_a_web_context() {
+    // Two builds of one mini program, run one after the other with one data directory:
+    // the second run serves its own files, and leaves no second network process behind
+    // (WebKit never ends a context's network process, so the shell keeps one per directory).
+    let (first, second) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    routing_app(first.path(), "wxreuse");
+    routing_app(second.path(), "wxreuse");
+    write_files(
+        second.path(),
+        &[("pages/home/home.html", &page_html("home, second build"))],
+    );
+    let data = tempfile::tempdir().unwrap();
+    let title = || vec![eval("document.querySelector('h1').textContent")];
+    let seen = run_steps(first.path(), data.path(), title(), |b| b);
+    assert_eq!(seen.results[0]["value"], json!("home"));
+    let after_first = network_processes();
+    assert!(after_first >= 1, "the first run started a network process");
+    let seen = run_steps(second.path(), data.path(), title(), |b| b);
+    assert_eq!(seen.results[0]["value"], json!("home, second build"));
+    assert_eq!(
+        network_processes(),
+        after_first,
+        "the second run reused the first one's network process"
+    );
+}
+
 fn storage_keeps_types_and_survives_a_restart() {
     let tmp = tempfile::tempdir().unwrap();
     routing_app(tmp.path(), "wxstore");
@@ -754,6 +811,10 @@ const TESTS: &[(&str, fn())] = &[
         storage_keeps_types_and_survives_a_restart,
     ),
     ("storage_limits_fail_clearly", storage_limits_fail_clearly),
+    (
+        "runs_one_after_another_share_a_web_context",
+        runs_one_after_another_share_a_web_context,
+    ),
     (
         "ext_api_calls_registered_handlers_directly",
         ext_api_calls_registered_handlers_directly,

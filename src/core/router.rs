@@ -224,9 +224,11 @@ impl Router {
     ) -> Result<(String, Map<String, Value>), String> {
         let url = match url {
             Value::String(url) => url,
-            Value::Null => return Err(format!(
+            Value::Null => {
+                return Err(format!(
                 "{api}:fail parameter error: parameter.url should be String instead of Undefined."
-            )),
+            ))
+            }
             other => {
                 return Err(format!(
                     "{api}:fail parameter error: parameter.url should be String instead of {}.",

@@ -2,17 +2,19 @@
 //! the router that decides them, the chrome around them, and the built-in calls only the
 //! UI thread can answer.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
 use std::time::Duration;
 
 use serde_json::{json, Map, Value};
 use tao::window::Window;
-use wry::WebContext;
 
 use super::chrome::{Chrome, NavState, ToastKind};
 use super::page::{self, Page, PageContext, PageSetup};
 use super::screenshot;
 use super::user_event::{Control, UserEvent};
+use super::web_context::SharedWebContext;
 use super::ShellError;
 use crate::core::app_config::is_hex_color;
 use crate::core::host::{ShellRequest, Target, WebViewId};
@@ -44,8 +46,7 @@ enum Hook {
 /// The running mini program.
 pub struct MiniProgram {
     context: PageContext,
-    web_context: WebContext,
-    scheme_registered: bool,
+    web_context: Rc<RefCell<SharedWebContext>>,
     router: Router,
     pages: HashMap<WebViewId, Page>,
     navs: HashMap<WebViewId, NavState>,
@@ -63,14 +64,18 @@ impl MiniProgram {
     /// Sets up the chrome and opens the home page.
     pub fn open(
         context: PageContext,
-        web_context: WebContext,
+        web_context: Rc<RefCell<SharedWebContext>>,
         chrome: Chrome,
     ) -> Result<MiniProgram, ShellError> {
+        *web_context
+            .borrow()
+            .current
+            .write()
+            .expect("web context owner") = Some(context.clone());
         let router = Router::new(context.package.config(), 1);
         let mut program = MiniProgram {
             context,
             web_context,
-            scheme_registered: false,
             router,
             pages: HashMap::new(),
             navs: HashMap::new(),
@@ -148,15 +153,17 @@ impl MiniProgram {
                         use wry::WebViewExtUnix;
                         page.webview.webview()
                     });
+                    let mut shared = self.web_context.borrow_mut();
+                    let shared = &mut *shared;
                     let page = page::open(
                         &self.context,
-                        &mut self.web_context,
-                        !self.scheme_registered,
+                        &mut shared.context,
+                        (!shared.scheme_registered).then_some(&shared.current),
                         &self.chrome.pages,
                         &setup,
                         related,
                     )?;
-                    self.scheme_registered = true;
+                    shared.scheme_registered = true;
                     let window = self.context.package.page_window(&page_ref.route);
                     self.navs.insert(page.id, NavState::from_window(&window));
                     self.pages.insert(page.id, page);
@@ -581,6 +588,12 @@ impl MiniProgram {
     pub fn close(mut self) {
         self.chrome.detach();
         self.pages.clear();
+        *self
+            .web_context
+            .borrow()
+            .current
+            .write()
+            .expect("web context owner") = None;
         if let Some(reply) = self.modal.take() {
             let _ = reply.send(Err("the shell is shutting down".into()));
         }

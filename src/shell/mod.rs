@@ -12,6 +12,7 @@ pub mod mini_program;
 pub mod page;
 pub mod screenshot;
 pub mod user_event;
+pub mod web_context;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -236,7 +237,8 @@ impl Shell {
     /// host calls [`Host::exit`], or `exit_after` elapses (status 0). Returns the status.
     ///
     /// GTK allows one thread per process to run windows, for the life of the process:
-    /// call this from the same thread every time (the main thread is best).
+    /// call this from the same thread every time (the main thread is best). Runs one after
+    /// another reuse the WebKit context (and its network process) of their data directory.
     pub fn run(&self, package: Package, options: &RunOptions) -> Result<i32, ShellError> {
         display::ensure(options.headless)?;
         let trace: Option<Arc<dyn CallObserver>> = match &options.trace {
@@ -306,7 +308,7 @@ impl Shell {
         }
         let web_data = crate::core::storage::Storage::app_dir(&self.data_dir, &app_info.app_id)
             .join("webview");
-        let web_context = wry::WebContext::new(Some(web_data));
+        let web_context = web_context::for_dir(&web_data);
         let app_js = package
             .read("/app.js")
             .ok()

@@ -109,7 +109,8 @@ pub fn page_url(route: &str) -> String {
 }
 
 /// Creates the webview of a page as a child of `container`. The `superapp://` scheme is
-/// registered once per web context: pass `register_scheme` for its first webview.
+/// registered once per web context: for its first webview, pass `register_scheme`, the
+/// slot naming the run that owns the context (the handler serves that run).
 ///
 /// With `related`, the new webview shares that webview's web process: the pages of one
 /// mini program then run in one process, which costs far less memory and start-up time
@@ -117,7 +118,7 @@ pub fn page_url(route: &str) -> String {
 pub fn open(
     context: &PageContext,
     web_context: &mut WebContext,
-    register_scheme: bool,
+    register_scheme: Option<&Arc<RwLock<Option<PageContext>>>>,
     container: &impl gtk::prelude::IsA<gtk::Container>,
     setup: &PageSetup<'_>,
     related: Option<webkit2gtk::WebView>,
@@ -175,14 +176,23 @@ pub fn open(
             tracing::warn!(%url, "refused to open a new window");
             wry::NewWindowResponse::Deny
         });
-    if register_scheme {
-        let context = context.clone();
+    if let Some(owner) = register_scheme {
+        let owner = owner.clone();
         builder = builder.with_asynchronous_custom_protocol(
             SCHEME.to_string(),
             move |webview: wry::WebViewId<'_>,
                   request: Request<Vec<u8>>,
                   responder: RequestAsyncResponder| {
-                serve(&context, webview, request, responder)
+                let current = owner.read().expect("web context owner").clone();
+                match current {
+                    Some(context) => serve(&context, webview, request, responder),
+                    None => responder.respond(
+                        Response::builder()
+                            .status(StatusCode::SERVICE_UNAVAILABLE)
+                            .body(b"the mini program has ended".to_vec())
+                            .expect("a static response"),
+                    ),
+                }
             },
         );
     }
