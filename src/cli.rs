@@ -78,16 +78,9 @@ pub fn run(cli: Cli) -> ExitCode {
     let status = match cli.command {
         Command::Run(args) => run_miniapp(args),
         Command::Bench(args) => {
-            let plan = if args.quick {
-                crate::bench::Plan::quick()
-            } else {
-                crate::bench::Plan::full()
-            };
+            let plan = if args.quick { crate::bench::Plan::quick() } else { crate::bench::Plan::full() };
             crate::bench::run(&plan, !args.display).map(|report| {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&report).unwrap_or_default()
-                );
+                println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
                 0
             })
         }
@@ -105,19 +98,12 @@ pub fn run(cli: Cli) -> ExitCode {
 fn run_miniapp(args: RunArgs) -> Result<i32, String> {
     let exit_after = match args.exit_after {
         Some(secs) if secs.is_finite() && secs >= 0.0 => Some(Duration::from_secs_f64(secs)),
-        Some(secs) => {
-            return Err(format!(
-                "--exit-after must be a non-negative number of seconds, got {secs}"
-            ))
-        }
+        Some(secs) => return Err(format!("--exit-after must be a non-negative number of seconds, got {secs}")),
         None => None,
     };
     let package = match &args.dir {
-        Some(dir) => Package::open(dir)
-            .map_err(|err| format!("cannot open the mini program {dir:?}: {err}"))?,
-        None => {
-            Package::embedded(&sample::SAMPLE_MINIAPP, "sample").map_err(|err| err.to_string())?
-        }
+        Some(dir) => Package::open(dir).map_err(|err| format!("cannot open the mini program {dir:?}: {err}"))?,
+        None => Package::embedded(&sample::SAMPLE_MINIAPP, "sample").map_err(|err| err.to_string())?,
     };
     let mut builder = sample::register(Shell::builder());
     if let Some(path) = &args.mock {

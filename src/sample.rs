@@ -20,18 +20,12 @@ pub async fn my_api_handler(call: MiniApiCall) -> ApiResult {
         params = %serde_json::to_string(&call.params).unwrap_or_default(),
         "myApiHandler called"
     );
-    Ok(json!({"result": "success", "method": "myApiHandler"})
-        .as_object()
-        .cloned())
+    Ok(json!({"result": "success", "method": "myApiHandler"}).as_object().cloned())
 }
 
 /// Reports progress: five states of `{percent}`, 100 ms apart, then the total.
 pub async fn simulate_download(call: MiniApiCall) -> ApiResult {
-    let total = call
-        .data()
-        .get("bytes")
-        .and_then(|v| v.as_u64())
-        .unwrap_or(1000);
+    let total = call.data().get("bytes").and_then(|v| v.as_u64()).unwrap_or(1000);
     for step in 1..=5u64 {
         tokio::time::sleep(Duration::from_millis(100)).await;
         call.send_state(json!({"percent": step * 20, "received": total * step / 5}));
@@ -60,19 +54,10 @@ pub async fn pay_with_card(call: MiniApiCall) -> ApiResult {
 pub async fn request_host_event(call: MiniApiCall) -> ApiResult {
     let host = call.host().clone();
     let app_id = call.app_info.app_id.clone();
-    let text = call
-        .data()
-        .get("text")
-        .and_then(|v| v.as_str())
-        .unwrap_or("hello")
-        .to_string();
+    let text = call.data().get("text").and_then(|v| v.as_str()).unwrap_or("hello").to_string();
     tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(50)).await;
-        let _ = host.emit(
-            Target::App(app_id),
-            "hostGreeting",
-            json!({"text": text, "from": "rust"}),
-        );
+        let _ = host.emit(Target::App(app_id), "hostGreeting", json!({"text": text, "from": "rust"}));
     });
     Ok(None)
 }

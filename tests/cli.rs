@@ -11,10 +11,7 @@ fn superapp(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_superapp"))
         .args(args)
         .env("RUST_LOG", "warn")
-        .env(
-            "SUPERAPP_DATA_DIR",
-            std::env::temp_dir().join("superapp-cli-tests"),
-        )
+        .env("SUPERAPP_DATA_DIR", std::env::temp_dir().join("superapp-cli-tests"))
         .output()
         .expect("superapp runs")
 }
@@ -65,10 +62,7 @@ fn a_bad_mock_file_is_refused_naming_the_problem() {
 #[test]
 fn an_invalid_package_is_refused_naming_file_and_field() {
     let tmp = tempfile::tempdir().unwrap();
-    support::write_files(
-        tmp.path(),
-        &[("app.json", r#"{"pages":["pages/missing/missing"]}"#)],
-    );
+    support::write_files(tmp.path(), &[("app.json", r#"{"pages":["pages/missing/missing"]}"#)]);
     let output = superapp(&["run", "--headless", tmp.path().to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(2));
     let message = stderr(&output);
@@ -86,9 +80,7 @@ fn exit_after_bounds_the_run_of_the_sample() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let output = superapp(&["run", "--headless", "--exit-after", "-1"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("--exit-after must be a non-negative number of seconds, got -1")
-    );
+    assert!(stderr(&output).contains("--exit-after must be a non-negative number of seconds, got -1"));
 }
 
 #[test]
@@ -139,21 +131,8 @@ fn mocks_answer_like_handlers_and_the_trace_records_every_call() {
     ]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let lines = trace_lines(&trace);
-    let names: Vec<&str> = lines
-        .iter()
-        .map(|l| l["api_name"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        names,
-        [
-            "getUser",
-            "pay",
-            "myApiName",
-            "myApiName2",
-            "__report",
-            "exitMiniProgram"
-        ]
-    );
+    let names: Vec<&str> = lines.iter().map(|l| l["api_name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["getUser", "pay", "myApiName", "myApiName2", "__report", "exitMiniProgram"]);
     for line in &lines {
         assert_eq!(line["appId"], json!("wxtest"));
         assert_eq!(line["webViewId"], json!(1));
@@ -165,20 +144,11 @@ fn mocks_answer_like_handlers_and_the_trace_records_every_call() {
     assert_eq!(get_user["outcome"], json!("ok"));
     assert_eq!(get_user["result"], json!({"name": "kka"}));
     assert_eq!(get_user["states"], json!(2));
-    assert!(
-        get_user["durationUs"].as_u64().unwrap() >= 200_000,
-        "{get_user}"
-    );
+    assert!(get_user["durationUs"].as_u64().unwrap() >= 200_000, "{get_user}");
     assert_eq!(lines[1]["outcome"], json!("fail"));
-    assert_eq!(
-        lines[1]["errMsg"],
-        json!("invokeNativePlugin:fail card declined")
-    );
+    assert_eq!(lines[1]["errMsg"], json!("invokeNativePlugin:fail card declined"));
     assert_eq!(lines[1]["data"], json!({"amount": 3}));
-    assert_eq!(
-        lines[2]["result"],
-        json!({"result": "success", "method": "myApiHandler"})
-    );
+    assert_eq!(lines[2]["result"], json!({"result": "success", "method": "myApiHandler"}));
     assert_eq!(
         lines[4]["data"],
         json!({

@@ -15,9 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use superapp_shell::{
-    sample, ApiError, ApiResult, MiniApiCall, Package, RunOptions, Shell, ShellBuilder, Target,
-};
+use superapp_shell::{sample, ApiError, ApiResult, MiniApiCall, Package, RunOptions, Shell, ShellBuilder, Target};
 use support::{run_dir, run_page, write_files};
 
 async fn echo(call: MiniApiCall) -> ApiResult {
@@ -66,8 +64,7 @@ fn sample_runs_every_demo_and_shows_it() {
     "#;
     let data = tempfile::tempdir().unwrap();
     let run = || {
-        let (builder, reports) =
-            support::with_reporter(sample::register(Shell::builder()).data_dir(data.path().into()));
+        let (builder, reports) = support::with_reporter(sample::register(Shell::builder()).data_dir(data.path().into()));
         let package = Package::embedded(&sample::SAMPLE_MINIAPP, "sample").unwrap();
         let options = RunOptions {
             headless: true,
@@ -109,26 +106,14 @@ fn sample_runs_every_demo_and_shows_it() {
         results["event"],
         json!({"outcome": "ok", "value": {"event": "hostGreeting", "data": {"text": "hello from the host", "from": "rust"}}})
     );
-    assert!(
-        report["seedText"]
-            .as_str()
-            .unwrap()
-            .contains("\"method\":\"myApiHandler\""),
-        "{report}"
-    );
+    assert!(report["seedText"].as_str().unwrap().contains("\"method\":\"myApiHandler\""), "{report}");
     assert_eq!(report["progressBar"], json!(100));
-    assert_eq!(
-        reports[1]["lifecycle"],
-        json!(["onLoad {}", "onShow", "onReady"])
-    );
+    assert_eq!(reports[1]["lifecycle"], json!(["onLoad {}", "onShow", "onReady"]));
     assert_eq!(reports[1]["visits"], json!("Opened 1 time(s)"));
     // The storage demo survives a restart of the shell.
     let reports = run();
     let visits = reports[1]["visits"].as_str().unwrap();
-    assert!(
-        visits.starts_with("Opened 2 time(s); last time: 20") && visits.ends_with('Z'),
-        "{visits}"
-    );
+    assert!(visits.starts_with("Opened 2 time(s); last time: 20") && visits.ends_with('Z'), "{visits}");
 }
 
 fn handler_sees_the_tcsas_envelope_and_the_shells_origin() {
@@ -143,9 +128,7 @@ fn handler_sees_the_tcsas_envelope_and_the_shells_origin() {
                 "app_info": call.app_info,
                 "params": serde_json::to_string(&call.params).unwrap(),
             }));
-            Ok(json!({"result": "success", "method": "myApiHandler"})
-                .as_object()
-                .cloned())
+            Ok(json!({"result": "success", "method": "myApiHandler"}).as_object().cloned())
         }
     });
     let outcome = run_page(
@@ -166,8 +149,7 @@ fn handler_sees_the_tcsas_envelope_and_the_shells_origin() {
         outcome.report()["res"],
         json!({"result": "success", "method": "myApiHandler", "errMsg": "invokeNativePlugin:ok"})
     );
-    let app_info =
-        json!({"appId": "wxtest", "name": "Test App", "version": "2.1.0", "appVerType": "preview"});
+    let app_info = json!({"appId": "wxtest", "name": "Test App", "version": "2.1.0", "appVerType": "preview"});
     assert_eq!(
         *seen.lock().unwrap(),
         vec![
@@ -244,18 +226,9 @@ fn callbacks_route_by_errmsg_in_order() {
         json!({"order": ["fail", "complete"], "sameObject": true,
                "res": {"errCode": 1001, "errMsg": "invokeNativePlugin:fail card declined"}, "returned": "undefined"})
     );
-    assert_eq!(
-        report["promiseOk"],
-        json!({"echo": [1, "two", null], "errMsg": "invokeNativePlugin:ok"})
-    );
-    assert_eq!(
-        report["promiseFail"],
-        json!({"errCode": 1001, "errMsg": "invokeNativePlugin:fail card declined"})
-    );
-    assert_eq!(
-        report["completeOnly"],
-        json!({"returned": "undefined", "res": {"errMsg": "invokeNativePlugin:ok"}})
-    );
+    assert_eq!(report["promiseOk"], json!({"echo": [1, "two", null], "errMsg": "invokeNativePlugin:ok"}));
+    assert_eq!(report["promiseFail"], json!({"errCode": 1001, "errMsg": "invokeNativePlugin:fail card declined"}));
+    assert_eq!(report["completeOnly"], json!({"returned": "undefined", "res": {"errMsg": "invokeNativePlugin:ok"}}));
     assert_eq!(report["successThrows"], json!("invokeNativePlugin:ok"));
 }
 
@@ -320,11 +293,7 @@ fn progress_arrives_live_and_in_order_before_the_answer() {
     let report = outcome.report();
     assert_eq!(
         report["gated"],
-        json!([
-            "progress 1",
-            "progress 2",
-            "success {\"done\":true,\"errMsg\":\"invokeNativePlugin:ok\"}"
-        ])
+        json!(["progress 1", "progress 2", "success {\"done\":true,\"errMsg\":\"invokeNativePlugin:ok\"}"])
     );
     assert_eq!(report["count"], json!(200));
     assert_eq!(report["inOrder"], json!(true));
@@ -361,14 +330,8 @@ fn sync_calls_return_or_throw() {
         "#,
     );
     let report = outcome.report();
-    assert_eq!(
-        report["ok"],
-        json!({"returned": {"echo": {"a": "b", "n": 1.5}, "errMsg": "invokeNativePlugin:ok"}})
-    );
-    assert_eq!(
-        report["none"],
-        json!({"returned": {"errMsg": "invokeNativePlugin:ok"}})
-    );
+    assert_eq!(report["ok"], json!({"returned": {"echo": {"a": "b", "n": 1.5}, "errMsg": "invokeNativePlugin:ok"}}));
+    assert_eq!(report["none"], json!({"returned": {"errMsg": "invokeNativePlugin:ok"}}));
     assert_eq!(
         report["refused"],
         json!({"isError": true, "message": "invokeNativePlugin:fail card declined",
@@ -378,10 +341,7 @@ fn sync_calls_return_or_throw() {
         report["unregistered"]["message"],
         json!("invokeNativePlugin:fail api \"nope\" is not registered")
     );
-    assert_eq!(
-        report["badName"]["message"],
-        json!("invokeNativePlugin:fail missing api_name")
-    );
+    assert_eq!(report["badName"]["message"], json!("invokeNativePlugin:fail missing api_name"));
     assert_eq!(report["big"], json!(true));
     assert_eq!(
         report["progressDropped"],
@@ -438,24 +398,12 @@ fn every_failure_is_one_clear_answer_and_the_shell_goes_on() {
     );
     let report = outcome.report();
     let expected = [
-        (
-            "unregistered",
-            "invokeNativePlugin:fail api \"nope\" is not registered",
-        ),
+        ("unregistered", "invokeNativePlugin:fail api \"nope\" is not registered"),
         ("missingName", "invokeNativePlugin:fail missing api_name"),
-        (
-            "numberName",
-            "invokeNativePlugin:fail api_name must be a string, got 42",
-        ),
+        ("numberName", "invokeNativePlugin:fail api_name must be a string, got 42"),
         ("handlerError", "invokeNativePlugin:fail card declined"),
-        (
-            "panic",
-            "invokeNativePlugin:fail api \"explode\" panicked: boom",
-        ),
-        (
-            "timeout",
-            "invokeNativePlugin:fail api \"hang\" timed out after 300 ms",
-        ),
+        ("panic", "invokeNativePlugin:fail api \"explode\" panicked: boom"),
+        ("timeout", "invokeNativePlugin:fail api \"hang\" timed out after 300 ms"),
     ];
     for (label, errmsg) in expected {
         assert_eq!(
@@ -472,14 +420,8 @@ fn every_failure_is_one_clear_answer_and_the_shell_goes_on() {
     );
     assert_eq!(report["oversized"]["complete"], json!(1));
     let not_json = report["notJson"]["errMsg"].as_str().unwrap();
-    assert!(
-        not_json.starts_with("invokeNativePlugin:fail data is not JSON: "),
-        "{not_json}"
-    );
-    assert_eq!(
-        report["afterPanic"],
-        json!({"success": 1, "fail": 0, "complete": 1})
-    );
+    assert!(not_json.starts_with("invokeNativePlugin:fail data is not JSON: "), "{not_json}");
+    assert_eq!(report["afterPanic"], json!({"success": 1, "fail": 0, "complete": 1}));
 }
 
 fn malformed_messages_are_dropped_without_harm() {
@@ -506,22 +448,10 @@ fn host_events_reach_the_targeted_pages() {
         .register("emitAll", |call: MiniApiCall| async move {
             let host = call.host();
             host.emit(Target::All, "a", json!({"n": 1})).unwrap();
-            host.emit(Target::App("wxtest".into()), "b", json!("to this app"))
-                .unwrap();
-            host.emit(Target::App("other".into()), "c", json!("to another app"))
-                .unwrap();
-            host.emit(
-                Target::WebView(call.web_view_id),
-                "d",
-                json!(["to", "this", "page"]),
-            )
-            .unwrap();
-            host.emit(
-                Target::WebView(call.web_view_id + 1),
-                "e",
-                json!("to another page"),
-            )
-            .unwrap();
+            host.emit(Target::App("wxtest".into()), "b", json!("to this app")).unwrap();
+            host.emit(Target::App("other".into()), "c", json!("to another app")).unwrap();
+            host.emit(Target::WebView(call.web_view_id), "d", json!(["to", "this", "page"])).unwrap();
+            host.emit(Target::WebView(call.web_view_id + 1), "e", json!("to another page")).unwrap();
             Ok(None)
         })
         .register("emitAfterOff", |call: MiniApiCall| async move {
@@ -544,15 +474,10 @@ fn host_events_reach_the_targeted_pages() {
     let host = shell.host();
     let pusher = std::thread::spawn(move || {
         let started = Instant::now();
-        while shell_ready.load(Ordering::SeqCst) == 0 && started.elapsed() < Duration::from_secs(30)
-        {
+        while shell_ready.load(Ordering::SeqCst) == 0 && started.elapsed() < Duration::from_secs(30) {
             std::thread::sleep(Duration::from_millis(10));
         }
-        host.emit(
-            Target::All,
-            "fromThread",
-            json!({"pushed": "outside any call"}),
-        )
+        host.emit(Target::All, "fromThread", json!({"pushed": "outside any call"}))
     });
     let tmp = tempfile::tempdir().unwrap();
     support::one_page_app(
@@ -580,11 +505,7 @@ fn host_events_reach_the_targeted_pages() {
     let exit_code = shell
         .run(
             Package::open(tmp.path()).unwrap(),
-            &RunOptions {
-                headless: true,
-                exit_after: Some(support::RUN_LIMIT),
-                ..RunOptions::default()
-            },
+            &RunOptions { headless: true, exit_after: Some(support::RUN_LIMIT), ..RunOptions::default() },
         )
         .unwrap();
     assert_eq!(exit_code, 0);
@@ -601,10 +522,7 @@ fn host_events_reach_the_targeted_pages() {
             "idType": "number",
         })
     );
-    assert!(
-        shell.host().emit(Target::All, "late", Value::Null).is_err(),
-        "a stopped shell took an event"
-    );
+    assert!(shell.host().emit(Target::All, "late", Value::Null).is_err(), "a stopped shell took an event");
 }
 
 fn concurrent_calls_each_reach_their_own_callbacks() {
@@ -676,20 +594,13 @@ fn pages_stay_inside_the_package() {
         });
         "#,
     );
-    write_files(
-        &dir,
-        &[("data/hello.txt", "hello, package"), ("data/a.json", "{}")],
-    );
+    write_files(&dir, &[("data/hello.txt", "hello, package"), ("data/a.json", "{}")]);
     std::fs::write(tmp.path().join("outside.txt"), "secret").unwrap();
-    std::os::unix::fs::symlink(tmp.path().join("outside.txt"), dir.join("data/escape.txt"))
-        .unwrap();
+    std::os::unix::fs::symlink(tmp.path().join("outside.txt"), dir.join("data/escape.txt")).unwrap();
     let outcome = run_dir(basic(), &dir, RunOptions::default());
     let report = outcome.report();
     assert_eq!(report["marker"], json!("still here"));
-    assert_eq!(
-        report["href"],
-        json!("superapp://app/pages/index/index.html")
-    );
+    assert_eq!(report["href"], json!("superapp://app/pages/index/index.html"));
     assert_eq!(
         report["own"],
         json!({"status": 200, "type": "text/plain; charset=utf-8", "text": "hello, package"})
@@ -708,16 +619,10 @@ fn the_run_ends_with_exit_after_or_a_host_exit() {
         basic(),
         &{
             let tmp = tempfile::tempdir().unwrap().keep();
-            support::one_page_app(
-                &tmp,
-                "document.getElementById('status').textContent = 'idle';",
-            );
+            support::one_page_app(&tmp, "document.getElementById('status').textContent = 'idle';");
             tmp
         },
-        RunOptions {
-            exit_after: Some(Duration::from_millis(1500)),
-            ..RunOptions::default()
-        },
+        RunOptions { exit_after: Some(Duration::from_millis(1500)), ..RunOptions::default() },
     );
     assert_eq!(outcome.exit_code, 0);
     assert!(outcome.reports.is_empty());
@@ -739,56 +644,23 @@ fn the_run_ends_with_exit_after_or_a_host_exit() {
     let outcome = run_page(builder, "report({ closing: true }).then(function () { wx.invokeNativePlugin({ api_name: 'closeWindow' }); });");
     assert_eq!(outcome.exit_code, 0);
     assert_eq!(outcome.reports, vec![json!({"closing": true})]);
-    assert!(
-        started.elapsed() < support::RUN_LIMIT / 2,
-        "the run ended by its limit, not by the close"
-    );
+    assert!(started.elapsed() < support::RUN_LIMIT / 2, "the run ended by its limit, not by the close");
 }
 
 type Test = (&'static str, fn());
 
 const TESTS: &[Test] = &[
-    (
-        "sample_runs_every_demo_and_shows_it",
-        sample_runs_every_demo_and_shows_it,
-    ),
-    (
-        "handler_sees_the_tcsas_envelope_and_the_shells_origin",
-        handler_sees_the_tcsas_envelope_and_the_shells_origin,
-    ),
-    (
-        "callbacks_route_by_errmsg_in_order",
-        callbacks_route_by_errmsg_in_order,
-    ),
-    (
-        "progress_arrives_live_and_in_order_before_the_answer",
-        progress_arrives_live_and_in_order_before_the_answer,
-    ),
+    ("sample_runs_every_demo_and_shows_it", sample_runs_every_demo_and_shows_it),
+    ("handler_sees_the_tcsas_envelope_and_the_shells_origin", handler_sees_the_tcsas_envelope_and_the_shells_origin),
+    ("callbacks_route_by_errmsg_in_order", callbacks_route_by_errmsg_in_order),
+    ("progress_arrives_live_and_in_order_before_the_answer", progress_arrives_live_and_in_order_before_the_answer),
     ("sync_calls_return_or_throw", sync_calls_return_or_throw),
-    (
-        "every_failure_is_one_clear_answer_and_the_shell_goes_on",
-        every_failure_is_one_clear_answer_and_the_shell_goes_on,
-    ),
-    (
-        "malformed_messages_are_dropped_without_harm",
-        malformed_messages_are_dropped_without_harm,
-    ),
-    (
-        "host_events_reach_the_targeted_pages",
-        host_events_reach_the_targeted_pages,
-    ),
-    (
-        "concurrent_calls_each_reach_their_own_callbacks",
-        concurrent_calls_each_reach_their_own_callbacks,
-    ),
-    (
-        "pages_stay_inside_the_package",
-        pages_stay_inside_the_package,
-    ),
-    (
-        "the_run_ends_with_exit_after_or_a_host_exit",
-        the_run_ends_with_exit_after_or_a_host_exit,
-    ),
+    ("every_failure_is_one_clear_answer_and_the_shell_goes_on", every_failure_is_one_clear_answer_and_the_shell_goes_on),
+    ("malformed_messages_are_dropped_without_harm", malformed_messages_are_dropped_without_harm),
+    ("host_events_reach_the_targeted_pages", host_events_reach_the_targeted_pages),
+    ("concurrent_calls_each_reach_their_own_callbacks", concurrent_calls_each_reach_their_own_callbacks),
+    ("pages_stay_inside_the_package", pages_stay_inside_the_package),
+    ("the_run_ends_with_exit_after_or_a_host_exit", the_run_ends_with_exit_after_or_a_host_exit),
 ];
 
 fn main() -> ExitCode {

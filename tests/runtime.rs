@@ -62,16 +62,9 @@ fn routing_app(dir: &Path, app_id: &str) {
 
 /// Runs `steps` (each `{api, args, navigates}` or `{eval}`) through the pages; `extra`
 /// registers more handlers.
-fn run_steps(
-    dir: &Path,
-    data_dir: &Path,
-    steps: Vec<Value>,
-    extra: impl FnOnce(ShellBuilder) -> ShellBuilder,
-) -> Seen {
+fn run_steps(dir: &Path, data_dir: &Path, steps: Vec<Value>, extra: impl FnOnce(ShellBuilder) -> ShellBuilder) -> Seen {
     let seen = Arc::new(Mutex::new(Seen::default()));
-    let queue = Arc::new(Mutex::new(
-        steps.into_iter().enumerate().collect::<VecDeque<_>>(),
-    ));
+    let queue = Arc::new(Mutex::new(steps.into_iter().enumerate().collect::<VecDeque<_>>()));
     let (log, results) = (seen.clone(), seen.clone());
     let builder = extra(Shell::builder())
         .register("__lifecycle", move |call: MiniApiCall| {
@@ -79,11 +72,7 @@ fn run_steps(
             async move {
                 let d = call.data();
                 let hook = d["hook"].as_str().unwrap_or_default();
-                let mut line = format!(
-                    "{}#{} {hook}",
-                    d["route"].as_str().unwrap_or_default(),
-                    d["id"]
-                );
+                let mut line = format!("{}#{} {hook}", d["route"].as_str().unwrap_or_default(), d["id"]);
                 if !d["arg"].is_null() {
                     line.push_str(&format!(" {}", d["arg"]));
                 }
@@ -146,19 +135,11 @@ fn routing_follows_wechat_rules_and_lifecycle_order() {
     routing_app(tmp.path(), "wxrouting");
     let steps = vec![
         eval("JSON.stringify(getApp().globalData)"),
-        step(
-            "navigateTo",
-            json!({"url": "/pages/a/a?id=7&name=x%20y"}),
-            true,
-        ),
+        step("navigateTo", json!({"url": "/pages/a/a?id=7&name=x%20y"}), true),
         step("navigateTo", json!({"url": "../b/b"}), true),
         step("navigateTo", json!({"url": "/pages/tab2/tab2"}), true),
         step("navigateTo", json!({"url": "/pages/nope/nope"}), true),
-        step(
-            "redirectTo",
-            json!({"url": "/pages/detail/detail?from=redirect"}),
-            true,
-        ),
+        step("redirectTo", json!({"url": "/pages/detail/detail?from=redirect"}), true),
         step("redirectTo", json!({"url": "/pages/home/home"}), true),
         step("navigateBack", json!({"delta": 1}), true),
         step("navigateBack", json!({"delta": 5}), true),
@@ -168,21 +149,14 @@ fn routing_follows_wechat_rules_and_lifecycle_order() {
         step("switchTab", json!({"url": "/pages/home/home"}), true),
         step("switchTab", json!({"url": "/pages/tab2/tab2?x=1"}), true),
         step("switchTab", json!({"url": "/pages/a/a"}), true),
-        step(
-            "reLaunch",
-            json!({"url": "/pages/detail/detail?from=relaunch"}),
-            true,
-        ),
+        step("reLaunch", json!({"url": "/pages/detail/detail?from=relaunch"}), true),
         eval("JSON.stringify({ app: getApp().globalData, pages: getCurrentPages() })"),
     ];
     let data = tempfile::tempdir().unwrap();
     let seen = run_steps(tmp.path(), data.path(), steps, |b| b);
     assert_eq!(seen.results.len(), 17, "{:#?}", seen.results);
     // App.onLaunch ran in the first page's App instance.
-    assert_eq!(
-        seen.results[0]["value"],
-        json!(r#"{"launches":1,"launchPath":"pages/home/home"}"#)
-    );
+    assert_eq!(seen.results[0]["value"], json!(r#"{"launches":1,"launchPath":"pages/home/home"}"#));
     let r = &seen.results[1..];
     let expected_errors = [
         (0, "navigateTo:ok"),
@@ -197,10 +171,7 @@ fn routing_follows_wechat_rules_and_lifecycle_order() {
         (9, "switchTab:ok"),
         (10, "navigateTo:ok"),
         (11, "switchTab:ok"),
-        (
-            12,
-            "switchTab:fail url cannot have a query: \"/pages/tab2/tab2?x=1\"",
-        ),
+        (12, "switchTab:fail url cannot have a query: \"/pages/tab2/tab2?x=1\""),
         (13, "switchTab:fail can not switch to no-tabBar page"),
         (14, "reLaunch:ok"),
     ];
@@ -208,32 +179,18 @@ fn routing_follows_wechat_rules_and_lifecycle_order() {
         assert_eq!(err_msg(&r[i]), errmsg, "step {i}: {}", r[i]);
     }
     // getCurrentPages() as the page that made each failing call saw it.
-    assert_eq!(
-        routes(&r[2]),
-        ["pages/home/home#1", "pages/a/a#2", "pages/b/b#3"]
-    );
-    assert_eq!(
-        routes(&r[5]),
-        ["pages/home/home#1", "pages/a/a#2", "pages/detail/detail#4"]
-    );
+    assert_eq!(routes(&r[2]), ["pages/home/home#1", "pages/a/a#2", "pages/b/b#3"]);
+    assert_eq!(routes(&r[5]), ["pages/home/home#1", "pages/a/a#2", "pages/detail/detail#4"]);
     assert_eq!(routes(&r[8]), ["pages/home/home#1"]);
     assert_eq!(routes(&r[13]), ["pages/home/home#1"]);
-    assert_eq!(
-        r[2]["pages"][1]["options"],
-        json!({"id": "7", "name": "x y"})
-    );
+    assert_eq!(r[2]["pages"][1]["options"], json!({"id": "7", "name": "x y"}));
     assert_eq!(
         serde_json::from_str::<Value>(r[15]["value"].as_str().unwrap()).unwrap(),
         // Each page has its own App instance: onLaunch ran in the first page only.
         json!({"app": {"launches": 0},
                "pages": [{"route": "pages/detail/detail", "options": {"from": "relaunch"}, "webViewId": 7}]})
     );
-    let order: Vec<&str> = seen
-        .lifecycle
-        .iter()
-        .map(String::as_str)
-        .filter(|l| !l.ends_with("onReady"))
-        .collect();
+    let order: Vec<&str> = seen.lifecycle.iter().map(String::as_str).filter(|l| !l.ends_with("onReady")).collect();
     assert_eq!(
         order,
         [
@@ -281,38 +238,25 @@ fn routing_follows_wechat_rules_and_lifecycle_order() {
         let unload = positions(&seen.lifecycle, &format!("#{id} onUnload"));
         assert_eq!(ready.len(), 1, "page {id} onReady in {:?}", seen.lifecycle);
         if let Some(unload) = unload.first() {
-            assert!(
-                ready[0] < *unload,
-                "page {id} got onReady after onUnload: {:?}",
-                seen.lifecycle
-            );
+            assert!(ready[0] < *unload, "page {id} got onReady after onUnload: {:?}", seen.lifecycle);
         }
     }
 }
 
 fn positions(log: &[String], needle: &str) -> Vec<usize> {
-    log.iter()
-        .enumerate()
-        .filter(|(_, l)| l.ends_with(needle) || l.contains(&format!("{needle} ")))
-        .map(|(i, _)| i)
-        .collect()
+    log.iter().enumerate().filter(|(_, l)| l.ends_with(needle) || l.contains(&format!("{needle} "))).map(|(i, _)| i).collect()
 }
 
 fn the_stack_holds_at_most_ten_pages() {
     let tmp = tempfile::tempdir().unwrap();
     routing_app(tmp.path(), "wxten");
-    let mut steps: Vec<Value> = (0..9)
-        .map(|_| step("navigateTo", json!({"url": "/pages/a/a"}), true))
-        .collect();
+    let mut steps: Vec<Value> = (0..9).map(|_| step("navigateTo", json!({"url": "/pages/a/a"}), true)).collect();
     steps.push(step("navigateTo", json!({"url": "/pages/b/b"}), true));
     steps.push(eval("window.__superapp.config.webviewId"));
     let data = tempfile::tempdir().unwrap();
     let seen = run_steps(tmp.path(), data.path(), steps, |b| b);
     let r = &seen.results;
-    assert!(
-        r[..9].iter().all(|x| err_msg(x) == "navigateTo:ok"),
-        "{r:#?}"
-    );
+    assert!(r[..9].iter().all(|x| err_msg(x) == "navigateTo:ok"), "{r:#?}");
     assert_eq!(err_msg(&r[9]), "navigateTo:fail webview count limit exceed");
     assert_eq!(r[9]["pages"].as_array().unwrap().len(), 10);
     assert_eq!(r[10]["value"], json!(10));
@@ -321,14 +265,15 @@ fn the_stack_holds_at_most_ten_pages() {
 /// The WebKit network processes this test process started (directly or below a child).
 fn network_processes() -> usize {
     let me = std::process::id();
-    let parent_of = |pid: u32| -> Option<(u32, String)> {
+    // (parent pid, command name) of a process.
+    let stat = |pid: u32| -> Option<(u32, String)> {
         let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
         let (head, tail) = stat.rsplit_once(") ")?;
         let comm = head.split_once(" (")?.1.to_string();
         Some((tail.split_whitespace().nth(1)?.parse().ok()?, comm))
     };
     let descends = |mut pid: u32| {
-        while let Some((parent, _)) = parent_of(pid) {
+        while let Some((parent, _)) = stat(pid) {
             if parent == me {
                 return true;
             }
@@ -342,10 +287,7 @@ fn network_processes() -> usize {
     std::fs::read_dir("/proc")
         .unwrap()
         .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| {
-            parent_of(*pid).is_some_and(|(_, comm)| comm.starts_with("WebKitNetwork"))
-                && descends(*pid)
-        })
+        .filter(|pid| stat(*pid).is_some_and(|(_, comm)| comm.starts_with("WebKitNetwork")) && descends(*pid))
         .count()
 }
 
@@ -356,10 +298,7 @@ fn runs_one_after_another_share_a_web_context() {
     let (first, second) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     routing_app(first.path(), "wxreuse");
     routing_app(second.path(), "wxreuse");
-    write_files(
-        second.path(),
-        &[("pages/home/home.html", &page_html("home, second build"))],
-    );
+    write_files(second.path(), &[("pages/home/home.html", &page_html("home, second build"))]);
     let data = tempfile::tempdir().unwrap();
     let title = || vec![eval("document.querySelector('h1').textContent")];
     let seen = run_steps(first.path(), data.path(), title(), |b| b);
@@ -368,11 +307,7 @@ fn runs_one_after_another_share_a_web_context() {
     assert!(after_first >= 1, "the first run started a network process");
     let seen = run_steps(second.path(), data.path(), title(), |b| b);
     assert_eq!(seen.results[0]["value"], json!("home, second build"));
-    assert_eq!(
-        network_processes(),
-        after_first,
-        "the second run reused the first one's network process"
-    );
+    assert_eq!(network_processes(), after_first, "the second run reused the first one's network process");
 }
 
 fn storage_keeps_types_and_survives_a_restart() {
@@ -470,11 +405,7 @@ fn storage_limits_fail_clearly() {
 }
 
 async fn scan_card(call: MiniApiCall) -> ApiResult {
-    Ok(
-        json!({"card": call.data()["kind"], "apiName": call.api_name})
-            .as_object()
-            .cloned(),
-    )
+    Ok(json!({"card": call.data()["kind"], "apiName": call.api_name}).as_object().cloned())
 }
 
 fn ext_api_calls_registered_handlers_directly() {
@@ -500,9 +431,7 @@ fn ext_api_calls_registered_handlers_directly() {
             scan_card(call).await
         })
         .register("readBadge", |call: MiniApiCall| async move {
-            Ok(json!({"door": call.data()["door"], "open": true})
-                .as_object()
-                .cloned())
+            Ok(json!({"door": call.data()["door"], "open": true}).as_object().cloned())
         })
     });
     assert_eq!(
@@ -523,29 +452,19 @@ fn with_chrome_probes(builder: ShellBuilder, shots: &Path) -> ShellBuilder {
     let shots = shots.to_path_buf();
     builder
         .register("__chrome", |call: MiniApiCall| async move {
-            let state = call
-                .host()
-                .chrome_state()
-                .await
-                .map_err(superapp_shell::ApiError::new)?;
+            let state = call.host().chrome_state().await.map_err(superapp_shell::ApiError::new)?;
             Ok(state.as_object().cloned())
         })
         .register("__press", |call: MiniApiCall| async move {
             let control = call.data().as_str().unwrap_or_default().to_string();
-            call.host()
-                .press(&control)
-                .await
-                .map_err(superapp_shell::ApiError::new)?;
+            call.host().press(&control).await.map_err(superapp_shell::ApiError::new)?;
             Ok(None)
         })
         .register("__shot", move |call: MiniApiCall| {
             let path = shots.join(format!("{}.png", call.data().as_str().unwrap_or("shot")));
             async move {
                 tokio::time::sleep(Duration::from_millis(300)).await; // let the chrome repaint
-                call.host()
-                    .screenshot(&path)
-                    .await
-                    .map_err(superapp_shell::ApiError::new)?;
+                call.host().screenshot(&path).await.map_err(superapp_shell::ApiError::new)?;
                 Ok(None)
             }
         })
@@ -565,48 +484,23 @@ fn the_chrome_shows_titles_bars_toasts_and_modals() {
     let data = tempfile::tempdir().unwrap();
     let shots = tempfile::tempdir().unwrap();
     let steps = vec![
-        chrome(),                                               // 0: home, a tab page
-        step("navigateTo", json!({"url": "/pages/a/a"}), true), // 1
-        chrome(),                                               // 2: a, own .json title
-        step(
-            "setNavigationBarTitle",
-            json!({"title": "Set by the page"}),
-            false,
-        ), // 3
-        step(
-            "setNavigationBarColor",
-            json!({"frontColor": "#000000", "backgroundColor": "#ff0000"}),
-            false,
-        ), // 4
-        step(
-            "setNavigationBarColor",
-            json!({"frontColor": "#123456", "backgroundColor": "#ff0000"}),
-            false,
-        ), // 5
-        chrome(),                                               // 6
+        chrome(),                                                            // 0: home, a tab page
+        step("navigateTo", json!({"url": "/pages/a/a"}), true),              // 1
+        chrome(),                                                            // 2: a, own .json title
+        step("setNavigationBarTitle", json!({"title": "Set by the page"}), false), // 3
+        step("setNavigationBarColor", json!({"frontColor": "#000000", "backgroundColor": "#ff0000"}), false), // 4
+        step("setNavigationBarColor", json!({"frontColor": "#123456", "backgroundColor": "#ff0000"}), false), // 5
+        chrome(),                                                            // 6
         eval("wx.invokeNativePlugin({ api_name: '__shot', data: 'titled' })"), // 7
-        step(
-            "showToast",
-            json!({"title": "Saved", "icon": "success", "duration": 60000}),
-            false,
-        ), // 8
-        chrome(),                                               // 9
-        step(
-            "showLoading",
-            json!({"title": "Loading", "mask": true}),
-            false,
-        ), // 10
-        chrome(),                                               // 11
-        step("hideLoading", json!({}), false),                  // 12
-        step(
-            "showToast",
-            json!({"title": "Brief", "icon": "none", "duration": 100}),
-            false,
-        ), // 13
-        eval("new Promise(function (r) { setTimeout(r, 600); })"), // 14
-        chrome(),                                               // 15: the brief toast is gone
-        eval(
-            r#"(function () {
+        step("showToast", json!({"title": "Saved", "icon": "success", "duration": 60000}), false), // 8
+        chrome(),                                                            // 9
+        step("showLoading", json!({"title": "Loading", "mask": true}), false), // 10
+        chrome(),                                                            // 11
+        step("hideLoading", json!({}), false),                               // 12
+        step("showToast", json!({"title": "Brief", "icon": "none", "duration": 100}), false), // 13
+        eval("new Promise(function (r) { setTimeout(r, 600); })"),           // 14
+        chrome(),                                                            // 15: the brief toast is gone
+        eval(r#"(function () {
             var answer = wx.showModal({ title: 'Delete?', content: 'This cannot be undone', confirmText: 'Delete' });
             return new Promise(function (r) { setTimeout(r, 300); }).then(function () {
               return wx.invokeNativePlugin({ api_name: '__chrome' }).then(function (state) {
@@ -614,66 +508,40 @@ fn the_chrome_shows_titles_bars_toasts_and_modals() {
                 return answer.then(function (res) { return { state: state.modal, res: res }; });
               });
             });
-          })()"#,
-        ), // 16
-        eval(
-            r#"(function () {
+          })()"#),                                                          // 16
+        eval(r#"(function () {
             var answer = wx.showModal({ title: 'Again', showCancel: true });
             return new Promise(function (r) { setTimeout(r, 200); }).then(function () {
               wx.invokeNativePlugin({ api_name: '__press', data: 'modal:cancel' });
               return answer;
             });
-          })()"#,
-        ), // 17
-        press("back"),                                          // 18: back to home
-        chrome(),                                               // 19
-        press("tab:1"),                                         // 20: tap tab "Two"
-        chrome(),                                               // 21
-        eval("JSON.stringify(wx.getWindowInfo())"),             // 22
-        eval("JSON.stringify(wx.getSystemInfoSync())"),         // 23
+          })()"#),                                                          // 17
+        press("back"),                                                       // 18: back to home
+        chrome(),                                                            // 19
+        press("tab:1"),                                                      // 20: tap tab "Two"
+        chrome(),                                                            // 21
+        eval("JSON.stringify(wx.getWindowInfo())"),                          // 22
+        eval("JSON.stringify(wx.getSystemInfoSync())"),                      // 23
     ];
-    let seen = run_steps(tmp.path(), data.path(), steps, |b| {
-        with_chrome_probes(b, shots.path())
-    });
+    let seen = run_steps(tmp.path(), data.path(), steps, |b| with_chrome_probes(b, shots.path()));
     let r = &seen.results;
     assert_eq!(r.len(), 24, "{r:#?}");
     let nav = |i: usize| r[i]["value"]["navigationBar"].clone();
-    assert_eq!(
-        nav(0),
-        json!({"title": "Routing", "backgroundColor": "#07c160", "frontColor": "#ffffff", "backButton": false})
-    );
-    assert_eq!(
-        r[0]["value"]["tabBar"],
-        json!({"selected": 0, "items": ["Home", "Two"]})
-    );
-    assert_eq!(
-        nav(2),
-        json!({"title": "Page A", "backgroundColor": "#1677ff", "frontColor": "#ffffff", "backButton": true})
-    );
+    assert_eq!(nav(0), json!({"title": "Routing", "backgroundColor": "#07c160", "frontColor": "#ffffff", "backButton": false}));
+    assert_eq!(r[0]["value"]["tabBar"], json!({"selected": 0, "items": ["Home", "Two"]}));
+    assert_eq!(nav(2), json!({"title": "Page A", "backgroundColor": "#1677ff", "frontColor": "#ffffff", "backButton": true}));
     assert_eq!(r[2]["value"]["tabBar"], Value::Null);
     assert_eq!(err_msg(&r[5]), "setNavigationBarColor:fail parameter error: frontColor must be \"#ffffff\" or \"#000000\", got \"#123456\"");
-    assert_eq!(
-        nav(6),
-        json!({"title": "Set by the page", "backgroundColor": "#ff0000", "frontColor": "#000000", "backButton": true})
-    );
-    assert_eq!(
-        r[9]["value"]["toast"],
-        json!({"kind": "toast", "title": "Saved", "icon": "✓", "spinner": false, "mask": false})
-    );
-    assert_eq!(
-        r[11]["value"]["toast"],
-        json!({"kind": "loading", "title": "Loading", "icon": "", "spinner": true, "mask": true})
-    );
+    assert_eq!(nav(6), json!({"title": "Set by the page", "backgroundColor": "#ff0000", "frontColor": "#000000", "backButton": true}));
+    assert_eq!(r[9]["value"]["toast"], json!({"kind": "toast", "title": "Saved", "icon": "✓", "spinner": false, "mask": false}));
+    assert_eq!(r[11]["value"]["toast"], json!({"kind": "loading", "title": "Loading", "icon": "", "spinner": true, "mask": true}));
     assert_eq!(r[15]["value"]["toast"], Value::Null);
     assert_eq!(
         r[16]["value"],
         json!({"state": {"title": "Delete?", "content": "This cannot be undone", "cancelText": "Cancel", "confirmText": "Delete"},
                "res": {"confirm": true, "cancel": false, "errMsg": "showModal:ok"}})
     );
-    assert_eq!(
-        r[17]["value"],
-        json!({"confirm": false, "cancel": true, "errMsg": "showModal:ok"})
-    );
+    assert_eq!(r[17]["value"], json!({"confirm": false, "cancel": true, "errMsg": "showModal:ok"}));
     assert_eq!(nav(19)["title"], json!("Routing"));
     assert_eq!(routes(&r[19]), ["pages/home/home#1"]);
     assert_eq!(r[21]["value"]["tabBar"]["selected"], json!(1));
@@ -681,10 +549,7 @@ fn the_chrome_shows_titles_bars_toasts_and_modals() {
     let window: Value = serde_json::from_str(r[22]["value"].as_str().unwrap()).unwrap();
     // The default window is 390x760 logical pixels; the page area is what is left below
     // the 44 px navigation bar and above the 50 px tab bar (tab2 is a tab page).
-    assert_eq!(
-        (window["pixelRatio"].clone(), window["windowWidth"].clone()),
-        (json!(1), json!(390))
-    );
+    assert_eq!((window["pixelRatio"].clone(), window["windowWidth"].clone()), (json!(1), json!(390)));
     assert_eq!(window["windowHeight"], json!(760 - 44 - 50));
     let system: Value = serde_json::from_str(r[23]["value"].as_str().unwrap()).unwrap();
     assert_eq!(system["platform"], json!("linux"));
@@ -693,9 +558,7 @@ fn the_chrome_shows_titles_bars_toasts_and_modals() {
 
     // The screenshot: the navigation bar is the red the page set, with black title text.
     let png = std::fs::File::open(shots.path().join("titled.png")).unwrap();
-    let mut reader = png::Decoder::new(std::io::BufReader::new(png))
-        .read_info()
-        .unwrap();
+    let mut reader = png::Decoder::new(std::io::BufReader::new(png)).read_info().unwrap();
     let mut pixels = vec![0; reader.output_buffer_size()];
     let frame = reader.next_frame(&mut pixels).unwrap();
     let channels = frame.line_size / frame.width as usize;
@@ -704,17 +567,11 @@ fn the_chrome_shows_titles_bars_toasts_and_modals() {
         (pixels[i], pixels[i + 1], pixels[i + 2])
     };
     assert_eq!((frame.width, frame.height), (390, 760));
-    assert_eq!(
-        at(385, 4),
-        (255, 0, 0),
-        "the bar's corner is the colour the page set"
-    );
-    let dark = (100..290)
-        .flat_map(|x| (8..36).map(move |y| (x, y)))
-        .filter(|&(x, y)| {
-            let (r, g, b) = at(x, y);
-            r < 100 && g < 100 && b < 100
-        });
+    assert_eq!(at(385, 4), (255, 0, 0), "the bar's corner is the colour the page set");
+    let dark = (100..290).flat_map(|x| (8..36).map(move |y| (x, y))).filter(|&(x, y)| {
+        let (r, g, b) = at(x, y);
+        r < 100 && g < 100 && b < 100
+    });
     assert!(dark.count() > 50, "the title is drawn in black on the bar");
 }
 
@@ -728,23 +585,11 @@ fn minimising_hides_and_restoring_shows_the_top_page() {
         json!({"eval": "wx.invokeNativePlugin({ api_name: '__press', data: 'restore' })", "navigates": true}),
     ];
     let shots = tempfile::tempdir().unwrap();
-    let seen = run_steps(tmp.path(), data.path(), steps, |b| {
-        with_chrome_probes(b, shots.path())
-    });
-    let order: Vec<&str> = seen
-        .lifecycle
-        .iter()
-        .map(String::as_str)
-        .filter(|l| !l.ends_with("onReady"))
-        .collect();
+    let seen = run_steps(tmp.path(), data.path(), steps, |b| with_chrome_probes(b, shots.path()));
+    let order: Vec<&str> = seen.lifecycle.iter().map(String::as_str).filter(|l| !l.ends_with("onReady")).collect();
     assert_eq!(
         &order[4..],
-        [
-            "#0 App.onHide",
-            "pages/home/home#1 onHide",
-            "#0 App.onShow",
-            "pages/home/home#1 onShow"
-        ]
+        ["#0 App.onHide", "pages/home/home#1 onHide", "#0 App.onShow", "pages/home/home#1 onShow"]
     );
 }
 
@@ -758,25 +603,14 @@ fn a_host_registration_overrides_a_built_in() {
         vec![step("showToast", json!({"title": "hi"}), false), chrome()],
         |b| {
             b.register("showToast", |call: MiniApiCall| async move {
-                Ok(json!({"handledBy": "host", "title": call.data()["title"]})
-                    .as_object()
-                    .cloned())
+                Ok(json!({"handledBy": "host", "title": call.data()["title"]}).as_object().cloned())
             })
             .register("__chrome", |call: MiniApiCall| async move {
-                Ok(call
-                    .host()
-                    .chrome_state()
-                    .await
-                    .map_err(superapp_shell::ApiError::new)?
-                    .as_object()
-                    .cloned())
+                Ok(call.host().chrome_state().await.map_err(superapp_shell::ApiError::new)?.as_object().cloned())
             })
         },
     );
-    assert_eq!(
-        seen.results[0]["res"],
-        json!({"handledBy": "host", "title": "hi", "errMsg": "showToast:ok"})
-    );
+    assert_eq!(seen.results[0]["res"], json!({"handledBy": "host", "title": "hi", "errMsg": "showToast:ok"}));
     assert_eq!(seen.results[1]["value"]["toast"], Value::Null);
 }
 
@@ -785,56 +619,23 @@ fn invalid_packages_are_refused_before_any_window() {
     routing_app(tmp.path(), "wxbad");
     write_files(
         tmp.path(),
-        &[(
-            "app.json",
-            r#"{"pages":["pages/home/home"],"tabBar":{"list":[{"pagePath":"pages/home/home","text":"H"},{"pagePath":"pages/x/x","text":"X"}]}}"#,
-        )],
+        &[("app.json", r#"{"pages":["pages/home/home"],"tabBar":{"list":[{"pagePath":"pages/home/home","text":"H"},{"pagePath":"pages/x/x","text":"X"}]}}"#)],
     );
     let err = Package::open(tmp.path()).unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        r#"app.json: field "tabBar.list[1].pagePath": "pages/x/x" is not listed in pages"#
-    );
+    assert_eq!(err.to_string(), r#"app.json: field "tabBar.list[1].pagePath": "pages/x/x" is not listed in pages"#);
 }
 
 const TESTS: &[(&str, fn())] = &[
-    (
-        "routing_follows_wechat_rules_and_lifecycle_order",
-        routing_follows_wechat_rules_and_lifecycle_order,
-    ),
-    (
-        "the_stack_holds_at_most_ten_pages",
-        the_stack_holds_at_most_ten_pages,
-    ),
-    (
-        "storage_keeps_types_and_survives_a_restart",
-        storage_keeps_types_and_survives_a_restart,
-    ),
+    ("routing_follows_wechat_rules_and_lifecycle_order", routing_follows_wechat_rules_and_lifecycle_order),
+    ("the_stack_holds_at_most_ten_pages", the_stack_holds_at_most_ten_pages),
+    ("storage_keeps_types_and_survives_a_restart", storage_keeps_types_and_survives_a_restart),
     ("storage_limits_fail_clearly", storage_limits_fail_clearly),
-    (
-        "runs_one_after_another_share_a_web_context",
-        runs_one_after_another_share_a_web_context,
-    ),
-    (
-        "ext_api_calls_registered_handlers_directly",
-        ext_api_calls_registered_handlers_directly,
-    ),
-    (
-        "the_chrome_shows_titles_bars_toasts_and_modals",
-        the_chrome_shows_titles_bars_toasts_and_modals,
-    ),
-    (
-        "minimising_hides_and_restoring_shows_the_top_page",
-        minimising_hides_and_restoring_shows_the_top_page,
-    ),
-    (
-        "a_host_registration_overrides_a_built_in",
-        a_host_registration_overrides_a_built_in,
-    ),
-    (
-        "invalid_packages_are_refused_before_any_window",
-        invalid_packages_are_refused_before_any_window,
-    ),
+    ("runs_one_after_another_share_a_web_context", runs_one_after_another_share_a_web_context),
+    ("ext_api_calls_registered_handlers_directly", ext_api_calls_registered_handlers_directly),
+    ("the_chrome_shows_titles_bars_toasts_and_modals", the_chrome_shows_titles_bars_toasts_and_modals),
+    ("minimising_hides_and_restoring_shows_the_top_page", minimising_hides_and_restoring_shows_the_top_page),
+    ("a_host_registration_overrides_a_built_in", a_host_registration_overrides_a_built_in),
+    ("invalid_packages_are_refused_before_any_window", invalid_packages_are_refused_before_any_window),
 ];
 
 fn main() -> ExitCode {

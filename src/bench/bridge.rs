@@ -33,13 +33,7 @@ pub fn run(plan: &Plan) -> Result<RunData, String> {
         "<!doctype html><html><body><p>bridge</p><script>window.BENCH = {};</script><script>{BENCH_JS}</script></body></html>",
         plan.to_json("bridge")
     );
-    write(
-        &dir,
-        &[
-            ("app.json", r#"{"pages":["pages/bench/bench"]}"#.into()),
-            ("pages/bench/bench.html", html),
-        ],
-    )?;
+    write(&dir, &[("app.json", r#"{"pages":["pages/bench/bench"]}"#.into()), ("pages/bench/bench.html", html)])?;
     let arrivals: Arc<Mutex<Vec<(String, Instant)>>> = Arc::default();
     let results: Arc<Mutex<Option<Value>>> = Arc::default();
     let (rec, res) = (arrivals.clone(), results.clone());
@@ -49,10 +43,7 @@ pub fn run(plan: &Plan) -> Result<RunData, String> {
             let now = Instant::now();
             let (rec, res) = (rec.clone(), res.clone());
             async move {
-                let phase = call.params.data["p"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string();
+                let phase = call.params.data["p"].as_str().unwrap_or_default().to_string();
                 rec.lock().expect("arrivals").push((phase.clone(), now));
                 if phase.starts_with("payload") {
                     let data = call.params.data["d"].take();
@@ -67,28 +58,15 @@ pub fn run(plan: &Plan) -> Result<RunData, String> {
         })
         .build();
     let package = Package::open(&dir).map_err(|e| e.to_string())?;
-    let options = RunOptions {
-        headless: true,
-        exit_after: Some(Duration::from_secs(600)),
-        ..RunOptions::default()
-    };
+    let options = RunOptions { headless: true, exit_after: Some(Duration::from_secs(600)), ..RunOptions::default() };
     shell.run(package, &options).map_err(|e| e.to_string())?;
     let _ = std::fs::remove_dir_all(&dir);
-    let results = results
-        .lock()
-        .expect("results")
-        .take()
-        .ok_or("the bridge page never finished")?;
+    let results = results.lock().expect("results").take().ok_or("the bridge page never finished")?;
     if let Some(error) = results.as_str() {
         return Err(format!("the bridge page failed: {error}"));
     }
     let arrivals = arrivals.lock().expect("arrivals").clone();
-    Ok(RunData {
-        arrivals,
-        js: results,
-        handled_us: Vec::new(),
-        hop_us: Vec::new(),
-    })
+    Ok(RunData { arrivals, js: results, handled_us: Vec::new(), hop_us: Vec::new() })
 }
 
 /// Navigation timings, in ms: (navigateTo -> new page's onLoad, navigateBack -> revealed
@@ -110,14 +88,7 @@ pub fn navigation(rounds: usize) -> Result<(Vec<f64>, Vec<f64>), String> {
           setTimeout(function () {{ mark('backStart'); wx.navigateBack(); }}, 30);
         }} }});</script></body></html>"
     );
-    write(
-        &dir,
-        &[
-            ("app.json", r#"{"pages":["pages/a/a","pages/b/b"]}"#.into()),
-            ("pages/a/a.html", a),
-            ("pages/b/b.html", b),
-        ],
-    )?;
+    write(&dir, &[("app.json", r#"{"pages":["pages/a/a","pages/b/b"]}"#.into()), ("pages/a/a.html", a), ("pages/b/b.html", b)])?;
     let marks: Arc<Mutex<Vec<(String, Instant)>>> = Arc::default();
     let rec = marks.clone();
     let shell = Shell::builder()
@@ -136,11 +107,7 @@ pub fn navigation(rounds: usize) -> Result<(Vec<f64>, Vec<f64>), String> {
         })
         .build();
     let package = Package::open(&dir).map_err(|e| e.to_string())?;
-    let options = RunOptions {
-        headless: true,
-        exit_after: Some(Duration::from_secs(300)),
-        ..RunOptions::default()
-    };
+    let options = RunOptions { headless: true, exit_after: Some(Duration::from_secs(300)), ..RunOptions::default() };
     shell.run(package, &options).map_err(|e| e.to_string())?;
     let _ = std::fs::remove_dir_all(&dir);
     let marks = marks.lock().expect("marks").clone();

@@ -33,9 +33,7 @@ pub fn spawn_and_time(kind: &str, dir: &Path) -> Result<(f64, String), String> {
         .spawn()
         .map_err(|e| e.to_string())?;
     let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("piped"))
-        .read_line(&mut line)
-        .map_err(|e| e.to_string())?;
+    BufReader::new(child.stdout.take().expect("piped")).read_line(&mut line).map_err(|e| e.to_string())?;
     let elapsed = started.elapsed().as_secs_f64() * 1000.0;
     let _ = child.wait();
     if line.trim().is_empty() {
@@ -63,13 +61,8 @@ pub fn run(kind: &str, dir: &Path) -> Result<(), String> {
 }
 
 fn cold_floor() -> Result<(), String> {
-    let mut event_loop = EventLoopBuilder::<()>::with_user_event()
-        .with_any_thread(true)
-        .build();
-    let window = WindowBuilder::new()
-        .with_title("floor")
-        .build(&event_loop)
-        .map_err(|e| e.to_string())?;
+    let mut event_loop = EventLoopBuilder::<()>::with_user_event().with_any_thread(true).build();
+    let window = WindowBuilder::new().with_title("floor").build(&event_loop).map_err(|e| e.to_string())?;
     let html = "<!doctype html><html><body><p>floor</p><script>document.addEventListener('DOMContentLoaded', function () { window.ipc.postMessage('ready'); });</script></body></html>";
     let _webview = WebViewBuilder::new()
         .with_html(html)
@@ -83,14 +76,10 @@ fn cold_floor() -> Result<(), String> {
 fn cold_shell(dir: &Path) -> Result<(), String> {
     let shell = Shell::builder()
         .data_dir(dir.join("data"))
-        .register("benchReady", |_call: MiniApiCall| async {
-            ready_and_exit("ready")
-        })
+        .register("benchReady", |_call: MiniApiCall| async { ready_and_exit("ready") })
         .build();
     let package = Package::open(&dir.join("cold")).map_err(|e| e.to_string())?;
-    shell
-        .run(package, &RunOptions::default())
-        .map_err(|e| e.to_string())?;
+    shell.run(package, &RunOptions::default()).map_err(|e| e.to_string())?;
     Err("the shell page never loaded".into())
 }
 
@@ -116,9 +105,7 @@ fn memory(dir: &Path) -> Result<(), String> {
         })
         .build();
     let package = Package::open(&dir.join("memory")).map_err(|e| e.to_string())?;
-    shell
-        .run(package, &RunOptions::default())
-        .map_err(|e| e.to_string())?;
+    shell.run(package, &RunOptions::default()).map_err(|e| e.to_string())?;
     Err("the memory run never finished".into())
 }
 

@@ -28,9 +28,7 @@ enum FloorEvent {
 /// built on that tokio runtime and sent back through the proxy, as the bridge's handlers
 /// are: the difference between the two floors is what the thread hop costs.
 pub fn run(plan: &Plan, hop: Option<tokio::runtime::Handle>) -> Result<RunData, String> {
-    let mut event_loop = EventLoopBuilder::<FloorEvent>::with_user_event()
-        .with_any_thread(true)
-        .build();
+    let mut event_loop = EventLoopBuilder::<FloorEvent>::with_user_event().with_any_thread(true).build();
     let proxy = event_loop.create_proxy();
     let window = WindowBuilder::new()
         .with_title("superapp bench: floor")
@@ -45,9 +43,7 @@ pub fn run(plan: &Plan, hop: Option<tokio::runtime::Handle>) -> Result<RunData, 
         let (arrivals, results, hop_us) = (arrivals.clone(), results.clone(), hop_us.clone());
         move |request: Request<String>| {
             let now = Instant::now();
-            let Ok(message) = serde_json::from_str::<Value>(request.body()) else {
-                return;
-            };
+            let Ok(message) = serde_json::from_str::<Value>(request.body()) else { return };
             let id = message["id"].as_u64().unwrap_or(0);
             let phase = message["p"].as_str().unwrap_or_default();
             arrivals.borrow_mut().push((phase.to_string(), now));
@@ -62,10 +58,7 @@ pub fn run(plan: &Plan, hop: Option<tokio::runtime::Handle>) -> Result<RunData, 
                     let (proxy, hop_us) = (proxy.clone(), hop_us.clone());
                     runtime.spawn(async move {
                         if let Some(arrived) = timed {
-                            hop_us
-                                .lock()
-                                .expect("hop times")
-                                .push(arrived.elapsed().as_secs_f64() * 1e6);
+                            hop_us.lock().expect("hop times").push(arrived.elapsed().as_secs_f64() * 1e6);
                         }
                         let _ = proxy.send_event(FloorEvent::Eval(script, timed));
                     });
@@ -99,34 +92,20 @@ pub fn run(plan: &Plan, hop: Option<tokio::runtime::Handle>) -> Result<RunData, 
                     handled_us.push(arrived.elapsed().as_secs_f64() * 1e6);
                 }
             }
-            Event::UserEvent(FloorEvent::Done)
-            | Event::WindowEvent {
-                event: WindowEvent::CloseRequested,
-                ..
-            } => {
+            Event::UserEvent(FloorEvent::Done) | Event::WindowEvent { event: WindowEvent::CloseRequested, .. } => {
                 *control_flow = ControlFlow::Exit;
             }
-            Event::NewEvents(tao::event::StartCause::ResumeTimeReached { .. }) => {
-                *control_flow = ControlFlow::Exit
-            }
+            Event::NewEvents(tao::event::StartCause::ResumeTimeReached { .. }) => *control_flow = ControlFlow::Exit,
             _ => {}
         }
     });
     drop(webview);
     drop(window);
-    let results = results
-        .borrow_mut()
-        .take()
-        .ok_or("the floor page never finished")?;
+    let results = results.borrow_mut().take().ok_or("the floor page never finished")?;
     if let Some(error) = results.as_str() {
         return Err(format!("the floor page failed: {error}"));
     }
     let arrivals = arrivals.borrow().clone();
     let hop_us = std::mem::take(&mut *hop_us.lock().expect("hop times"));
-    Ok(RunData {
-        arrivals,
-        js: results,
-        handled_us,
-        hop_us,
-    })
+    Ok(RunData { arrivals, js: results, handled_us, hop_us })
 }

@@ -118,9 +118,7 @@ fn us(value: Option<f64>) -> Value {
 }
 
 fn pooled(runs: &[RunData], phase: &str) -> Vec<f64> {
-    runs.iter()
-        .flat_map(|run| intervals_us(&run.arrivals, phase, WARMUP))
-        .collect()
+    runs.iter().flat_map(|run| intervals_us(&run.arrivals, phase, WARMUP)).collect()
 }
 
 fn summarise(plan: &Plan, runs: &[RunData], with_sync: bool) -> Map<String, Value> {
@@ -136,62 +134,34 @@ fn summarise(plan: &Plan, runs: &[RunData], with_sync: bool) -> Map<String, Valu
     out.insert("seq_p50_us_by_round".into(), Value::Array(by_round));
     let mut payload = Map::new();
     for size in &plan.payload_sizes {
-        payload.insert(
-            size.to_string(),
-            us(median(&pooled(runs, &format!("payload{size}")))),
-        );
+        payload.insert(size.to_string(), us(median(&pooled(runs, &format!("payload{size}")))));
     }
     out.insert("payload_p50_us".into(), Value::Object(payload));
     // Throughput: the median over rounds, per in-flight count.
     let mut by_inflight = Map::new();
     for inflight in &plan.inflight {
         let key = inflight.to_string();
-        let rates: Vec<f64> = runs
-            .iter()
-            .filter_map(|run| run.js["throughput"][&key].as_f64())
-            .collect();
-        by_inflight.insert(
-            key,
-            median(&rates)
-                .map(|v| json!(v.round()))
-                .unwrap_or(Value::Null),
-        );
+        let rates: Vec<f64> = runs.iter().filter_map(|run| run.js["throughput"][&key].as_f64()).collect();
+        by_inflight.insert(key, median(&rates).map(|v| json!(v.round())).unwrap_or(Value::Null));
     }
-    let max = plan
-        .inflight
-        .iter()
-        .max()
-        .map(|n| n.to_string())
-        .unwrap_or_default();
-    out.insert(
-        "throughput_cps".into(),
-        by_inflight.get(&max).cloned().unwrap_or(Value::Null),
-    );
+    let max = plan.inflight.iter().max().map(|n| n.to_string()).unwrap_or_default();
+    out.insert("throughput_cps".into(), by_inflight.get(&max).cloned().unwrap_or(Value::Null));
     if with_sync {
         out.insert("sync_p50_us".into(), us(median(&pooled(runs, "sync"))));
-        out.insert(
-            "throughput_cps_by_inflight".into(),
-            Value::Object(by_inflight),
-        );
+        out.insert("throughput_cps_by_inflight".into(), Value::Object(by_inflight));
     }
     out
 }
 
 /// The median over rounds of `bridge / floor`, each round's pair run back to back: on a
 /// shared, noisy machine this is steadier than a ratio of pooled figures.
-fn paired_ratio(
-    bridge: &[RunData],
-    floor: &[RunData],
-    figure: impl Fn(&RunData) -> Option<f64>,
-) -> Value {
+fn paired_ratio(bridge: &[RunData], floor: &[RunData], figure: impl Fn(&RunData) -> Option<f64>) -> Value {
     let ratios: Vec<f64> = bridge
         .iter()
         .zip(floor)
         .filter_map(|(b, f)| Some(figure(b)? / figure(f)?))
         .collect();
-    median(&ratios)
-        .map(|r| json!((r * 100.0).round() / 100.0))
-        .unwrap_or(Value::Null)
+    median(&ratios).map(|r| json!((r * 100.0).round() / 100.0)).unwrap_or(Value::Null)
 }
 
 fn ratio(a: &Value, b: &Value) -> Value {
@@ -215,20 +185,11 @@ pub fn run(plan: &Plan, headless: bool) -> Result<Value, String> {
         .map_err(|e| e.to_string())?;
     let (mut floor_runs, mut hop_runs, mut bridge_runs) = (Vec::new(), Vec::new(), Vec::new());
     for round in 1..=plan.rounds {
-        step(&format!(
-            "round {round}/{}: floor: raw wry round trips",
-            plan.rounds
-        ));
+        step(&format!("round {round}/{}: floor: raw wry round trips", plan.rounds));
         floor_runs.push(floor::run(plan, None)?);
-        step(&format!(
-            "round {round}/{}: bridge: wx.invokeNativePlugin to a registered async handler",
-            plan.rounds
-        ));
+        step(&format!("round {round}/{}: bridge: wx.invokeNativePlugin to a registered async handler", plan.rounds));
         bridge_runs.push(bridge::run(plan)?);
-        step(&format!(
-            "round {round}/{}: floor with a tokio hop",
-            plan.rounds
-        ));
+        step(&format!("round {round}/{}: floor with a tokio hop", plan.rounds));
         hop_runs.push(floor::run(plan, Some(hop_runtime.handle().clone()))?);
     }
     drop(hop_runtime);
@@ -252,17 +213,11 @@ pub fn run(plan: &Plan, headless: bool) -> Result<Value, String> {
     }
     step("memory: 1, 5 and 10 pages in the stack");
     let (_, memory_line) = child::spawn_and_time("memory", &dir)?;
-    let memory: Value = serde_json::from_str(&memory_line)
-        .map_err(|e| format!("memory child: {e}: {memory_line}"))?;
+    let memory: Value = serde_json::from_str(&memory_line).map_err(|e| format!("memory child: {e}: {memory_line}"))?;
     let _ = std::fs::remove_dir_all(&dir);
     step("done");
 
-    let max_inflight = plan
-        .inflight
-        .iter()
-        .max()
-        .map(|n| n.to_string())
-        .unwrap_or_default();
+    let max_inflight = plan.inflight.iter().max().map(|n| n.to_string()).unwrap_or_default();
     let seq_p50 = |run: &RunData| median(&intervals_us(&run.arrivals, "seq", WARMUP));
     let per_page = match (memory["1"].as_f64(), memory["10"].as_f64()) {
         (Some(one), Some(ten)) => json!(round1((ten - one) / 9.0)),
@@ -301,11 +256,7 @@ pub fn run(plan: &Plan, headless: bool) -> Result<Value, String> {
 
 /// Times each stage of sequential bridge round trips (see [`crate::core::profile`]) and
 /// sets them beside the floor's two stages.
-fn profile_round_trip(
-    plan: &Plan,
-    floor_runs: &[RunData],
-    hop_runs: &[RunData],
-) -> Result<Value, String> {
+fn profile_round_trip(plan: &Plan, floor_runs: &[RunData], hop_runs: &[RunData]) -> Result<Value, String> {
     use crate::core::profile::{self, Stage};
     use std::collections::BTreeMap;
     let seq_only = Plan {
@@ -318,19 +269,10 @@ fn profile_round_trip(
     let run = bridge::run(&seq_only);
     let marks = profile::take();
     run?;
-    let order = [
-        Stage::Parsed,
-        Stage::HandlerStarted,
-        Stage::ReplySent,
-        Stage::ReplyReceived,
-        Stage::Evaluated,
-    ];
+    let order = [Stage::Parsed, Stage::HandlerStarted, Stage::ReplySent, Stage::ReplyReceived, Stage::Evaluated];
     let mut calls: BTreeMap<u64, [Option<Instant>; 5]> = BTreeMap::new();
     for (stage, id, at) in marks {
-        let slot = order
-            .iter()
-            .position(|s| *s == stage)
-            .expect("a known stage");
+        let slot = order.iter().position(|s| *s == stage).expect("a known stage");
         calls.entry(id).or_default()[slot].get_or_insert(at);
     }
     let names = [
@@ -351,38 +293,19 @@ fn profile_round_trip(
             continue;
         }
         for (i, span) in spans.iter_mut().enumerate() {
-            span.push(
-                (times[i + 1].expect("checked") - times[i].expect("checked")).as_secs_f64() * 1e6,
-            );
+            span.push((times[i + 1].expect("checked") - times[i].expect("checked")).as_secs_f64() * 1e6);
         }
     }
     let mut bridge = Map::new();
     for (name, values) in names.iter().zip(&spans) {
         bridge.insert(name.to_string(), us(median(values)));
     }
-    let handled: Vec<f64> = floor_runs
-        .iter()
-        .flat_map(|run| run.handled_us.iter().copied())
-        .collect();
-    let floor_seq = median(
-        &floor_runs
-            .iter()
-            .flat_map(|run| intervals_us(&run.arrivals, "seq", WARMUP))
-            .collect::<Vec<_>>(),
-    );
-    let floor_handled = median(&handled);
-    let hop_handled = median(
-        &hop_runs
-            .iter()
-            .flat_map(|run| run.handled_us.iter().copied())
-            .collect::<Vec<_>>(),
-    );
-    let hop_wake = median(
-        &hop_runs
-            .iter()
-            .flat_map(|run| run.hop_us.iter().copied())
-            .collect::<Vec<_>>(),
-    );
+    // The median of one per-call figure over every call of the given runs.
+    let pooled = |runs: &[RunData], figure: fn(&RunData) -> &[f64]| {
+        median(&runs.iter().flat_map(|run| figure(run).iter().copied()).collect::<Vec<_>>())
+    };
+    let floor_seq = median(&floor_runs.iter().flat_map(|run| intervals_us(&run.arrivals, "seq", WARMUP)).collect::<Vec<_>>());
+    let floor_handled = pooled(floor_runs, |run| &run.handled_us);
     Ok(json!({
         "bridge": bridge,
         "floor": {
@@ -390,16 +313,14 @@ fn profile_round_trip(
             "evaluate_script_to_next_arrival": us(floor_seq.zip(floor_handled).map(|(a, b)| a - b)),
         },
         "floor_tokio_hop": {
-            "arrival_to_tokio_task": us(hop_wake),
-            "arrival_to_evaluate_script": us(hop_handled),
+            "arrival_to_tokio_task": us(pooled(hop_runs, |run| &run.hop_us)),
+            "arrival_to_evaluate_script": us(pooled(hop_runs, |run| &run.handled_us)),
         },
     }))
 }
 
 fn machine() -> Value {
-    let cores = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(0);
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
     let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
     let webkit = format!(
         "{}.{}.{}",

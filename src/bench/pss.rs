@@ -8,13 +8,7 @@ pub fn tree_pss_mib(root: u32) -> f64 {
     let mut children: HashMap<u32, Vec<u32>> = HashMap::new();
     if let Ok(entries) = std::fs::read_dir("/proc") {
         for entry in entries.flatten() {
-            let Some(pid) = entry
-                .file_name()
-                .to_str()
-                .and_then(|n| n.parse::<u32>().ok())
-            else {
-                continue;
-            };
+            let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else { continue };
             if let Some(ppid) = parent_of(pid) {
                 children.entry(ppid).or_default().push(pid);
             }

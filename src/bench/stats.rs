@@ -6,11 +6,7 @@ use std::time::Instant;
 /// dropping the first `warmup` fraction. In a sequential loop each interval is one full
 /// round trip: page sends, Rust receives and answers, page gets the answer and sends again.
 pub fn intervals_us(arrivals: &[(String, Instant)], phase: &str, warmup: f64) -> Vec<f64> {
-    let times: Vec<Instant> = arrivals
-        .iter()
-        .filter(|(p, _)| p == phase)
-        .map(|(_, t)| *t)
-        .collect();
+    let times: Vec<Instant> = arrivals.iter().filter(|(p, _)| p == phase).map(|(_, t)| *t).collect();
     let skip = ((times.len() as f64) * warmup) as usize;
     times
         .windows(2)
@@ -56,10 +52,7 @@ mod tests {
             ("seq".into(), at(12)),
             ("seq".into(), at(15)),
         ];
-        assert_eq!(
-            intervals_us(&arrivals, "seq", 0.0),
-            vec![10_000.0, 2_000.0, 3_000.0]
-        );
+        assert_eq!(intervals_us(&arrivals, "seq", 0.0), vec![10_000.0, 2_000.0, 3_000.0]);
         assert_eq!(intervals_us(&arrivals, "seq", 0.25), vec![2_000.0, 3_000.0]);
     }
 

@@ -56,13 +56,8 @@ impl WindowConfig {
                 .navigation_bar_background_color
                 .clone()
                 .or_else(|| self.navigation_bar_background_color.clone()),
-            navigation_bar_text_style: over
-                .navigation_bar_text_style
-                .or(self.navigation_bar_text_style),
-            background_color: over
-                .background_color
-                .clone()
-                .or_else(|| self.background_color.clone()),
+            navigation_bar_text_style: over.navigation_bar_text_style.or(self.navigation_bar_text_style),
+            background_color: over.background_color.clone().or_else(|| self.background_color.clone()),
         }
     }
 
@@ -75,39 +70,24 @@ impl WindowConfig {
                 .clone()
                 .unwrap_or_else(|| "#000000".into()),
             navigation_bar_text_style: self.navigation_bar_text_style.unwrap_or(TextStyle::White),
-            background_color: self
-                .background_color
-                .clone()
-                .unwrap_or_else(|| "#ffffff".into()),
+            background_color: self.background_color.clone().unwrap_or_else(|| "#ffffff".into()),
         }
     }
 
     /// Reads window keys from an object (`app.json`'s `window`, or a page `.json`).
-    pub fn parse(
-        object: &Map<String, Value>,
-        file: &str,
-        prefix: &str,
-    ) -> Result<WindowConfig, FieldError> {
+    pub fn parse(object: &Map<String, Value>, file: &str, prefix: &str) -> Result<WindowConfig, FieldError> {
         let text = |key: &str| -> Result<Option<String>, FieldError> {
             match object.get(key) {
                 None => Ok(None),
                 Some(Value::String(text)) => Ok(Some(text.clone())),
-                Some(other) => Err(err(
-                    file,
-                    &format!("{prefix}{key}"),
-                    format!("expected a string, got {other}"),
-                )),
+                Some(other) => Err(err(file, &format!("{prefix}{key}"), format!("expected a string, got {other}"))),
             }
         };
         let color = |key: &str| -> Result<Option<String>, FieldError> {
             let value = text(key)?;
             if let Some(color) = &value {
                 if !is_hex_color(color) {
-                    return Err(err(
-                        file,
-                        &format!("{prefix}{key}"),
-                        format!("expected a colour like \"#07c160\", got {color:?}"),
-                    ));
+                    return Err(err(file, &format!("{prefix}{key}"), format!("expected a colour like \"#07c160\", got {color:?}")));
                 }
             }
             Ok(value)
@@ -198,24 +178,12 @@ impl AppConfig {
         let window = match app.get("window") {
             None => WindowConfig::default(),
             Some(Value::Object(window)) => WindowConfig::parse(window, file, "window.")?,
-            Some(other) => {
-                return Err(err(
-                    file,
-                    "window",
-                    format!("expected an object, got {other}"),
-                ))
-            }
+            Some(other) => return Err(err(file, "window", format!("expected an object, got {other}"))),
         };
         let tab_bar = match app.get("tabBar") {
             None => None,
             Some(Value::Object(bar)) => Some(parse_tab_bar(bar, &pages)?),
-            Some(other) => {
-                return Err(err(
-                    file,
-                    "tabBar",
-                    format!("expected an object, got {other}"),
-                ))
-            }
+            Some(other) => return Err(err(file, "tabBar", format!("expected an object, got {other}"))),
         };
         let ext_api = match app.get("extApi") {
             None => Vec::new(),
@@ -224,20 +192,9 @@ impl AppConfig {
                 .enumerate()
                 .map(|(i, item)| parse_ext_api(i, item))
                 .collect::<Result<_, _>>()?,
-            Some(other) => {
-                return Err(err(
-                    file,
-                    "extApi",
-                    format!("expected an array, got {other}"),
-                ))
-            }
+            Some(other) => return Err(err(file, "extApi", format!("expected an array, got {other}"))),
         };
-        Ok(AppConfig {
-            pages,
-            window,
-            tab_bar,
-            ext_api,
-        })
+        Ok(AppConfig { pages, window, tab_bar, ext_api })
     }
 }
 
@@ -247,26 +204,17 @@ fn err(file: &str, field: &str, message: String) -> FieldError {
 
 /// Whether `text` is `#rgb` or `#rrggbb` (optionally `#rrggbbaa`).
 pub fn is_hex_color(text: &str) -> bool {
-    text.strip_prefix('#').is_some_and(|hex| {
-        matches!(hex.len(), 3 | 6 | 8) && hex.bytes().all(|b| b.is_ascii_hexdigit())
-    })
+    text.strip_prefix('#')
+        .is_some_and(|hex| matches!(hex.len(), 3 | 6 | 8) && hex.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 fn parse_pages(pages: Option<&Value>) -> Result<Vec<String>, FieldError> {
     let file = "app.json";
     let list = match pages {
         Some(Value::Array(list)) if !list.is_empty() => list,
-        Some(Value::Array(_)) => {
-            return Err(err(file, "pages", "must list at least one page".into()))
-        }
+        Some(Value::Array(_)) => return Err(err(file, "pages", "must list at least one page".into())),
         None => return Err(err(file, "pages", "is missing".into())),
-        Some(other) => {
-            return Err(err(
-                file,
-                "pages",
-                format!("expected an array, got {other}"),
-            ))
-        }
+        Some(other) => return Err(err(file, "pages", format!("expected an array, got {other}"))),
     };
     let mut out: Vec<String> = Vec::with_capacity(list.len());
     for (i, page) in list.iter().enumerate() {
@@ -278,15 +226,9 @@ fn parse_pages(pages: Option<&Value>) -> Result<Vec<String>, FieldError> {
             && !page.starts_with('/')
             && !page.ends_with(".html")
             && !page.contains(['?', '\\', '%'])
-            && page
-                .split('/')
-                .all(|seg| !seg.is_empty() && seg != "." && seg != "..");
+            && page.split('/').all(|seg| !seg.is_empty() && seg != "." && seg != "..");
         if !valid {
-            return Err(err(
-                file,
-                &field,
-                format!("{page:?} is not a page path like \"pages/index/index\""),
-            ));
+            return Err(err(file, &field, format!("{page:?} is not a page path like \"pages/index/index\"")));
         }
         if out.iter().any(|seen| seen == page) {
             return Err(err(file, &field, format!("{page:?} is listed twice")));
@@ -302,30 +244,16 @@ fn parse_tab_bar(bar: &Map<String, Value>, pages: &[String]) -> Result<TabBar, F
         match bar.get(key) {
             None => Ok(default.to_string()),
             Some(Value::String(c)) if is_hex_color(c) => Ok(c.clone()),
-            Some(other) => Err(err(
-                file,
-                &format!("tabBar.{key}"),
-                format!("expected a colour like \"#07c160\", got {other}"),
-            )),
+            Some(other) => Err(err(file, &format!("tabBar.{key}"), format!("expected a colour like \"#07c160\", got {other}"))),
         }
     };
     let list = match bar.get("list") {
         Some(Value::Array(list)) => list,
         None => return Err(err(file, "tabBar.list", "is missing".into())),
-        Some(other) => {
-            return Err(err(
-                file,
-                "tabBar.list",
-                format!("expected an array, got {other}"),
-            ))
-        }
+        Some(other) => return Err(err(file, "tabBar.list", format!("expected an array, got {other}"))),
     };
     if !(2..=5).contains(&list.len()) {
-        return Err(err(
-            file,
-            "tabBar.list",
-            format!("must have 2 to 5 items, has {}", list.len()),
-        ));
+        return Err(err(file, "tabBar.list", format!("must have 2 to 5 items, has {}", list.len())));
     }
     let mut items: Vec<TabItem> = Vec::with_capacity(list.len());
     for (i, item) in list.iter().enumerate() {
@@ -334,32 +262,17 @@ fn parse_tab_bar(bar: &Map<String, Value>, pages: &[String]) -> Result<TabBar, F
             match item.get(key) {
                 Some(Value::String(text)) => Ok(text.clone()),
                 None => Err(err(file, &field(key), "is missing".into())),
-                Some(other) => Err(err(
-                    file,
-                    &field(key),
-                    format!("expected a string, got {other}"),
-                )),
+                Some(other) => Err(err(file, &field(key), format!("expected a string, got {other}"))),
             }
         };
         let page_path = text_of("pagePath")?;
         if !pages.contains(&page_path) {
-            return Err(err(
-                file,
-                &field("pagePath"),
-                format!("{page_path:?} is not listed in pages"),
-            ));
+            return Err(err(file, &field("pagePath"), format!("{page_path:?} is not listed in pages")));
         }
         if items.iter().any(|seen| seen.page_path == page_path) {
-            return Err(err(
-                file,
-                &field("pagePath"),
-                format!("{page_path:?} is listed twice"),
-            ));
+            return Err(err(file, &field("pagePath"), format!("{page_path:?} is listed twice")));
         }
-        items.push(TabItem {
-            page_path,
-            text: text_of("text")?,
-        });
+        items.push(TabItem { page_path, text: text_of("text")? });
     }
     Ok(TabBar {
         color: color("color", "#7a7e83")?,
@@ -374,38 +287,17 @@ fn parse_ext_api(i: usize, item: &Value) -> Result<ExtApi, FieldError> {
     let name = match item.get("name") {
         Some(Value::String(name)) => name.clone(),
         None => return Err(err(file, &format!("extApi[{i}].name"), "is missing".into())),
-        Some(other) => {
-            return Err(err(
-                file,
-                &format!("extApi[{i}].name"),
-                format!("expected a string, got {other}"),
-            ))
-        }
+        Some(other) => return Err(err(file, &format!("extApi[{i}].name"), format!("expected a string, got {other}"))),
     };
-    let identifier = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+    let identifier = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
     if !identifier {
-        return Err(err(
-            file,
-            &format!("extApi[{i}].name"),
-            format!("{name:?} is not a JS identifier"),
-        ));
+        return Err(err(file, &format!("extApi[{i}].name"), format!("{name:?} is not a JS identifier")));
     }
     let sync = match item.get("sync") {
         None => false,
         Some(Value::Bool(sync)) => *sync,
-        Some(other) => {
-            return Err(err(
-                file,
-                &format!("extApi[{i}].sync"),
-                format!("expected a boolean, got {other}"),
-            ))
-        }
+        Some(other) => return Err(err(file, &format!("extApi[{i}].sync"), format!("expected a boolean, got {other}"))),
     };
     Ok(ExtApi { name, sync })
 }
@@ -416,8 +308,7 @@ mod tests {
     use serde_json::json;
 
     fn parse(app: Value) -> Result<AppConfig, String> {
-        AppConfig::parse(&app)
-            .map_err(|(file, field, message)| format!("{file}: field {field:?}: {message}"))
+        AppConfig::parse(&app).map_err(|(file, field, message)| format!("{file}: field {field:?}: {message}"))
     }
 
     #[test]
@@ -430,46 +321,20 @@ mod tests {
             "extApi": [{"name": "scanCard", "sync": true}, {"name": "openDoor"}]
         }))
         .unwrap();
-        assert_eq!(
-            config.window.navigation_bar_text_style,
-            Some(TextStyle::Black)
-        );
+        assert_eq!(config.window.navigation_bar_text_style, Some(TextStyle::Black));
         let bar = config.tab_bar.as_ref().unwrap();
-        assert_eq!(
-            (bar.color.as_str(), bar.selected_color.as_str()),
-            ("#000", "#07c160")
-        );
+        assert_eq!((bar.color.as_str(), bar.selected_color.as_str()), ("#000", "#07c160"));
         assert!(config.is_tab("pages/b/b") && !config.is_tab("pages/c/c"));
-        assert_eq!(
-            config.ext_api,
-            vec![
-                ExtApi {
-                    name: "scanCard".into(),
-                    sync: true
-                },
-                ExtApi {
-                    name: "openDoor".into(),
-                    sync: false
-                },
-            ]
-        );
+        assert_eq!(config.ext_api, vec![
+            ExtApi { name: "scanCard".into(), sync: true },
+            ExtApi { name: "openDoor".into(), sync: false },
+        ]);
     }
 
     #[test]
     fn page_keys_override_the_app_window() {
-        let app = WindowConfig {
-            navigation_bar_title_text: Some("App".into()),
-            background_color: Some("#111111".into()),
-            ..Default::default()
-        };
-        let page = WindowConfig::parse(
-            json!({"navigationBarTitleText": "Page"})
-                .as_object()
-                .unwrap(),
-            "p.json",
-            "",
-        )
-        .unwrap();
+        let app = WindowConfig { navigation_bar_title_text: Some("App".into()), background_color: Some("#111111".into()), ..Default::default() };
+        let page = WindowConfig::parse(json!({"navigationBarTitleText": "Page"}).as_object().unwrap(), "p.json", "").unwrap();
         let resolved = app.merged(&page).resolve();
         assert_eq!(resolved.navigation_bar_title_text, "Page");
         assert_eq!(resolved.background_color, "#111111");
@@ -480,47 +345,17 @@ mod tests {
     #[test]
     fn refuses_bad_fields_naming_them() {
         let two = json!([{"pagePath": "a", "text": "A"}, {"pagePath": "b", "text": "B"}]);
-        let six: Vec<Value> = ["a", "b", "c", "d", "e", "f"]
-            .iter()
-            .map(|p| json!({"pagePath": p, "text": p}))
-            .collect();
+        let six: Vec<Value> = ["a", "b", "c", "d", "e", "f"].iter().map(|p| json!({"pagePath": p, "text": p})).collect();
         let cases = [
-            (
-                json!({"pages": ["a"], "window": {"navigationBarTextStyle": "red"}}),
-                r#"app.json: field "window.navigationBarTextStyle": expected "black" or "white", got "red""#,
-            ),
-            (
-                json!({"pages": ["a"], "window": {"navigationBarBackgroundColor": "green"}}),
-                r##"app.json: field "window.navigationBarBackgroundColor": expected a colour like "#07c160", got "green""##,
-            ),
-            (
-                json!({"pages": ["a"], "tabBar": {"list": [{"pagePath": "a", "text": "A"}]}}),
-                r#"app.json: field "tabBar.list": must have 2 to 5 items, has 1"#,
-            ),
-            (
-                json!({"pages": ["a", "b", "c", "d", "e", "f"], "tabBar": {"list": six}}),
-                r#"app.json: field "tabBar.list": must have 2 to 5 items, has 6"#,
-            ),
-            (
-                json!({"pages": ["a"], "tabBar": {"list": two}}),
-                r#"app.json: field "tabBar.list[1].pagePath": "b" is not listed in pages"#,
-            ),
-            (
-                json!({"pages": ["a", "b"], "tabBar": {"list": [{"pagePath": "a"}, {"pagePath": "b", "text": "B"}]}}),
-                r#"app.json: field "tabBar.list[0].text": is missing"#,
-            ),
-            (
-                json!({"pages": ["a"], "extApi": [{"name": "no-dash"}]}),
-                r#"app.json: field "extApi[0].name": "no-dash" is not a JS identifier"#,
-            ),
-            (
-                json!({"pages": ["a"], "extApi": [{"name": "x", "sync": "yes"}]}),
-                r#"app.json: field "extApi[0].sync": expected a boolean, got "yes""#,
-            ),
-            (
-                json!({"pages": ["a?x=1"]}),
-                r#"app.json: field "pages[0]": "a?x=1" is not a page path like "pages/index/index""#,
-            ),
+            (json!({"pages": ["a"], "window": {"navigationBarTextStyle": "red"}}), r#"app.json: field "window.navigationBarTextStyle": expected "black" or "white", got "red""#),
+            (json!({"pages": ["a"], "window": {"navigationBarBackgroundColor": "green"}}), r##"app.json: field "window.navigationBarBackgroundColor": expected a colour like "#07c160", got "green""##),
+            (json!({"pages": ["a"], "tabBar": {"list": [{"pagePath": "a", "text": "A"}]}}), r#"app.json: field "tabBar.list": must have 2 to 5 items, has 1"#),
+            (json!({"pages": ["a", "b", "c", "d", "e", "f"], "tabBar": {"list": six}}), r#"app.json: field "tabBar.list": must have 2 to 5 items, has 6"#),
+            (json!({"pages": ["a"], "tabBar": {"list": two}}), r#"app.json: field "tabBar.list[1].pagePath": "b" is not listed in pages"#),
+            (json!({"pages": ["a", "b"], "tabBar": {"list": [{"pagePath": "a"}, {"pagePath": "b", "text": "B"}]}}), r#"app.json: field "tabBar.list[0].text": is missing"#),
+            (json!({"pages": ["a"], "extApi": [{"name": "no-dash"}]}), r#"app.json: field "extApi[0].name": "no-dash" is not a JS identifier"#),
+            (json!({"pages": ["a"], "extApi": [{"name": "x", "sync": "yes"}]}), r#"app.json: field "extApi[0].sync": expected a boolean, got "yes""#),
+            (json!({"pages": ["a?x=1"]}), r#"app.json: field "pages[0]": "a?x=1" is not a page path like "pages/index/index""#),
         ];
         for (app, expected) in cases {
             assert_eq!(parse(app).unwrap_err(), expected);

@@ -119,9 +119,7 @@ impl Bridge {
         let span = call_span(&origin, &inbound);
         runtime.spawn(
             async move {
-                let answer = bridge
-                    .answer(&origin, inbound, Some(progress.clone()))
-                    .await;
+                let answer = bridge.answer(&origin, inbound, Some(progress.clone())).await;
                 let message = Outbound::Reply {
                     callback_id: answer.callback_id,
                     res: answer.res,
@@ -130,15 +128,7 @@ impl Bridge {
                 profile::mark(Stage::ReplySent, answer.callback_id);
                 let states = progress.finish(encoded);
                 if let Outbound::Reply { res, .. } = &message {
-                    bridge.observe(
-                        &origin,
-                        arrived,
-                        &answer.api_name,
-                        answer.data.as_ref(),
-                        res,
-                        answer.ok,
-                        states,
-                    );
+                    bridge.observe(&origin, arrived, &answer.api_name, answer.data.as_ref(), res, answer.ok, states);
                 }
             }
             .instrument(span),
@@ -159,34 +149,17 @@ impl Bridge {
         let span = call_span(&origin, &inbound);
         async move {
             let answer = self.answer(&origin, inbound, None).await;
-            self.observe(
-                &origin,
-                arrived,
-                &answer.api_name,
-                answer.data.as_ref(),
-                &answer.res,
-                answer.ok,
-                0,
-            );
+            self.observe(&origin, arrived, &answer.api_name, answer.data.as_ref(), &answer.res, answer.ok, 0);
             Ok(answer.res)
         }
         .instrument(span)
         .await
     }
 
-    async fn answer(
-        &self,
-        origin: &Origin,
-        inbound: Inbound,
-        progress: Option<Arc<Progress>>,
-    ) -> Answer {
+    async fn answer(&self, origin: &Origin, inbound: Inbound, progress: Option<Arc<Progress>>) -> Answer {
         let invoke = match inbound {
             Inbound::Invoke(invoke) => invoke,
-            Inbound::Reject {
-                callback_id,
-                api,
-                error,
-            } => {
+            Inbound::Reject { callback_id, api, error } => {
                 tracing::warn!(%error, "call refused");
                 return Answer {
                     callback_id,
@@ -197,13 +170,7 @@ impl Bridge {
                 };
             }
         };
-        let Invoke {
-            callback_id,
-            api,
-            api_name,
-            data,
-            state_event,
-        } = invoke;
+        let Invoke { callback_id, api, api_name, data, state_event } = invoke;
         profile::mark(Stage::HandlerStarted, callback_id);
         tracing::debug!(data = %data, "call data");
         let trace_data = self.observer.as_ref().map(|_| data.clone());
@@ -230,13 +197,7 @@ impl Bridge {
                 (fail_res(&api, &error), false)
             }
         };
-        Answer {
-            callback_id,
-            res,
-            ok,
-            api_name,
-            data: trace_data,
-        }
+        Answer { callback_id, res, ok, api_name, data: trace_data }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -293,9 +254,7 @@ fn call_span(origin: &Origin, inbound: &Inbound) -> tracing::Span {
 
 fn log_failure(error: &CallError) {
     match error {
-        CallError::Handler(_) | CallError::NotRegistered(_) => {
-            tracing::info!(%error, "call failed")
-        }
+        CallError::Handler(_) | CallError::NotRegistered(_) => tracing::info!(%error, "call failed"),
         _ => tracing::warn!(%error, "call failed"),
     }
 }
@@ -320,11 +279,7 @@ mod tests {
         fn finished(&self, record: &CallRecord<'_>) {
             self.0.lock().unwrap().push(format!(
                 "{} {} {} {} {}",
-                record.api_name,
-                record.data,
-                record.ok,
-                record.states,
-                Value::Object(record.res.clone())
+                record.api_name, record.data, record.ok, record.states, Value::Object(record.res.clone())
             ));
         }
     }
@@ -341,22 +296,15 @@ mod tests {
         let registry = RegistryBuilder::new()
             .register("progress", progress)
             .register("whoami", |call: MiniApiCall| async move {
-                Ok(json!({"params": call.params, "app": call.app_info.app_id})
-                    .as_object()
-                    .cloned())
+                Ok(json!({"params": call.params, "app": call.app_info.app_id}).as_object().cloned())
             })
-            .register("refuse", |_call: MiniApiCall| async {
-                Err(ApiError::new("no"))
-            })
+            .register("refuse", |_call: MiniApiCall| async { Err(ApiError::new("no")) })
             .build();
         Arc::new(Bridge::new(Arc::new(registry), 256, Host::new(), observer))
     }
 
     fn origin() -> Origin {
-        Origin {
-            web_view_id: 3,
-            app_info: Arc::new(AppInfo::fallback("t")),
-        }
+        Origin { web_view_id: 3, app_info: Arc::new(AppInfo::fallback("t")) }
     }
 
     async fn run(bridge: &Arc<Bridge>, messages: &[&str]) -> Vec<String> {
@@ -374,11 +322,7 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn progress_states_precede_the_reply_in_order() {
-        let sent = run(
-            &bridge(None),
-            &[r#"{"callbackId":1,"api_name":"progress","stateEvent":"progress_1"}"#],
-        )
-        .await;
+        let sent = run(&bridge(None), &[r#"{"callbackId":1,"api_name":"progress","stateEvent":"progress_1"}"#]).await;
         assert_eq!(
             sent,
             vec![
@@ -399,18 +343,13 @@ mod tests {
         .await;
         assert_eq!(
             sent,
-            vec![
-                r#"3 {"type":"reply","callbackId":5,"res":{"params":{"stateEvent":"whoami_5","api_name":"whoami","data":{"a":1},"webviewId":3},"app":"local","errMsg":"invokeNativePlugin:ok"}}"#
-            ]
+            vec![r#"3 {"type":"reply","callbackId":5,"res":{"params":{"stateEvent":"whoami_5","api_name":"whoami","data":{"a":1},"webviewId":3},"app":"local","errMsg":"invokeNativePlugin:ok"}}"#]
         );
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn every_answerable_call_gets_one_answer_and_bad_messages_none() {
-        let big = format!(
-            r#"{{"callbackId":4,"api_name":"whoami","data":"{}"}}"#,
-            "x".repeat(300)
-        );
+        let big = format!(r#"{{"callbackId":4,"api_name":"whoami","data":"{}"}}"#, "x".repeat(300));
         let sent = run(
             &bridge(None),
             &[
@@ -444,21 +383,11 @@ mod tests {
         let bridge = bridge(Some(calls.clone()));
         let res = bridge
             .clone()
-            .call_sync(
-                origin(),
-                r#"{"callbackId":1,"api_name":"progress","data":[1]}"#.into(),
-            )
+            .call_sync(origin(), r#"{"callbackId":1,"api_name":"progress","data":[1]}"#.into())
             .await
             .unwrap();
-        assert_eq!(
-            Value::Object(res),
-            json!({"done": true, "errMsg": "invokeNativePlugin:ok"})
-        );
-        assert!(bridge
-            .clone()
-            .call_sync(origin(), "{".into())
-            .await
-            .is_err());
+        assert_eq!(Value::Object(res), json!({"done": true, "errMsg": "invokeNativePlugin:ok"}));
+        assert!(bridge.clone().call_sync(origin(), "{".into()).await.is_err());
         assert_eq!(
             *calls.0.lock().unwrap(),
             vec![r#"progress [1] true 0 {"done":true,"errMsg":"invokeNativePlugin:ok"}"#]
@@ -469,14 +398,7 @@ mod tests {
     async fn observers_see_states_outcome_and_data() {
         let calls = Arc::new(Calls::default());
         let bridge = bridge(Some(calls.clone()));
-        run(
-            &bridge,
-            &[
-                r#"{"callbackId":1,"api_name":"progress","data":{"k":"v"}}"#,
-                r#"{"callbackId":2,"api_name":"refuse"}"#,
-            ],
-        )
-        .await;
+        run(&bridge, &[r#"{"callbackId":1,"api_name":"progress","data":{"k":"v"}}"#, r#"{"callbackId":2,"api_name":"refuse"}"#]).await;
         let mut seen = calls.0.lock().unwrap().clone();
         seen.sort();
         assert_eq!(

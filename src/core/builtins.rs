@@ -64,19 +64,11 @@ pub fn register(builder: &mut RegistryBuilder, storage: Arc<Storage>) {
     builder.register_default("setStorage", storage_api(set_storage));
     builder.register_default("getStorage", storage_api(get_storage));
     builder.register_default("removeStorage", storage_api(remove_storage));
-    builder.register_default(
-        "clearStorage",
-        storage_api(|s, app, _| s.clear(app).map(|_| None).map_err(ApiError::new)),
-    );
-    builder.register_default(
-        "getStorageInfo",
-        storage_api(|s, app, _| {
-            let info = s.info(app).map_err(ApiError::new)?;
-            Ok(serde_json::to_value(info)
-                .ok()
-                .and_then(|v| v.as_object().cloned()))
-        }),
-    );
+    builder.register_default("clearStorage", storage_api(|s, app, _| s.clear(app).map(|_| None).map_err(ApiError::new)));
+    builder.register_default("getStorageInfo", storage_api(|s, app, _| {
+        let info = s.info(app).map_err(ApiError::new)?;
+        Ok(serde_json::to_value(info).ok().and_then(|v| v.as_object().cloned()))
+    }));
 }
 
 /// Forwards a built-in call to the UI thread and returns its answer.
@@ -96,9 +88,7 @@ async fn exit_mini_program(call: MiniApiCall) -> ApiResult {
 fn key_of(data: &Value) -> Result<&str, ApiError> {
     match data.get("key") {
         Some(Value::String(key)) if !key.is_empty() => Ok(key),
-        _ => Err(ApiError::new(
-            "parameter error: key must be a non-empty string",
-        )),
+        _ => Err(ApiError::new("parameter error: key must be a non-empty string")),
     }
 }
 
@@ -106,41 +96,22 @@ fn set_storage(storage: &Storage, app_id: &str, data: &Value) -> ApiResult {
     let key = key_of(data)?.to_string();
     let encoded = match data.get("data") {
         Some(Value::String(text)) => text.clone(),
-        _ => {
-            return Err(ApiError::new(
-                "parameter error: data must be encoded as a string",
-            ))
-        }
+        _ => return Err(ApiError::new("parameter error: data must be encoded as a string")),
     };
-    let data_type = data
-        .get("dataType")
-        .and_then(Value::as_str)
-        .unwrap_or("String")
-        .to_string();
+    let data_type = data.get("dataType").and_then(Value::as_str).unwrap_or("String").to_string();
     storage
-        .set(
-            app_id,
-            Item {
-                key,
-                data: encoded,
-                data_type,
-            },
-        )
+        .set(app_id, Item { key, data: encoded, data_type })
         .map_err(ApiError::new)?;
     Ok(None)
 }
 
 fn get_storage(storage: &Storage, app_id: &str, data: &Value) -> ApiResult {
     let item = storage.get(app_id, key_of(data)?).map_err(ApiError::new)?;
-    Ok(json!({"data": item.data, "dataType": item.data_type})
-        .as_object()
-        .cloned())
+    Ok(json!({"data": item.data, "dataType": item.data_type}).as_object().cloned())
 }
 
 fn remove_storage(storage: &Storage, app_id: &str, data: &Value) -> ApiResult {
-    storage
-        .remove(app_id, key_of(data)?)
-        .map_err(ApiError::new)?;
+    storage.remove(app_id, key_of(data)?).map_err(ApiError::new)?;
     Ok(None::<Map<String, Value>>)
 }
 
@@ -160,33 +131,19 @@ mod tests {
     async fn storage_round_trips_through_the_registry() {
         let tmp = tempfile::tempdir().unwrap();
         let registry = registry(tmp.path());
-        let set = MiniApiCall::for_test(
-            "setStorage",
-            json!({"key": "k", "data": "[1,2]", "dataType": "Array"}),
-        );
+        let set = MiniApiCall::for_test("setStorage", json!({"key": "k", "data": "[1,2]", "dataType": "Array"}));
         assert_eq!(registry.dispatch(set).await, Ok(None));
-        let info = registry
-            .dispatch(MiniApiCall::for_test("getStorageInfo", Value::Null))
-            .await
-            .unwrap();
-        assert_eq!(
-            Value::Object(info.unwrap()),
-            json!({"keys": ["k"], "currentSize": 1, "limitSize": 10240})
-        );
+        let info = registry.dispatch(MiniApiCall::for_test("getStorageInfo", Value::Null)).await.unwrap();
+        assert_eq!(Value::Object(info.unwrap()), json!({"keys": ["k"], "currentSize": 1, "limitSize": 10240}));
         let bad = MiniApiCall::for_test("setStorage", json!({"key": "k", "data": 5}));
-        assert_eq!(
-            registry.dispatch(bad).await.unwrap_err().to_string(),
-            "parameter error: data must be encoded as a string"
-        );
+        assert_eq!(registry.dispatch(bad).await.unwrap_err().to_string(), "parameter error: data must be encoded as a string");
     }
 
     #[tokio::test]
     async fn a_host_registration_overrides_a_built_in() {
         let tmp = tempfile::tempdir().unwrap();
         let registry = registry(tmp.path());
-        let got = registry
-            .dispatch(MiniApiCall::for_test("getStorage", json!({"key": "k"})))
-            .await;
+        let got = registry.dispatch(MiniApiCall::for_test("getStorage", json!({"key": "k"}))).await;
         assert_eq!(got, Ok(json!({"overridden": true}).as_object().cloned()));
         assert!(registry.contains("navigateTo") && registry.contains("exitMiniProgram"));
         assert_eq!(registry.timeout_of("showModal"), MODAL_TIMEOUT);

@@ -174,22 +174,13 @@ mod tests {
             data: Value::Null,
             webview_id: 4,
         };
-        let call = MiniApiCall::new(
-            AppInfo::fallback("t"),
-            4,
-            params,
-            Some(progress.clone()),
-            Host::new(),
-        );
+        let call = MiniApiCall::new(AppInfo::fallback("t"), 4, params, Some(progress.clone()), Host::new());
         assert!(call.send_state(json!(1)));
         assert_eq!(progress.finish("REPLY".into()), 1);
         assert!(!call.send_state(json!(2)));
         assert_eq!(
             *recorder.sent.lock().unwrap(),
-            vec![
-                r#"4 {"type":"state","stateEvent":"up_1","data":1}"#.to_string(),
-                "4 REPLY".to_string()
-            ]
+            vec![r#"4 {"type":"state","stateEvent":"up_1","data":1}"#.to_string(), "4 REPLY".to_string()]
         );
     }
 

@@ -66,9 +66,7 @@ pub struct Host {
 
 impl std::fmt::Debug for Host {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Host")
-            .field("running", &self.is_running())
-            .finish()
+        f.debug_struct("Host").field("running", &self.is_running()).finish()
     }
 }
 
@@ -123,9 +121,7 @@ impl Host {
         api_name: &str,
         data: Value,
     ) -> Result<Option<serde_json::Map<String, Value>>, String> {
-        let outbox = self
-            .outbox()
-            .ok_or_else(|| HostError::NotRunning.to_string())?;
+        let outbox = self.outbox().ok_or_else(|| HostError::NotRunning.to_string())?;
         let (reply, answer) = tokio::sync::oneshot::channel();
         outbox.request(ShellRequest {
             web_view_id,
@@ -141,20 +137,14 @@ impl Host {
     /// The chrome as a person sees it now: navigation bar, tab bar, toast, modal, the
     /// page stack and window size (for tests and QA scripts).
     pub async fn chrome_state(&self) -> Result<Value, String> {
-        Ok(Value::Object(
-            self.request(0, "__chromeState", Value::Null)
-                .await?
-                .unwrap_or_default(),
-        ))
+        Ok(Value::Object(self.request(0, "__chromeState", Value::Null).await?.unwrap_or_default()))
     }
 
     /// Drives the chrome as a person would, by emitting the real widget signal:
     /// `"back"`, `"tab:<index>"`, `"modal:confirm"`, `"modal:cancel"`, `"minimize"`,
     /// `"restore"`, `"close"` (the window's close button).
     pub async fn press(&self, control: &str) -> Result<(), String> {
-        self.request(0, "__press", Value::String(control.to_string()))
-            .await
-            .map(|_| ())
+        self.request(0, "__press", Value::String(control.to_string())).await.map(|_| ())
     }
 
     /// Saves a PNG of the window as it looks now.
@@ -177,43 +167,26 @@ pub(crate) mod tests {
 
     impl Outbox for Recorder {
         fn deliver(&self, web_view: WebViewId, message: String) {
-            self.sent
-                .lock()
-                .unwrap()
-                .push(format!("{web_view} {message}"));
+            self.sent.lock().unwrap().push(format!("{web_view} {message}"));
         }
         fn broadcast(&self, target: Target, message: String) {
-            self.sent
-                .lock()
-                .unwrap()
-                .push(format!("{target:?} {message}"));
+            self.sent.lock().unwrap().push(format!("{target:?} {message}"));
         }
         fn exit(&self, code: i32) {
             self.sent.lock().unwrap().push(format!("exit {code}"));
         }
         fn request(&self, request: ShellRequest) {
-            self.sent
-                .lock()
-                .unwrap()
-                .push(format!("request {} {}", request.api_name, request.data));
+            self.sent.lock().unwrap().push(format!("request {} {}", request.api_name, request.data));
         }
     }
 
     #[test]
     fn emit_needs_a_running_shell() {
         let host = Host::new();
-        assert_eq!(
-            host.emit(Target::All, "x", Value::Null),
-            Err(HostError::NotRunning)
-        );
+        assert_eq!(host.emit(Target::All, "x", Value::Null), Err(HostError::NotRunning));
         let recorder = Arc::new(Recorder::default());
         host.attach(recorder.clone());
-        host.emit(
-            Target::App("wx1".into()),
-            "tick",
-            serde_json::json!({"n": 1}),
-        )
-        .unwrap();
+        host.emit(Target::App("wx1".into()), "tick", serde_json::json!({"n": 1})).unwrap();
         host.exit(0).unwrap();
         host.detach();
         assert_eq!(host.exit(0), Err(HostError::NotRunning));

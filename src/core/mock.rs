@@ -70,10 +70,7 @@ pub fn read_mocks(path: &std::path::Path) -> Result<Vec<(String, Mock)>, MockErr
 pub fn parse_mocks(text: &str) -> Result<Vec<(String, Mock)>, String> {
     let value: Value = serde_json::from_str(text).map_err(|err| format!("invalid JSON: {err}"))?;
     let Value::Object(entries) = value else {
-        return Err(format!(
-            "expected an object of API names, got {}",
-            kind(&value)
-        ));
+        return Err(format!("expected an object of API names, got {}", kind(&value)));
     };
     let mut mocks = Vec::with_capacity(entries.len());
     for (name, entry) in entries {
@@ -91,42 +88,30 @@ fn parse_entry(entry: &Value) -> Result<Mock, String> {
         .keys()
         .find(|key| !matches!(key.as_str(), "result" | "fail" | "delayMs" | "states"))
     {
-        return Err(format!(
-            "unknown key {key:?} (expected result, fail, delayMs, states)"
-        ));
+        return Err(format!("unknown key {key:?} (expected result, fail, delayMs, states)"));
     }
     let outcome = match (fields.get("result"), fields.get("fail")) {
         (Some(Value::Object(map)), None) => Ok(Some(map.clone())),
         (Some(Value::Null), None) => Ok(None),
-        (Some(other), None) => {
-            return Err(format!(
-                "\"result\" must be an object or null, got {}",
-                kind(other)
-            ))
-        }
+        (Some(other), None) => return Err(format!("\"result\" must be an object or null, got {}", kind(other))),
         (None, Some(Value::String(reason))) => Err(reason.clone()),
-        (None, Some(other)) => {
-            return Err(format!("\"fail\" must be a string, got {}", kind(other)))
-        }
+        (None, Some(other)) => return Err(format!("\"fail\" must be a string, got {}", kind(other))),
         _ => return Err("expected exactly one of \"result\" or \"fail\"".to_string()),
     };
-    let delay =
-        match fields.get("delayMs") {
-            None => Duration::ZERO,
-            Some(value) => Duration::from_millis(value.as_u64().ok_or_else(|| {
-                format!("\"delayMs\" must be a non-negative integer, got {value}")
-            })?),
-        };
+    let delay = match fields.get("delayMs") {
+        None => Duration::ZERO,
+        Some(value) => Duration::from_millis(
+            value
+                .as_u64()
+                .ok_or_else(|| format!("\"delayMs\" must be a non-negative integer, got {value}"))?,
+        ),
+    };
     let states = match fields.get("states") {
         None => Vec::new(),
         Some(Value::Array(states)) => states.clone(),
         Some(other) => return Err(format!("\"states\" must be an array, got {}", kind(other))),
     };
-    Ok(Mock {
-        outcome,
-        delay,
-        states,
-    })
+    Ok(Mock { outcome, delay, states })
 }
 
 fn kind(value: &Value) -> &'static str {
@@ -154,30 +139,9 @@ mod tests {
         assert_eq!(
             mocks,
             vec![
-                (
-                    "a".into(),
-                    Mock {
-                        outcome: Ok(json!({"x": 1}).as_object().cloned()),
-                        delay: Duration::from_millis(5),
-                        states: vec![json!(1), json!(2)]
-                    }
-                ),
-                (
-                    "b".into(),
-                    Mock {
-                        outcome: Err("nope".into()),
-                        delay: Duration::ZERO,
-                        states: vec![]
-                    }
-                ),
-                (
-                    "c".into(),
-                    Mock {
-                        outcome: Ok(None),
-                        delay: Duration::ZERO,
-                        states: vec![]
-                    }
-                ),
+                ("a".into(), Mock { outcome: Ok(json!({"x": 1}).as_object().cloned()), delay: Duration::from_millis(5), states: vec![json!(1), json!(2)] }),
+                ("b".into(), Mock { outcome: Err("nope".into()), delay: Duration::ZERO, states: vec![] }),
+                ("c".into(), Mock { outcome: Ok(None), delay: Duration::ZERO, states: vec![] }),
             ]
         );
     }
@@ -186,39 +150,15 @@ mod tests {
     fn names_the_problem() {
         let cases = [
             ("[]", "expected an object of API names, got an array"),
-            (
-                "{",
-                "invalid JSON: EOF while parsing an object at line 1 column 1",
-            ),
+            ("{", "invalid JSON: EOF while parsing an object at line 1 column 1"),
             (r#"{"a": 1}"#, r#""a": expected an object, got a number"#),
-            (
-                r#"{"a": {}}"#,
-                r#""a": expected exactly one of "result" or "fail""#,
-            ),
-            (
-                r#"{"a": {"result": {}, "fail": "x"}}"#,
-                r#""a": expected exactly one of "result" or "fail""#,
-            ),
-            (
-                r#"{"a": {"result": [1]}}"#,
-                r#""a": "result" must be an object or null, got an array"#,
-            ),
-            (
-                r#"{"a": {"fail": 3}}"#,
-                r#""a": "fail" must be a string, got a number"#,
-            ),
-            (
-                r#"{"a": {"fail": "x", "delayMs": -1}}"#,
-                r#""a": "delayMs" must be a non-negative integer, got -1"#,
-            ),
-            (
-                r#"{"a": {"fail": "x", "states": {}}}"#,
-                r#""a": "states" must be an array, got an object"#,
-            ),
-            (
-                r#"{"a": {"fail": "x", "delay": 1}}"#,
-                r#""a": unknown key "delay" (expected result, fail, delayMs, states)"#,
-            ),
+            (r#"{"a": {}}"#, r#""a": expected exactly one of "result" or "fail""#),
+            (r#"{"a": {"result": {}, "fail": "x"}}"#, r#""a": expected exactly one of "result" or "fail""#),
+            (r#"{"a": {"result": [1]}}"#, r#""a": "result" must be an object or null, got an array"#),
+            (r#"{"a": {"fail": 3}}"#, r#""a": "fail" must be a string, got a number"#),
+            (r#"{"a": {"fail": "x", "delayMs": -1}}"#, r#""a": "delayMs" must be a non-negative integer, got -1"#),
+            (r#"{"a": {"fail": "x", "states": {}}}"#, r#""a": "states" must be an array, got an object"#),
+            (r#"{"a": {"fail": "x", "delay": 1}}"#, r#""a": unknown key "delay" (expected result, fail, delayMs, states)"#),
         ];
         for (text, expected) in cases {
             assert_eq!(parse_mocks(text).unwrap_err(), expected, "{text}");
@@ -227,14 +167,9 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_mock_answers_after_its_delay() {
-        let (_, mock) = parse_mocks(r#"{"a": {"fail": "no", "delayMs": 300}}"#)
-            .unwrap()
-            .remove(0);
+        let (_, mock) = parse_mocks(r#"{"a": {"fail": "no", "delayMs": 300}}"#).unwrap().remove(0);
         let started = tokio::time::Instant::now();
-        let result = mock
-            .into_handler()
-            .call(MiniApiCall::for_test("a", Value::Null))
-            .await;
+        let result = mock.into_handler().call(MiniApiCall::for_test("a", Value::Null)).await;
         assert_eq!(result, Err(ApiError::new("no")));
         assert_eq!(started.elapsed(), Duration::from_millis(300));
     }
@@ -242,10 +177,6 @@ mod tests {
     #[test]
     fn a_missing_file_is_named() {
         let err = read_mocks(std::path::Path::new("/nonexistent/m.json")).unwrap_err();
-        assert!(
-            err.to_string()
-                .starts_with(r#"mock file "/nonexistent/m.json": "#),
-            "{err}"
-        );
+        assert!(err.to_string().starts_with(r#"mock file "/nonexistent/m.json": "#), "{err}");
     }
 }

@@ -227,12 +227,7 @@ pub fn mime_type(path: &str) -> String {
     mime_guess::from_path(path)
         .first_raw()
         .map(|mime| match mime {
-            "text/html"
-            | "text/plain"
-            | "text/css"
-            | "text/javascript"
-            | "application/javascript"
-            | "application/json" => {
+            "text/html" | "text/plain" | "text/css" | "text/javascript" | "application/javascript" | "application/json" => {
                 format!("{mime}; charset=utf-8")
             }
             other => other.to_string(),
@@ -252,9 +247,10 @@ pub fn safe_relative_path(url_path: &str) -> Result<String, PackageError> {
     if trimmed.is_empty() || trimmed.starts_with('/') || trimmed.contains(['\\', '\0']) {
         return Err(unsafe_path());
     }
-    if trimmed.split('/').any(|segment| {
-        segment.is_empty() || segment == "." || segment == ".." || segment.contains(':')
-    }) {
+    if trimmed
+        .split('/')
+        .any(|segment| segment.is_empty() || segment == "." || segment == ".." || segment.contains(':'))
+    {
         return Err(unsafe_path());
     }
     Ok(trimmed.to_string())
@@ -300,11 +296,7 @@ fn app_info_from(config: &Value, fallback_name: &str) -> Result<AppInfo, Package
 }
 
 fn field_error((file, field, message): (String, String, String)) -> PackageError {
-    PackageError::Field {
-        file,
-        field,
-        message,
-    }
+    PackageError::Field { file, field, message }
 }
 
 #[cfg(test)]
@@ -325,10 +317,7 @@ mod tests {
             dir,
             &[
                 ("app.json", r#"{"pages":["pages/index/index","pages/b/b"]}"#),
-                (
-                    "project.config.json",
-                    r#"{"appid":"wx42","projectname":"Demo"}"#,
-                ),
+                ("project.config.json", r#"{"appid":"wx42","projectname":"Demo"}"#),
                 ("pages/index/index.html", "<p>home</p>"),
                 ("pages/b/b.html", "<p>b</p>"),
             ],
@@ -362,102 +351,46 @@ mod tests {
     fn refuses_invalid_packages_naming_file_and_field() {
         let cases: &[(&[(&str, &str)], &str)] = &[
             (&[], r#"app.json: field "": file is missing"#),
+            (&[("app.json", "{")], "app.json: invalid JSON: EOF while parsing an object at line 1 column 1"),
+            (&[("app.json", "{}")], r#"app.json: field "pages": is missing"#),
+            (&[("app.json", r#"{"pages":[]}"#)], r#"app.json: field "pages": must list at least one page"#),
+            (&[("app.json", r#"{"pages":[3]}"#)], r#"app.json: field "pages[0]": expected a string, got 3"#),
             (
-                &[("app.json", "{")],
-                "app.json: invalid JSON: EOF while parsing an object at line 1 column 1",
-            ),
-            (
-                &[("app.json", "{}")],
-                r#"app.json: field "pages": is missing"#,
-            ),
-            (
-                &[("app.json", r#"{"pages":[]}"#)],
-                r#"app.json: field "pages": must list at least one page"#,
-            ),
-            (
-                &[("app.json", r#"{"pages":[3]}"#)],
-                r#"app.json: field "pages[0]": expected a string, got 3"#,
-            ),
-            (
-                &[
-                    ("app.json", r#"{"pages":["a"]}"#),
-                    ("a.html", ""),
-                    ("a.json", r#"{"navigationBarTextStyle":"blue"}"#),
-                ],
+                &[("app.json", r#"{"pages":["a"]}"#), ("a.html", ""), ("a.json", r#"{"navigationBarTextStyle":"blue"}"#)],
                 r#"a.json: field "navigationBarTextStyle": expected "black" or "white", got "blue""#,
             ),
+            (&[("app.json", r#"{"pages":["a"]}"#), ("a.html", ""), ("a.json", "[1]")], r#"a.json: field "": expected an object, got [1]"#),
+            (&[("app.json", r#"{"pages":["../x"]}"#)], r#"app.json: field "pages[0]": "../x" is not a page path like "pages/index/index""#),
+            (&[("app.json", r#"{"pages":["a"]}"#)], r#"app.json: field "pages[0]": page "a" has no file "a.html""#),
+            (&[("app.json", r#"{"pages":["a","a"]}"#), ("a.html", "")], r#"app.json: field "pages[1]": "a" is listed twice"#),
             (
-                &[
-                    ("app.json", r#"{"pages":["a"]}"#),
-                    ("a.html", ""),
-                    ("a.json", "[1]"),
-                ],
-                r#"a.json: field "": expected an object, got [1]"#,
-            ),
-            (
-                &[("app.json", r#"{"pages":["../x"]}"#)],
-                r#"app.json: field "pages[0]": "../x" is not a page path like "pages/index/index""#,
-            ),
-            (
-                &[("app.json", r#"{"pages":["a"]}"#)],
-                r#"app.json: field "pages[0]": page "a" has no file "a.html""#,
-            ),
-            (
-                &[("app.json", r#"{"pages":["a","a"]}"#), ("a.html", "")],
-                r#"app.json: field "pages[1]": "a" is listed twice"#,
-            ),
-            (
-                &[
-                    ("app.json", r#"{"pages":["a"]}"#),
-                    ("a.html", ""),
-                    ("project.config.json", r#"{"appid":5}"#),
-                ],
+                &[("app.json", r#"{"pages":["a"]}"#), ("a.html", ""), ("project.config.json", r#"{"appid":5}"#)],
                 r#"project.config.json: field "appid": expected a string, got 5"#,
             ),
             (
-                &[
-                    ("app.json", r#"{"pages":["a"]}"#),
-                    ("a.html", ""),
-                    ("project.config.json", r#"{"verType":"beta"}"#),
-                ],
+                &[("app.json", r#"{"pages":["a"]}"#), ("a.html", ""), ("project.config.json", r#"{"verType":"beta"}"#)],
                 r#"project.config.json: field "verType": expected develop, preview, audit or online, got "beta""#,
             ),
         ];
         for (files, expected) in cases {
             let tmp = tempfile::tempdir().unwrap();
             write(tmp.path(), files);
-            assert_eq!(
-                Package::open(tmp.path()).unwrap_err().to_string(),
-                *expected
-            );
+            assert_eq!(Package::open(tmp.path()).unwrap_err().to_string(), *expected);
         }
     }
 
     #[test]
     fn refuses_paths_that_leave_the_package() {
         for path in [
-            "/../secret",
-            "/pages/../../secret",
-            "/%2e%2e/secret",
-            "/pages/%2E%2E/%2e%2e/secret",
-            "//etc/passwd",
-            "/%2Fetc/passwd",
-            "/a\\..\\b",
-            "/a/./b",
-            "/",
-            "",
-            "/c:/x",
-            "/a%00b",
+            "/../secret", "/pages/../../secret", "/%2e%2e/secret", "/pages/%2E%2E/%2e%2e/secret",
+            "//etc/passwd", "/%2Fetc/passwd", "/a\\..\\b", "/a/./b", "/", "", "/c:/x", "/a%00b",
         ] {
             assert!(
                 matches!(safe_relative_path(path), Err(PackageError::UnsafePath(_))),
                 "{path} was accepted"
             );
         }
-        assert_eq!(
-            safe_relative_path("/pages/a%20b/c.html").unwrap(),
-            "pages/a b/c.html"
-        );
+        assert_eq!(safe_relative_path("/pages/a%20b/c.html").unwrap(), "pages/a b/c.html");
     }
 
     #[test]
@@ -470,19 +403,10 @@ mod tests {
         std::os::unix::fs::symlink(&outside, dir.join("link.txt")).unwrap();
         std::os::unix::fs::symlink(dir.join("pages/b/b.html"), dir.join("inside.html")).unwrap();
         let package = Package::open(&dir).unwrap();
-        assert!(matches!(
-            package.read("/link.txt"),
-            Err(PackageError::UnsafePath(_))
-        ));
+        assert!(matches!(package.read("/link.txt"), Err(PackageError::UnsafePath(_))));
         assert_eq!(&*package.read("/inside.html").unwrap(), b"<p>b</p>");
-        assert!(matches!(
-            package.read("/nope.html"),
-            Err(PackageError::NotFound(_))
-        ));
-        assert!(matches!(
-            package.read("/pages"),
-            Err(PackageError::NotFound(_))
-        ));
+        assert!(matches!(package.read("/nope.html"), Err(PackageError::NotFound(_))));
+        assert!(matches!(package.read("/pages"), Err(PackageError::NotFound(_))));
     }
 
     #[test]

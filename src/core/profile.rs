@@ -61,10 +61,7 @@ mod tests {
 
     #[test]
     fn reads_the_id_of_a_reply() {
-        assert_eq!(
-            reply_id(r#"{"type":"reply","callbackId":42,"res":{}}"#),
-            Some(42)
-        );
+        assert_eq!(reply_id(r#"{"type":"reply","callbackId":42,"res":{}}"#), Some(42));
         assert_eq!(reply_id(r#"{"type":"state","stateEvent":"x"}"#), None);
     }
 }

@@ -101,9 +101,7 @@ impl Inbound {
                 .map_err(|err| ProtocolError::Malformed(err.to_string()))?;
             return Ok(Inbound::Reject {
                 callback_id: header.callback_id,
-                api: header
-                    .api
-                    .unwrap_or_else(|| INVOKE_NATIVE_PLUGIN.to_string()),
+                api: header.api.unwrap_or_else(|| INVOKE_NATIVE_PLUGIN.to_string()),
                 error: CallError::TooLarge {
                     size: raw.len(),
                     limit: max_bytes,
@@ -271,9 +269,7 @@ mod tests {
     #[test]
     fn fills_defaults_for_optional_fields() {
         let raw = r#"{"callbackId":3,"api_name":"x"}"#;
-        let Inbound::Invoke(call) = parse(raw).unwrap() else {
-            panic!()
-        };
+        let Inbound::Invoke(call) = parse(raw).unwrap() else { panic!() };
         assert_eq!(call.api, "invokeNativePlugin");
         assert_eq!(call.data, Value::Null);
         assert_eq!(call.state_event, "x_3");
@@ -313,33 +309,19 @@ mod tests {
             r#"{{"type":"invoke","callbackId":9,"api_name":"up","data":"{}"}}"#,
             "x".repeat(2000)
         );
-        let Inbound::Reject {
-            callback_id, error, ..
-        } = parse(&raw).unwrap()
-        else {
-            panic!()
-        };
+        let Inbound::Reject { callback_id, error, .. } = parse(&raw).unwrap() else { panic!() };
         assert_eq!(callback_id, 9);
         assert_eq!(
             error.to_string(),
-            format!(
-                "payload too large: {} bytes exceeds the limit of 1024 bytes",
-                raw.len()
-            )
+            format!("payload too large: {} bytes exceeds the limit of 1024 bytes", raw.len())
         );
     }
 
     #[test]
     fn unanswerable_messages_are_protocol_errors() {
-        assert!(matches!(
-            parse("not json"),
-            Err(ProtocolError::Malformed(_))
-        ));
+        assert!(matches!(parse("not json"), Err(ProtocolError::Malformed(_))));
         assert!(matches!(parse("[1,2]"), Err(ProtocolError::Malformed(_))));
-        assert!(matches!(
-            parse(r#"{"api_name":"x"}"#),
-            Err(ProtocolError::Malformed(_))
-        ));
+        assert!(matches!(parse(r#"{"api_name":"x"}"#), Err(ProtocolError::Malformed(_))));
         assert!(matches!(
             parse(r#"{"callbackId":"7","api_name":"x"}"#),
             Err(ProtocolError::Malformed(_))
@@ -352,22 +334,12 @@ mod tests {
 
     #[test]
     fn splits_batches_of_messages() {
+        assert_eq!(split_batch(r#"{"callbackId":1}"#).unwrap(), vec![r#"{"callbackId":1}"#]);
         assert_eq!(
-            split_batch(r#"{"callbackId":1}"#).unwrap(),
-            vec![r#"{"callbackId":1}"#]
+            split_batch(r#"[{"callbackId":1,"data":[1,2]}, {"type":"hookDone","hook":"onShow"}]"#).unwrap(),
+            vec![r#"{"callbackId":1,"data":[1,2]}"#, r#"{"type":"hookDone","hook":"onShow"}"#]
         );
-        assert_eq!(
-            split_batch(r#"[{"callbackId":1,"data":[1,2]}, {"type":"hookDone","hook":"onShow"}]"#)
-                .unwrap(),
-            vec![
-                r#"{"callbackId":1,"data":[1,2]}"#,
-                r#"{"type":"hookDone","hook":"onShow"}"#
-            ]
-        );
-        assert!(matches!(
-            split_batch("[1,"),
-            Err(ProtocolError::Malformed(_))
-        ));
+        assert!(matches!(split_batch("[1,"), Err(ProtocolError::Malformed(_))));
         // A lone array element that is not a call is still parsed (and refused) one by one.
         assert_eq!(split_batch("[1]").unwrap(), vec!["1"]);
     }
@@ -376,31 +348,16 @@ mod tests {
     fn encodes_outbound_messages_as_literal_json() {
         let reply = Outbound::Reply {
             callback_id: 7,
-            res: ok_res(
-                "invokeNativePlugin",
-                json!({"result": "success"}).as_object().cloned(),
-            ),
+            res: ok_res("invokeNativePlugin", json!({"result": "success"}).as_object().cloned()),
         };
         assert_eq!(
             reply.encode(),
             r#"{"type":"reply","callbackId":7,"res":{"result":"success","errMsg":"invokeNativePlugin:ok"}}"#
         );
-        let state = Outbound::State {
-            state_event: "up_1".into(),
-            data: json!({"percent": 50}),
-        };
-        assert_eq!(
-            state.encode(),
-            r#"{"type":"state","stateEvent":"up_1","data":{"percent":50}}"#
-        );
-        let event = Outbound::Event {
-            event: "tick".into(),
-            data: json!(1),
-        };
-        assert_eq!(
-            event.encode(),
-            r#"{"type":"event","event":"tick","data":1}"#
-        );
+        let state = Outbound::State { state_event: "up_1".into(), data: json!({"percent": 50}) };
+        assert_eq!(state.encode(), r#"{"type":"state","stateEvent":"up_1","data":{"percent":50}}"#);
+        let event = Outbound::Event { event: "tick".into(), data: json!(1) };
+        assert_eq!(event.encode(), r#"{"type":"event","event":"tick","data":1}"#);
     }
 
     #[test]

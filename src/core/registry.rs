@@ -74,13 +74,7 @@ impl RegistryBuilder {
         if self.entries.contains_key(name) {
             return false;
         }
-        self.entries.insert(
-            name.to_string(),
-            Entry {
-                handler,
-                timeout: None,
-            },
-        );
+        self.entries.insert(name.to_string(), Entry { handler, timeout: None });
         true
     }
 
@@ -93,13 +87,7 @@ impl RegistryBuilder {
 
     /// Replaces or adds the handler under `name` (mocks from `--mock` use this).
     pub fn replace(&mut self, name: &str, handler: Arc<dyn Handler>) {
-        self.entries.insert(
-            name.to_string(),
-            Entry {
-                handler,
-                timeout: None,
-            },
-        );
+        self.entries.insert(name.to_string(), Entry { handler, timeout: None });
     }
 
     fn insert(mut self, name: &str, handler: Arc<dyn Handler>, timeout: Option<Duration>) -> Self {
@@ -107,8 +95,7 @@ impl RegistryBuilder {
             !self.entries.contains_key(name),
             "api {name:?} is registered twice: each api name takes one handler"
         );
-        self.entries
-            .insert(name.to_string(), Entry { handler, timeout });
+        self.entries.insert(name.to_string(), Entry { handler, timeout });
         self
     }
 
@@ -158,10 +145,7 @@ impl Registry {
     /// panics caught at every poll. A handler error, a panic, a timeout (the handler's
     /// future is then dropped, which cancels it) and an unknown name each come back as a
     /// [`CallError`]. Must be called within a tokio runtime.
-    pub async fn dispatch(
-        &self,
-        call: MiniApiCall,
-    ) -> Result<Option<Map<String, Value>>, CallError> {
+    pub async fn dispatch(&self, call: MiniApiCall) -> Result<Option<Map<String, Value>>, CallError> {
         let Some(entry) = self.entries.get(&call.api_name) else {
             return Err(CallError::NotRegistered(call.api_name));
         };
@@ -169,26 +153,14 @@ impl Registry {
         let timeout = entry.timeout.unwrap_or(self.default_timeout);
         let handler = entry.handler.clone();
         // Even building the future runs host code: catch a panic there too.
-        let future =
-            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler.call(call))) {
-                Ok(future) => future,
-                Err(payload) => {
-                    return Err(CallError::Panicked {
-                        api,
-                        message: panic_message(payload),
-                    })
-                }
-            };
+        let future = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler.call(call))) {
+            Ok(future) => future,
+            Err(payload) => return Err(CallError::Panicked { api, message: panic_message(payload) }),
+        };
         match tokio::time::timeout(timeout, CatchUnwind(future)).await {
             Ok(Ok(result)) => result.map_err(CallError::Handler),
-            Ok(Err(payload)) => Err(CallError::Panicked {
-                api,
-                message: panic_message(payload),
-            }),
-            Err(_elapsed) => Err(CallError::TimedOut {
-                api,
-                ms: timeout.as_millis(),
-            }),
+            Ok(Err(payload)) => Err(CallError::Panicked { api, message: panic_message(payload) }),
+            Err(_elapsed) => Err(CallError::TimedOut { api, ms: timeout.as_millis() }),
         }
     }
 }
@@ -199,10 +171,7 @@ struct CatchUnwind(crate::core::handler::BoxFuture<crate::ApiResult>);
 impl std::future::Future for CatchUnwind {
     type Output = Result<crate::ApiResult, Box<dyn std::any::Any + Send>>;
 
-    fn poll(
-        mut self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Self::Output> {
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
         let inner = &mut self.0;
         match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inner.as_mut().poll(cx))) {
             Ok(std::task::Poll::Pending) => std::task::Poll::Pending,
@@ -246,12 +215,9 @@ mod tests {
                 }
                 Ok(None)
             })
-            .register(
-                "explodeEarly",
-                |_call: MiniApiCall| -> std::future::Ready<ApiResult> {
-                    panic!("before any future")
-                },
-            )
+            .register("explodeEarly", |_call: MiniApiCall| -> std::future::Ready<ApiResult> {
+                panic!("before any future")
+            })
             .register("hang", |_call: MiniApiCall| async {
                 std::future::pending::<()>().await;
                 Ok(None)
@@ -269,67 +235,40 @@ mod tests {
 
     #[tokio::test]
     async fn dispatches_to_the_named_handler() {
-        let result = registry()
-            .dispatch(MiniApiCall::for_test("echo", json!([1, "a"])))
-            .await;
+        let result = registry().dispatch(MiniApiCall::for_test("echo", json!([1, "a"]))).await;
         assert_eq!(result, Ok(json!({"echo": [1, "a"]}).as_object().cloned()));
-        let result = registry()
-            .dispatch(MiniApiCall::for_test("none", Value::Null))
-            .await;
+        let result = registry().dispatch(MiniApiCall::for_test("none", Value::Null)).await;
         assert_eq!(result, Ok(None));
     }
 
     #[tokio::test]
     async fn unknown_name_is_not_registered() {
-        let err = registry()
-            .dispatch(MiniApiCall::for_test("nope", Value::Null))
-            .await
-            .unwrap_err();
+        let err = registry().dispatch(MiniApiCall::for_test("nope", Value::Null)).await.unwrap_err();
         assert_eq!(err.to_string(), r#"api "nope" is not registered"#);
     }
 
     #[tokio::test]
     async fn handler_error_keeps_its_message_and_fields() {
-        let err = registry()
-            .dispatch(MiniApiCall::for_test("refuse", Value::Null))
-            .await
-            .unwrap_err();
+        let err = registry().dispatch(MiniApiCall::for_test("refuse", Value::Null)).await.unwrap_err();
         assert_eq!(err.to_string(), "card declined");
-        let CallError::Handler(api_error) = err else {
-            panic!()
-        };
+        let CallError::Handler(api_error) = err else { panic!() };
         assert_eq!(api_error.fields().get("errCode"), Some(&json!(1001)));
     }
 
     #[tokio::test]
     async fn panic_becomes_an_error_and_dispatch_goes_on() {
         let registry = registry();
-        let err = registry
-            .dispatch(MiniApiCall::for_test("explode", Value::Null))
-            .await
-            .unwrap_err();
+        let err = registry.dispatch(MiniApiCall::for_test("explode", Value::Null)).await.unwrap_err();
         assert_eq!(err.to_string(), r#"api "explode" panicked: boom 42"#);
-        let err = registry
-            .dispatch(MiniApiCall::for_test("explodeEarly", Value::Null))
-            .await
-            .unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            r#"api "explodeEarly" panicked: before any future"#
-        );
-        assert!(registry
-            .dispatch(MiniApiCall::for_test("none", Value::Null))
-            .await
-            .is_ok());
+        let err = registry.dispatch(MiniApiCall::for_test("explodeEarly", Value::Null)).await.unwrap_err();
+        assert_eq!(err.to_string(), r#"api "explodeEarly" panicked: before any future"#);
+        assert!(registry.dispatch(MiniApiCall::for_test("none", Value::Null)).await.is_ok());
     }
 
     #[tokio::test(start_paused = true)]
     async fn hanging_handler_times_out_at_the_default() {
         let started = tokio::time::Instant::now();
-        let err = registry()
-            .dispatch(MiniApiCall::for_test("hang", Value::Null))
-            .await
-            .unwrap_err();
+        let err = registry().dispatch(MiniApiCall::for_test("hang", Value::Null)).await.unwrap_err();
         assert_eq!(err.to_string(), r#"api "hang" timed out after 30000 ms"#);
         assert_eq!(started.elapsed(), DEFAULT_TIMEOUT);
     }
@@ -343,24 +282,10 @@ mod tests {
                 Ok(None)
             })
             .build();
-        let err = registry
-            .dispatch(MiniApiCall::for_test("slow", Value::Null))
-            .await
-            .unwrap_err();
-        assert_eq!(
-            err,
-            CallError::TimedOut {
-                api: "slow".into(),
-                ms: 1000
-            }
-        );
+        let err = registry.dispatch(MiniApiCall::for_test("slow", Value::Null)).await.unwrap_err();
+        assert_eq!(err, CallError::TimedOut { api: "slow".into(), ms: 1000 });
         // The registry built in `registry()` gives "slow" 10 s: 5 s of work succeeds.
-        assert_eq!(
-            super::tests::registry()
-                .dispatch(MiniApiCall::for_test("slow", Value::Null))
-                .await,
-            Ok(None)
-        );
+        assert_eq!(super::tests::registry().dispatch(MiniApiCall::for_test("slow", Value::Null)).await, Ok(None));
     }
 
     #[tokio::test(start_paused = true)]
@@ -380,10 +305,7 @@ mod tests {
                 Duration::from_secs(1),
             )
             .build();
-        assert!(registry
-            .dispatch(MiniApiCall::for_test("late", Value::Null))
-            .await
-            .is_err());
+        assert!(registry.dispatch(MiniApiCall::for_test("late", Value::Null)).await.is_err());
         tokio::time::sleep(Duration::from_secs(5)).await;
         assert!(rx.try_recv().is_err(), "the aborted handler ran to its end");
     }
@@ -391,9 +313,7 @@ mod tests {
     #[test]
     #[should_panic(expected = r#"api "dup" is registered twice"#)]
     fn registering_a_name_twice_panics_naming_it() {
-        let _ = RegistryBuilder::new()
-            .register("dup", echo)
-            .register("dup", echo);
+        let _ = RegistryBuilder::new().register("dup", echo).register("dup", echo);
     }
 
     #[test]

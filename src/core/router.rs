@@ -133,20 +133,14 @@ impl Router {
             Value::String(s) => s.trim().parse::<f64>().map(|f| f.floor()).unwrap_or(1.0),
             _ => 1.0,
         };
-        let delta = if delta.is_finite() && delta >= 1.0 {
-            delta as usize
-        } else {
-            1
-        };
+        let delta = if delta.is_finite() && delta >= 1.0 { delta as usize } else { 1 };
         let delta = delta.min(self.stack.len() - 1);
         let mut effects = Vec::new();
         for _ in 0..delta {
             let page = self.stack.pop().expect("checked length");
             effects.push(Effect::Unload(page.web_view_id));
         }
-        effects.push(Effect::Show(
-            self.stack.last().expect("one page left").web_view_id,
-        ));
+        effects.push(Effect::Show(self.stack.last().expect("one page left").web_view_id));
         Ok(effects)
     }
 
@@ -173,10 +167,7 @@ impl Router {
             return Err(format!("{api}:fail can not switch to no-tabBar page"));
         }
         if !options.is_empty() {
-            return Err(format!(
-                "{api}:fail url cannot have a query: {:?}",
-                url.as_str().unwrap_or_default()
-            ));
+            return Err(format!("{api}:fail url cannot have a query: {:?}", url.as_str().unwrap_or_default()));
         }
         if self.stack.len() == 1 && self.stack[0].route == route {
             return Ok(Vec::new());
@@ -216,24 +207,14 @@ impl Router {
     }
 
     /// Resolves a `url` option against the calling page and checks the page exists.
-    fn target(
-        &self,
-        api: &str,
-        from: Option<&str>,
-        url: &Value,
-    ) -> Result<(String, Map<String, Value>), String> {
+    fn target(&self, api: &str, from: Option<&str>, url: &Value) -> Result<(String, Map<String, Value>), String> {
         let url = match url {
             Value::String(url) => url,
             Value::Null => {
-                return Err(format!(
-                "{api}:fail parameter error: parameter.url should be String instead of Undefined."
-            ))
+                return Err(format!("{api}:fail parameter error: parameter.url should be String instead of Undefined."))
             }
             other => {
-                return Err(format!(
-                    "{api}:fail parameter error: parameter.url should be String instead of {}.",
-                    type_name(other)
-                ))
+                return Err(format!("{api}:fail parameter error: parameter.url should be String instead of {}.", type_name(other)))
             }
         };
         let (path, query) = match url.split_once('?') {
@@ -317,53 +298,28 @@ mod tests {
     }
 
     fn routes(router: &Router) -> Vec<(WebViewId, &str)> {
-        router
-            .stack()
-            .iter()
-            .map(|p| (p.web_view_id, p.route.as_str()))
-            .collect()
+        router.stack().iter().map(|p| (p.web_view_id, p.route.as_str())).collect()
     }
 
     fn created(id: WebViewId, route: &str, options: Value) -> Effect {
-        Create(PageRef {
-            web_view_id: id,
-            route: route.into(),
-            options: options.as_object().unwrap().clone(),
-        })
+        Create(PageRef { web_view_id: id, route: route.into(), options: options.as_object().unwrap().clone() })
     }
 
     #[test]
     fn navigate_to_hides_and_pushes_with_the_query() {
         let mut r = router();
-        let effects = r
-            .navigate_to(Some("pages/home/home"), &url("/pages/a/a?id=7&name=x%20y"))
-            .unwrap();
-        assert_eq!(
-            effects,
-            vec![
-                Hide(1),
-                created(2, "pages/a/a", json!({"id": "7", "name": "x y"}))
-            ]
-        );
+        let effects = r.navigate_to(Some("pages/home/home"), &url("/pages/a/a?id=7&name=x%20y")).unwrap();
+        assert_eq!(effects, vec![Hide(1), created(2, "pages/a/a", json!({"id": "7", "name": "x y"}))]);
         let effects = r.navigate_to(Some("pages/a/a"), &url("../b/b")).unwrap();
         assert_eq!(effects, vec![Hide(2), created(3, "pages/b/b", json!({}))]);
-        assert_eq!(
-            routes(&r),
-            vec![(1, "pages/home/home"), (2, "pages/a/a"), (3, "pages/b/b")]
-        );
+        assert_eq!(routes(&r), vec![(1, "pages/home/home"), (2, "pages/a/a"), (3, "pages/b/b")]);
     }
 
     #[test]
     fn navigate_to_refuses_tabs_unknown_pages_and_an_eleventh_page() {
         let mut r = router();
-        assert_eq!(
-            r.navigate_to(None, &url("/pages/tab2/tab2")).unwrap_err(),
-            "navigateTo:fail can not navigateTo a tabbar page"
-        );
-        assert_eq!(
-            r.navigate_to(None, &url("/pages/nope/nope")).unwrap_err(),
-            "navigateTo:fail page \"pages/nope/nope\" is not found"
-        );
+        assert_eq!(r.navigate_to(None, &url("/pages/tab2/tab2")).unwrap_err(), "navigateTo:fail can not navigateTo a tabbar page");
+        assert_eq!(r.navigate_to(None, &url("/pages/nope/nope")).unwrap_err(), "navigateTo:fail page \"pages/nope/nope\" is not found");
         assert_eq!(
             r.navigate_to(None, &Value::Null).unwrap_err(),
             "navigateTo:fail parameter error: parameter.url should be String instead of Undefined."
@@ -372,10 +328,7 @@ mod tests {
             r.navigate_to(None, &url("/pages/a/a")).unwrap();
         }
         assert_eq!(r.stack().len(), 10);
-        assert_eq!(
-            r.navigate_to(None, &url("/pages/a/a")).unwrap_err(),
-            "navigateTo:fail webview count limit exceed"
-        );
+        assert_eq!(r.navigate_to(None, &url("/pages/a/a")).unwrap_err(), "navigateTo:fail webview count limit exceed");
         assert_eq!(r.stack().len(), 10);
     }
 
@@ -383,45 +336,24 @@ mod tests {
     fn redirect_to_unloads_then_creates() {
         let mut r = router();
         r.navigate_to(None, &url("/pages/a/a")).unwrap();
-        assert_eq!(
-            r.redirect_to(None, &url("/pages/b/b?x=1")).unwrap(),
-            vec![Unload(2), created(3, "pages/b/b", json!({"x": "1"}))]
-        );
-        assert_eq!(
-            r.redirect_to(None, &url("/pages/home/home")).unwrap_err(),
-            "redirectTo:fail can not redirectTo a tabbar page"
-        );
+        assert_eq!(r.redirect_to(None, &url("/pages/b/b?x=1")).unwrap(), vec![Unload(2), created(3, "pages/b/b", json!({"x": "1"}))]);
+        assert_eq!(r.redirect_to(None, &url("/pages/home/home")).unwrap_err(), "redirectTo:fail can not redirectTo a tabbar page");
         assert_eq!(routes(&r), vec![(1, "pages/home/home"), (3, "pages/b/b")]);
     }
 
     #[test]
     fn navigate_back_pops_delta_pages_coerced_and_capped() {
         let mut r = router();
-        assert_eq!(
-            r.navigate_back(&json!(1)).unwrap_err(),
-            "navigateBack:fail cannot navigate back at first page."
-        );
+        assert_eq!(r.navigate_back(&json!(1)).unwrap_err(), "navigateBack:fail cannot navigate back at first page.");
         for _ in 0..4 {
             r.navigate_to(None, &url("/pages/a/a")).unwrap();
         }
-        assert_eq!(
-            r.navigate_back(&json!(2.7)).unwrap(),
-            vec![Unload(5), Unload(4), Show(3)]
-        );
-        assert_eq!(
-            r.navigate_back(&json!(-3)).unwrap(),
-            vec![Unload(3), Show(2)]
-        );
-        assert_eq!(
-            r.navigate_back(&json!("x")).unwrap(),
-            vec![Unload(2), Show(1)]
-        );
+        assert_eq!(r.navigate_back(&json!(2.7)).unwrap(), vec![Unload(5), Unload(4), Show(3)]);
+        assert_eq!(r.navigate_back(&json!(-3)).unwrap(), vec![Unload(3), Show(2)]);
+        assert_eq!(r.navigate_back(&json!("x")).unwrap(), vec![Unload(2), Show(1)]);
         r.navigate_to(None, &url("/pages/a/a")).unwrap();
         r.navigate_to(None, &url("/pages/a/a")).unwrap();
-        assert_eq!(
-            r.navigate_back(&json!(99)).unwrap(),
-            vec![Unload(7), Unload(6), Show(1)]
-        );
+        assert_eq!(r.navigate_back(&json!(99)).unwrap(), vec![Unload(7), Unload(6), Show(1)]);
     }
 
     #[test]
@@ -429,34 +361,15 @@ mod tests {
         let mut r = router();
         r.navigate_to(None, &url("/pages/a/a")).unwrap();
         // From a non-tab page: it unloads; home was already hidden under it.
-        assert_eq!(
-            r.switch_tab(None, &url("/pages/tab2/tab2")).unwrap(),
-            vec![Unload(2), created(3, "pages/tab2/tab2", json!({}))]
-        );
+        assert_eq!(r.switch_tab(None, &url("/pages/tab2/tab2")).unwrap(), vec![Unload(2), created(3, "pages/tab2/tab2", json!({}))]);
         // Back to home: tab2 hides, home shows again without a new onLoad.
-        assert_eq!(
-            r.switch_tab(None, &url("/pages/home/home")).unwrap(),
-            vec![Hide(3), Show(1)]
-        );
-        assert_eq!(
-            r.switch_tab(None, &url("/pages/tab2/tab2")).unwrap(),
-            vec![Hide(1), Show(3)]
-        );
-        assert_eq!(
-            r.switch_tab(None, &url("/pages/tab2/tab2")).unwrap(),
-            vec![]
-        );
+        assert_eq!(r.switch_tab(None, &url("/pages/home/home")).unwrap(), vec![Hide(3), Show(1)]);
+        assert_eq!(r.switch_tab(None, &url("/pages/tab2/tab2")).unwrap(), vec![Hide(1), Show(3)]);
+        assert_eq!(r.switch_tab(None, &url("/pages/tab2/tab2")).unwrap(), vec![]);
         assert_eq!(routes(&r), vec![(3, "pages/tab2/tab2")]);
         assert_eq!(r.live().count(), 2);
-        assert_eq!(
-            r.switch_tab(None, &url("/pages/a/a")).unwrap_err(),
-            "switchTab:fail can not switch to no-tabBar page"
-        );
-        assert_eq!(
-            r.switch_tab(None, &url("/pages/home/home?x=1"))
-                .unwrap_err(),
-            "switchTab:fail url cannot have a query: \"/pages/home/home?x=1\""
-        );
+        assert_eq!(r.switch_tab(None, &url("/pages/a/a")).unwrap_err(), "switchTab:fail can not switch to no-tabBar page");
+        assert_eq!(r.switch_tab(None, &url("/pages/home/home?x=1")).unwrap_err(), "switchTab:fail url cannot have a query: \"/pages/home/home?x=1\"");
     }
 
     #[test]
@@ -465,14 +378,8 @@ mod tests {
         r.switch_tab(None, &url("/pages/tab2/tab2")).unwrap();
         r.navigate_to(None, &url("/pages/a/a")).unwrap();
         assert_eq!(
-            r.re_launch(None, &url("/pages/detail/detail?from=relaunch"))
-                .unwrap(),
-            vec![
-                Unload(3),
-                Unload(2),
-                Unload(1),
-                created(4, "pages/detail/detail", json!({"from": "relaunch"}))
-            ]
+            r.re_launch(None, &url("/pages/detail/detail?from=relaunch")).unwrap(),
+            vec![Unload(3), Unload(2), Unload(1), created(4, "pages/detail/detail", json!({"from": "relaunch"}))]
         );
         assert_eq!(r.live().count(), 1);
     }

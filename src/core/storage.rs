@@ -19,16 +19,7 @@ pub const MAX_ITEM_BYTES: usize = 1024 * 1024;
 pub const MAX_TOTAL_BYTES: usize = 10 * 1024 * 1024;
 
 /// The value types a stored item may have (the TCSAS base library's `dataType`).
-pub const DATA_TYPES: [&str; 8] = [
-    "String",
-    "Number",
-    "Boolean",
-    "Date",
-    "Array",
-    "Object",
-    "Undefined",
-    "Null",
-];
+pub const DATA_TYPES: [&str; 8] = ["String", "Number", "Boolean", "Date", "Array", "Object", "Undefined", "Null"];
 
 /// Why a storage operation failed; the text follows `"<api>:fail "`.
 #[derive(Debug, thiserror::Error)]
@@ -104,10 +95,7 @@ pub struct Storage {
 impl Storage {
     /// Storage under `root` (created on first write).
     pub fn new(root: PathBuf) -> Storage {
-        Storage {
-            root,
-            apps: Mutex::new(HashMap::new()),
-        }
+        Storage { root, apps: Mutex::new(HashMap::new()) }
     }
 
     /// The data directory.
@@ -119,9 +107,7 @@ impl Storage {
     pub fn app_dir(root: &Path, app_id: &str) -> PathBuf {
         let safe = !app_id.is_empty()
             && !app_id.starts_with('.')
-            && app_id
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+            && app_id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
         if safe {
             root.join(app_id)
         } else {
@@ -176,11 +162,7 @@ impl Storage {
         }
         fs::create_dir_all(&app.dir)?;
         let path = app.dir.join(format!("{}.json", hex(&item.key)));
-        write_atomically(
-            &app.dir,
-            &path,
-            &serde_json::to_vec(&item).expect("an item serialises"),
-        )?;
+        write_atomically(&app.dir, &path, &serde_json::to_vec(&item).expect("an item serialises"))?;
         app.total = total;
         app.items.insert(item.key.clone(), item);
         Ok(())
@@ -246,9 +228,7 @@ fn sync_dir(dir: &Path) -> std::io::Result<()> {
 pub fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = dir.join(format!(
         ".{}.tmp",
-        path.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
+        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
     ));
     let mut file = File::create(&tmp)?;
     file.write_all(bytes)?;
@@ -263,42 +243,21 @@ mod tests {
     use super::*;
 
     fn item(key: &str, data: &str, data_type: &str) -> Item {
-        Item {
-            key: key.into(),
-            data: data.into(),
-            data_type: data_type.into(),
-        }
+        Item { key: key.into(), data: data.into(), data_type: data_type.into() }
     }
 
     #[test]
     fn items_persist_across_instances_and_keep_their_type() {
         let tmp = tempfile::tempdir().unwrap();
         let storage = Storage::new(tmp.path().to_path_buf());
-        storage
-            .set("wx1", item("when", "2024-01-02T03:04:05.000Z", "Date"))
-            .unwrap();
+        storage.set("wx1", item("when", "2024-01-02T03:04:05.000Z", "Date")).unwrap();
         storage.set("wx1", item("n", "42", "Number")).unwrap();
         storage.set("wx1", item("n", "43", "Number")).unwrap();
         let again = Storage::new(tmp.path().to_path_buf());
-        assert_eq!(
-            again.get("wx1", "when").unwrap(),
-            item("when", "2024-01-02T03:04:05.000Z", "Date")
-        );
+        assert_eq!(again.get("wx1", "when").unwrap(), item("when", "2024-01-02T03:04:05.000Z", "Date"));
         assert_eq!(again.get("wx1", "n").unwrap().data, "43");
-        assert_eq!(
-            again.info("wx1").unwrap(),
-            StorageInfo {
-                keys: vec!["n".into(), "when".into()],
-                current_size: 1,
-                limit_size: 10240
-            }
-        );
-        assert!(tmp
-            .path()
-            .join("wx1/storage")
-            .read_dir()
-            .unwrap()
-            .all(|e| !e.unwrap().file_name().to_string_lossy().ends_with(".tmp")));
+        assert_eq!(again.info("wx1").unwrap(), StorageInfo { keys: vec!["n".into(), "when".into()], current_size: 1, limit_size: 10240 });
+        assert!(tmp.path().join("wx1/storage").read_dir().unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().ends_with(".tmp")));
     }
 
     #[test]
@@ -306,18 +265,9 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let storage = Storage::new(tmp.path().to_path_buf());
         storage.set("wx1", item("k", "a", "String")).unwrap();
-        assert!(matches!(
-            storage.get("wx2", "k"),
-            Err(StorageError::NotFound)
-        ));
-        assert!(matches!(
-            storage.get("../wx1", "k"),
-            Err(StorageError::NotFound)
-        ));
-        assert_eq!(
-            Storage::app_dir(tmp.path(), "../wx1"),
-            tmp.path().join("x-2e2e2f777831")
-        );
+        assert!(matches!(storage.get("wx2", "k"), Err(StorageError::NotFound)));
+        assert!(matches!(storage.get("../wx1", "k"), Err(StorageError::NotFound)));
+        assert_eq!(Storage::app_dir(tmp.path(), "../wx1"), tmp.path().join("x-2e2e2f777831"));
     }
 
     #[test]
@@ -330,13 +280,7 @@ mod tests {
         storage.remove("wx1", "never").unwrap();
         assert_eq!(storage.info("wx1").unwrap().keys, vec!["b"]);
         storage.clear("wx1").unwrap();
-        assert_eq!(
-            Storage::new(tmp.path().to_path_buf())
-                .info("wx1")
-                .unwrap()
-                .keys,
-            Vec::<String>::new()
-        );
+        assert_eq!(Storage::new(tmp.path().to_path_buf()).info("wx1").unwrap().keys, Vec::<String>::new());
     }
 
     #[test]
@@ -345,34 +289,17 @@ mod tests {
         let storage = Storage::new(tmp.path().to_path_buf());
         let big = "x".repeat(MAX_ITEM_BYTES);
         let err = storage.set("wx1", item("k", &big, "String")).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "exceed storage item max length: 1048577 bytes, limit 1048576 bytes (1 MB)"
-        );
+        assert_eq!(err.to_string(), "exceed storage item max length: 1048577 bytes, limit 1048576 bytes (1 MB)");
         let almost = "x".repeat(MAX_ITEM_BYTES - 2);
         for i in 0..10 {
-            storage
-                .set("wx1", item(&format!("k{i}"), &almost, "String"))
-                .unwrap();
+            storage.set("wx1", item(&format!("k{i}"), &almost, "String")).unwrap();
         }
         let err = storage.set("wx1", item("k10", "xx", "String")).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "exceed storage max size: 10485765 bytes, limit 10485760 bytes (10 MB)"
-        );
+        assert_eq!(err.to_string(), "exceed storage max size: 10485765 bytes, limit 10485760 bytes (10 MB)");
         // Replacing an item counts only the difference.
         storage.set("wx1", item("k0", "small", "String")).unwrap();
         storage.set("wx1", item("k10", "xx", "String")).unwrap();
-        assert!(matches!(
-            storage.set("wx1", item("", "x", "String")),
-            Err(StorageError::BadKey)
-        ));
-        assert_eq!(
-            storage
-                .set("wx1", item("k", "x", "Symbol"))
-                .unwrap_err()
-                .to_string(),
-            "parameter error: unknown dataType \"Symbol\""
-        );
+        assert!(matches!(storage.set("wx1", item("", "x", "String")), Err(StorageError::BadKey)));
+        assert_eq!(storage.set("wx1", item("k", "x", "Symbol")).unwrap_err().to_string(), "parameter error: unknown dataType \"Symbol\"");
     }
 }

@@ -85,11 +85,7 @@ const BASE_CSS: &str = "
 
 impl Chrome {
     /// Builds the chrome into the window's box.
-    pub fn new(
-        vbox: &gtk::Box,
-        tab_bar: Option<TabBar>,
-        proxy: EventLoopProxy<UserEvent>,
-    ) -> Chrome {
+    pub fn new(vbox: &gtk::Box, tab_bar: Option<TabBar>, proxy: EventLoopProxy<UserEvent>) -> Chrome {
         let send = move |control: Control| {
             let proxy = proxy.clone();
             move |_: &gtk::Button| {
@@ -184,22 +180,13 @@ impl Chrome {
         vbox.pack_start(&overlay, true, true, 0);
         vbox.pack_end(&tabbar, false, false, 0);
         vbox.show_all();
-        for hidden in [
-            mask.upcast_ref::<gtk::Widget>(),
-            toast.upcast_ref(),
-            modal_layer.upcast_ref(),
-            tabbar.upcast_ref(),
-        ] {
+        for hidden in [mask.upcast_ref::<gtk::Widget>(), toast.upcast_ref(), modal_layer.upcast_ref(), tabbar.upcast_ref()] {
             hidden.hide();
         }
 
         let css = gtk::CssProvider::new();
         if let Some(screen) = gtk::gdk::Screen::default() {
-            gtk::StyleContext::add_provider_for_screen(
-                &screen,
-                &css,
-                gtk::STYLE_PROVIDER_PRIORITY_APPLICATION,
-            );
+            gtk::StyleContext::add_provider_for_screen(&screen, &css, gtk::STYLE_PROVIDER_PRIORITY_APPLICATION);
         }
         let mut chrome = Chrome {
             nav_title,
@@ -321,14 +308,7 @@ impl Chrome {
     }
 
     /// Shows a modal.
-    pub fn show_modal(
-        &mut self,
-        title: &str,
-        content: &str,
-        show_cancel: bool,
-        cancel_text: &str,
-        confirm_text: &str,
-    ) {
+    pub fn show_modal(&mut self, title: &str, content: &str, show_cancel: bool, cancel_text: &str, confirm_text: &str) {
         self.modal_title.set_text(title);
         self.modal_title.set_visible(!title.is_empty());
         self.modal_content.set_text(content);
@@ -350,10 +330,7 @@ impl Chrome {
             Control::Back => &self.back,
             Control::ModalCancel => &self.modal_cancel,
             Control::ModalConfirm => &self.modal_confirm,
-            Control::Tab(i) => self
-                .tabs
-                .get(*i)
-                .ok_or_else(|| format!("there is no tab {i}"))?,
+            Control::Tab(i) => self.tabs.get(*i).ok_or_else(|| format!("there is no tab {i}"))?,
         };
         if !button.is_visible() || !button.is_mapped() {
             return Err(format!("{control:?} is not on screen"));

@@ -52,16 +52,7 @@ pub fn ensure(headless: bool) -> Result<(), ShellError> {
 fn start_xvfb() -> Result<Xvfb, ShellError> {
     let mut command = Command::new("Xvfb");
     command
-        .args([
-            "-displayfd",
-            "1",
-            "-screen",
-            "0",
-            "1280x1024x24",
-            "-nolisten",
-            "tcp",
-            "-noreset",
-        ])
+        .args(["-displayfd", "1", "-screen", "0", "1280x1024x24", "-nolisten", "tcp", "-noreset"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null());

@@ -36,11 +36,7 @@ enum Hook {
     /// A new page: it runs onLoad and onShow itself once its document is parsed.
     Created(WebViewId),
     /// A hook the shell sends (`onShow`, `onHide`, `onUnload`), optionally to App too.
-    Send {
-        page: WebViewId,
-        hook: &'static str,
-        app: bool,
-    },
+    Send { page: WebViewId, hook: &'static str, app: bool },
 }
 
 /// The running mini program.
@@ -67,11 +63,7 @@ impl MiniProgram {
         web_context: Rc<RefCell<SharedWebContext>>,
         chrome: Chrome,
     ) -> Result<MiniProgram, ShellError> {
-        *web_context
-            .borrow()
-            .current
-            .write()
-            .expect("web context owner") = Some(context.clone());
+        web_context.borrow().own(Some(context.clone()));
         let router = Router::new(context.package.config(), 1);
         let mut program = MiniProgram {
             context,
@@ -143,50 +135,35 @@ impl MiniProgram {
             match effect {
                 Effect::Create(page_ref) => {
                     let stack = serde_json::to_value(self.router.stack()).unwrap_or_default();
-                    let setup = PageSetup {
-                        page: &page_ref,
-                        launch: !self.launched,
-                        stack,
-                    };
+                    let setup = PageSetup { page: &page_ref, launch: !self.launched, stack };
                     self.launched = true;
                     let related = self.pages.values().next().map(|page| {
                         use wry::WebViewExtUnix;
                         page.webview.webview()
                     });
                     let mut shared = self.web_context.borrow_mut();
-                    let shared = &mut *shared;
+                    let scheme = shared.scheme_to_register();
                     let page = page::open(
                         &self.context,
                         &mut shared.context,
-                        (!shared.scheme_registered).then_some(&shared.current),
+                        scheme,
                         &self.chrome.pages,
                         &setup,
                         related,
                     )?;
-                    shared.scheme_registered = true;
+                    shared.scheme_registered();
+                    drop(shared);
                     let window = self.context.package.page_window(&page_ref.route);
                     self.navs.insert(page.id, NavState::from_window(&window));
                     self.pages.insert(page.id, page);
                     tracing::info!(webview = page_ref.web_view_id, route = %page_ref.route, "page opened");
                     self.hooks.push_back(Hook::Created(page_ref.web_view_id));
                 }
-                Effect::Show(id) => self.hooks.push_back(Hook::Send {
-                    page: id,
-                    hook: "onShow",
-                    app: false,
-                }),
-                Effect::Hide(id) => self.hooks.push_back(Hook::Send {
-                    page: id,
-                    hook: "onHide",
-                    app: false,
-                }),
+                Effect::Show(id) => self.hooks.push_back(Hook::Send { page: id, hook: "onShow", app: false }),
+                Effect::Hide(id) => self.hooks.push_back(Hook::Send { page: id, hook: "onHide", app: false }),
                 Effect::Unload(id) => {
                     self.navs.remove(&id);
-                    self.hooks.push_back(Hook::Send {
-                        page: id,
-                        hook: "onUnload",
-                        app: false,
-                    });
+                    self.hooks.push_back(Hook::Send { page: id, hook: "onUnload", app: false });
                 }
             }
         }
@@ -205,34 +182,25 @@ impl MiniProgram {
     }
 
     fn refresh_chrome(&mut self) {
-        let Some(top) = self.router.top().cloned() else {
-            return;
-        };
+        let Some(top) = self.router.top().cloned() else { return };
         if let Some(nav) = self.navs.get(&top.web_view_id) {
             self.chrome.show_nav(nav, self.router.stack().len() > 1);
         }
-        let selected = self
-            .context
-            .package
-            .config()
-            .tab_bar
-            .as_ref()
-            .and_then(|bar| bar.list.iter().position(|item| item.page_path == top.route));
+        let selected = self.context.package.config().tab_bar.as_ref().and_then(|bar| {
+            bar.list.iter().position(|item| item.page_path == top.route)
+        });
         self.chrome.show_tabs(selected);
     }
 
     /// Sends the next lifecycle hook if none is running.
     fn pump_hooks(&mut self) {
         while self.awaiting.is_none() {
-            let Some(hook) = self.hooks.pop_front() else {
-                return;
-            };
+            let Some(hook) = self.hooks.pop_front() else { return };
             let (page, message) = match hook {
                 Hook::Created(page) => (page, None),
-                Hook::Send { page, hook, app } => (
-                    page,
-                    Some(json!({"type": "lifecycle", "hook": hook, "app": app}).to_string()),
-                ),
+                Hook::Send { page, hook, app } => {
+                    (page, Some(json!({"type": "lifecycle", "hook": hook, "app": app}).to_string()))
+                }
             };
             if !self.pages.contains_key(&page) {
                 continue;
@@ -266,10 +234,7 @@ impl MiniProgram {
     pub fn hook_timeout(&mut self, generation: u64) {
         if let Some((page, current)) = self.awaiting {
             if current == generation {
-                tracing::warn!(
-                    webview = page,
-                    "a page did not finish a lifecycle hook in time"
-                );
+                tracing::warn!(webview = page, "a page did not finish a lifecycle hook in time");
                 if !self.router.live().any(|live| live.web_view_id == page) {
                     self.destroy_later(page);
                 }
@@ -294,11 +259,7 @@ impl MiniProgram {
         }
         if let Some(page) = self.pages.remove(&id) {
             self.queued.remove(&id);
-            self.context
-                .origins
-                .write()
-                .expect("origins lock")
-                .remove(&id);
+            self.context.origins.write().expect("origins lock").remove(&id);
             drop(page);
             tracing::info!(webview = id, "page closed");
         }
@@ -308,11 +269,7 @@ impl MiniProgram {
     pub fn minimized(&mut self, minimized: bool) {
         if let Some(top) = self.router.top() {
             let hook = if minimized { "onHide" } else { "onShow" };
-            self.hooks.push_back(Hook::Send {
-                page: top.web_view_id,
-                hook,
-                app: true,
-            });
+            self.hooks.push_back(Hook::Send { page: top.web_view_id, hook, app: true });
             self.pump_hooks();
         }
     }
@@ -345,9 +302,7 @@ impl MiniProgram {
                 self.chrome.hide_modal();
                 if let Some(reply) = self.modal.take() {
                     let confirm = control == Control::ModalConfirm;
-                    let _ = reply.send(Ok(json!({"confirm": confirm, "cancel": !confirm})
-                        .as_object()
-                        .cloned()));
+                    let _ = reply.send(Ok(json!({"confirm": confirm, "cancel": !confirm}).as_object().cloned()));
                 }
             }
         }
@@ -363,27 +318,16 @@ impl MiniProgram {
 
     /// Answers a built-in call or host request.
     pub fn request(&mut self, window: &Window, request: ShellRequest) -> Result<(), ShellError> {
-        let ShellRequest {
-            web_view_id,
-            api_name,
-            data,
-            reply,
-        } = request;
+        let ShellRequest { web_view_id, api_name, data, reply } = request;
         if api_name == "showModal" {
             if self.modal.is_some() {
                 let _ = reply.send(Err("another modal is showing".into()));
                 return Ok(());
             }
             let text = |key: &str, default: &str| {
-                data.get(key)
-                    .and_then(Value::as_str)
-                    .unwrap_or(default)
-                    .to_string()
+                data.get(key).and_then(Value::as_str).unwrap_or(default).to_string()
             };
-            let show_cancel = data
-                .get("showCancel")
-                .and_then(Value::as_bool)
-                .unwrap_or(true);
+            let show_cancel = data.get("showCancel").and_then(Value::as_bool).unwrap_or(true);
             self.chrome.show_modal(
                 &text("title", ""),
                 &text("content", ""),
@@ -407,13 +351,7 @@ impl MiniProgram {
         Ok(())
     }
 
-    fn answer(
-        &mut self,
-        window: &Window,
-        from: WebViewId,
-        api: &str,
-        data: &Value,
-    ) -> Result<Answer, Failure> {
+    fn answer(&mut self, window: &Window, from: WebViewId, api: &str, data: &Value) -> Result<Answer, Failure> {
         let from_route = self
             .router
             .live()
@@ -436,10 +374,7 @@ impl MiniProgram {
         match api {
             "showToast" => {
                 let title = data.get("title").and_then(Value::as_str).unwrap_or("");
-                let icon = data
-                    .get("icon")
-                    .and_then(Value::as_str)
-                    .unwrap_or("success");
+                let icon = data.get("icon").and_then(Value::as_str).unwrap_or("success");
                 if !matches!(icon, "success" | "error" | "loading" | "none") {
                     return Err(Failure::Call(format!("parameter error: icon must be success, error, loading or none, got {icon:?}")));
                 }
@@ -461,17 +396,14 @@ impl MiniProgram {
                 let title = data.get("title").and_then(Value::as_str).unwrap_or("");
                 let mask = data.get("mask").and_then(Value::as_bool).unwrap_or(false);
                 self.toast_generation += 1;
-                self.chrome
-                    .show_toast(ToastKind::Loading, title, "loading", mask);
+                self.chrome.show_toast(ToastKind::Loading, title, "loading", mask);
             }
             "hideLoading" => {
                 self.chrome.hide_toast(ToastKind::Loading);
             }
             "setNavigationBarTitle" => {
                 let Some(title) = data.get("title").and_then(Value::as_str) else {
-                    return Err(Failure::Call(
-                        "parameter error: title must be a string".into(),
-                    ));
+                    return Err(Failure::Call("parameter error: title must be a string".into()));
                 };
                 if let Some(nav) = self.navs.get_mut(&from) {
                     nav.title = title.to_string();
@@ -479,18 +411,11 @@ impl MiniProgram {
                 self.refresh_chrome();
             }
             "setNavigationBarColor" => {
-                let front = data
-                    .get("frontColor")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_ascii_lowercase();
+                let front = data.get("frontColor").and_then(Value::as_str).unwrap_or_default().to_ascii_lowercase();
                 if front != "#ffffff" && front != "#000000" {
                     return Err(Failure::Call(format!("parameter error: frontColor must be \"#ffffff\" or \"#000000\", got {front:?}")));
                 }
-                let background = data
-                    .get("backgroundColor")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
+                let background = data.get("backgroundColor").and_then(Value::as_str).unwrap_or_default();
                 if !is_hex_color(background) {
                     return Err(Failure::Call(format!("parameter error: backgroundColor must be a colour like \"#07c160\", got {background:?}")));
                 }
@@ -511,10 +436,7 @@ impl MiniProgram {
             }
             "__chromeState" => {
                 let mut state = self.chrome.state().as_object().cloned().unwrap_or_default();
-                state.insert(
-                    "pages".into(),
-                    serde_json::to_value(self.router.stack()).unwrap_or_default(),
-                );
+                state.insert("pages".into(), serde_json::to_value(self.router.stack()).unwrap_or_default());
                 state.insert("liveWebviews".into(), json!(self.pages.len()));
                 state.insert("window".into(), Value::Object(self.window_info(window)));
                 return Ok(Ok(Some(state)));
@@ -531,14 +453,8 @@ impl MiniProgram {
                     "minimize" => self.minimized(true),
                     "restore" => self.minimized(false),
                     "back" => self.chrome.press(&Control::Back).map_err(Failure::Call)?,
-                    "modal:confirm" => self
-                        .chrome
-                        .press(&Control::ModalConfirm)
-                        .map_err(Failure::Call)?,
-                    "modal:cancel" => self
-                        .chrome
-                        .press(&Control::ModalCancel)
-                        .map_err(Failure::Call)?,
+                    "modal:confirm" => self.chrome.press(&Control::ModalConfirm).map_err(Failure::Call)?,
+                    "modal:cancel" => self.chrome.press(&Control::ModalCancel).map_err(Failure::Call)?,
                     other => match other.strip_prefix("tab:").and_then(|i| i.parse().ok()) {
                         Some(i) => self.chrome.press(&Control::Tab(i)).map_err(Failure::Call)?,
                         None => return Err(Failure::Call(format!("unknown control {other:?}"))),
@@ -563,10 +479,7 @@ impl MiniProgram {
             .map(|s| (s.width, s.height))
             .unwrap_or((inner.width, inner.height));
         use gtk::prelude::WidgetExt;
-        let (page_w, page_h) = (
-            self.chrome.pages.allocated_width(),
-            self.chrome.pages.allocated_height(),
-        );
+        let (page_w, page_h) = (self.chrome.pages.allocated_width(), self.chrome.pages.allocated_height());
         json!({
             "pixelRatio": scale,
             "screenWidth": screen.0,
@@ -588,12 +501,7 @@ impl MiniProgram {
     pub fn close(mut self) {
         self.chrome.detach();
         self.pages.clear();
-        *self
-            .web_context
-            .borrow()
-            .current
-            .write()
-            .expect("web context owner") = None;
+        self.web_context.borrow().own(None);
         if let Some(reply) = self.modal.take() {
             let _ = reply.send(Err("the shell is shutting down".into()));
         }

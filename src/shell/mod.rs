@@ -123,12 +123,7 @@ impl ShellBuilder {
     ///
     /// # Panics
     /// When `name` is already registered.
-    pub fn register_with_timeout(
-        mut self,
-        name: &str,
-        handler: impl Handler,
-        timeout: Duration,
-    ) -> ShellBuilder {
+    pub fn register_with_timeout(mut self, name: &str, handler: impl Handler, timeout: Duration) -> ShellBuilder {
         self.registry = self.registry.register_with_timeout(name, handler, timeout);
         self
     }
@@ -185,11 +180,7 @@ impl ShellBuilder {
 /// The data directory used when none is set: `$SUPERAPP_DATA_DIR`, else
 /// `$XDG_DATA_HOME/superapp-shell`, else `~/.local/share/superapp-shell`.
 pub fn default_data_dir() -> PathBuf {
-    let var = |name: &str| {
-        std::env::var_os(name)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
     var("SUPERAPP_DATA_DIR")
         .or_else(|| var("XDG_DATA_HOME").map(|d| d.join("superapp-shell")))
         .or_else(|| var("HOME").map(|h| h.join(".local/share/superapp-shell")))
@@ -242,11 +233,9 @@ impl Shell {
     pub fn run(&self, package: Package, options: &RunOptions) -> Result<i32, ShellError> {
         display::ensure(options.headless)?;
         let trace: Option<Arc<dyn CallObserver>> = match &options.trace {
-            Some(path) => Some(Arc::new(TraceWriter::create(path).map_err(|source| {
-                ShellError::Trace {
-                    path: path.clone(),
-                    source,
-                }
+            Some(path) => Some(Arc::new(TraceWriter::create(path).map_err(|source| ShellError::Trace {
+                path: path.clone(),
+                source,
             })?)),
             None => None,
         };
@@ -260,12 +249,7 @@ impl Shell {
             .enable_all()
             .build()
             .map_err(ShellError::Runtime)?;
-        let bridge = Arc::new(Bridge::new(
-            self.registry.clone(),
-            self.max_payload,
-            self.host.clone(),
-            observer,
-        ));
+        let bridge = Arc::new(Bridge::new(self.registry.clone(), self.max_payload, self.host.clone(), observer));
 
         let mut event_loop = EventLoopBuilder::<UserEvent>::with_user_event()
             .with_any_thread(true)
@@ -276,38 +260,26 @@ impl Shell {
         let app_info = package.app_info().clone();
         let window = WindowBuilder::new()
             .with_title(format!("{} - superapp", app_info.name))
-            .with_inner_size(LogicalSize::new(
-                options.window_size.0,
-                options.window_size.1,
-            ))
+            .with_inner_size(LogicalSize::new(options.window_size.0, options.window_size.1))
             .build(&event_loop)
             .map_err(|err| ShellError::Window(err.to_string()))?;
         let vbox = window
             .default_vbox()
             .ok_or_else(|| ShellError::Window("the window has no GTK box".into()))?;
-        let chrome = Chrome::new(
-            vbox,
-            package.config().tab_bar.clone(),
-            event_loop.create_proxy(),
-        );
+        let chrome = Chrome::new(vbox, package.config().tab_bar.clone(), event_loop.create_proxy());
         {
             use gtk::prelude::*;
             let proxy = event_loop.create_proxy();
-            window
-                .gtk_window()
-                .connect_window_state_event(move |_, event| {
-                    let changed = event.changed_mask();
-                    if changed.contains(gtk::gdk::WindowState::ICONIFIED) {
-                        let minimized = event
-                            .new_window_state()
-                            .contains(gtk::gdk::WindowState::ICONIFIED);
-                        let _ = proxy.send_event(UserEvent::Minimized(minimized));
-                    }
-                    gtk::glib::Propagation::Proceed
-                });
+            window.gtk_window().connect_window_state_event(move |_, event| {
+                let changed = event.changed_mask();
+                if changed.contains(gtk::gdk::WindowState::ICONIFIED) {
+                    let minimized = event.new_window_state().contains(gtk::gdk::WindowState::ICONIFIED);
+                    let _ = proxy.send_event(UserEvent::Minimized(minimized));
+                }
+                gtk::glib::Propagation::Proceed
+            });
         }
-        let web_data = crate::core::storage::Storage::app_dir(&self.data_dir, &app_info.app_id)
-            .join("webview");
+        let web_data = crate::core::storage::Storage::app_dir(&self.data_dir, &app_info.app_id).join("webview");
         let web_context = web_context::for_dir(&web_data);
         let app_js = package
             .read("/app.js")

@@ -92,10 +92,7 @@ pub fn init_script(context: &PageContext, origin: &Origin, setup: &PageSetup<'_>
         "extApi": context.package.config().ext_api,
     });
     let mut script = format!("window.__SUPERAPP_CONFIG__ = {config};\n{BRIDGE_JS}\n");
-    for extra in [&context.app_js, &context.inject_script]
-        .into_iter()
-        .flatten()
-    {
+    for extra in [&context.app_js, &context.inject_script].into_iter().flatten() {
         script.push_str(";\n");
         script.push_str(extra);
         script.push('\n');
@@ -118,7 +115,7 @@ pub fn page_url(route: &str) -> String {
 pub fn open(
     context: &PageContext,
     web_context: &mut WebContext,
-    register_scheme: Option<&Arc<RwLock<Option<PageContext>>>>,
+    register_scheme: Option<Arc<RwLock<Option<PageContext>>>>,
     container: &impl gtk::prelude::IsA<gtk::Container>,
     setup: &PageSetup<'_>,
     related: Option<webkit2gtk::WebView>,
@@ -177,12 +174,9 @@ pub fn open(
             wry::NewWindowResponse::Deny
         });
     if let Some(owner) = register_scheme {
-        let owner = owner.clone();
         builder = builder.with_asynchronous_custom_protocol(
             SCHEME.to_string(),
-            move |webview: wry::WebViewId<'_>,
-                  request: Request<Vec<u8>>,
-                  responder: RequestAsyncResponder| {
+            move |webview: wry::WebViewId<'_>, request: Request<Vec<u8>>, responder: RequestAsyncResponder| {
                 let current = owner.read().expect("web context owner").clone();
                 match current {
                     Some(context) => serve(&context, webview, request, responder),
@@ -218,14 +212,10 @@ fn serve(
 ) {
     let path = request.uri().path().to_string();
     if path == SYNC_PATH {
-        let origin = webview.parse::<WebViewId>().ok().and_then(|id| {
-            context
-                .origins
-                .read()
-                .expect("origins lock")
-                .get(&id)
-                .cloned()
-        });
+        let origin = webview
+            .parse::<WebViewId>()
+            .ok()
+            .and_then(|id| context.origins.read().expect("origins lock").get(&id).cloned());
         let Some(origin) = origin else {
             responder.respond(text_response(StatusCode::FORBIDDEN, "unknown webview"));
             return;
@@ -243,9 +233,7 @@ fn serve(
                 Ok(res) => Response::builder()
                     .status(StatusCode::OK)
                     .header(header::CONTENT_TYPE, "application/json")
-                    .body(Cow::Owned(
-                        serde_json::Value::Object(res).to_string().into_bytes(),
-                    ))
+                    .body(Cow::Owned(serde_json::Value::Object(res).to_string().into_bytes()))
                     .expect("valid response"),
                 Err(err) => text_response(StatusCode::BAD_REQUEST, &err.to_string()),
             };

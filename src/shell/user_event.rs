@@ -70,10 +70,7 @@ impl DeliveryCount {
 impl ProxyOutbox {
     /// An outbox sending through this proxy.
     pub fn new(proxy: EventLoopProxy<UserEvent>) -> ProxyOutbox {
-        ProxyOutbox {
-            proxy,
-            deliveries_in_flight: Arc::default(),
-        }
+        ProxyOutbox { proxy, deliveries_in_flight: Arc::default() }
     }
 
     /// The count the UI thread decrements as it takes each delivery off the loop.
@@ -81,18 +78,20 @@ impl ProxyOutbox {
         DeliveryCount(self.deliveries_in_flight.clone())
     }
 
+    /// Sends `event`; false when the event loop has ended.
+    fn send(&self, event: UserEvent) -> bool {
+        let sent = self.proxy.send_event(event).is_ok();
+        if !sent {
+            tracing::debug!("the event loop has ended; a message was not delivered");
+        }
+        sent
+    }
+
     fn send_delivery(&self, event: UserEvent) {
         // Counted before it is sent, so the count never reads zero while one is queued.
         self.deliveries_in_flight.fetch_add(1, Ordering::AcqRel);
-        if self.proxy.send_event(event).is_err() {
+        if !self.send(event) {
             self.deliveries_in_flight.fetch_sub(1, Ordering::AcqRel);
-            tracing::debug!("the event loop has ended; a message was not delivered");
-        }
-    }
-
-    fn send(&self, event: UserEvent) {
-        if self.proxy.send_event(event).is_err() {
-            tracing::debug!("the event loop has ended; a message was not delivered");
         }
     }
 }
@@ -124,9 +123,6 @@ mod tests {
         let count = DeliveryCount(Arc::new(AtomicUsize::new(3)));
         assert!(!count.received());
         assert!(!count.received());
-        assert!(
-            count.received(),
-            "the third of three was the last one in flight"
-        );
+        assert!(count.received(), "the third of three was the last one in flight");
     }
 }

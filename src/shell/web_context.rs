@@ -5,7 +5,7 @@
 //! one `WebKitNetworkProcess` behind per run. A host that opens mini programs one after
 //! another in one process reuses the context of the same data directory instead. The
 //! `superapp://` scheme is registered on a context once, so its handler serves whichever
-//! run currently owns the context, through [`SharedWebContext::current`].
+//! run owns the context at the time.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -21,10 +21,25 @@ use super::page::PageContext;
 pub struct SharedWebContext {
     /// The WebKit context.
     pub context: WebContext,
-    /// Whether the `superapp://` scheme is registered on it yet.
-    pub scheme_registered: bool,
-    /// The run that owns the context now, as the scheme handler sees it.
-    pub current: Arc<RwLock<Option<PageContext>>>,
+    scheme_registered: bool,
+    owner: Arc<RwLock<Option<PageContext>>>,
+}
+
+impl SharedWebContext {
+    /// Makes `run` the owner the scheme handler serves (`None`: the run has ended).
+    pub fn own(&self, run: Option<PageContext>) {
+        *self.owner.write().expect("web context owner") = run;
+    }
+
+    /// The owner slot for a scheme handler, while none is registered on this context.
+    pub fn scheme_to_register(&self) -> Option<Arc<RwLock<Option<PageContext>>>> {
+        (!self.scheme_registered).then(|| self.owner.clone())
+    }
+
+    /// Records that a webview registered the scheme on this context.
+    pub fn scheme_registered(&mut self) {
+        self.scheme_registered = true;
+    }
 }
 
 thread_local! {
@@ -41,7 +56,7 @@ pub fn for_dir(data_dir: &Path) -> Rc<RefCell<SharedWebContext>> {
                 Rc::new(RefCell::new(SharedWebContext {
                     context: WebContext::new(Some(data_dir.to_path_buf())),
                     scheme_registered: false,
-                    current: Arc::default(),
+                    owner: Arc::default(),
                 }))
             })
             .clone()

@@ -61,12 +61,7 @@ pub struct Outcome {
 impl Outcome {
     /// The one report the page made; panics if it made none, several, or an error one.
     pub fn report(&self) -> &Value {
-        assert_eq!(
-            self.reports.len(),
-            1,
-            "expected one report, got {:?}",
-            self.reports
-        );
+        assert_eq!(self.reports.len(), 1, "expected one report, got {:?}", self.reports);
         let report = &self.reports[0];
         if let Some(error) = report.get("error") {
             panic!("the page reported an error: {error}");
@@ -98,12 +93,7 @@ pub fn run_dir(builder: ShellBuilder, dir: &Path, options: RunOptions) -> Outcom
 
 /// Runs the real shell headless on the package in `dir`, keeping mini program data in
 /// `data_dir`.
-pub fn run_with_data(
-    builder: ShellBuilder,
-    dir: &Path,
-    options: RunOptions,
-    data_dir: &Path,
-) -> Outcome {
+pub fn run_with_data(builder: ShellBuilder, dir: &Path, options: RunOptions, data_dir: &Path) -> Outcome {
     let (builder, reports) = with_reporter(builder.data_dir(data_dir.to_path_buf()));
     let shell = builder.build();
     let package = Package::open(dir).expect("the test package opens");
