@@ -171,11 +171,8 @@
 
   // ---- Page, App, lifecycle -------------------------------------------------------
 
-  var HOOK_DONE = '{"type":"hookDone","hook":';
   var pageObject = null;
   var appObject = null;
-  var documentReady = false;
-  var queuedHooks = [];
   var currentPages = config.pages || [];
 
   function callHook(target, name, arg) {
@@ -189,18 +186,24 @@
   }
 
   // Runs a hook the shell sent, then tells the shell it is done (hooks run one page at
-  // a time, in WeChat's order).
+  // a time, in WeChat's order). The shell sends onLoad only after this page said its
+  // document is ready and every earlier hook of every page has finished.
   var unloaded = false;
+  var loaded = false;
   function runHook(message) {
-    if (message.hook === 'onUnload') unloaded = true;
-    if (message.app) callHook(appObject, message.hook);
-    callHook(pageObject, message.hook);
-    send(HOOK_DONE + JSON.stringify(message.hook) + '}');
+    if (message.hook === 'onLoad') {
+      if (loaded) return;
+      loaded = true;
+      runLoad();
+    } else {
+      if (message.hook === 'onUnload') unloaded = true;
+      if (message.app) callHook(appObject, message.hook);
+      callHook(pageObject, message.hook);
+    }
+    send(JSON.stringify({ type: 'hookDone', hook: message.hook }));
   }
 
-  function onDocumentReady() {
-    if (documentReady) return;
-    documentReady = true;
+  function runLoad() {
     if (config.launch) {
       var launchOptions = { path: config.route, query: copy(config.query) };
       callHook(appObject, 'onLaunch', launchOptions);
@@ -208,8 +211,6 @@
     }
     callHook(pageObject, 'onLoad', copy(config.query));
     callHook(pageObject, 'onShow');
-    send(HOOK_DONE + '"onShow"}');
-    queuedHooks.splice(0).forEach(runHook);
     var ready = false;
     // onReady: once, after the first render; never after onUnload (a page closed before
     // it rendered gets none).
@@ -225,7 +226,11 @@
     if (document.readyState === 'complete') afterLoad();
     else window.addEventListener('load', afterLoad);
   }
-  document.addEventListener('DOMContentLoaded', onDocumentReady);
+
+  // The document is parsed (the page's scripts have called Page()): tell the shell.
+  document.addEventListener('DOMContentLoaded', function () {
+    send('{"type":"ready"}');
+  });
 
   /** Registers this page's object: data and lifecycle hooks (onLoad(query), onShow,
    *  onReady, onHide, onUnload). */
@@ -270,8 +275,7 @@
         var progress = progressListeners.get(message.stateEvent);
         if (progress) callSafely(progress, message.data, 'progress');
       } else if (message.type === 'lifecycle') {
-        if (documentReady) runHook(message);
-        else queuedHooks.push(message);
+        runHook(message);
       } else if (message.type === 'pages') {
         currentPages = message.pages;
       } else if (message.type === 'event') {
@@ -329,10 +333,10 @@
     return data;
   }
 
-  function asyncApi(name) {
+  function asyncApi(name, apiName) {
     return function (opts) {
       opts = opts || {};
-      return invokeAsync(name, name, dataOf(opts), opts);
+      return invokeAsync(name, apiName, dataOf(opts), opts);
     };
   }
 
@@ -345,18 +349,12 @@
     };
   }
 
-  [
-    'navigateTo', 'redirectTo', 'navigateBack', 'reLaunch', 'switchTab', 'exitMiniProgram',
-    'showToast', 'hideToast', 'showLoading', 'hideLoading', 'showModal',
-    'setNavigationBarTitle', 'setNavigationBarColor', 'getSystemInfo',
-    'clearStorage', 'getStorageInfo', 'removeStorage'
-  ].forEach(function (name) {
-    wx[name] = asyncApi(name);
+  // The built-ins, declared once in Rust (src/core/builtins.rs, WX_FUNCTIONS) and passed
+  // in the config: {wx, api, form}. 'storage' ones are written below by hand.
+  (config.wxFunctions || []).forEach(function (f) {
+    if (f.form === 'async') wx[f.wx] = asyncApi(f.wx, f.api);
+    else if (f.form === 'syncGetter') wx[f.wx] = syncGetter(f.wx, f.api);
   });
-  wx.getSystemInfoSync = syncGetter('getSystemInfoSync', 'getSystemInfo');
-  wx.getWindowInfo = syncGetter('getWindowInfo', 'getWindowInfo');
-  wx.getDeviceInfo = syncGetter('getDeviceInfo', 'getDeviceInfo');
-  wx.getAppBaseInfo = syncGetter('getAppBaseInfo', 'getAppBaseInfo');
 
   // Storage values travel as {data: <string>, dataType} (the TCSAS encoding) so that
   // every type comes back as it went in, Date included.
@@ -416,7 +414,15 @@
     return invokeAsync('getStorage', 'getStorage', { key: opts.key }, opts, decodeRes);
   };
   wx.setStorageSync = function (key, value) {
-    invokeSync('setStorageSync', 'setStorage', storageData(key, value));
+    var data;
+    try {
+      data = storageData(key, value);
+    } catch (err) {
+      var error = new Error('setStorageSync:fail ' + err.message);
+      error.errMsg = error.message;
+      throw error;
+    }
+    invokeSync('setStorageSync', 'setStorage', data);
   };
   /** Returns the stored value, or undefined when the key holds nothing. */
   wx.getStorageSync = function (key) {
@@ -433,7 +439,6 @@
   wx.clearStorageSync = function () {
     invokeSync('clearStorageSync', 'clearStorage', {});
   };
-  wx.getStorageInfoSync = syncGetter('getStorageInfoSync', 'getStorageInfo');
 
   // Custom APIs the mini program declares in app.json's extApi: wx.<name>(opts).
   (config.extApi || []).forEach(function (api) {

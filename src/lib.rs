@@ -9,7 +9,7 @@
 //! use superapp_shell::{ApiResult, MiniApiCall, Package, RunOptions, Shell};
 //!
 //! async fn my_api(call: MiniApiCall) -> ApiResult {
-//!     Ok(serde_json::json!({"hello": call.data()}).as_object().cloned())
+//!     Ok(serde_json::json!({"hello": call.data()}))
 //! }
 //!
 //! let shell = Shell::builder().register("myApiName", my_api).build();
@@ -44,7 +44,8 @@ pub use crate::core::app_info::{AppInfo, VerType};
 pub use crate::core::bridge::{CallObserver, CallRecord};
 pub use crate::core::call::{ApiParams, MiniApiCall};
 pub use crate::core::call_error::CallError;
-pub use crate::core::handler::{ApiResult, Handler};
+pub use crate::core::handler::{ApiResult, Handler, IntoReply};
 pub use crate::core::host::{Host, HostError, Target, WebViewId};
+pub use crate::core::limits::Limits;
 pub use crate::core::package::Package;
 pub use crate::shell::{RunOptions, Shell, ShellBuilder, ShellError};

@@ -18,8 +18,8 @@ use serde_json::{json, Value};
 use superapp_shell::{sample, ApiError, ApiResult, MiniApiCall, Package, RunOptions, Shell, ShellBuilder, Target};
 use support::{run_dir, run_page, write_files};
 
-async fn echo(call: MiniApiCall) -> ApiResult {
-    Ok(json!({ "echo": call.data() }).as_object().cloned())
+async fn echo(call: MiniApiCall) -> ApiResult<serde_json::Value> {
+    Ok(json!({ "echo": call.data() }))
 }
 
 async fn refuse(_call: MiniApiCall) -> ApiResult {
@@ -30,7 +30,7 @@ async fn refuse(_call: MiniApiCall) -> ApiResult {
 fn basic() -> ShellBuilder {
     Shell::builder()
         .register("echo", echo)
-        .register("none", |_call: MiniApiCall| async { Ok(None) })
+        .register("none", |_call: MiniApiCall| async { Ok(()) })
         .register("refuse", refuse)
 }
 
@@ -128,7 +128,7 @@ fn handler_sees_the_tcsas_envelope_and_the_shells_origin() {
                 "app_info": call.app_info,
                 "params": serde_json::to_string(&call.params).unwrap(),
             }));
-            Ok(json!({"result": "success", "method": "myApiHandler"}).as_object().cloned())
+            Ok(json!({"result": "success", "method": "myApiHandler"}))
         }
     });
     let outcome = run_page(
@@ -246,7 +246,7 @@ fn progress_arrives_live_and_in_order_before_the_answer() {
                     call.send_state(json!({"step": 1}));
                     wait.notified().await;
                     call.send_state(json!({"step": 2}));
-                    Ok(json!({"done": true}).as_object().cloned())
+                    Ok(json!({"done": true}))
                 }
             },
             Duration::from_secs(10),
@@ -255,14 +255,14 @@ fn progress_arrives_live_and_in_order_before_the_answer() {
             let gate = gate.clone();
             async move {
                 gate.notify_one();
-                Ok(None)
+                Ok(())
             }
         })
         .register("count", |call: MiniApiCall| async move {
             for i in 0..200 {
                 call.send_state(json!(i));
             }
-            Ok(None)
+            Ok(())
         });
     let outcome = run_page(
         builder,
@@ -303,7 +303,7 @@ fn progress_arrives_live_and_in_order_before_the_answer() {
 fn sync_calls_return_or_throw() {
     let builder = basic().register("count", |call: MiniApiCall| async move {
         let delivered = call.send_state(json!(1));
-        Ok(json!({ "stateDelivered": delivered }).as_object().cloned())
+        Ok(json!({ "stateDelivered": delivered }))
     });
     let outcome = run_page(
         builder,
@@ -356,13 +356,13 @@ fn every_failure_is_one_clear_answer_and_the_shell_goes_on() {
             if true {
                 panic!("boom");
             }
-            Ok(None)
+            Ok(())
         })
         .register_with_timeout(
             "hang",
             |_call: MiniApiCall| async {
                 std::future::pending::<()>().await;
-                Ok(None)
+                Ok(())
             },
             Duration::from_millis(300),
         );
@@ -452,11 +452,11 @@ fn host_events_reach_the_targeted_pages() {
             host.emit(Target::App("other".into()), "c", json!("to another app")).unwrap();
             host.emit(Target::WebView(call.web_view_id), "d", json!(["to", "this", "page"])).unwrap();
             host.emit(Target::WebView(call.web_view_id + 1), "e", json!("to another page")).unwrap();
-            Ok(None)
+            Ok(())
         })
         .register("emitAfterOff", |call: MiniApiCall| async move {
             call.host().emit(Target::All, "a", json!({"n": 2})).unwrap();
-            Ok(None)
+            Ok(())
         });
     let shell_ready = Arc::new(AtomicUsize::new(0));
     let ready = shell_ready.clone();
@@ -464,7 +464,7 @@ fn host_events_reach_the_targeted_pages() {
         let ready = ready.clone();
         async move {
             ready.store(1, Ordering::SeqCst);
-            Ok(None)
+            Ok(())
         }
     });
     let data = tempfile::tempdir().unwrap();
@@ -630,7 +630,7 @@ fn the_run_ends_with_exit_after_or_a_host_exit() {
     // The host ends a run with its own status.
     let builder = basic().register("quit", |call: MiniApiCall| async move {
         call.host().exit(3).map_err(ApiError::new)?;
-        Ok(None)
+        Ok(())
     });
     let outcome = run_page(builder, "report({ quitting: true }).then(function () { wx.invokeNativePlugin({ api_name: 'quit' }); });");
     assert_eq!(outcome.exit_code, 3);
@@ -638,7 +638,7 @@ fn the_run_ends_with_exit_after_or_a_host_exit() {
     // Closing the window ends the run with status 0 (well before the run limit).
     let builder = basic().register("closeWindow", |call: MiniApiCall| async move {
         call.host().press("close").await.map_err(ApiError::new)?;
-        Ok(None)
+        Ok(())
     });
     let started = Instant::now();
     let outcome = run_page(builder, "report({ closing: true }).then(function () { wx.invokeNativePlugin({ api_name: 'closeWindow' }); });");

@@ -77,7 +77,7 @@ fn run_steps(dir: &Path, data_dir: &Path, steps: Vec<Value>, extra: impl FnOnce(
                     line.push_str(&format!(" {}", d["arg"]));
                 }
                 log.lock().unwrap().lifecycle.push(line);
-                Ok(None)
+                Ok(())
             }
         })
         .register("__next", move |_call: MiniApiCall| {
@@ -99,7 +99,7 @@ fn run_steps(dir: &Path, data_dir: &Path, steps: Vec<Value>, extra: impl FnOnce(
             let results = results.clone();
             async move {
                 results.lock().unwrap().results.push(call.params.data);
-                Ok(None)
+                Ok(())
             }
         });
     let outcome = support::run_with_data(builder, dir, RunOptions::default(), data_dir);
@@ -383,11 +383,17 @@ fn storage_limits_fail_clearly() {
       try { wx.setStorageSync('big', almost + 'xxxx'); } catch (e) { out.item = e.message; }
       for (var i = 0; i < 10; i++) wx.setStorageSync('k' + i, almost);
       try { await wx.setStorage({ key: 'k10', data: 'more' }); } catch (e) { out.total = e.errMsg; }
-      try { wx.setStorageSync('f', function () {}); } catch (e) { out.fn = e.message; }
+      try { wx.setStorageSync('f', function () {}); } catch (e) { out.fn = e.errMsg; }
       out.fnAsync = await wx.setStorage({ key: 'f', data: Symbol('x') }).catch(function (e) { return e.errMsg; });
       out.info = wx.getStorageInfoSync().currentSize;
       wx.clearStorageSync();
       out.cleared = wx.getStorageInfoSync().keys.length;
+      // Any key works (a long one once failed: the key was the file name), and keys that
+      // differ only by case or Unicode normalisation stay apart.
+      var keys = ['L'.repeat(300), 'Key', 'key', 'caf\u00e9', 'cafe\u0301'];
+      keys.forEach(function (k, i) { wx.setStorageSync(k, i); });
+      out.keys = keys.map(function (k) { return wx.getStorageSync(k); });
+      out.keyCount = wx.getStorageInfoSync().keys.length;
       return out;
     })()"#;
     let seen = run_steps(tmp.path(), data.path(), vec![eval(code)], |b| b);
@@ -396,16 +402,18 @@ fn storage_limits_fail_clearly() {
         json!({
             "item": "setStorageSync:fail exceed storage item max length: 1048581 bytes, limit 1048576 bytes (1 MB)",
             "total": "setStorage:fail exceed storage max size: 10485767 bytes, limit 10485760 bytes (10 MB)",
-            "fn": "a function cannot be stored",
+            "fn": "setStorageSync:fail a function cannot be stored",
             "fnAsync": "setStorage:fail a symbol cannot be stored",
             "info": 10240,
             "cleared": 0,
+            "keys": [0, 1, 2, 3, 4],
+            "keyCount": 5,
         })
     );
 }
 
-async fn scan_card(call: MiniApiCall) -> ApiResult {
-    Ok(json!({"card": call.data()["kind"], "apiName": call.api_name}).as_object().cloned())
+async fn scan_card(call: MiniApiCall) -> ApiResult<serde_json::Value> {
+    Ok(json!({"card": call.data()["kind"], "apiName": call.api_name}))
 }
 
 fn ext_api_calls_registered_handlers_directly() {
@@ -431,7 +439,7 @@ fn ext_api_calls_registered_handlers_directly() {
             scan_card(call).await
         })
         .register("readBadge", |call: MiniApiCall| async move {
-            Ok(json!({"door": call.data()["door"], "open": true}).as_object().cloned())
+            Ok(json!({"door": call.data()["door"], "open": true}))
         })
     });
     assert_eq!(
@@ -458,14 +466,14 @@ fn with_chrome_probes(builder: ShellBuilder, shots: &Path) -> ShellBuilder {
         .register("__press", |call: MiniApiCall| async move {
             let control = call.data().as_str().unwrap_or_default().to_string();
             call.host().press(&control).await.map_err(superapp_shell::ApiError::new)?;
-            Ok(None)
+            Ok(())
         })
         .register("__shot", move |call: MiniApiCall| {
             let path = shots.join(format!("{}.png", call.data().as_str().unwrap_or("shot")));
             async move {
                 tokio::time::sleep(Duration::from_millis(300)).await; // let the chrome repaint
                 call.host().screenshot(&path).await.map_err(superapp_shell::ApiError::new)?;
-                Ok(None)
+                Ok(())
             }
         })
 }
@@ -603,7 +611,7 @@ fn a_host_registration_overrides_a_built_in() {
         vec![step("showToast", json!({"title": "hi"}), false), chrome()],
         |b| {
             b.register("showToast", |call: MiniApiCall| async move {
-                Ok(json!({"handledBy": "host", "title": call.data()["title"]}).as_object().cloned())
+                Ok(json!({"handledBy": "host", "title": call.data()["title"]}))
             })
             .register("__chrome", |call: MiniApiCall| async move {
                 Ok(call.host().chrome_state().await.map_err(superapp_shell::ApiError::new)?.as_object().cloned())

@@ -47,13 +47,13 @@ pub fn run(plan: &Plan) -> Result<RunData, String> {
                 rec.lock().expect("arrivals").push((phase.clone(), now));
                 if phase.starts_with("payload") {
                     let data = call.params.data["d"].take();
-                    return Ok(json!({ "d": data }).as_object().cloned());
+                    return Ok(json!({ "d": data }));
                 }
                 if phase == "done" || phase == "error" {
                     *res.lock().expect("results") = Some(call.params.data["d"].take());
                     call.host().exit(0).map_err(ApiError::new)?;
                 }
-                Ok(None)
+                Ok(Value::Null)
             }
         })
         .build();
@@ -102,7 +102,7 @@ pub fn navigation(rounds: usize) -> Result<(Vec<f64>, Vec<f64>), String> {
                 marks.push((name, now));
                 let shown = marks.iter().filter(|(m, _)| m == "onShow").count();
                 // The first onShow is the launch; each later one ends a round.
-                Ok(json!({ "go": shown <= rounds }).as_object().cloned())
+                Ok(json!({ "go": shown <= rounds }))
             }
         })
         .build();

@@ -294,6 +294,9 @@ fn parse_ext_api(i: usize, item: &Value) -> Result<ExtApi, FieldError> {
     if !identifier {
         return Err(err(file, &format!("extApi[{i}].name"), format!("{name:?} is not a JS identifier")));
     }
+    if super::builtins::is_reserved_wx_name(&name) {
+        return Err(err(file, &format!("extApi[{i}].name"), format!("{name:?} is reserved: it would replace a wx built-in")));
+    }
     let sync = match item.get("sync") {
         None => false,
         Some(Value::Bool(sync)) => *sync,
@@ -355,6 +358,10 @@ mod tests {
             (json!({"pages": ["a", "b"], "tabBar": {"list": [{"pagePath": "a"}, {"pagePath": "b", "text": "B"}]}}), r#"app.json: field "tabBar.list[0].text": is missing"#),
             (json!({"pages": ["a"], "extApi": [{"name": "no-dash"}]}), r#"app.json: field "extApi[0].name": "no-dash" is not a JS identifier"#),
             (json!({"pages": ["a"], "extApi": [{"name": "x", "sync": "yes"}]}), r#"app.json: field "extApi[0].sync": expected a boolean, got "yes""#),
+            (json!({"pages": ["a"], "extApi": [{"name": "navigateTo"}]}), r#"app.json: field "extApi[0].name": "navigateTo" is reserved: it would replace a wx built-in"#),
+            (json!({"pages": ["a"], "extApi": [{"name": "ok"}, {"name": "invokeNativePlugin"}]}), r#"app.json: field "extApi[1].name": "invokeNativePlugin" is reserved: it would replace a wx built-in"#),
+            (json!({"pages": ["a"], "extApi": [{"name": "__proto__"}]}), r#"app.json: field "extApi[0].name": "__proto__" is reserved: it would replace a wx built-in"#),
+            (json!({"pages": ["a"], "extApi": [{"name": "constructor"}]}), r#"app.json: field "extApi[0].name": "constructor" is reserved: it would replace a wx built-in"#),
             (json!({"pages": ["a?x=1"]}), r#"app.json: field "pages[0]": "a?x=1" is not a page path like "pages/index/index""#),
         ];
         for (app, expected) in cases {

@@ -4,22 +4,22 @@
 //! parses and spawns) and every synchronous request to [`Bridge::call_sync`]. Answers go
 //! back through an [`Outbox`].
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::{Map, Value};
 use tracing::Instrument;
 
 use super::app_info::AppInfo;
-use super::call::{ApiParams, MiniApiCall, Progress};
+use super::call::{ApiParams, Finish, MiniApiCall, Progress};
 use super::call_error::CallError;
 use super::host::{Host, Outbox, WebViewId};
+use super::limits::Limits;
 use super::profile::{self, Stage};
 use super::protocol::{fail_res, ok_res, Inbound, Invoke, Outbound, ProtocolError};
 use super::registry::Registry;
 
-/// The default limit on one encoded call from a page: 8 MiB.
-pub const DEFAULT_MAX_PAYLOAD: usize = 8 * 1024 * 1024;
 
 /// Where a message came from, as the shell knows it (never as the page claims).
 #[derive(Debug, Clone)]
@@ -62,24 +62,40 @@ pub trait CallObserver: Send + Sync + 'static {
 /// Dispatches calls from pages to the registry and answers each exactly once.
 pub struct Bridge {
     registry: Arc<Registry>,
-    max_payload: usize,
+    limits: Limits,
     host: Host,
     observer: Option<Arc<dyn CallObserver>>,
+    in_flight: Mutex<InFlight>,
+}
+
+/// The asynchronous calls answered neither yet, by page and call id.
+#[derive(Default)]
+struct InFlight {
+    calls: HashMap<(WebViewId, u64), Pending>,
+    per_page: HashMap<WebViewId, usize>,
+    shutting_down: bool,
+}
+
+struct Pending {
+    api: String,
+    progress: Arc<Progress>,
 }
 
 impl Bridge {
     /// A bridge over a frozen registry.
     pub fn new(
         registry: Arc<Registry>,
-        max_payload: usize,
+        limits: Limits,
         host: Host,
         observer: Option<Arc<dyn CallObserver>>,
     ) -> Bridge {
+        limits.check();
         Bridge {
             registry,
-            max_payload,
+            limits,
             host,
             observer,
+            in_flight: Mutex::default(),
         }
     }
 
@@ -90,7 +106,54 @@ impl Bridge {
 
     /// The limit on one encoded call, in bytes.
     pub fn max_payload(&self) -> usize {
-        self.max_payload
+        self.limits.max_payload_bytes
+    }
+
+    /// The limits this bridge enforces.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// How many asynchronous calls of this page are waiting for their answer.
+    pub fn in_flight(&self, web_view: WebViewId) -> usize {
+        self.in_flight.lock().expect("in-flight lock").per_page.get(&web_view).copied().unwrap_or(0)
+    }
+
+    /// A page closed: answers still running for it are dropped (and logged) instead of
+    /// reaching a webview that is gone.
+    pub fn page_closed(&self, web_view: WebViewId) {
+        let mut in_flight = self.in_flight.lock().expect("in-flight lock");
+        let mut dropped = 0;
+        in_flight.calls.retain(|(page, _), pending| {
+            if *page == web_view {
+                pending.progress.page_closed();
+                dropped += 1;
+                false
+            } else {
+                true
+            }
+        });
+        in_flight.per_page.remove(&web_view);
+        if dropped > 0 {
+            tracing::info!(webview = web_view, calls = dropped, "a page closed with calls in flight; their answers will be dropped");
+        }
+    }
+
+    /// The shell is shutting down: every call still running is answered now with a fail
+    /// (`<api>:fail the shell is shutting down`), and later calls get the same at once.
+    /// Returns how many were answered.
+    pub fn shut_down(&self) -> usize {
+        let mut in_flight = self.in_flight.lock().expect("in-flight lock");
+        in_flight.shutting_down = true;
+        let calls = std::mem::take(&mut in_flight.calls);
+        in_flight.per_page.clear();
+        drop(in_flight);
+        let count = calls.len();
+        for ((_, callback_id), pending) in calls {
+            let res = fail_res(&pending.api, &CallError::ShuttingDown);
+            pending.progress.finish(Outbound::Reply { callback_id, res }.encoded());
+        }
+        count
     }
 
     /// Handles one asynchronous message: parses it, then answers it on `runtime` through
@@ -102,31 +165,59 @@ impl Bridge {
         raw: &str,
         outbox: &Arc<dyn Outbox>,
     ) {
+        match Inbound::parse(raw, &self.limits) {
+            Ok(inbound) => self.dispatch(runtime, origin, inbound, outbox),
+            Err(err) => log_dropped(origin, raw, &err),
+        }
+    }
+
+    /// Answers one parsed call on `runtime` through `outbox`.
+    pub fn dispatch(
+        self: &Arc<Self>,
+        runtime: &tokio::runtime::Handle,
+        origin: &Origin,
+        inbound: Inbound,
+        outbox: &Arc<dyn Outbox>,
+    ) {
         let arrived = (SystemTime::now(), Instant::now());
-        let inbound = match Inbound::parse(raw, self.max_payload) {
-            Ok(inbound) => inbound,
-            Err(err) => {
-                log_dropped(origin, raw, &err);
+        let (callback_id, api) = match &inbound {
+            Inbound::Invoke(call) => (call.callback_id, call.api.clone()),
+            Inbound::Reject { callback_id, api, .. } => (*callback_id, api.clone()),
+        };
+        profile::mark(Stage::Parsed, callback_id);
+        let progress = Progress::new(outbox.clone(), origin.web_view_id, self.limits.max_states_per_call);
+        let inbound = match self.admit(origin.web_view_id, callback_id, api, &progress) {
+            Admission::Admitted => inbound,
+            Admission::Refused(error) => Inbound::Reject { callback_id, api: inbound_api(&inbound), error },
+            Admission::Duplicate => {
+                tracing::warn!(webview = origin.web_view_id, id = callback_id, "dropped a call whose id is already in flight (a replayed or forged callbackId)");
                 return;
             }
         };
-        if let Inbound::Invoke(call) = &inbound {
-            profile::mark(Stage::Parsed, call.callback_id);
-        }
-        let progress = Progress::new(outbox.clone(), origin.web_view_id);
         let bridge = self.clone();
         let origin = origin.clone();
         let span = call_span(&origin, &inbound);
         runtime.spawn(
             async move {
                 let answer = bridge.answer(&origin, inbound, Some(progress.clone())).await;
+                bridge.release(origin.web_view_id, answer.callback_id);
                 let message = Outbound::Reply {
                     callback_id: answer.callback_id,
                     res: answer.res,
                 };
-                let encoded = message.encode();
+                let encoded = message.encoded();
                 profile::mark(Stage::ReplySent, answer.callback_id);
-                let states = progress.finish(encoded);
+                let states = match progress.finish(encoded) {
+                    Finish::Delivered(states) => states,
+                    Finish::AlreadyAnswered => {
+                        tracing::info!(ok = answer.ok, "dropped a result: the call was already answered (shutdown)");
+                        return;
+                    }
+                    Finish::PageClosed => {
+                        tracing::info!(ok = answer.ok, "dropped a result: its page has closed");
+                        return;
+                    }
+                };
                 if let Outbound::Reply { res, .. } = &message {
                     bridge.observe(&origin, arrived, &answer.api_name, answer.data.as_ref(), res, answer.ok, states);
                 }
@@ -143,7 +234,7 @@ impl Bridge {
         raw: String,
     ) -> Result<Map<String, Value>, ProtocolError> {
         let arrived = (SystemTime::now(), Instant::now());
-        let inbound = Inbound::parse(&raw, self.max_payload)
+        let inbound = Inbound::parse(&raw, &self.limits)
             .inspect_err(|err| log_dropped(&origin, &raw, err))?;
         drop(raw);
         let span = call_span(&origin, &inbound);
@@ -154,6 +245,37 @@ impl Bridge {
         }
         .instrument(span)
         .await
+    }
+
+    /// Counts a call in, unless its page is at its limit, the shell is shutting down, or
+    /// the id is already in flight.
+    fn admit(&self, web_view: WebViewId, callback_id: u64, api: String, progress: &Arc<Progress>) -> Admission {
+        let mut in_flight = self.in_flight.lock().expect("in-flight lock");
+        if in_flight.shutting_down {
+            return Admission::Refused(CallError::ShuttingDown);
+        }
+        if in_flight.calls.contains_key(&(web_view, callback_id)) {
+            return Admission::Duplicate;
+        }
+        let count = in_flight.per_page.entry(web_view).or_insert(0);
+        if *count >= self.limits.max_calls_in_flight {
+            return Admission::Refused(CallError::TooManyInFlight { limit: self.limits.max_calls_in_flight });
+        }
+        *count += 1;
+        in_flight.calls.insert((web_view, callback_id), Pending { api, progress: progress.clone() });
+        Admission::Admitted
+    }
+
+    fn release(&self, web_view: WebViewId, callback_id: u64) {
+        let mut in_flight = self.in_flight.lock().expect("in-flight lock");
+        if in_flight.calls.remove(&(web_view, callback_id)).is_some() {
+            if let Some(count) = in_flight.per_page.get_mut(&web_view) {
+                *count -= 1;
+                if *count == 0 {
+                    in_flight.per_page.remove(&web_view);
+                }
+            }
+        }
     }
 
     async fn answer(&self, origin: &Origin, inbound: Inbound, progress: Option<Arc<Progress>>) -> Answer {
@@ -227,6 +349,19 @@ impl Bridge {
     }
 }
 
+enum Admission {
+    Admitted,
+    Refused(CallError),
+    Duplicate,
+}
+
+fn inbound_api(inbound: &Inbound) -> String {
+    match inbound {
+        Inbound::Invoke(call) => call.api.clone(),
+        Inbound::Reject { api, .. } => api.clone(),
+    }
+}
+
 struct Answer {
     callback_id: u64,
     res: Map<String, Value>,
@@ -259,7 +394,8 @@ fn log_failure(error: &CallError) {
     }
 }
 
-fn log_dropped(origin: &Origin, raw: &str, err: &ProtocolError) {
+/// Logs a message that names no call (it cannot be answered) and drops it.
+pub fn log_dropped(origin: &Origin, raw: &str, err: &ProtocolError) {
     let shown: String = raw.chars().take(200).collect();
     tracing::warn!(webview = origin.web_view_id, %err, message = %shown, "dropped a message from a page");
 }
@@ -284,23 +420,24 @@ mod tests {
         }
     }
 
-    async fn progress(call: MiniApiCall) -> ApiResult {
+    async fn progress(call: MiniApiCall) -> ApiResult<serde_json::Value> {
         for percent in [25, 50, 75] {
             call.send_state(json!({ "percent": percent }));
             tokio::task::yield_now().await;
         }
-        Ok(json!({"done": true}).as_object().cloned())
+        Ok(json!({"done": true}))
     }
 
     fn bridge(observer: Option<Arc<dyn CallObserver>>) -> Arc<Bridge> {
         let registry = RegistryBuilder::new()
             .register("progress", progress)
             .register("whoami", |call: MiniApiCall| async move {
-                Ok(json!({"params": call.params, "app": call.app_info.app_id}).as_object().cloned())
+                Ok(json!({"params": call.params, "app": call.app_info.app_id}))
             })
-            .register("refuse", |_call: MiniApiCall| async { Err(ApiError::new("no")) })
+            .register("refuse", |_call: MiniApiCall| async { Err::<(), _>(ApiError::new("no")) })
             .build();
-        Arc::new(Bridge::new(Arc::new(registry), 256, Host::new(), observer))
+        let limits = Limits { max_payload_bytes: 256, ..Limits::default() };
+        Arc::new(Bridge::new(Arc::new(registry), limits, Host::new(), observer))
     }
 
     fn origin() -> Origin {
@@ -373,6 +510,77 @@ mod tests {
                 r#"3 {"type":"reply","callbackId":3,"res":{"errMsg":"exitMiniProgram:fail missing api_name"}}"#.to_string(),
                 format!(r#"3 {{"type":"reply","callbackId":4,"res":{{"errMsg":"invokeNativePlugin:fail payload too large: {} bytes exceeds the limit of 256 bytes"}}}}"#, big.len()),
                 r#"3 {"type":"reply","callbackId":6,"res":{"errMsg":"invokeNativePlugin:fail no"}}"#.to_string(),
+            ]
+        );
+    }
+
+    fn gated_bridge(limit: usize) -> (Arc<Bridge>, Arc<tokio::sync::Notify>) {
+        let gate = Arc::new(tokio::sync::Notify::new());
+        let open = gate.clone();
+        let registry = RegistryBuilder::new()
+            .register("gated", move |_call: MiniApiCall| {
+                let open = open.clone();
+                async move {
+                    open.notified().await;
+                    Ok(json!({"late": true}))
+                }
+            })
+            .build();
+        let limits = Limits { max_calls_in_flight: limit, ..Limits::default() };
+        (Arc::new(Bridge::new(Arc::new(registry), limits, Host::new(), None)), gate)
+    }
+
+    async fn settle() {
+        for _ in 0..50 {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn over_its_in_flight_limit_a_page_gets_a_fail_at_once_and_ids_are_not_replayed() {
+        let (bridge, gate) = gated_bridge(2);
+        let recorder = Arc::new(Recorder::default());
+        let outbox: Arc<dyn Outbox> = recorder.clone();
+        let rt = tokio::runtime::Handle::current();
+        for id in [1, 2, 2, 3] {
+            bridge.on_message(&rt, &origin(), &format!(r#"{{"callbackId":{id},"api_name":"gated"}}"#), &outbox);
+        }
+        settle().await;
+        assert_eq!(bridge.in_flight(3), 2);
+        assert_eq!(
+            *recorder.sent.lock().unwrap(),
+            vec![r#"3 {"type":"reply","callbackId":3,"res":{"errMsg":"invokeNativePlugin:fail too many calls in flight: the limit is 2 per page"}}"#]
+        );
+        gate.notify_waiters();
+        settle().await;
+        assert_eq!(bridge.in_flight(3), 0);
+        let mut sent = recorder.sent.lock().unwrap().clone();
+        sent.sort();
+        assert_eq!(sent.len(), 3, "one answer each for calls 1, 2 and 3; none for the replayed 2: {sent:?}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn shutdown_answers_calls_in_flight_once_and_a_closed_page_gets_nothing() {
+        let (bridge, gate) = gated_bridge(100);
+        let recorder = Arc::new(Recorder::default());
+        let outbox: Arc<dyn Outbox> = recorder.clone();
+        let rt = tokio::runtime::Handle::current();
+        let closing = Origin { web_view_id: 4, app_info: Arc::new(AppInfo::fallback("t")) };
+        bridge.on_message(&rt, &origin(), r#"{"callbackId":1,"api":"getThing","api_name":"gated"}"#, &outbox);
+        bridge.on_message(&rt, &closing, r#"{"callbackId":1,"api_name":"gated"}"#, &outbox);
+        settle().await;
+        bridge.page_closed(4);
+        assert_eq!(bridge.shut_down(), 1);
+        bridge.on_message(&rt, &origin(), r#"{"callbackId":2,"api_name":"gated"}"#, &outbox);
+        gate.notify_waiters();
+        settle().await;
+        let mut sent = recorder.sent.lock().unwrap().clone();
+        sent.sort();
+        assert_eq!(
+            sent,
+            vec![
+                r#"3 {"type":"reply","callbackId":1,"res":{"errMsg":"getThing:fail the shell is shutting down"}}"#,
+                r#"3 {"type":"reply","callbackId":2,"res":{"errMsg":"invokeNativePlugin:fail the shell is shutting down"}}"#,
             ]
         );
     }

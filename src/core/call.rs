@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::app_info::AppInfo;
 use super::host::{Host, Outbox, WebViewId};
-use super::protocol::Outbound;
+use super::protocol::{Encoded, Outbound};
 
 /// The TCSAS 2.2.17 parameter envelope, serialised exactly as
 /// `{"stateEvent": .., "api_name": .., "data": .., "webviewId": ..}`.
@@ -108,19 +108,43 @@ impl MiniApiCall {
 }
 
 /// The path from a running call back to its page: progress states, then the final reply.
+/// Exactly one reply goes out: the handler's, or the one [`cancel`](Progress::cancel)
+/// sends first (the shell shutting down); a page that closed gets none.
 pub(crate) struct Progress {
     outbox: Arc<dyn Outbox>,
     web_view: WebViewId,
-    finished: Mutex<bool>,
+    max_states: u32,
+    state: Mutex<Phase>,
     states: AtomicU32,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Running,
+    /// The final reply went out.
+    Answered,
+    /// The page closed: nothing more goes to it.
+    PageClosed,
+}
+
+/// What became of a call's final reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Finish {
+    /// It reached the outbox; this many progress states went before it.
+    Delivered(u32),
+    /// Another reply went first (the call was cancelled): this one was dropped.
+    AlreadyAnswered,
+    /// The page had closed: dropped.
+    PageClosed,
+}
+
 impl Progress {
-    pub(crate) fn new(outbox: Arc<dyn Outbox>, web_view: WebViewId) -> Arc<Progress> {
+    pub(crate) fn new(outbox: Arc<dyn Outbox>, web_view: WebViewId, max_states: u32) -> Arc<Progress> {
         Arc::new(Progress {
             outbox,
             web_view,
-            finished: Mutex::new(false),
+            max_states,
+            state: Mutex::new(Phase::Running),
             states: AtomicU32::new(0),
         })
     }
@@ -130,22 +154,45 @@ impl Progress {
             state_event: state_event.to_string(),
             data,
         }
-        .encode();
-        let finished = self.finished.lock().expect("progress lock");
-        if *finished {
+        .encoded();
+        let phase = self.state.lock().expect("progress lock");
+        if *phase != Phase::Running {
             return false;
         }
-        self.states.fetch_add(1, Ordering::Relaxed);
+        let sent = self.states.load(Ordering::Relaxed);
+        if sent >= self.max_states {
+            if sent == self.max_states {
+                self.states.store(sent + 1, Ordering::Relaxed);
+                tracing::warn!(limit = self.max_states, state_event, "a call reached its limit of progress states; later ones are dropped");
+            }
+            return false;
+        }
+        self.states.store(sent + 1, Ordering::Relaxed);
         self.outbox.deliver(self.web_view, message);
         true
     }
 
-    /// Delivers the final reply; no state can follow it. Returns the number of states sent.
-    pub(crate) fn finish(&self, reply: String) -> u32 {
-        let mut finished = self.finished.lock().expect("progress lock");
-        *finished = true;
-        self.outbox.deliver(self.web_view, reply);
-        self.states.load(Ordering::Relaxed)
+    /// Delivers the final reply unless another went first or the page closed; no state
+    /// can follow it.
+    pub(crate) fn finish(&self, reply: Encoded) -> Finish {
+        let mut phase = self.state.lock().expect("progress lock");
+        match *phase {
+            Phase::Running => {
+                *phase = Phase::Answered;
+                self.outbox.deliver(self.web_view, reply);
+                Finish::Delivered(self.states.load(Ordering::Relaxed).min(self.max_states))
+            }
+            Phase::Answered => Finish::AlreadyAnswered,
+            Phase::PageClosed => Finish::PageClosed,
+        }
+    }
+
+    /// The page closed: nothing more is delivered to it.
+    pub(crate) fn page_closed(&self) {
+        let mut phase = self.state.lock().expect("progress lock");
+        if *phase == Phase::Running {
+            *phase = Phase::PageClosed;
+        }
     }
 }
 
@@ -167,7 +214,7 @@ mod tests {
     #[test]
     fn states_stop_at_the_final_reply() {
         let recorder = Arc::new(Recorder::default());
-        let progress = Progress::new(recorder.clone(), 4);
+        let progress = Progress::new(recorder.clone(), 4, 2);
         let params = ApiParams {
             state_event: "up_1".into(),
             api_name: "up".into(),
@@ -176,12 +223,28 @@ mod tests {
         };
         let call = MiniApiCall::new(AppInfo::fallback("t"), 4, params, Some(progress.clone()), Host::new());
         assert!(call.send_state(json!(1)));
-        assert_eq!(progress.finish("REPLY".into()), 1);
-        assert!(!call.send_state(json!(2)));
+        assert!(call.send_state(json!(2)));
+        assert!(!call.send_state(json!(3)), "over the limit of 2 states");
+        assert_eq!(progress.finish(Encoded { text: "REPLY".into(), reply_to: Some(1) }), Finish::Delivered(2));
+        assert!(!call.send_state(json!(4)));
+        assert_eq!(progress.finish(Encoded { text: "AGAIN".into(), reply_to: Some(1) }), Finish::AlreadyAnswered);
         assert_eq!(
             *recorder.sent.lock().unwrap(),
-            vec![r#"4 {"type":"state","stateEvent":"up_1","data":1}"#.to_string(), "4 REPLY".to_string()]
+            vec![
+                r#"4 {"type":"state","stateEvent":"up_1","data":1}"#.to_string(),
+                r#"4 {"type":"state","stateEvent":"up_1","data":2}"#.to_string(),
+                "4 REPLY".to_string()
+            ]
         );
+    }
+
+    #[test]
+    fn nothing_reaches_a_closed_page() {
+        let recorder = Arc::new(Recorder::default());
+        let progress = Progress::new(recorder.clone(), 4, 10);
+        progress.page_closed();
+        assert_eq!(progress.finish(Encoded { text: "REPLY".into(), reply_to: Some(1) }), Finish::PageClosed);
+        assert!(recorder.sent.lock().unwrap().is_empty());
     }
 
     #[test]

@@ -23,6 +23,22 @@ pub enum CallError {
         /// The configured limit in bytes.
         limit: usize,
     },
+    /// The call nests arrays and objects deeper than the shell accepts.
+    #[error("data nests too deep: more than {limit} levels")]
+    TooDeep {
+        /// The configured limit.
+        limit: usize,
+    },
+    /// The page already has this many calls waiting for an answer.
+    #[error("too many calls in flight: the limit is {limit} per page")]
+    TooManyInFlight {
+        /// The configured limit.
+        limit: usize,
+    },
+    /// The shell is shutting down (SIGINT, SIGTERM, or the run ended) before the handler
+    /// answered.
+    #[error("the shell is shutting down")]
+    ShuttingDown,
     /// The handler returned an error.
     #[error("{0}")]
     Handler(ApiError),

@@ -4,7 +4,8 @@ use std::sync::{Arc, RwLock};
 
 use serde_json::Value;
 
-use super::protocol::Outbound;
+use super::protocol::{Encoded, Outbound};
+use super::ui_api::UiApi;
 
 /// The numeric id of one page webview, decided by the shell.
 pub type WebViewId = u64;
@@ -26,8 +27,8 @@ pub enum Target {
 pub struct ShellRequest {
     /// The webview that called (0 for requests from the host).
     pub web_view_id: WebViewId,
-    /// The built-in API name (`navigateTo`, `showToast`, ...).
-    pub api_name: String,
+    /// What is asked.
+    pub api: UiApi,
     /// The call's data.
     pub data: Value,
     /// Where the answer goes.
@@ -38,7 +39,7 @@ pub struct ShellRequest {
 /// loop proxy; tests implement it with a channel.
 pub trait Outbox: Send + Sync + 'static {
     /// Delivers one encoded message to one webview, after every message delivered before.
-    fn deliver(&self, web_view: WebViewId, message: String);
+    fn deliver(&self, web_view: WebViewId, message: Encoded);
     /// Delivers one encoded message to every webview the target names.
     fn broadcast(&self, target: Target, message: String);
     /// Ends the run with this exit status.
@@ -118,14 +119,14 @@ impl Host {
     pub async fn request(
         &self,
         web_view_id: WebViewId,
-        api_name: &str,
+        api: UiApi,
         data: Value,
     ) -> Result<Option<serde_json::Map<String, Value>>, String> {
         let outbox = self.outbox().ok_or_else(|| HostError::NotRunning.to_string())?;
         let (reply, answer) = tokio::sync::oneshot::channel();
         outbox.request(ShellRequest {
             web_view_id,
-            api_name: api_name.to_string(),
+            api,
             data,
             reply,
         });
@@ -137,20 +138,20 @@ impl Host {
     /// The chrome as a person sees it now: navigation bar, tab bar, toast, modal, the
     /// page stack and window size (for tests and QA scripts).
     pub async fn chrome_state(&self) -> Result<Value, String> {
-        Ok(Value::Object(self.request(0, "__chromeState", Value::Null).await?.unwrap_or_default()))
+        Ok(Value::Object(self.request(0, UiApi::ChromeState, Value::Null).await?.unwrap_or_default()))
     }
 
     /// Drives the chrome as a person would, by emitting the real widget signal:
     /// `"back"`, `"tab:<index>"`, `"modal:confirm"`, `"modal:cancel"`, `"minimize"`,
     /// `"restore"`, `"close"` (the window's close button).
     pub async fn press(&self, control: &str) -> Result<(), String> {
-        self.request(0, "__press", Value::String(control.to_string())).await.map(|_| ())
+        self.request(0, UiApi::Press, Value::String(control.to_string())).await.map(|_| ())
     }
 
     /// Saves a PNG of the window as it looks now.
     pub async fn screenshot(&self, path: &std::path::Path) -> Result<(), String> {
         let path = Value::String(path.display().to_string());
-        self.request(0, "__screenshot", path).await.map(|_| ())
+        self.request(0, UiApi::Screenshot, path).await.map(|_| ())
     }
 }
 
@@ -166,8 +167,8 @@ pub(crate) mod tests {
     }
 
     impl Outbox for Recorder {
-        fn deliver(&self, web_view: WebViewId, message: String) {
-            self.sent.lock().unwrap().push(format!("{web_view} {message}"));
+        fn deliver(&self, web_view: WebViewId, message: Encoded) {
+            self.sent.lock().unwrap().push(format!("{web_view} {}", message.text));
         }
         fn broadcast(&self, target: Target, message: String) {
             self.sent.lock().unwrap().push(format!("{target:?} {message}"));
@@ -176,7 +177,7 @@ pub(crate) mod tests {
             self.sent.lock().unwrap().push(format!("exit {code}"));
         }
         fn request(&self, request: ShellRequest) {
-            self.sent.lock().unwrap().push(format!("request {} {}", request.api_name, request.data));
+            self.sent.lock().unwrap().push(format!("request {} {}", request.api, request.data));
         }
     }
 

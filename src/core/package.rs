@@ -88,18 +88,20 @@ impl Package {
             .file_name()
             .map(|name| name.to_string_lossy().into_owned())
             .unwrap_or_else(|| "miniapp".to_string());
-        Package::load(Root::Disk(root), &fallback_name)
+        let fallback = AppInfo { app_id: local_app_id(&root), ..AppInfo::fallback(&fallback_name) };
+        Package::load(Root::Disk(root), fallback)
     }
 
     /// Opens and validates a package embedded in the binary.
     pub fn embedded(dir: &'static Dir<'static>, name: &str) -> Result<Package, PackageError> {
-        Package::load(Root::Embedded(dir), name)
+        let fallback = AppInfo { app_id: format!("local-embedded-{name}"), ..AppInfo::fallback(name) };
+        Package::load(Root::Embedded(dir), fallback)
     }
 
-    fn load(root: Root, fallback_name: &str) -> Result<Package, PackageError> {
+    fn load(root: Root, fallback: AppInfo) -> Result<Package, PackageError> {
         let mut package = Package {
             root,
-            app_info: AppInfo::fallback(fallback_name),
+            app_info: fallback.clone(),
             config: AppConfig {
                 pages: Vec::new(),
                 window: WindowConfig::default(),
@@ -110,7 +112,7 @@ impl Package {
         };
         if package.exists("project.config.json") {
             let config = package.read_json("project.config.json")?;
-            package.app_info = app_info_from(&config, fallback_name)?;
+            package.app_info = app_info_from(&config, fallback)?;
         }
         let app = package.read_json("app.json")?;
         package.config = AppConfig::parse(&app).map_err(field_error)?;
@@ -256,7 +258,17 @@ pub fn safe_relative_path(url_path: &str) -> Result<String, PackageError> {
     Ok(trimmed.to_string())
 }
 
-fn app_info_from(config: &Value, fallback_name: &str) -> Result<AppInfo, PackageError> {
+/// The app id of a package whose `project.config.json` names none: `local-` and 16 hex
+/// digits of the SHA-256 of its folder's canonical path. Stable for a folder, distinct
+/// between folders, so two such packages never share storage or web data.
+pub fn local_app_id(canonical_dir: &Path) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(canonical_dir.as_os_str().as_encoded_bytes());
+    let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    format!("local-{hex}")
+}
+
+fn app_info_from(config: &Value, fallback: AppInfo) -> Result<AppInfo, PackageError> {
     let file = "project.config.json";
     let text = |key: &str| -> Result<Option<String>, PackageError> {
         match config.get(key) {
@@ -269,8 +281,8 @@ fn app_info_from(config: &Value, fallback_name: &str) -> Result<AppInfo, Package
             }),
         }
     };
-    let mut info = AppInfo::fallback(fallback_name);
-    if let Some(app_id) = text("appid")? {
+    let mut info = fallback;
+    if let Some(app_id) = text("appid")?.filter(|id| !id.trim().is_empty()) {
         info.app_id = app_id;
     }
     if let Some(name) = text("projectname")? {
@@ -344,7 +356,15 @@ mod tests {
         let dir = tmp.path().join("shop");
         write(&dir, &[("app.json", r#"{"pages":["p"]}"#), ("p.html", "")]);
         let info = Package::open(&dir).unwrap().app_info().clone();
-        assert_eq!(info, AppInfo::fallback("shop"));
+        let id = local_app_id(&dir.canonicalize().unwrap());
+        assert_eq!(info, AppInfo { app_id: id.clone(), ..AppInfo::fallback("shop") });
+        assert!(id.starts_with("local-") && id.len() == 22, "{id}");
+        // Stable for the folder, distinct from another folder without an appid.
+        assert_eq!(Package::open(&dir).unwrap().app_info().app_id, id);
+        let other = tmp.path().join("shop2");
+        write(&other, &[("app.json", r#"{"pages":["p"]}"#), ("p.html", ""), ("project.config.json", r#"{"appid":""}"#)]);
+        let other_id = Package::open(&other).unwrap().app_info().app_id.clone();
+        assert!(other_id.starts_with("local-") && other_id != id, "{other_id}");
     }
 
     #[test]

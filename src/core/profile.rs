@@ -47,21 +47,3 @@ pub fn mark(stage: Stage, id: u64) {
         MARKS.lock().expect("profile lock").push((stage, id, now));
     }
 }
-
-/// The callback id of an encoded reply (`{"type":"reply","callbackId":7,...`), if it is one.
-pub fn reply_id(message: &str) -> Option<u64> {
-    let rest = message.strip_prefix(r#"{"type":"reply","callbackId":"#)?;
-    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    digits.parse().ok()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_the_id_of_a_reply() {
-        assert_eq!(reply_id(r#"{"type":"reply","callbackId":42,"res":{}}"#), Some(42));
-        assert_eq!(reply_id(r#"{"type":"state","stateEvent":"x"}"#), None);
-    }
-}

@@ -17,12 +17,28 @@
 //! {"type":"reply","callbackId":7,"res":{"result":"success","errMsg":"invokeNativePlugin:ok"}}
 //! {"type":"state","stateEvent":"myApiName_7","data":{"percent":50}}
 //! {"type":"event","event":"hostTick","data":{"count":1}}
+//! {"type":"lifecycle","hook":"onHide","app":false}
+//! {"type":"pages","pages":[{"webViewId":1,"route":"pages/index/index","options":{}}]}
 //! ```
+//!
+//! Besides calls, a page tells the shell when its document is ready and when it has run a
+//! lifecycle hook (see [`PageMessage`]):
+//!
+//! ```text
+//! {"type":"ready"}
+//! {"type":"hookDone","hook":"onShow"}
+//! ```
+//!
+//! Every kind of message that crosses the bridge is named here, typed; nothing else
+//! builds or recognises them.
 
-use serde::{de::IgnoredAny, Deserialize, Serialize};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::call_error::CallError;
+use super::lifecycle::Hook;
+use super::limits::Limits;
+use super::router::PageRef;
 
 /// The `errMsg` prefix of `wx.invokeNativePlugin`.
 pub const INVOKE_NATIVE_PLUGIN: &str = "invokeNativePlugin";
@@ -74,7 +90,8 @@ struct RawInvoke {
     #[serde(rename = "type")]
     kind: Option<String>,
     #[serde(rename = "callbackId")]
-    callback_id: u64,
+    callback_id: Option<u64>,
+    hook: Option<Value>,
     api: Option<String>,
     api_name: Option<Value>,
     data: Option<Value>,
@@ -82,74 +99,190 @@ struct RawInvoke {
     state_event: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct RawHeader {
-    #[serde(rename = "callbackId")]
-    callback_id: u64,
+/// What one pass over a message's text tells, before any parsing: how deep it nests, and
+/// its top-level `callbackId` and `api` (enough to answer a call that is refused unread).
+#[derive(Debug, Default, PartialEq)]
+struct Header {
+    depth: usize,
+    callback_id: Option<u64>,
     api: Option<String>,
-    #[allow(dead_code)]
-    #[serde(flatten)]
-    rest: Option<IgnoredAny>,
+}
+
+/// Scans `raw` once, without recursion (any depth is safe).
+fn scan_header(raw: &str) -> Header {
+    let bytes = raw.as_bytes();
+    let mut header = Header::default();
+    let mut depth = 0usize;
+    let mut expect_key = false;
+    let mut key: Option<&str> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                let start = i;
+                i += 1;
+                // Skip to the closing quote (memchr: strings are most of a big payload).
+                while let Some(at) = memchr::memchr2(b'"', b'\\', &bytes[i.min(bytes.len())..]) {
+                    i += at;
+                    if bytes[i] == b'"' {
+                        break;
+                    }
+                    i += 2;
+                }
+                if i >= bytes.len() || bytes[i] != b'"' {
+                    i = bytes.len();
+                }
+                let text = &raw[start..(i + 1).min(raw.len())];
+                if depth == 1 {
+                    if expect_key {
+                        key = Some(text);
+                        expect_key = false;
+                    } else if key.take() == Some("\"api\"") {
+                        header.api = serde_json::from_str(text).ok();
+                    }
+                }
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                header.depth = header.depth.max(depth);
+                expect_key = depth == 1 && bytes[i] == b'{';
+                if depth == 2 {
+                    key = None;
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            b',' if depth == 1 => {
+                expect_key = true;
+                key = None;
+            }
+            b'-' | b't' | b'f' | b'n' if depth == 1 => key = None,
+            b'0'..=b'9' if depth == 1 && key.is_some() => {
+                let start = i;
+                while i + 1 < bytes.len() && bytes[i + 1].is_ascii_digit() {
+                    i += 1;
+                }
+                if key.take() == Some("\"callbackId\"") {
+                    header.callback_id = raw[start..=i].parse().ok();
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    header
+}
+
+/// Any message a page sends.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageMessage {
+    /// A call (answerable, even when refused).
+    Call(Inbound),
+    /// The page's document is parsed and its bridge is listening: it may run `onLoad`.
+    Ready,
+    /// The page finished running a lifecycle hook the shell sent.
+    HookDone(Hook),
+}
+
+impl PageMessage {
+    /// Parses one message from a page (see [`Inbound::parse`] for calls and limits).
+    pub fn parse(raw: &str, limits: &Limits) -> Result<PageMessage, ProtocolError> {
+        Inbound::parse_message(raw, limits)
+    }
 }
 
 impl Inbound {
-    /// Parses one message from a page. Messages longer than `max_bytes` are not parsed
-    /// in full: only their call id is read, and they are rejected as too large.
-    pub fn parse(raw: &str, max_bytes: usize) -> Result<Inbound, ProtocolError> {
-        if raw.len() > max_bytes {
-            let header: RawHeader = serde_json::from_str(raw)
-                .map_err(|err| ProtocolError::Malformed(err.to_string()))?;
-            return Ok(Inbound::Reject {
-                callback_id: header.callback_id,
+    /// Parses one call from a page. A message longer than `limits.max_payload_bytes`,
+    /// or nested deeper than `limits.max_json_depth`, is not parsed: one scan of its text
+    /// reads its call id, and it is rejected. A message that is not a call is an error
+    /// here.
+    pub fn parse(raw: &str, limits: &Limits) -> Result<Inbound, ProtocolError> {
+        match Inbound::parse_message(raw, limits)? {
+            PageMessage::Call(inbound) => Ok(inbound),
+            PageMessage::Ready => Err(ProtocolError::UnknownType("ready".into())),
+            PageMessage::HookDone(_) => Err(ProtocolError::UnknownType("hookDone".into())),
+        }
+    }
+
+    fn parse_message(raw: &str, limits: &Limits) -> Result<PageMessage, ProtocolError> {
+        let too_large = raw.len() > limits.max_payload_bytes;
+        let header = if too_large { scan_header(&raw[..floor_char_boundary(raw, 4096)]) } else { scan_header(raw) };
+        let refusal = if too_large {
+            Some(CallError::TooLarge { size: raw.len(), limit: limits.max_payload_bytes })
+        } else if header.depth > limits.max_json_depth {
+            Some(CallError::TooDeep { limit: limits.max_json_depth })
+        } else {
+            None
+        };
+        if let Some(error) = refusal {
+            let callback_id = header
+                .callback_id
+                .ok_or_else(|| ProtocolError::Malformed(format!("{error}, and no callbackId before it")))?;
+            return Ok(PageMessage::Call(Inbound::Reject {
+                callback_id,
                 api: header.api.unwrap_or_else(|| INVOKE_NATIVE_PLUGIN.to_string()),
-                error: CallError::TooLarge {
-                    size: raw.len(),
-                    limit: max_bytes,
-                },
-            });
+                error,
+            }));
         }
         let msg: RawInvoke =
             serde_json::from_str(raw).map_err(|err| ProtocolError::Malformed(err.to_string()))?;
         match msg.kind.as_deref() {
             Some("invoke") | None => {}
+            Some("ready") => return Ok(PageMessage::Ready),
+            Some("hookDone") => {
+                let hook = msg.hook.unwrap_or(Value::Null);
+                return serde_json::from_value(hook.clone())
+                    .map(PageMessage::HookDone)
+                    .map_err(|_| ProtocolError::Malformed(format!("unknown hook {hook}")));
+            }
             Some(other) => return Err(ProtocolError::UnknownType(other.to_string())),
         }
+        let Some(callback_id) = msg.callback_id else {
+            return Err(ProtocolError::Malformed("missing field `callbackId`".into()));
+        };
         let api = msg.api.unwrap_or_else(|| INVOKE_NATIVE_PLUGIN.to_string());
         let api_name = match msg.api_name {
             Some(Value::String(name)) if !name.is_empty() => name,
             None | Some(Value::Null) => {
-                return Ok(Inbound::Reject {
-                    callback_id: msg.callback_id,
+                return Ok(PageMessage::Call(Inbound::Reject {
+                    callback_id,
                     api,
                     error: CallError::MissingApiName,
-                })
+                }))
             }
             Some(Value::String(_)) => {
-                return Ok(Inbound::Reject {
-                    callback_id: msg.callback_id,
+                return Ok(PageMessage::Call(Inbound::Reject {
+                    callback_id,
                     api,
                     error: CallError::MissingApiName,
-                })
+                }))
             }
             Some(other) => {
-                return Ok(Inbound::Reject {
-                    callback_id: msg.callback_id,
+                return Ok(PageMessage::Call(Inbound::Reject {
+                    callback_id,
                     api,
                     error: CallError::ApiNameNotString(other.to_string()),
-                })
+                }))
             }
         };
         let state_event = msg
             .state_event
-            .unwrap_or_else(|| format!("{api_name}_{}", msg.callback_id));
-        Ok(Inbound::Invoke(Invoke {
-            callback_id: msg.callback_id,
+            .unwrap_or_else(|| format!("{api_name}_{}", callback_id));
+        Ok(PageMessage::Call(Inbound::Invoke(Invoke {
+            callback_id,
             api,
             api_name,
             data: msg.data.unwrap_or(Value::Null),
             state_event,
-        }))
+        })))
     }
+}
+
+/// The largest index `<= at` that is a char boundary of `text`.
+fn floor_char_boundary(text: &str, at: usize) -> usize {
+    if at >= text.len() {
+        return text.len();
+    }
+    (0..=at).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0)
 }
 
 /// Splits one IPC text into its messages: a JSON array is a batch of messages sent in
@@ -190,12 +323,48 @@ pub enum Outbound {
         /// The payload.
         data: Value,
     },
+    /// Run a lifecycle hook; the page answers [`PageMessage::HookDone`].
+    Lifecycle {
+        /// The hook.
+        hook: Hook,
+        /// Whether the App runs it too (the window was minimised or restored).
+        app: bool,
+    },
+    /// The page stack changed (what `getCurrentPages()` returns).
+    Pages {
+        /// Home first, current last.
+        pages: Vec<PageRef>,
+    },
 }
 
 impl Outbound {
     /// Encodes this message as JSON text.
     pub fn encode(&self) -> String {
         serde_json::to_string(self).expect("an outbound message always serialises")
+    }
+
+    /// Encodes this message for delivery to one page, remembering which call it answers.
+    pub fn encoded(&self) -> Encoded {
+        let reply_to = match self {
+            Outbound::Reply { callback_id, .. } => Some(*callback_id),
+            _ => None,
+        };
+        Encoded { text: self.encode(), reply_to }
+    }
+}
+
+/// An encoded [`Outbound`] message on its way to a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Encoded {
+    /// The JSON text placed into the delivery script.
+    pub text: String,
+    /// The call it answers, when it is a reply.
+    pub reply_to: Option<u64>,
+}
+
+impl AsRef<str> for Encoded {
+    fn as_ref(&self) -> &str {
+        &self.text
     }
 }
 
@@ -247,8 +416,12 @@ mod tests {
     use crate::ApiError;
     use serde_json::json;
 
+    fn limits() -> Limits {
+        Limits { max_payload_bytes: 1024, max_json_depth: 8, ..Limits::default() }
+    }
+
     fn parse(raw: &str) -> Result<Inbound, ProtocolError> {
-        Inbound::parse(raw, 1024)
+        Inbound::parse(raw, &limits())
     }
 
     #[test]
@@ -318,10 +491,42 @@ mod tests {
     }
 
     #[test]
+    fn over_deep_messages_are_refused_by_their_header_alone() {
+        let deep = format!(r#"{{"type":"invoke","callbackId":12,"api":"setStorage","api_name":"x","data":{}1{}}}"#, "[".repeat(9), "]".repeat(9));
+        assert_eq!(
+            parse(&deep).unwrap(),
+            Inbound::Reject { callback_id: 12, api: "setStorage".into(), error: CallError::TooDeep { limit: 8 } }
+        );
+        // Deeper than serde_json itself would go: still answered.
+        let deeper = format!(r#"{{"callbackId":13,"api_name":"x","data":{}{}}}"#, "[".repeat(100_000), "]".repeat(100_000));
+        let roomy = Limits { max_json_depth: 8, ..Limits::default() };
+        assert!(matches!(Inbound::parse(&deeper, &roomy).unwrap(), Inbound::Reject { callback_id: 13, error: CallError::TooDeep { .. }, .. }));
+        // Just at the limit is fine.
+        let ok = format!(r#"{{"callbackId":14,"api_name":"x","data":{}1{}}}"#, "[".repeat(7), "]".repeat(7));
+        assert!(matches!(parse(&ok).unwrap(), Inbound::Invoke(_)));
+        // Too deep and no call id before the depth: cannot be answered.
+        let anonymous = format!(r#"{{"data":{}1{}}}"#, "[".repeat(20), "]".repeat(20));
+        assert!(matches!(parse(&anonymous), Err(ProtocolError::Malformed(_))));
+    }
+
+    #[test]
+    fn the_header_scan_reads_only_top_level_keys() {
+        let header = scan_header(r#"{"data":{"callbackId":1,"api":"fake"},"api":"re\"al","callbackId":77,"s":"{[\"]}"}"#);
+        assert_eq!(header, Header { depth: 2, callback_id: Some(77), api: Some("re\"al".into()) });
+        assert_eq!(scan_header("").depth, 0);
+        assert_eq!(scan_header(r#"{"callbackId":-1}"#).callback_id, None);
+        assert_eq!(scan_header("\"unterminated").depth, 0);
+    }
+
+    #[test]
     fn unanswerable_messages_are_protocol_errors() {
         assert!(matches!(parse("not json"), Err(ProtocolError::Malformed(_))));
         assert!(matches!(parse("[1,2]"), Err(ProtocolError::Malformed(_))));
         assert!(matches!(parse(r#"{"api_name":"x"}"#), Err(ProtocolError::Malformed(_))));
+        assert!(matches!(
+            PageMessage::parse(r#"{"type":"hookDone","hook":"onBoom"}"#, &limits()),
+            Err(ProtocolError::Malformed(_))
+        ));
         assert!(matches!(
             parse(r#"{"callbackId":"7","api_name":"x"}"#),
             Err(ProtocolError::Malformed(_))
@@ -330,6 +535,35 @@ mod tests {
             parse(r#"{"type":"hello","callbackId":1}"#),
             Err(ProtocolError::UnknownType("hello".into()))
         );
+    }
+
+    #[test]
+    fn parses_every_kind_of_page_message() {
+        assert_eq!(PageMessage::parse(r#"{"type":"ready"}"#, &limits()), Ok(PageMessage::Ready));
+        assert_eq!(
+            PageMessage::parse(r#"{"type":"hookDone","hook":"onUnload"}"#, &limits()),
+            Ok(PageMessage::HookDone(Hook::OnUnload))
+        );
+        assert!(matches!(
+            PageMessage::parse(r#"{"type":"invoke","callbackId":1,"api_name":"x"}"#, &limits()),
+            Ok(PageMessage::Call(Inbound::Invoke(_)))
+        ));
+        // A lifecycle message is not a call.
+        assert_eq!(parse(r#"{"type":"hookDone","hook":"onShow"}"#), Err(ProtocolError::UnknownType("hookDone".into())));
+    }
+
+    #[test]
+    fn encodes_the_shells_own_messages() {
+        let hook = Outbound::Lifecycle { hook: Hook::OnHide, app: true };
+        assert_eq!(hook.encode(), r#"{"type":"lifecycle","hook":"onHide","app":true}"#);
+        let page = PageRef { web_view_id: 2, route: "pages/a/a".into(), options: Map::new() };
+        assert_eq!(
+            Outbound::Pages { pages: vec![page] }.encode(),
+            r#"{"type":"pages","pages":[{"webViewId":2,"route":"pages/a/a","options":{}}]}"#
+        );
+        assert_eq!(Outbound::Event { event: "e".into(), data: Value::Null }.encoded().reply_to, None);
+        let reply = Outbound::Reply { callback_id: 42, res: Map::new() };
+        assert_eq!(reply.encoded(), Encoded { text: r#"{"type":"reply","callbackId":42,"res":{}}"#.into(), reply_to: Some(42) });
     }
 
     #[test]

@@ -51,6 +51,7 @@ impl RegistryBuilder {
     /// # Panics
     /// When `name` is already registered: registering one name twice is a programmer
     /// mistake.
+    #[track_caller]
     pub fn register(self, name: &str, handler: impl Handler) -> RegistryBuilder {
         self.insert(name, Arc::new(handler), None)
     }
@@ -59,6 +60,7 @@ impl RegistryBuilder {
     ///
     /// # Panics
     /// When `name` is already registered.
+    #[track_caller]
     pub fn register_with_timeout(
         self,
         name: &str,
@@ -90,6 +92,7 @@ impl RegistryBuilder {
         self.entries.insert(name.to_string(), Entry { handler, timeout: None });
     }
 
+    #[track_caller]
     fn insert(mut self, name: &str, handler: Arc<dyn Handler>, timeout: Option<Duration>) -> Self {
         assert!(
             !self.entries.contains_key(name),
@@ -166,10 +169,10 @@ impl Registry {
 }
 
 /// Polls a handler's future, turning a panic in any poll into an `Err` with its payload.
-struct CatchUnwind(crate::core::handler::BoxFuture<crate::ApiResult>);
+struct CatchUnwind(crate::core::handler::BoxFuture<crate::core::handler::Reply>);
 
 impl std::future::Future for CatchUnwind {
-    type Output = Result<crate::ApiResult, Box<dyn std::any::Any + Send>>;
+    type Output = Result<crate::core::handler::Reply, Box<dyn std::any::Any + Send>>;
 
     fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
         let inner = &mut self.0;
@@ -197,36 +200,36 @@ mod tests {
     use crate::{ApiError, ApiResult};
     use serde_json::json;
 
-    async fn echo(call: MiniApiCall) -> ApiResult {
-        Ok(json!({"echo": call.data()}).as_object().cloned())
+    async fn echo(call: MiniApiCall) -> ApiResult<serde_json::Value> {
+        Ok(json!({"echo": call.data()}))
     }
 
     fn registry() -> Registry {
         RegistryBuilder::new()
             .register("echo", echo)
-            .register("none", |_call: MiniApiCall| async { Ok(None) })
+            .register("none", |_call: MiniApiCall| async { Ok(()) })
             .register("refuse", |_call: MiniApiCall| async {
-                Err(ApiError::new("card declined").with("errCode", 1001))
+                Err::<(), _>(ApiError::new("card declined").with("errCode", 1001))
             })
             .register("explode", |_call: MiniApiCall| async {
                 tokio::task::yield_now().await;
                 if true {
                     panic!("boom 42");
                 }
-                Ok(None)
+                Ok(())
             })
             .register("explodeEarly", |_call: MiniApiCall| -> std::future::Ready<ApiResult> {
                 panic!("before any future")
             })
             .register("hang", |_call: MiniApiCall| async {
                 std::future::pending::<()>().await;
-                Ok(None)
+                Ok(())
             })
             .register_with_timeout(
                 "slow",
                 |_call: MiniApiCall| async {
                     tokio::time::sleep(Duration::from_secs(5)).await;
-                    Ok(None)
+                    Ok(())
                 },
                 Duration::from_secs(10),
             )
@@ -279,7 +282,7 @@ mod tests {
             .default_timeout(Duration::from_secs(1))
             .register("slow", |_call: MiniApiCall| async {
                 tokio::time::sleep(Duration::from_secs(5)).await;
-                Ok(None)
+                Ok(())
             })
             .build();
         let err = registry.dispatch(MiniApiCall::for_test("slow", Value::Null)).await.unwrap_err();
@@ -299,7 +302,7 @@ mod tests {
                     async move {
                         tokio::time::sleep(Duration::from_secs(2)).await;
                         tx.send(()).unwrap();
-                        Ok(None)
+                        Ok(())
                     }
                 },
                 Duration::from_secs(1),
@@ -319,8 +322,8 @@ mod tests {
     #[test]
     fn register_default_yields_to_an_existing_name() {
         let mut builder = RegistryBuilder::new().register("echo", echo);
-        assert!(!builder.register_default("echo", Arc::new(|_c: MiniApiCall| async { Ok(None) })));
-        assert!(builder.register_default("other", Arc::new(|_c: MiniApiCall| async { Ok(None) })));
+        assert!(!builder.register_default("echo", Arc::new(|_c: MiniApiCall| async { Ok(()) })));
+        assert!(builder.register_default("other", Arc::new(|_c: MiniApiCall| async { Ok(()) })));
         assert_eq!(builder.build().names(), vec!["echo", "other"]);
     }
 }

@@ -24,6 +24,32 @@ pub struct PageRef {
     pub options: Map<String, Value>,
 }
 
+/// Why a route change was refused: the text after `"<api>:fail "`, in WeChat's words.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RouteError {
+    /// `url` is absent or not a string (names the JS type it was).
+    #[error("parameter error: parameter.url should be String instead of {0}.")]
+    UrlNotString(&'static str),
+    /// No page of the package has this route.
+    #[error("page \"{0}\" is not found")]
+    NotFound(String),
+    /// `navigateTo` or `redirectTo` (named) to a tab page.
+    #[error("can not {0} a tabbar page")]
+    TabPage(&'static str),
+    /// The stack already holds [`MAX_STACK`] pages.
+    #[error("webview count limit exceed")]
+    StackFull,
+    /// `navigateBack` on the first page.
+    #[error("cannot navigate back at first page.")]
+    FirstPage,
+    /// `switchTab` to a page that is not a tab.
+    #[error("can not switch to no-tabBar page")]
+    NotTab,
+    /// `switchTab` with a query (quotes the url).
+    #[error("url cannot have a query: {0:?}")]
+    QueryNotAllowed(String),
+}
+
 /// What the shell does to apply a route change, in this order.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -84,20 +110,19 @@ impl Router {
     }
 
     /// Opens the first page (`url` may carry a query).
-    pub fn launch(&mut self, url: &str) -> Result<Vec<Effect>, String> {
+    pub fn launch(&mut self, url: &str) -> Result<Vec<Effect>, RouteError> {
         self.re_launch(None, &Value::String(url.to_string()))
-            .map_err(|err| err.replacen("reLaunch", "launch", 1))
     }
 
     /// `wx.navigateTo`: pushes a non-tab page, at most [`MAX_STACK`] deep.
-    pub fn navigate_to(&mut self, from: Option<&str>, url: &Value) -> Result<Vec<Effect>, String> {
+    pub fn navigate_to(&mut self, from: Option<&str>, url: &Value) -> Result<Vec<Effect>, RouteError> {
         let api = "navigateTo";
-        let (route, options) = self.target(api, from, url)?;
+        let (route, options) = self.target(from, url)?;
         if self.is_tab(&route) {
-            return Err(format!("{api}:fail can not navigateTo a tabbar page"));
+            return Err(RouteError::TabPage(api));
         }
         if self.stack.len() >= MAX_STACK {
-            return Err(format!("{api}:fail webview count limit exceed"));
+            return Err(RouteError::StackFull);
         }
         let mut effects = Vec::new();
         if let Some(top) = self.stack.last() {
@@ -108,11 +133,11 @@ impl Router {
     }
 
     /// `wx.redirectTo`: replaces the current page with a non-tab page.
-    pub fn redirect_to(&mut self, from: Option<&str>, url: &Value) -> Result<Vec<Effect>, String> {
+    pub fn redirect_to(&mut self, from: Option<&str>, url: &Value) -> Result<Vec<Effect>, RouteError> {
         let api = "redirectTo";
-        let (route, options) = self.target(api, from, url)?;
+        let (route, options) = self.target(from, url)?;
         if self.is_tab(&route) {
-            return Err(format!("{api}:fail can not redirectTo a tabbar page"));
+            return Err(RouteError::TabPage(api));
         }
         let mut effects = Vec::new();
         if let Some(top) = self.stack.pop() {
@@ -124,9 +149,9 @@ impl Router {
 
     /// `wx.navigateBack({delta})`: pops `delta` pages (coerced to an integer >= 1, at most
     /// back to the first page).
-    pub fn navigate_back(&mut self, delta: &Value) -> Result<Vec<Effect>, String> {
+    pub fn navigate_back(&mut self, delta: &Value) -> Result<Vec<Effect>, RouteError> {
         if self.stack.len() <= 1 {
-            return Err("navigateBack:fail cannot navigate back at first page.".to_string());
+            return Err(RouteError::FirstPage);
         }
         let delta = match delta {
             Value::Number(n) => n.as_f64().map(|f| f.floor()).unwrap_or(1.0),
@@ -145,8 +170,8 @@ impl Router {
     }
 
     /// `wx.reLaunch`: unloads every page, then opens any page (tab pages included).
-    pub fn re_launch(&mut self, from: Option<&str>, url: &Value) -> Result<Vec<Effect>, String> {
-        let (route, options) = self.target("reLaunch", from, url)?;
+    pub fn re_launch(&mut self, from: Option<&str>, url: &Value) -> Result<Vec<Effect>, RouteError> {
+        let (route, options) = self.target(from, url)?;
         let mut effects = Vec::new();
         while let Some(page) = self.stack.pop() {
             effects.push(Effect::Unload(page.web_view_id));
@@ -160,14 +185,13 @@ impl Router {
 
     /// `wx.switchTab`: shows a tab page (created the first time, kept alive after) and
     /// closes every non-tab page. A query is not allowed.
-    pub fn switch_tab(&mut self, from: Option<&str>, url: &Value) -> Result<Vec<Effect>, String> {
-        let api = "switchTab";
-        let (route, options) = self.target(api, from, url)?;
+    pub fn switch_tab(&mut self, from: Option<&str>, url: &Value) -> Result<Vec<Effect>, RouteError> {
+        let (route, options) = self.target(from, url)?;
         if !self.is_tab(&route) {
-            return Err(format!("{api}:fail can not switch to no-tabBar page"));
+            return Err(RouteError::NotTab);
         }
         if !options.is_empty() {
-            return Err(format!("{api}:fail url cannot have a query: {:?}", url.as_str().unwrap_or_default()));
+            return Err(RouteError::QueryNotAllowed(url.as_str().unwrap_or_default().to_string()));
         }
         if self.stack.len() == 1 && self.stack[0].route == route {
             return Ok(Vec::new());
@@ -207,15 +231,11 @@ impl Router {
     }
 
     /// Resolves a `url` option against the calling page and checks the page exists.
-    fn target(&self, api: &str, from: Option<&str>, url: &Value) -> Result<(String, Map<String, Value>), String> {
+    fn target(&self, from: Option<&str>, url: &Value) -> Result<(String, Map<String, Value>), RouteError> {
         let url = match url {
             Value::String(url) => url,
-            Value::Null => {
-                return Err(format!("{api}:fail parameter error: parameter.url should be String instead of Undefined."))
-            }
-            other => {
-                return Err(format!("{api}:fail parameter error: parameter.url should be String instead of {}.", type_name(other)))
-            }
+            Value::Null => return Err(RouteError::UrlNotString("Undefined")),
+            other => return Err(RouteError::UrlNotString(type_name(other))),
         };
         let (path, query) = match url.split_once('?') {
             Some((path, query)) => (path, Some(query)),
@@ -223,7 +243,7 @@ impl Router {
         };
         let route = resolve(from, path);
         if !self.pages.contains(&route) {
-            return Err(format!("{api}:fail page \"{route}\" is not found"));
+            return Err(RouteError::NotFound(route));
         }
         Ok((route, parse_query(query.unwrap_or(""))))
     }
@@ -318,17 +338,17 @@ mod tests {
     #[test]
     fn navigate_to_refuses_tabs_unknown_pages_and_an_eleventh_page() {
         let mut r = router();
-        assert_eq!(r.navigate_to(None, &url("/pages/tab2/tab2")).unwrap_err(), "navigateTo:fail can not navigateTo a tabbar page");
-        assert_eq!(r.navigate_to(None, &url("/pages/nope/nope")).unwrap_err(), "navigateTo:fail page \"pages/nope/nope\" is not found");
+        assert_eq!(r.navigate_to(None, &url("/pages/tab2/tab2")).unwrap_err().to_string(), "can not navigateTo a tabbar page");
+        assert_eq!(r.navigate_to(None, &url("/pages/nope/nope")).unwrap_err().to_string(), "page \"pages/nope/nope\" is not found");
         assert_eq!(
-            r.navigate_to(None, &Value::Null).unwrap_err(),
-            "navigateTo:fail parameter error: parameter.url should be String instead of Undefined."
+            r.navigate_to(None, &Value::Null).unwrap_err().to_string(),
+            "parameter error: parameter.url should be String instead of Undefined."
         );
         for _ in 1..MAX_STACK {
             r.navigate_to(None, &url("/pages/a/a")).unwrap();
         }
         assert_eq!(r.stack().len(), 10);
-        assert_eq!(r.navigate_to(None, &url("/pages/a/a")).unwrap_err(), "navigateTo:fail webview count limit exceed");
+        assert_eq!(r.navigate_to(None, &url("/pages/a/a")).unwrap_err().to_string(), "webview count limit exceed");
         assert_eq!(r.stack().len(), 10);
     }
 
@@ -337,14 +357,14 @@ mod tests {
         let mut r = router();
         r.navigate_to(None, &url("/pages/a/a")).unwrap();
         assert_eq!(r.redirect_to(None, &url("/pages/b/b?x=1")).unwrap(), vec![Unload(2), created(3, "pages/b/b", json!({"x": "1"}))]);
-        assert_eq!(r.redirect_to(None, &url("/pages/home/home")).unwrap_err(), "redirectTo:fail can not redirectTo a tabbar page");
+        assert_eq!(r.redirect_to(None, &url("/pages/home/home")).unwrap_err().to_string(), "can not redirectTo a tabbar page");
         assert_eq!(routes(&r), vec![(1, "pages/home/home"), (3, "pages/b/b")]);
     }
 
     #[test]
     fn navigate_back_pops_delta_pages_coerced_and_capped() {
         let mut r = router();
-        assert_eq!(r.navigate_back(&json!(1)).unwrap_err(), "navigateBack:fail cannot navigate back at first page.");
+        assert_eq!(r.navigate_back(&json!(1)).unwrap_err().to_string(), "cannot navigate back at first page.");
         for _ in 0..4 {
             r.navigate_to(None, &url("/pages/a/a")).unwrap();
         }
@@ -368,8 +388,8 @@ mod tests {
         assert_eq!(r.switch_tab(None, &url("/pages/tab2/tab2")).unwrap(), vec![]);
         assert_eq!(routes(&r), vec![(3, "pages/tab2/tab2")]);
         assert_eq!(r.live().count(), 2);
-        assert_eq!(r.switch_tab(None, &url("/pages/a/a")).unwrap_err(), "switchTab:fail can not switch to no-tabBar page");
-        assert_eq!(r.switch_tab(None, &url("/pages/home/home?x=1")).unwrap_err(), "switchTab:fail url cannot have a query: \"/pages/home/home?x=1\"");
+        assert_eq!(r.switch_tab(None, &url("/pages/a/a")).unwrap_err().to_string(), "can not switch to no-tabBar page");
+        assert_eq!(r.switch_tab(None, &url("/pages/home/home?x=1")).unwrap_err().to_string(), "url cannot have a query: \"/pages/home/home?x=1\"");
     }
 
     #[test]

@@ -1,9 +1,16 @@
 //! Per-mini-program key-value storage (`wx.setStorage` and friends), persisted on disk.
 //!
-//! Layout: `<data dir>/<app id>/storage/<hex of key>.json`, one file per key holding
+//! Layout: `<data dir>/<app id>/storage/<name>.json`, one file per key holding
 //! `{"key", "data", "dataType"}` exactly as the page's bridge encoded them (`data` is a
-//! string; `dataType` says how to decode it). Every write is atomic and durable: a
-//! temporary file is written and fsynced, renamed over the old one, and the folder fsynced.
+//! string; `dataType` says how to decode it). The name is the hex of the key's UTF-8
+//! bytes for keys up to 100 bytes, else `h-` and the SHA-256 of the key: any key works,
+//! and keys that differ in any byte (case, Unicode normalisation) stay apart. Every write
+//! is atomic and durable: a temporary file is written and fsynced, renamed over the old
+//! one, and the folder fsynced; a write answers success only after that.
+//!
+//! A file that cannot be read back (truncated, corrupt) is never silently dropped: it is
+//! logged when the store loads, and reading its key fails with
+//! [`StorageError::Corrupt`] until the key is written again or removed.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs::{self, File};
@@ -45,6 +52,16 @@ pub enum StorageError {
         /// The total it would reach.
         total: usize,
     },
+    /// The file holding this key cannot be read back.
+    #[error("storage item {key:?} is corrupt ({file}): {reason}")]
+    Corrupt {
+        /// The key asked for.
+        key: String,
+        /// The file, under the mini program's storage folder.
+        file: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// The disk refused.
     #[error("storage i/o error: {0}")]
     Io(#[from] std::io::Error),
@@ -84,6 +101,8 @@ struct AppStore {
     dir: PathBuf,
     items: BTreeMap<String, Item>,
     total: usize,
+    /// File name -> why it cannot be read.
+    corrupt: HashMap<String, String>,
 }
 
 /// The storage of every mini program under one data directory.
@@ -111,7 +130,7 @@ impl Storage {
         if safe {
             root.join(app_id)
         } else {
-            root.join(format!("x-{}", hex(app_id)))
+            root.join(format!("x-{}", hex(app_id.as_bytes())))
         }
     }
 
@@ -122,21 +141,33 @@ impl Storage {
         }
         let dir = Storage::app_dir(&self.root, app_id).join("storage");
         let mut items = BTreeMap::new();
+        let mut corrupt = HashMap::new();
         if dir.is_dir() {
             for entry in fs::read_dir(&dir)? {
                 let path = entry?.path();
-                if path.extension().is_some_and(|ext| ext == "json") {
-                    match fs::read(&path).map(|bytes| serde_json::from_slice::<Item>(&bytes)) {
-                        Ok(Ok(item)) => {
-                            items.insert(item.key.clone(), item);
-                        }
-                        _ => tracing::warn!(?path, "skipped an unreadable storage file"),
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                if name.starts_with('.') && name.ends_with(".tmp") {
+                    // A write that a crash interrupted before its rename: it never
+                    // answered success, and the old file (if any) is whole.
+                    let _ = fs::remove_file(&path);
+                    continue;
+                }
+                if !name.ends_with(".json") {
+                    continue;
+                }
+                match read_item(&path, &name) {
+                    Ok(item) => {
+                        items.insert(item.key.clone(), item);
+                    }
+                    Err(reason) => {
+                        tracing::error!(app = app_id, file = ?path, %reason, "a storage file is corrupt; its key fails until written again");
+                        corrupt.insert(name, reason);
                     }
                 }
             }
         }
         let total = items.values().map(Item::size).sum();
-        let app = Arc::new(Mutex::new(AppStore { dir, items, total }));
+        let app = Arc::new(Mutex::new(AppStore { dir, items, total, corrupt }));
         apps.insert(app_id.to_string(), app.clone());
         Ok(app)
     }
@@ -161,8 +192,10 @@ impl Storage {
             return Err(StorageError::Full { total });
         }
         fs::create_dir_all(&app.dir)?;
-        let path = app.dir.join(format!("{}.json", hex(&item.key)));
+        let name = file_name(&item.key);
+        let path = app.dir.join(&name);
         write_atomically(&app.dir, &path, &serde_json::to_vec(&item).expect("an item serialises"))?;
+        app.corrupt.remove(&name);
         app.total = total;
         app.items.insert(item.key.clone(), item);
         Ok(())
@@ -172,18 +205,28 @@ impl Storage {
     pub fn get(&self, app_id: &str, key: &str) -> Result<Item, StorageError> {
         let app = self.app(app_id)?;
         let app = app.lock().expect("app storage lock");
-        app.items.get(key).cloned().ok_or(StorageError::NotFound)
+        if let Some(item) = app.items.get(key) {
+            return Ok(item.clone());
+        }
+        let name = file_name(key);
+        match app.corrupt.get(&name) {
+            Some(reason) => Err(StorageError::Corrupt { key: key.to_string(), file: name, reason: reason.clone() }),
+            None => Err(StorageError::NotFound),
+        }
     }
 
     /// Removes an item (a missing key is not an error).
     pub fn remove(&self, app_id: &str, key: &str) -> Result<(), StorageError> {
         let app = self.app(app_id)?;
         let mut app = app.lock().expect("app storage lock");
-        if let Some(item) = app.items.remove(key) {
-            app.total -= item.size();
-            let path = app.dir.join(format!("{}.json", hex(key)));
-            fs::remove_file(&path)?;
+        let name = file_name(key);
+        let held = app.items.get(key).map(Item::size);
+        if held.is_some() || app.corrupt.contains_key(&name) {
+            fs::remove_file(app.dir.join(&name))?;
             sync_dir(&app.dir)?;
+            app.items.remove(key);
+            app.corrupt.remove(&name);
+            app.total -= held.unwrap_or(0);
         }
         Ok(())
     }
@@ -192,14 +235,18 @@ impl Storage {
     pub fn clear(&self, app_id: &str) -> Result<(), StorageError> {
         let app = self.app(app_id)?;
         let mut app = app.lock().expect("app storage lock");
-        for key in app.items.keys() {
-            let path = app.dir.join(format!("{}.json", hex(key)));
-            fs::remove_file(&path)?;
+        let names: Vec<String> = app.items.keys().map(|key| file_name(key)).chain(app.corrupt.keys().cloned()).collect();
+        for name in names {
+            match fs::remove_file(app.dir.join(&name)) {
+                Err(err) if err.kind() != std::io::ErrorKind::NotFound => return Err(err.into()),
+                _ => {}
+            }
         }
         if app.dir.is_dir() {
             sync_dir(&app.dir)?;
         }
         app.items.clear();
+        app.corrupt.clear();
         app.total = 0;
         Ok(())
     }
@@ -216,8 +263,38 @@ impl Storage {
     }
 }
 
-fn hex(text: &str) -> String {
-    text.bytes().map(|b| format!("{b:02x}")).collect()
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Keys up to this many bytes are stored under the hex of their bytes; longer ones under
+/// a hash (a file name has at most 255 bytes).
+const MAX_HEX_KEY_BYTES: usize = 100;
+
+/// The file holding `key`.
+pub fn file_name(key: &str) -> String {
+    if key.len() <= MAX_HEX_KEY_BYTES {
+        format!("{}.json", hex(key.as_bytes()))
+    } else {
+        use sha2::Digest;
+        format!("h-{}.json", hex(&sha2::Sha256::digest(key.as_bytes())))
+    }
+}
+
+/// Reads one storage file back, checking that it holds the key its name says.
+fn read_item(path: &Path, name: &str) -> Result<Item, String> {
+    let bytes = fs::read(path).map_err(|err| err.to_string())?;
+    if bytes.is_empty() {
+        return Err("the file is empty".into());
+    }
+    let item: Item = serde_json::from_slice(&bytes).map_err(|err| format!("not a storage item: {err}"))?;
+    if file_name(&item.key) != name {
+        return Err(format!("it holds the key {:?}, which belongs in another file", item.key));
+    }
+    if !DATA_TYPES.contains(&item.data_type.as_str()) {
+        return Err(format!("unknown dataType {:?}", item.data_type));
+    }
+    Ok(item)
 }
 
 fn sync_dir(dir: &Path) -> std::io::Result<()> {
@@ -281,6 +358,51 @@ mod tests {
         assert_eq!(storage.info("wx1").unwrap().keys, vec!["b"]);
         storage.clear("wx1").unwrap();
         assert_eq!(Storage::new(tmp.path().to_path_buf()).info("wx1").unwrap().keys, Vec::<String>::new());
+    }
+
+    #[test]
+    fn any_key_works_and_similar_keys_stay_apart() {
+        let tmp = tempfile::tempdir().unwrap();
+        let storage = Storage::new(tmp.path().to_path_buf());
+        let long = "k".repeat(5000);
+        let keys = [long.as_str(), "Key", "key", "caf\u{e9}", "cafe\u{301}", "a/../b", "\u{1F600}"];
+        for (i, key) in keys.iter().enumerate() {
+            storage.set("wx1", item(key, &i.to_string(), "Number")).unwrap();
+        }
+        let again = Storage::new(tmp.path().to_path_buf());
+        for (i, key) in keys.iter().enumerate() {
+            assert_eq!(again.get("wx1", key).unwrap().data, i.to_string(), "{key}");
+        }
+        assert_eq!(again.info("wx1").unwrap().keys.len(), keys.len());
+        assert!(file_name(&long).starts_with("h-") && file_name(&long).len() < 80);
+        again.remove("wx1", &long).unwrap();
+        assert!(matches!(Storage::new(tmp.path().to_path_buf()).get("wx1", &long), Err(StorageError::NotFound)));
+    }
+
+    #[test]
+    fn a_corrupt_file_is_reported_not_dropped_and_a_new_write_repairs_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let storage = Storage::new(tmp.path().to_path_buf());
+        storage.set("wx1", item("good", "1", "Number")).unwrap();
+        storage.set("wx1", item("torn", "\"a long value\"", "String")).unwrap();
+        storage.set("wx1", item("gone", "x", "String")).unwrap();
+        let dir = tmp.path().join("wx1/storage");
+        let torn = dir.join(file_name("torn"));
+        let bytes = std::fs::read(&torn).unwrap();
+        std::fs::write(&torn, &bytes[..bytes.len() / 2]).unwrap();
+        std::fs::write(dir.join(file_name("gone")), b"").unwrap();
+        std::fs::write(dir.join(".7475726e.json.tmp"), b"half a wri").unwrap();
+        let again = Storage::new(tmp.path().to_path_buf());
+        assert_eq!(again.get("wx1", "good").unwrap().data, "1");
+        let err = again.get("wx1", "torn").unwrap_err().to_string();
+        assert!(err.starts_with(r#"storage item "torn" is corrupt (746f726e.json): not a storage item: "#), "{err}");
+        assert_eq!(again.get("wx1", "gone").unwrap_err().to_string(), r#"storage item "gone" is corrupt (676f6e65.json): the file is empty"#);
+        assert!(!dir.join(".7475726e.json.tmp").exists(), "a torn temporary file is cleaned up");
+        again.set("wx1", item("torn", "2", "Number")).unwrap();
+        again.remove("wx1", "gone").unwrap();
+        let third = Storage::new(tmp.path().to_path_buf());
+        assert_eq!(third.get("wx1", "torn").unwrap().data, "2");
+        assert!(matches!(third.get("wx1", "gone"), Err(StorageError::NotFound)));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! UI thread can answer.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -18,26 +18,13 @@ use super::web_context::SharedWebContext;
 use super::ShellError;
 use crate::core::app_config::is_hex_color;
 use crate::core::host::{ShellRequest, Target, WebViewId};
+use crate::core::lifecycle::{Action, Hook, LifecycleQueue};
 use crate::core::profile::{self, Stage};
-use crate::core::protocol::delivery_script;
-use crate::core::router::{Effect, Router};
-
-/// How long a page may take to run a lifecycle hook before the next one goes out anyway.
-const HOOK_TIMEOUT: Duration = Duration::from_secs(3);
-
-/// How long an unloaded page's webview lives on, hidden: the answer to the call that
-/// unloaded it, and whatever its onUnload started, still reach it.
-const UNLOAD_GRACE: Duration = Duration::from_secs(1);
+use crate::core::protocol::{delivery_script, Encoded, Outbound};
+use crate::core::router::{Effect, RouteError, Router};
+use crate::core::ui_api::UiApi;
 
 type Answer = Result<Option<Map<String, Value>>, String>;
-
-/// A lifecycle step waiting its turn: hooks run one page at a time, in WeChat's order.
-enum Hook {
-    /// A new page: it runs onLoad and onShow itself once its document is parsed.
-    Created(WebViewId),
-    /// A hook the shell sends (`onShow`, `onHide`, `onUnload`), optionally to App too.
-    Send { page: WebViewId, hook: &'static str, app: bool },
-}
 
 /// The running mini program.
 pub struct MiniProgram {
@@ -47,10 +34,12 @@ pub struct MiniProgram {
     pages: HashMap<WebViewId, Page>,
     navs: HashMap<WebViewId, NavState>,
     chrome: Chrome,
-    queued: HashMap<WebViewId, Vec<String>>,
-    hooks: VecDeque<Hook>,
-    awaiting: Option<(WebViewId, u64)>,
-    hook_generation: u64,
+    queued: HashMap<WebViewId, Vec<Encoded>>,
+    /// Pages whose bridge is listening (they said their document is ready).
+    ready: HashSet<WebViewId>,
+    /// Host events for pages not listening yet, delivered when they are.
+    held: HashMap<WebViewId, VecDeque<Encoded>>,
+    hooks: LifecycleQueue,
     toast_generation: u64,
     modal: Option<tokio::sync::oneshot::Sender<Answer>>,
     launched: bool,
@@ -73,31 +62,33 @@ impl MiniProgram {
             navs: HashMap::new(),
             chrome,
             queued: HashMap::new(),
-            hooks: VecDeque::new(),
-            awaiting: None,
-            hook_generation: 0,
+            ready: HashSet::new(),
+            held: HashMap::new(),
+            hooks: LifecycleQueue::new(),
             toast_generation: 0,
             modal: None,
             launched: false,
         };
         let home = program.context.package.home().to_string();
-        let effects = program.router.launch(&home).map_err(ShellError::Window)?;
+        let effects = program
+            .router
+            .launch(&home)
+            .map_err(|err| ShellError::Window(format!("cannot open the home page: {err}")))?;
         program.apply(effects)?;
         Ok(program)
     }
 
     /// Queues an encoded message for a page (sent at the end of the loop pass).
-    pub fn queue(&mut self, id: WebViewId, message: String) {
-        if profile::enabled() {
-            if let Some(call) = profile::reply_id(&message) {
-                profile::mark(Stage::ReplyReceived, call);
-            }
+    pub fn queue(&mut self, id: WebViewId, message: Encoded) {
+        if let Some(call) = message.reply_to {
+            profile::mark(Stage::ReplyReceived, call);
         }
         self.queued.entry(id).or_default().push(message);
     }
 
     /// Queues a message for every page the target names.
     pub fn broadcast(&mut self, target: &Target, message: String) {
+        let message = Encoded { text: message, reply_to: None };
         let ids: Vec<WebViewId> = self
             .pages
             .values()
@@ -108,8 +99,18 @@ impl MiniProgram {
             })
             .map(|page| page.id)
             .collect();
+        let limit = self.context.bridge.limits().max_held_events;
         for id in ids {
-            self.queue(id, message.clone());
+            if self.ready.contains(&id) {
+                self.queue(id, message.clone());
+                continue;
+            }
+            let held = self.held.entry(id).or_default();
+            held.push_back(message.clone());
+            if held.len() > limit {
+                held.pop_front();
+                tracing::warn!(webview = id, limit, "a page that is not listening yet has too many host events held; dropped the oldest");
+            }
         }
     }
 
@@ -121,7 +122,7 @@ impl MiniProgram {
                     tracing::error!(webview = id, %err, "cannot deliver to a page");
                 }
                 if profile::enabled() {
-                    for call in messages.iter().filter_map(|m| profile::reply_id(m)) {
+                    for call in messages.iter().filter_map(|m| m.reply_to) {
                         profile::mark(Stage::Evaluated, call);
                     }
                 }
@@ -157,13 +158,13 @@ impl MiniProgram {
                     self.navs.insert(page.id, NavState::from_window(&window));
                     self.pages.insert(page.id, page);
                     tracing::info!(webview = page_ref.web_view_id, route = %page_ref.route, "page opened");
-                    self.hooks.push_back(Hook::Created(page_ref.web_view_id));
+                    self.hooks.push(page_ref.web_view_id, Hook::OnLoad, false);
                 }
-                Effect::Show(id) => self.hooks.push_back(Hook::Send { page: id, hook: "onShow", app: false }),
-                Effect::Hide(id) => self.hooks.push_back(Hook::Send { page: id, hook: "onHide", app: false }),
+                Effect::Show(id) => self.hooks.push(id, Hook::OnShow, false),
+                Effect::Hide(id) => self.hooks.push(id, Hook::OnHide, false),
                 Effect::Unload(id) => {
                     self.navs.remove(&id);
-                    self.hooks.push_back(Hook::Send { page: id, hook: "onUnload", app: false });
+                    self.hooks.push(id, Hook::OnUnload, false);
                 }
             }
         }
@@ -172,12 +173,13 @@ impl MiniProgram {
             let _ = page.webview.set_visible(Some(page.id) == top);
         }
         self.refresh_chrome();
-        let stack = json!({"type": "pages", "pages": self.router.stack()}).to_string();
+        let stack = Outbound::Pages { pages: self.router.stack().to_vec() }.encoded();
         let live: Vec<WebViewId> = self.router.live().map(|page| page.web_view_id).collect();
         for id in live {
             self.queue(id, stack.clone());
         }
-        self.pump_hooks();
+        let actions = self.hooks.pump();
+        self.act(actions);
         Ok(())
     }
 
@@ -192,64 +194,53 @@ impl MiniProgram {
         self.chrome.show_tabs(selected);
     }
 
-    /// Sends the next lifecycle hook if none is running.
-    fn pump_hooks(&mut self) {
-        while self.awaiting.is_none() {
-            let Some(hook) = self.hooks.pop_front() else { return };
-            let (page, message) = match hook {
-                Hook::Created(page) => (page, None),
-                Hook::Send { page, hook, app } => {
-                    (page, Some(json!({"type": "lifecycle", "hook": hook, "app": app}).to_string()))
+    /// Carries out what the lifecycle queue decided.
+    fn act(&mut self, actions: Vec<Action>) {
+        for action in actions {
+            match action {
+                Action::Run(step) => {
+                    let message = Outbound::Lifecycle { hook: step.hook, app: step.app }.encoded();
+                    self.queue(step.page, message);
                 }
-            };
-            if !self.pages.contains_key(&page) {
-                continue;
+                Action::StartTimer { generation, after } => {
+                    self.later(after, UserEvent::HookTimeout(generation));
+                }
+                Action::DestroyAfter { page, after } => self.later(after, UserEvent::Destroy(page)),
             }
-            if let Some(message) = message {
-                self.queue(page, message);
-            }
-            self.hook_generation += 1;
-            self.awaiting = Some((page, self.hook_generation));
-            let generation = self.hook_generation;
-            let proxy = self.context.proxy.clone();
-            self.context.runtime.spawn(async move {
-                tokio::time::sleep(HOOK_TIMEOUT).await;
-                let _ = proxy.send_event(UserEvent::HookTimeout(generation));
-            });
         }
     }
 
+    fn later(&self, after: Duration, event: UserEvent) {
+        let proxy = self.context.proxy.clone();
+        self.context.runtime.spawn(async move {
+            tokio::time::sleep(after).await;
+            let _ = proxy.send_event(event);
+        });
+    }
+
+    /// A page's document is ready: its onLoad may run when its turn comes.
+    pub fn page_ready(&mut self, id: WebViewId) {
+        if !self.pages.contains_key(&id) {
+            return;
+        }
+        self.ready.insert(id);
+        for message in self.held.remove(&id).unwrap_or_default() {
+            self.queue(id, message);
+        }
+        let actions = self.hooks.page_ready(id);
+        self.act(actions);
+    }
+
     /// A page ran a hook; an `onUnload` page is destroyed after a grace period.
-    pub fn hook_done(&mut self, id: WebViewId, hook: &str) {
-        if hook == "onUnload" {
-            self.destroy_later(id);
-        }
-        if self.awaiting.is_some_and(|(page, _)| page == id) {
-            self.awaiting = None;
-            self.pump_hooks();
-        }
+    pub fn hook_done(&mut self, id: WebViewId, hook: Hook) {
+        let actions = self.hooks.done(id, hook);
+        self.act(actions);
     }
 
     /// A page did not acknowledge a hook in time.
     pub fn hook_timeout(&mut self, generation: u64) {
-        if let Some((page, current)) = self.awaiting {
-            if current == generation {
-                tracing::warn!(webview = page, "a page did not finish a lifecycle hook in time");
-                if !self.router.live().any(|live| live.web_view_id == page) {
-                    self.destroy_later(page);
-                }
-                self.awaiting = None;
-                self.pump_hooks();
-            }
-        }
-    }
-
-    fn destroy_later(&self, id: WebViewId) {
-        let proxy = self.context.proxy.clone();
-        self.context.runtime.spawn(async move {
-            tokio::time::sleep(UNLOAD_GRACE).await;
-            let _ = proxy.send_event(UserEvent::Destroy(id));
-        });
+        let actions = self.hooks.timed_out(generation);
+        self.act(actions);
     }
 
     /// Destroys an unloaded page's webview.
@@ -259,8 +250,13 @@ impl MiniProgram {
         }
         if let Some(page) = self.pages.remove(&id) {
             self.queued.remove(&id);
+            self.held.remove(&id);
+            self.ready.remove(&id);
+            self.context.bridge.page_closed(id);
             self.context.origins.write().expect("origins lock").remove(&id);
             drop(page);
+            let actions = self.hooks.forget(id);
+            self.act(actions);
             tracing::info!(webview = id, "page closed");
         }
     }
@@ -268,9 +264,10 @@ impl MiniProgram {
     /// The window was minimised or restored: the top page and the App hide or show.
     pub fn minimized(&mut self, minimized: bool) {
         if let Some(top) = self.router.top() {
-            let hook = if minimized { "onHide" } else { "onShow" };
-            self.hooks.push_back(Hook::Send { page: top.web_view_id, hook, app: true });
-            self.pump_hooks();
+            let hook = if minimized { Hook::OnHide } else { Hook::OnShow };
+            self.hooks.push(top.web_view_id, hook, true);
+            let actions = self.hooks.pump();
+            self.act(actions);
         }
     }
 
@@ -318,8 +315,8 @@ impl MiniProgram {
 
     /// Answers a built-in call or host request.
     pub fn request(&mut self, window: &Window, request: ShellRequest) -> Result<(), ShellError> {
-        let ShellRequest { web_view_id, api_name, data, reply } = request;
-        if api_name == "showModal" {
+        let ShellRequest { web_view_id, api, data, reply } = request;
+        if api == UiApi::ShowModal {
             if self.modal.is_some() {
                 let _ = reply.send(Err("another modal is showing".into()));
                 return Ok(());
@@ -338,10 +335,11 @@ impl MiniProgram {
             self.modal = Some(reply);
             return Ok(());
         }
-        let answer = self.answer(window, web_view_id, &api_name, &data);
+        let answer = self.answer(window, web_view_id, api, &data);
         let answer = match answer {
             Ok(answer) => answer,
             Err(Failure::Call(message)) => Err(message),
+            Err(Failure::Route(err)) => Err(err.to_string()),
             Err(Failure::Shell(err)) => {
                 let _ = reply.send(Err(err.to_string()));
                 return Err(err);
@@ -351,7 +349,7 @@ impl MiniProgram {
         Ok(())
     }
 
-    fn answer(&mut self, window: &Window, from: WebViewId, api: &str, data: &Value) -> Result<Answer, Failure> {
+    fn answer(&mut self, window: &Window, from: WebViewId, api: UiApi, data: &Value) -> Result<Answer, Failure> {
         let from_route = self
             .router
             .live()
@@ -359,20 +357,24 @@ impl MiniProgram {
             .map(|page| page.route.clone());
         let from_page = from_route.as_deref();
         let routed = match api {
-            "navigateTo" => Some(self.router.navigate_to(from_page, &data["url"])),
-            "redirectTo" => Some(self.router.redirect_to(from_page, &data["url"])),
-            "reLaunch" => Some(self.router.re_launch(from_page, &data["url"])),
-            "switchTab" => Some(self.router.switch_tab(from_page, &data["url"])),
-            "navigateBack" => Some(self.router.navigate_back(&data["delta"])),
+            UiApi::NavigateTo => Some(self.router.navigate_to(from_page, &data["url"])),
+            UiApi::RedirectTo => Some(self.router.redirect_to(from_page, &data["url"])),
+            UiApi::ReLaunch => Some(self.router.re_launch(from_page, &data["url"])),
+            UiApi::SwitchTab => Some(self.router.switch_tab(from_page, &data["url"])),
+            UiApi::NavigateBack => Some(self.router.navigate_back(&data["delta"])),
             _ => None,
         };
         if let Some(routed) = routed {
-            let effects = routed.map_err(|err| Failure::Call(strip_fail(&err)))?;
+            let effects = routed.map_err(Failure::Route)?;
             self.apply(effects)?;
             return Ok(Ok(None));
         }
         match api {
-            "showToast" => {
+            UiApi::NavigateTo | UiApi::RedirectTo | UiApi::ReLaunch | UiApi::SwitchTab | UiApi::NavigateBack => {
+                unreachable!("routing was answered above")
+            }
+            UiApi::ShowModal => return Err(Failure::Call("showModal is answered by the modal".into())),
+            UiApi::ShowToast => {
                 let title = data.get("title").and_then(Value::as_str).unwrap_or("");
                 let icon = data.get("icon").and_then(Value::as_str).unwrap_or("success");
                 if !matches!(icon, "success" | "error" | "loading" | "none") {
@@ -389,19 +391,19 @@ impl MiniProgram {
                     let _ = proxy.send_event(UserEvent::ToastElapsed(generation));
                 });
             }
-            "hideToast" => {
+            UiApi::HideToast => {
                 self.chrome.hide_toast(ToastKind::Toast);
             }
-            "showLoading" => {
+            UiApi::ShowLoading => {
                 let title = data.get("title").and_then(Value::as_str).unwrap_or("");
                 let mask = data.get("mask").and_then(Value::as_bool).unwrap_or(false);
                 self.toast_generation += 1;
                 self.chrome.show_toast(ToastKind::Loading, title, "loading", mask);
             }
-            "hideLoading" => {
+            UiApi::HideLoading => {
                 self.chrome.hide_toast(ToastKind::Loading);
             }
-            "setNavigationBarTitle" => {
+            UiApi::SetNavigationBarTitle => {
                 let Some(title) = data.get("title").and_then(Value::as_str) else {
                     return Err(Failure::Call("parameter error: title must be a string".into()));
                 };
@@ -410,7 +412,7 @@ impl MiniProgram {
                 }
                 self.refresh_chrome();
             }
-            "setNavigationBarColor" => {
+            UiApi::SetNavigationBarColor => {
                 let front = data.get("frontColor").and_then(Value::as_str).unwrap_or_default().to_ascii_lowercase();
                 if front != "#ffffff" && front != "#000000" {
                     return Err(Failure::Call(format!("parameter error: frontColor must be \"#ffffff\" or \"#000000\", got {front:?}")));
@@ -425,23 +427,23 @@ impl MiniProgram {
                 }
                 self.refresh_chrome();
             }
-            "getWindowInfo" => return Ok(Ok(Some(self.window_info(window)))),
-            "getDeviceInfo" => return Ok(Ok(Some(device_info()))),
-            "getAppBaseInfo" => return Ok(Ok(Some(app_base_info()))),
-            "getSystemInfo" => {
+            UiApi::GetWindowInfo => return Ok(Ok(Some(self.window_info(window)))),
+            UiApi::GetDeviceInfo => return Ok(Ok(Some(device_info()))),
+            UiApi::GetAppBaseInfo => return Ok(Ok(Some(app_base_info()))),
+            UiApi::GetSystemInfo => {
                 let mut info = self.window_info(window);
                 info.extend(device_info());
                 info.extend(app_base_info());
                 return Ok(Ok(Some(info)));
             }
-            "__chromeState" => {
+            UiApi::ChromeState => {
                 let mut state = self.chrome.state().as_object().cloned().unwrap_or_default();
                 state.insert("pages".into(), serde_json::to_value(self.router.stack()).unwrap_or_default());
                 state.insert("liveWebviews".into(), json!(self.pages.len()));
                 state.insert("window".into(), Value::Object(self.window_info(window)));
                 return Ok(Ok(Some(state)));
             }
-            "__press" => {
+            UiApi::Press => {
                 match data.as_str().unwrap_or_default() {
                     "close" => {
                         // What the window manager's close button does: a delete-event,
@@ -461,11 +463,10 @@ impl MiniProgram {
                     },
                 }
             }
-            "__screenshot" => {
+            UiApi::Screenshot => {
                 let path = data.as_str().unwrap_or_default();
                 screenshot::capture(window, std::path::Path::new(path)).map_err(Failure::Call)?;
             }
-            other => return Err(Failure::Call(format!("{other:?} is not a shell api"))),
         }
         Ok(Ok(None))
     }
@@ -510,6 +511,7 @@ impl MiniProgram {
 
 enum Failure {
     Call(String),
+    Route(RouteError),
     Shell(ShellError),
 }
 
@@ -517,14 +519,6 @@ impl From<ShellError> for Failure {
     fn from(err: ShellError) -> Failure {
         Failure::Shell(err)
     }
-}
-
-/// `"navigateTo:fail page ..."` -> `"page ..."` (the bridge adds the prefix back).
-fn strip_fail(message: &str) -> String {
-    message
-        .split_once(":fail ")
-        .map(|(_, rest)| rest.to_string())
-        .unwrap_or_else(|| message.to_string())
 }
 
 fn device_info() -> Map<String, Value> {

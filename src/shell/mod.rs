@@ -26,7 +26,8 @@ use tao::platform::run_return::EventLoopExtRunReturn;
 use tao::platform::unix::{EventLoopBuilderExtUnix, WindowExtUnix};
 use tao::window::WindowBuilder;
 
-use crate::core::bridge::{Bridge, CallObserver, DEFAULT_MAX_PAYLOAD};
+use crate::core::bridge::{Bridge, CallObserver};
+use crate::core::limits::Limits;
 use crate::core::builtins;
 use crate::core::handler::Handler;
 use crate::core::host::{Host, Outbox};
@@ -103,7 +104,7 @@ impl Default for RunOptions {
 /// Builds a [`Shell`]: register handlers (TCSAS `registerMiniAppApi`) and set limits.
 pub struct ShellBuilder {
     registry: RegistryBuilder,
-    max_payload: usize,
+    limits: Limits,
     host: Host,
     observer: Option<Arc<dyn CallObserver>>,
     data_dir: Option<PathBuf>,
@@ -114,6 +115,7 @@ impl ShellBuilder {
     ///
     /// # Panics
     /// When `name` is already registered.
+    #[track_caller]
     pub fn register(mut self, name: &str, handler: impl Handler) -> ShellBuilder {
         self.registry = self.registry.register(name, handler);
         self
@@ -123,6 +125,7 @@ impl ShellBuilder {
     ///
     /// # Panics
     /// When `name` is already registered.
+    #[track_caller]
     pub fn register_with_timeout(mut self, name: &str, handler: impl Handler, timeout: Duration) -> ShellBuilder {
         self.registry = self.registry.register_with_timeout(name, handler, timeout);
         self
@@ -145,7 +148,19 @@ impl ShellBuilder {
 
     /// The largest encoded call a page may send, in bytes (default 8 MiB).
     pub fn max_payload_bytes(mut self, bytes: usize) -> ShellBuilder {
-        self.max_payload = bytes;
+        self.limits.max_payload_bytes = bytes;
+        self
+    }
+
+    /// Every limit at once (see [`Limits`] for each default).
+    ///
+    /// # Panics
+    /// When a limit is out of range (a zero, or a JSON depth beyond
+    /// [`MAX_JSON_DEPTH`](crate::core::limits::MAX_JSON_DEPTH)).
+    #[track_caller]
+    pub fn limits(mut self, limits: Limits) -> ShellBuilder {
+        limits.check();
+        self.limits = limits;
         self
     }
 
@@ -169,7 +184,7 @@ impl ShellBuilder {
         builtins::register(&mut self.registry, storage);
         Shell {
             registry: Arc::new(self.registry.build()),
-            max_payload: self.max_payload,
+            limits: self.limits,
             host: self.host,
             observer: self.observer,
             data_dir,
@@ -190,7 +205,7 @@ pub fn default_data_dir() -> PathBuf {
 /// A desktop host for one mini program, with a fixed set of native APIs.
 pub struct Shell {
     registry: Arc<Registry>,
-    max_payload: usize,
+    limits: Limits,
     host: Host,
     observer: Option<Arc<dyn CallObserver>>,
     data_dir: PathBuf,
@@ -201,7 +216,7 @@ impl Shell {
     pub fn builder() -> ShellBuilder {
         ShellBuilder {
             registry: RegistryBuilder::new(),
-            max_payload: DEFAULT_MAX_PAYLOAD,
+            limits: Limits::default(),
             host: Host::new(),
             observer: None,
             data_dir: None,
@@ -249,7 +264,7 @@ impl Shell {
             .enable_all()
             .build()
             .map_err(ShellError::Runtime)?;
-        let bridge = Arc::new(Bridge::new(self.registry.clone(), self.max_payload, self.host.clone(), observer));
+        let bridge = Arc::new(Bridge::new(self.registry.clone(), self.limits, self.host.clone(), observer));
 
         let mut event_loop = EventLoopBuilder::<UserEvent>::with_user_event()
             .with_any_thread(true)
@@ -341,7 +356,11 @@ impl Shell {
                 Event::UserEvent(UserEvent::Request(request)) => program.request(&window, request),
                 Event::UserEvent(UserEvent::Clicked(control)) => program.clicked(control),
                 Event::UserEvent(UserEvent::HookDone(id, hook)) => {
-                    program.hook_done(id, &hook);
+                    program.hook_done(id, hook);
+                    Ok(())
+                }
+                Event::UserEvent(UserEvent::PageReady(id)) => {
+                    program.page_ready(id);
                     Ok(())
                 }
                 Event::UserEvent(UserEvent::Destroy(id)) => {

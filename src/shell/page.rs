@@ -11,10 +11,10 @@ use wry::http::{header, Request, Response, StatusCode};
 use wry::{RequestAsyncResponder, WebContext, WebView, WebViewBuilder};
 
 use super::user_event::UserEvent;
-use crate::core::protocol::split_batch;
+use crate::core::protocol::{split_batch, PageMessage};
 use crate::core::router::PageRef;
 
-use crate::core::bridge::{Bridge, Origin};
+use crate::core::bridge::{log_dropped, Bridge, Origin};
 use crate::core::host::{Outbox, WebViewId};
 use crate::core::package::{mime_type, Package, PackageError};
 
@@ -31,9 +31,6 @@ const BRIDGE_JS: &str = include_str!("../../assets/bridge.js");
 /// The shell's view of which webview belongs to which mini program, shared with the
 /// custom protocol handler (which runs for every webview of a web context).
 pub type Origins = Arc<RwLock<HashMap<WebViewId, Origin>>>;
-
-/// The message a page sends when it has run a lifecycle hook (`hook` names it).
-pub const HOOK_DONE_PREFIX: &str = "{\"type\":\"hookDone\"";
 
 /// A live page.
 pub struct Page {
@@ -90,6 +87,7 @@ pub fn init_script(context: &PageContext, origin: &Origin, setup: &PageSetup<'_>
         "launch": setup.launch,
         "pages": setup.stack,
         "extApi": context.package.config().ext_api,
+        "wxFunctions": crate::core::builtins::WX_FUNCTIONS,
     });
     let mut script = format!("window.__SUPERAPP_CONFIG__ = {config};\n{BRIDGE_JS}\n");
     for extra in [&context.app_js, &context.inject_script].into_iter().flatten() {
@@ -143,17 +141,18 @@ pub fn open(
                 }
             };
             for body in messages {
-                if body.starts_with(HOOK_DONE_PREFIX) {
-                    let hook = serde_json::from_str::<Value>(body)
-                        .ok()
-                        .and_then(|v| v.get("hook").and_then(Value::as_str).map(str::to_string))
-                        .unwrap_or_default();
-                    let _ = context.proxy.send_event(UserEvent::HookDone(id, hook));
-                    continue;
+                match PageMessage::parse(body, context.bridge.limits()) {
+                    Ok(PageMessage::Call(inbound)) => {
+                        context.bridge.dispatch(&context.runtime, &origin, inbound, &context.outbox)
+                    }
+                    Ok(PageMessage::Ready) => {
+                        let _ = context.proxy.send_event(UserEvent::PageReady(id));
+                    }
+                    Ok(PageMessage::HookDone(hook)) => {
+                        let _ = context.proxy.send_event(UserEvent::HookDone(id, hook));
+                    }
+                    Err(err) => log_dropped(&origin, body, &err),
                 }
-                context
-                    .bridge
-                    .on_message(&context.runtime, &origin, body, &context.outbox);
             }
         }
     };
@@ -162,12 +161,15 @@ pub fn open(
         .with_url(page_url(&setup.page.route))
         .with_initialization_script(init_script(context, &origin, setup))
         .with_ipc_handler(ipc)
-        .with_navigation_handler(|url: String| {
-            let allowed = url.starts_with(&format!("{ORIGIN}/"));
-            if !allowed {
-                tracing::warn!(%url, "refused a navigation away from the package");
+        .with_navigation_handler({
+            let policy = NavigationPolicy::new(page_url(&setup.page.route));
+            move |url: String| {
+                let allowed = policy.allows(&url);
+                if !allowed {
+                    tracing::warn!(webview = id, %url, "refused a navigation: pages change only through wx.navigateTo and friends");
+                }
+                allowed
             }
-            allowed
         })
         .with_new_window_req_handler(|url: String, _features| {
             tracing::warn!(%url, "refused to open a new window");
@@ -201,6 +203,37 @@ pub fn open(
         route: setup.page.route.clone(),
         webview,
     })
+}
+
+/// Which navigations a page's webview may make. WeChat has no links: a page changes only
+/// through the routing APIs, each a new webview. So the webview loads its own page once;
+/// after that every navigation of it or of its frames is refused (links, `location.href`,
+/// `location.reload()`, forms, other schemes), except frames that stay blank
+/// (`about:blank`, `about:srcdoc`), which keep the page's origin, and fragment changes
+/// (`#section`) of the page itself.
+pub struct NavigationPolicy {
+    page: String,
+    loaded: std::sync::atomic::AtomicBool,
+}
+
+impl NavigationPolicy {
+    /// The policy of a webview that loads `page`.
+    pub fn new(page: String) -> NavigationPolicy {
+        NavigationPolicy { page, loaded: std::sync::atomic::AtomicBool::new(false) }
+    }
+
+    /// Whether the webview may navigate to `url` now.
+    pub fn allows(&self, url: &str) -> bool {
+        use std::sync::atomic::Ordering;
+        if url == "about:blank" || url == "about:srcdoc" {
+            return true;
+        }
+        if url == self.page && !self.loaded.swap(true, Ordering::SeqCst) {
+            return true;
+        }
+        // A fragment of the loaded page stays in the same document.
+        self.loaded.load(Ordering::SeqCst) && url.strip_prefix(self.page.as_str()).is_some_and(|rest| rest.starts_with('#'))
+    }
 }
 
 /// Answers one request on the `superapp://` scheme: a synchronous call, or a package file.
@@ -266,4 +299,28 @@ fn text_response(status: StatusCode, text: &str) -> Response<Cow<'static, [u8]>>
         .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
         .body(Cow::Owned(text.as_bytes().to_vec()))
         .expect("valid response")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_loads_once_and_never_navigates_after() {
+        let policy = NavigationPolicy::new(page_url("pages/a/a"));
+        assert!(!policy.allows("superapp://app/pages/b/b.html"), "not its own page");
+        assert!(policy.allows("superapp://app/pages/a/a.html"));
+        for url in [
+            "superapp://app/pages/a/a.html",
+            "superapp://app/pages/b/b.html",
+            "https://example.com/",
+            "file:///etc/passwd",
+            "data:text/html,<p>x</p>",
+            "javascript:alert(1)",
+        ] {
+            assert!(!policy.allows(url), "{url}");
+        }
+        assert!(policy.allows("about:blank") && policy.allows("about:srcdoc"));
+        assert!(policy.allows("superapp://app/pages/a/a.html#section"));
+    }
 }

@@ -7,6 +7,8 @@ use std::sync::Arc;
 use tao::event_loop::EventLoopProxy;
 
 use crate::core::host::{Outbox, ShellRequest, Target, WebViewId};
+use crate::core::lifecycle::Hook;
+use crate::core::protocol::Encoded;
 
 /// A chrome control a person can press.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +27,7 @@ pub enum Control {
 #[derive(Debug)]
 pub enum UserEvent {
     /// Deliver an encoded message to one webview (queued, sent once per loop pass).
-    Deliver(WebViewId, String),
+    Deliver(WebViewId, Encoded),
     /// Deliver an encoded message to every webview the target names.
     Broadcast(Target, String),
     /// End the run with this exit status.
@@ -34,8 +36,10 @@ pub enum UserEvent {
     Request(ShellRequest),
     /// A chrome control was clicked.
     Clicked(Control),
-    /// A page finished running a lifecycle hook (`onUnload` also means: destroy me).
-    HookDone(WebViewId, String),
+    /// A page's document is ready for its onLoad.
+    PageReady(WebViewId),
+    /// A page finished running a lifecycle hook.
+    HookDone(WebViewId, Hook),
     /// An unloaded page's grace period ended: destroy its webview.
     Destroy(WebViewId),
     /// A lifecycle hook took too long; go on without its acknowledgement.
@@ -97,7 +101,7 @@ impl ProxyOutbox {
 }
 
 impl Outbox for ProxyOutbox {
-    fn deliver(&self, web_view: WebViewId, message: String) {
+    fn deliver(&self, web_view: WebViewId, message: Encoded) {
         self.send_delivery(UserEvent::Deliver(web_view, message));
     }
 

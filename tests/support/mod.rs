@@ -78,7 +78,7 @@ pub fn with_reporter(builder: ShellBuilder) -> (ShellBuilder, Arc<Mutex<Vec<Valu
         let sink = sink.clone();
         async move {
             sink.lock().unwrap().push(call.params.data);
-            Ok(None)
+            Ok(())
         }
     });
     (builder, reports)

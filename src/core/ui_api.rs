@@ -1,0 +1,136 @@
+//! The built-ins only the UI thread can answer (routing, chrome, system information),
+//! and the host's own requests to inspect and drive the chrome: one typed list, matched
+//! exhaustively by the shell.
+
+/// A request the UI thread answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UiApi {
+    /// `wx.navigateTo({url})`.
+    NavigateTo,
+    /// `wx.redirectTo({url})`.
+    RedirectTo,
+    /// `wx.navigateBack({delta})`.
+    NavigateBack,
+    /// `wx.reLaunch({url})`.
+    ReLaunch,
+    /// `wx.switchTab({url})`.
+    SwitchTab,
+    /// `wx.showToast({title, icon, duration, mask})`.
+    ShowToast,
+    /// `wx.hideToast()`.
+    HideToast,
+    /// `wx.showLoading({title, mask})`.
+    ShowLoading,
+    /// `wx.hideLoading()`.
+    HideLoading,
+    /// `wx.showModal({title, content, showCancel, cancelText, confirmText})`.
+    ShowModal,
+    /// `wx.setNavigationBarTitle({title})`.
+    SetNavigationBarTitle,
+    /// `wx.setNavigationBarColor({frontColor, backgroundColor})`.
+    SetNavigationBarColor,
+    /// `wx.getSystemInfo()` and `wx.getSystemInfoSync()`.
+    GetSystemInfo,
+    /// `wx.getWindowInfo()`.
+    GetWindowInfo,
+    /// `wx.getDeviceInfo()`.
+    GetDeviceInfo,
+    /// `wx.getAppBaseInfo()`.
+    GetAppBaseInfo,
+    /// Host only: the chrome as a person sees it ([`Host::chrome_state`](crate::Host::chrome_state)).
+    ChromeState,
+    /// Host only: press a chrome control ([`Host::press`](crate::Host::press)).
+    Press,
+    /// Host only: save a PNG of the window ([`Host::screenshot`](crate::Host::screenshot)).
+    Screenshot,
+}
+
+impl UiApi {
+    /// Every UI-thread request.
+    pub const ALL: [UiApi; 19] = [
+        UiApi::NavigateTo,
+        UiApi::RedirectTo,
+        UiApi::NavigateBack,
+        UiApi::ReLaunch,
+        UiApi::SwitchTab,
+        UiApi::ShowToast,
+        UiApi::HideToast,
+        UiApi::ShowLoading,
+        UiApi::HideLoading,
+        UiApi::ShowModal,
+        UiApi::SetNavigationBarTitle,
+        UiApi::SetNavigationBarColor,
+        UiApi::GetSystemInfo,
+        UiApi::GetWindowInfo,
+        UiApi::GetDeviceInfo,
+        UiApi::GetAppBaseInfo,
+        UiApi::ChromeState,
+        UiApi::Press,
+        UiApi::Screenshot,
+    ];
+
+    /// The registry name (and `errMsg` prefix) of a page-facing API; the request name
+    /// of a host-only one.
+    pub const fn name(self) -> &'static str {
+        match self {
+            UiApi::NavigateTo => "navigateTo",
+            UiApi::RedirectTo => "redirectTo",
+            UiApi::NavigateBack => "navigateBack",
+            UiApi::ReLaunch => "reLaunch",
+            UiApi::SwitchTab => "switchTab",
+            UiApi::ShowToast => "showToast",
+            UiApi::HideToast => "hideToast",
+            UiApi::ShowLoading => "showLoading",
+            UiApi::HideLoading => "hideLoading",
+            UiApi::ShowModal => "showModal",
+            UiApi::SetNavigationBarTitle => "setNavigationBarTitle",
+            UiApi::SetNavigationBarColor => "setNavigationBarColor",
+            UiApi::GetSystemInfo => "getSystemInfo",
+            UiApi::GetWindowInfo => "getWindowInfo",
+            UiApi::GetDeviceInfo => "getDeviceInfo",
+            UiApi::GetAppBaseInfo => "getAppBaseInfo",
+            UiApi::ChromeState => "__chromeState",
+            UiApi::Press => "__press",
+            UiApi::Screenshot => "__screenshot",
+        }
+    }
+
+    /// The request of this name.
+    pub fn from_name(name: &str) -> Option<UiApi> {
+        UiApi::ALL.into_iter().find(|api| api.name() == name)
+    }
+
+    /// Whether only the host may ask for it (pages cannot: it is not in the registry).
+    pub const fn host_only(self) -> bool {
+        matches!(self, UiApi::ChromeState | UiApi::Press | UiApi::Screenshot)
+    }
+
+    /// The APIs pages call, as registered in the registry.
+    pub fn page_apis() -> impl Iterator<Item = UiApi> {
+        UiApi::ALL.into_iter().filter(|api| !api.host_only())
+    }
+}
+
+impl std::fmt::Display for UiApi {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_are_unique() {
+        let mut names: Vec<&str> = UiApi::ALL.iter().map(|api| api.name()).collect();
+        for api in UiApi::ALL {
+            assert_eq!(UiApi::from_name(api.name()), Some(api));
+        }
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), UiApi::ALL.len());
+        assert_eq!(UiApi::from_name("exitMiniProgram"), None);
+        assert_eq!(UiApi::page_apis().count(), 16);
+    }
+}
