@@ -8,7 +8,7 @@
 //! ```no_run
 //! use superapp_shell::{ApiResult, MiniApiCall, Package, RunOptions, Shell};
 //!
-//! async fn my_api(call: MiniApiCall) -> ApiResult {
+//! async fn my_api(call: MiniApiCall) -> ApiResult<serde_json::Value> {
 //!     Ok(serde_json::json!({"hello": call.data()}))
 //! }
 //!
