@@ -622,17 +622,6 @@ fn a_host_registration_overrides_a_built_in() {
     assert_eq!(seen.results[1]["value"]["toast"], Value::Null);
 }
 
-fn invalid_packages_are_refused_before_any_window() {
-    let tmp = tempfile::tempdir().unwrap();
-    routing_app(tmp.path(), "wxbad");
-    write_files(
-        tmp.path(),
-        &[("app.json", r#"{"pages":["pages/home/home"],"tabBar":{"list":[{"pagePath":"pages/home/home","text":"H"},{"pagePath":"pages/x/x","text":"X"}]}}"#)],
-    );
-    let err = Package::open(tmp.path()).unwrap_err();
-    assert_eq!(err.to_string(), r#"app.json: field "tabBar.list[1].pagePath": "pages/x/x" is not listed in pages"#);
-}
-
 const TESTS: &[(&str, fn())] = &[
     ("routing_follows_wechat_rules_and_lifecycle_order", routing_follows_wechat_rules_and_lifecycle_order),
     ("the_stack_holds_at_most_ten_pages", the_stack_holds_at_most_ten_pages),
@@ -643,7 +632,6 @@ const TESTS: &[(&str, fn())] = &[
     ("the_chrome_shows_titles_bars_toasts_and_modals", the_chrome_shows_titles_bars_toasts_and_modals),
     ("minimising_hides_and_restoring_shows_the_top_page", minimising_hides_and_restoring_shows_the_top_page),
     ("a_host_registration_overrides_a_built_in", a_host_registration_overrides_a_built_in),
-    ("invalid_packages_are_refused_before_any_window", invalid_packages_are_refused_before_any_window),
 ];
 
 fn main() -> ExitCode {

@@ -186,9 +186,9 @@ impl Bridge {
         };
         profile::mark(Stage::Parsed, callback_id);
         let progress = Progress::new(outbox.clone(), origin.web_view_id, self.limits.max_states_per_call);
-        let inbound = match self.admit(origin.web_view_id, callback_id, api, &progress) {
-            Admission::Admitted => inbound,
-            Admission::Refused(error) => Inbound::Reject { callback_id, api: inbound_api(&inbound), error },
+        let refused = match self.admit(origin.web_view_id, callback_id, api, &progress) {
+            Admission::Admitted => None,
+            Admission::Refused(error) => Some(error),
             Admission::Duplicate => {
                 tracing::warn!(webview = origin.web_view_id, id = callback_id, "dropped a call whose id is already in flight (a replayed or forged callbackId)");
                 return;
@@ -199,7 +199,7 @@ impl Bridge {
         let span = call_span(&origin, &inbound);
         runtime.spawn(
             async move {
-                let answer = bridge.answer(&origin, inbound, Some(progress.clone())).await;
+                let answer = bridge.answer(&origin, inbound, refused, Some(progress.clone())).await;
                 bridge.release(origin.web_view_id, answer.callback_id);
                 let message = Outbound::Reply {
                     callback_id: answer.callback_id,
@@ -238,8 +238,9 @@ impl Bridge {
             .inspect_err(|err| log_dropped(&origin, &raw, err))?;
         drop(raw);
         let span = call_span(&origin, &inbound);
+        let refused = self.in_flight.lock().expect("in-flight lock").shutting_down.then_some(CallError::ShuttingDown);
         async move {
-            let answer = self.answer(&origin, inbound, None).await;
+            let answer = self.answer(&origin, inbound, refused, None).await;
             self.observe(&origin, arrived, &answer.api_name, answer.data.as_ref(), &answer.res, answer.ok, 0);
             Ok(answer.res)
         }
@@ -278,10 +279,26 @@ impl Bridge {
         }
     }
 
-    async fn answer(&self, origin: &Origin, inbound: Inbound, progress: Option<Arc<Progress>>) -> Answer {
-        let invoke = match inbound {
-            Inbound::Invoke(invoke) => invoke,
-            Inbound::Reject { callback_id, api, error } => {
+    async fn answer(
+        &self,
+        origin: &Origin,
+        inbound: Inbound,
+        refused: Option<CallError>,
+        progress: Option<Arc<Progress>>,
+    ) -> Answer {
+        let invoke = match (inbound, refused) {
+            (Inbound::Invoke(invoke), Some(error)) => {
+                tracing::warn!(%error, "call refused");
+                return Answer {
+                    callback_id: invoke.callback_id,
+                    res: fail_res(&invoke.api, &error),
+                    ok: false,
+                    api_name: invoke.api_name,
+                    data: self.observer.as_ref().map(|_| invoke.data),
+                };
+            }
+            (Inbound::Invoke(invoke), None) => invoke,
+            (Inbound::Reject { callback_id, api, error }, _) => {
                 tracing::warn!(%error, "call refused");
                 return Answer {
                     callback_id,
@@ -353,13 +370,6 @@ enum Admission {
     Admitted,
     Refused(CallError),
     Duplicate,
-}
-
-fn inbound_api(inbound: &Inbound) -> String {
-    match inbound {
-        Inbound::Invoke(call) => call.api.clone(),
-        Inbound::Reject { api, .. } => api.clone(),
-    }
 }
 
 struct Answer {

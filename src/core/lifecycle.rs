@@ -103,6 +103,11 @@ impl LifecycleQueue {
         self.awaiting.map(|a| (a.step.page, a.step.hook))
     }
 
+    /// Whether no hook is running or waiting.
+    pub fn is_idle(&self) -> bool {
+        self.awaiting.is_none() && self.steps.is_empty()
+    }
+
     /// Sends the next hooks while none is running.
     pub fn pump(&mut self) -> Vec<Action> {
         let mut actions = Vec::new();

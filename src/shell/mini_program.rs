@@ -261,6 +261,23 @@ impl MiniProgram {
         }
     }
 
+    /// Starts closing every page, as the shell shuts down: each live page gets its
+    /// onUnload (the current page first), one at a time.
+    pub fn unload_all(&mut self) {
+        let mut pages: Vec<WebViewId> = self.router.stack().iter().rev().map(|page| page.web_view_id).collect();
+        pages.extend(self.router.live().map(|page| page.web_view_id).filter(|id| !pages.contains(id)).collect::<Vec<_>>());
+        for id in pages {
+            self.hooks.push(id, Hook::OnUnload, false);
+        }
+        let actions = self.hooks.pump();
+        self.act(actions);
+    }
+
+    /// Whether no lifecycle hook is running or waiting.
+    pub fn hooks_idle(&self) -> bool {
+        self.hooks.is_idle()
+    }
+
     /// The window was minimised or restored: the top page and the App hide or show.
     pub fn minimized(&mut self, minimized: bool) {
         if let Some(top) = self.router.top() {

@@ -202,6 +202,9 @@ pub fn default_data_dir() -> PathBuf {
         .unwrap_or_else(|| std::env::temp_dir().join("superapp-shell"))
 }
 
+/// How long a shutdown (SIGINT, SIGTERM) waits for the pages' onUnload before ending.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
+
 /// A desktop host for one mini program, with a fixed set of native APIs.
 pub struct Shell {
     registry: Arc<Registry>,
@@ -300,6 +303,8 @@ impl Shell {
             .read("/app.js")
             .ok()
             .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+        let context_bridge = bridge.clone();
+        let context_proxy = event_loop.create_proxy();
         let context = PageContext {
             package: Arc::new(package),
             bridge,
@@ -314,6 +319,24 @@ impl Shell {
         tracing::info!(app = %app_info.app_id, "mini program opened");
 
         self.host.attach(outbox.clone());
+        {
+            let proxy = event_loop.create_proxy();
+            runtime.spawn(async move {
+                use tokio::signal::unix::{signal, SignalKind};
+                let (Ok(mut interrupt), Ok(mut terminate)) =
+                    (signal(SignalKind::interrupt()), signal(SignalKind::terminate()))
+                else {
+                    tracing::warn!("cannot listen for SIGINT and SIGTERM");
+                    return;
+                };
+                let name = tokio::select! {
+                    _ = interrupt.recv() => "SIGINT",
+                    _ = terminate.recv() => "SIGTERM",
+                };
+                let _ = proxy.send_event(UserEvent::Shutdown(name));
+            });
+        }
+        let bridge = context_bridge;
         if let Some(limit) = options.exit_after {
             let outbox = outbox.clone();
             runtime.spawn(async move {
@@ -324,6 +347,7 @@ impl Shell {
         }
 
         let mut exit_code = 0;
+        let mut shutting_down = false;
         event_loop.run_return(|event, _target, control_flow| {
             *control_flow = ControlFlow::Wait;
             let mut exit = |code: i32, control_flow: &mut ControlFlow| {
@@ -379,6 +403,20 @@ impl Shell {
                     program.minimized(minimized);
                     Ok(())
                 }
+                Event::UserEvent(UserEvent::Shutdown(signal)) => {
+                    if !shutting_down {
+                        shutting_down = true;
+                        let answered = bridge.shut_down();
+                        tracing::info!(signal, calls_answered = answered, "shutting down: closing the pages");
+                        program.unload_all();
+                        let proxy = context_proxy.clone();
+                        runtime.spawn(async move {
+                            tokio::time::sleep(SHUTDOWN_GRACE).await;
+                            let _ = proxy.send_event(UserEvent::Exit(0));
+                        });
+                    }
+                    Ok(())
+                }
                 Event::UserEvent(UserEvent::Exit(code)) => {
                     program.flush();
                     exit(code, control_flow);
@@ -400,6 +438,11 @@ impl Shell {
             if let Err(err) = result {
                 tracing::error!(%err, "the shell cannot go on");
                 exit(1, control_flow);
+            } else if shutting_down && *control_flow != ControlFlow::Exit && program.hooks_idle() {
+                // Every page ran its onUnload (or ran out of time): deliver what is
+                // queued, then end with status 0.
+                program.flush();
+                exit(0, control_flow);
             }
         });
 

@@ -48,6 +48,8 @@ pub enum UserEvent {
     ToastElapsed(u64),
     /// The window was minimised (`true`) or restored.
     Minimized(bool),
+    /// SIGINT or SIGTERM (named): close the pages, answer what is in flight, end with 0.
+    Shutdown(&'static str),
 }
 
 /// The shell's [`Outbox`]: everything goes to the UI thread as a [`UserEvent`], in order.
