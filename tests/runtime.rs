@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use superapp_shell::{ApiResult, MiniApiCall, Package, RunOptions, Shell, ShellBuilder};
+use superapp_shell::{ApiResult, MiniApiCall, RunOptions, Shell, ShellBuilder};
 use support::write_files;
 
 const PAGES_JS: &str = include_str!("support/pages.js");
@@ -72,6 +72,10 @@ fn run_steps(dir: &Path, data_dir: &Path, steps: Vec<Value>, extra: impl FnOnce(
             async move {
                 let d = call.data();
                 let hook = d["hook"].as_str().unwrap_or_default();
+                let slow = SLOW_HOOK_MS.load(std::sync::atomic::Ordering::SeqCst);
+                if slow > 0 && matches!(hook, "onHide" | "onUnload") {
+                    tokio::time::sleep(Duration::from_millis(slow)).await;
+                }
                 let mut line = format!("{}#{} {hook}", d["route"].as_str().unwrap_or_default(), d["id"]);
                 if !d["arg"].is_null() {
                     line.push_str(&format!(" {}", d["arg"]));
@@ -130,7 +134,24 @@ fn routes(result: &Value) -> Vec<String> {
         .collect()
 }
 
+/// How long the `__lifecycle` handler holds the onHide and onUnload hooks (each a sync
+/// call, so the page is busy in its hook that long). Zero except in the slow-hooks test.
+static SLOW_HOOK_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 fn routing_follows_wechat_rules_and_lifecycle_order() {
+    SLOW_HOOK_MS.store(0, std::sync::atomic::Ordering::SeqCst);
+    routing_and_lifecycle_order();
+}
+
+/// The same routes with every onHide and onUnload taking 250 ms: the next page's onLoad
+/// still waits for them, on every route.
+fn lifecycle_order_holds_with_slow_hooks() {
+    SLOW_HOOK_MS.store(250, std::sync::atomic::Ordering::SeqCst);
+    routing_and_lifecycle_order();
+    SLOW_HOOK_MS.store(0, std::sync::atomic::Ordering::SeqCst);
+}
+
+fn routing_and_lifecycle_order() {
     let tmp = tempfile::tempdir().unwrap();
     routing_app(tmp.path(), "wxrouting");
     let steps = vec![
@@ -624,6 +645,7 @@ fn a_host_registration_overrides_a_built_in() {
 
 const TESTS: &[(&str, fn())] = &[
     ("routing_follows_wechat_rules_and_lifecycle_order", routing_follows_wechat_rules_and_lifecycle_order),
+    ("lifecycle_order_holds_with_slow_hooks", lifecycle_order_holds_with_slow_hooks),
     ("the_stack_holds_at_most_ten_pages", the_stack_holds_at_most_ten_pages),
     ("storage_keeps_types_and_survives_a_restart", storage_keeps_types_and_survives_a_restart),
     ("storage_limits_fail_clearly", storage_limits_fail_clearly),

@@ -29,6 +29,10 @@ pub enum CallError {
         /// The configured limit.
         limit: usize,
     },
+    /// The call is not valid JSON (a lone UTF-16 surrogate, for one), though its call id
+    /// could be read.
+    #[error("data is not valid JSON: {0}")]
+    InvalidJson(String),
     /// The page already has this many calls waiting for an answer.
     #[error("too many calls in flight: the limit is {limit} per page")]
     TooManyInFlight {

@@ -223,8 +223,18 @@ impl Inbound {
                 error,
             }));
         }
-        let msg: RawInvoke =
-            serde_json::from_str(raw).map_err(|err| ProtocolError::Malformed(err.to_string()))?;
+        let msg: RawInvoke = match serde_json::from_str(raw) {
+            Ok(msg) => msg,
+            // Not JSON serde accepts, but its call id is readable: answer it.
+            Err(err) if err.is_syntax() && header.callback_id.is_some() => {
+                return Ok(PageMessage::Call(Inbound::Reject {
+                    callback_id: header.callback_id.expect("checked"),
+                    api: header.api.unwrap_or_else(|| INVOKE_NATIVE_PLUGIN.to_string()),
+                    error: CallError::InvalidJson(err.to_string()),
+                }))
+            }
+            Err(err) => return Err(ProtocolError::Malformed(err.to_string())),
+        };
         match msg.kind.as_deref() {
             Some("invoke") | None => {}
             Some("ready") => return Ok(PageMessage::Ready),
@@ -404,7 +414,16 @@ pub fn delivery_script<S: AsRef<str>>(messages: &[S]) -> String {
         if i > 0 {
             script.push(',');
         }
-        script.push_str(message.as_ref());
+        let message = message.as_ref();
+        if message.contains("\"__proto__\"") {
+            // In a JS object literal `"__proto__": x` sets the prototype instead of a key;
+            // JSON.parse makes it the own key it is in the data.
+            script.push_str("JSON.parse(");
+            script.push_str(&serde_json::to_string(message).expect("a string serialises"));
+            script.push(')');
+        } else {
+            script.push_str(message);
+        }
     }
     script.push_str("])");
     script
@@ -609,6 +628,23 @@ mod tests {
             Value::Object(fail_res("invokeNativePlugin", &err)),
             json!({"errCode": 1001, "errMsg": "invokeNativePlugin:fail card declined"})
         );
+    }
+
+    #[test]
+    fn a_proto_key_is_delivered_through_json_parse() {
+        let msgs = [r#"{"data":{"__proto__":{"x":1}}}"#.to_string()];
+        assert_eq!(
+            delivery_script(&msgs),
+            r#"window.__superapp&&window.__superapp.deliver([JSON.parse("{\"data\":{\"__proto__\":{\"x\":1}}}")])"#
+        );
+    }
+
+    #[test]
+    fn a_call_serde_cannot_read_is_answered_when_its_id_is_readable() {
+        let raw = r#"{"type":"invoke","callbackId":5,"api_name":"echo","data":"\ud800"}"#;
+        let Inbound::Reject { callback_id, error, .. } = parse(raw).unwrap() else { panic!() };
+        assert_eq!(callback_id, 5);
+        assert!(error.to_string().starts_with("data is not valid JSON: "), "{error}");
     }
 
     #[test]

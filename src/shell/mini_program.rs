@@ -457,6 +457,8 @@ impl MiniProgram {
                 let mut state = self.chrome.state().as_object().cloned().unwrap_or_default();
                 state.insert("pages".into(), serde_json::to_value(self.router.stack()).unwrap_or_default());
                 state.insert("liveWebviews".into(), json!(self.pages.len()));
+                let in_flight: usize = self.pages.keys().map(|id| self.context.bridge.in_flight(*id)).sum();
+                state.insert("callsInFlight".into(), json!(in_flight));
                 state.insert("window".into(), Value::Object(self.window_info(window)));
                 return Ok(Ok(Some(state)));
             }
