@@ -575,13 +575,14 @@ fn pages_stay_inside_the_package() {
           window.marker = 'still here';
           location.href = 'https://example.com/';
           await sleep(300);
-          window.open('https://example.com/');
+          var opened = window.open('https://example.com/');
           await sleep(200);
           async function get(path) {
             var r = await fetch(path);
             return { status: r.status, type: r.headers.get('content-type'), text: r.status === 200 ? await r.text() : '' };
           }
           return {
+            refusedWindow: opened === null,
             marker: window.marker,
             href: location.href,
             own: await get('/data/hello.txt'),
@@ -600,6 +601,7 @@ fn pages_stay_inside_the_package() {
     let outcome = run_dir(basic(), &dir, RunOptions::default());
     let report = outcome.report();
     assert_eq!(report["marker"], json!("still here"));
+    assert_eq!(report["refusedWindow"], json!(true), "window.open returned a window");
     assert_eq!(report["href"], json!("superapp://app/pages/index/index.html"));
     assert_eq!(
         report["own"],
