@@ -32,6 +32,7 @@
 //! - `sample_miniapp/`: the sample mini program, embedded in the binary.
 
 #![warn(missing_docs)]
+#![deny(unsafe_code)]
 
 pub mod bench;
 pub mod cli;

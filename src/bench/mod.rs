@@ -332,6 +332,7 @@ fn machine() -> Value {
 }
 
 fn webkit2gtk_version(part: usize) -> u32 {
+    #[allow(unsafe_code)]
     // SAFETY: plain getters of the linked library's version.
     unsafe {
         match part {

@@ -56,6 +56,7 @@ fn start_xvfb() -> Result<Xvfb, ShellError> {
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
+    #[allow(unsafe_code)]
     // SAFETY: prctl is async-signal-safe and touches no memory of the parent.
     unsafe {
         command.pre_exec(|| {

@@ -471,8 +471,10 @@ impl MiniProgram {
                         use tao::platform::unix::WindowExtUnix;
                         window.gtk_window().close();
                     }
-                    "minimize" => self.minimized(true),
-                    "restore" => self.minimized(false),
+                    // As a window manager would: a window-state event through GDK's queue,
+                    // which reaches the shell through the GTK signal handler of the window.
+                    "minimize" => queue_window_state(window, true).map_err(Failure::Call)?,
+                    "restore" => queue_window_state(window, false).map_err(Failure::Call)?,
                     "back" => self.chrome.press(&Control::Back).map_err(Failure::Call)?,
                     "modal:confirm" => self.chrome.press(&Control::ModalConfirm).map_err(Failure::Call)?,
                     "modal:cancel" => self.chrome.press(&Control::ModalCancel).map_err(Failure::Call)?,
@@ -538,6 +540,29 @@ impl From<ShellError> for Failure {
     fn from(err: ShellError) -> Failure {
         Failure::Shell(err)
     }
+}
+
+/// Puts a window-state event for `window` on GDK's event queue, the event a window
+/// manager's (un)minimise produces. (Under Xvfb there is no window manager to do it.)
+fn queue_window_state(window: &Window, iconified: bool) -> Result<(), String> {
+    use gtk::gdk::ffi;
+    use gtk::glib::translate::{ToGlibPtr, ToGlibPtrMut};
+    use gtk::prelude::WidgetExt;
+    use tao::platform::unix::WindowExtUnix;
+    let gdk_window = window.gtk_window().window().ok_or("the window is not realised")?;
+    let mut event = gtk::gdk::Event::new(gtk::gdk::EventType::WindowState);
+    #[allow(unsafe_code)]
+    // SAFETY: `event` was made as a GDK_WINDOW_STATE event, so its union holds a
+    // GdkEventWindowState; `window` gets a new reference, which gdk_event_free releases.
+    unsafe {
+        let raw = ToGlibPtrMut::<*mut ffi::GdkEvent>::to_glib_none_mut(&mut event).0 as *mut ffi::GdkEventWindowState;
+        (*raw).window = ToGlibPtr::<*mut ffi::GdkWindow>::to_glib_full(&gdk_window);
+        (*raw).send_event = 1;
+        (*raw).changed_mask = ffi::GDK_WINDOW_STATE_ICONIFIED;
+        (*raw).new_window_state = if iconified { ffi::GDK_WINDOW_STATE_ICONIFIED } else { 0 };
+    }
+    event.put();
+    Ok(())
 }
 
 fn device_info() -> Map<String, Value> {
