@@ -194,7 +194,7 @@ impl Storage {
         fs::create_dir_all(&app.dir)?;
         let name = file_name(&item.key);
         let path = app.dir.join(&name);
-        write_atomically(&app.dir, &path, &serde_json::to_vec(&item).expect("an item serialises"))?;
+        write_atomically(&app.dir, &path, &encode_item(&item))?;
         app.corrupt.remove(&name);
         app.total = total;
         app.items.insert(item.key.clone(), item);
@@ -284,6 +284,17 @@ pub fn file_name(key: &str) -> String {
 /// Reads one storage file back, checking that it holds the key its name says.
 fn read_item(path: &Path, name: &str) -> Result<Item, String> {
     let bytes = fs::read(path).map_err(|err| err.to_string())?;
+    decode_item(&bytes, name)
+}
+
+/// The bytes of an item's file.
+pub fn encode_item(item: &Item) -> Vec<u8> {
+    serde_json::to_vec(item).expect("an item serialises")
+}
+
+/// Decodes the file `name` holding `bytes`: the item, or why it is corrupt (empty, not an
+/// item, an unknown `dataType`, or a key that belongs in another file).
+pub fn decode_item(bytes: &[u8], name: &str) -> Result<Item, String> {
     if bytes.is_empty() {
         return Err("the file is empty".into());
     }
