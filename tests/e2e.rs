@@ -64,7 +64,8 @@ fn sample_runs_every_demo_and_shows_it() {
     "#;
     let data = tempfile::tempdir().unwrap();
     let run = || {
-        let (builder, reports) = support::with_reporter(sample::register(Shell::builder()).data_dir(data.path().into()));
+        let (builder, reports) =
+            support::with_reporter(sample::register(Shell::builder()).data_dir(data.path().into()));
         let package = Package::embedded(&sample::SAMPLE_MINIAPP, "sample").unwrap();
         let options = RunOptions {
             headless: true,
@@ -337,10 +338,7 @@ fn sync_calls_return_or_throw() {
         json!({"isError": true, "message": "invokeNativePlugin:fail card declined",
                "errMsg": "invokeNativePlugin:fail card declined", "errCode": 1001})
     );
-    assert_eq!(
-        report["unregistered"]["message"],
-        json!("invokeNativePlugin:fail api \"nope\" is not registered")
-    );
+    assert_eq!(report["unregistered"]["message"], json!("invokeNativePlugin:fail api \"nope\" is not registered"));
     assert_eq!(report["badName"]["message"], json!("invokeNativePlugin:fail missing api_name"));
     assert_eq!(report["big"], json!(true));
     assert_eq!(
@@ -406,11 +404,7 @@ fn every_failure_is_one_clear_answer_and_the_shell_goes_on() {
         ("timeout", "invokeNativePlugin:fail api \"hang\" timed out after 300 ms"),
     ];
     for (label, errmsg) in expected {
-        assert_eq!(
-            report[label],
-            json!({"success": 0, "fail": 1, "complete": 1, "errMsg": errmsg}),
-            "{label}"
-        );
+        assert_eq!(report[label], json!({"success": 0, "fail": 1, "complete": 1, "errMsg": errmsg}), "{label}");
     }
     let oversized = report["oversized"]["errMsg"].as_str().unwrap();
     assert!(
@@ -603,10 +597,7 @@ fn pages_stay_inside_the_package() {
     assert_eq!(report["marker"], json!("still here"));
     assert_eq!(report["refusedWindow"], json!(true), "window.open returned a window");
     assert_eq!(report["href"], json!("superapp://app/pages/index/index.html"));
-    assert_eq!(
-        report["own"],
-        json!({"status": 200, "type": "text/plain; charset=utf-8", "text": "hello, package"})
-    );
+    assert_eq!(report["own"], json!({"status": 200, "type": "text/plain; charset=utf-8", "text": "hello, package"}));
     assert_eq!(report["json"], json!("application/json; charset=utf-8"));
     assert_eq!(report["traversal"], json!(403));
     assert_eq!(report["symlink"], json!(403));
@@ -634,7 +625,10 @@ fn the_run_ends_with_exit_after_or_a_host_exit() {
         call.host().exit(3).map_err(ApiError::new)?;
         Ok(())
     });
-    let outcome = run_page(builder, "report({ quitting: true }).then(function () { wx.invokeNativePlugin({ api_name: 'quit' }); });");
+    let outcome = run_page(
+        builder,
+        "report({ quitting: true }).then(function () { wx.invokeNativePlugin({ api_name: 'quit' }); });",
+    );
     assert_eq!(outcome.exit_code, 3);
     assert_eq!(outcome.reports, vec![json!({"quitting": true})]);
     // Closing the window ends the run with status 0 (well before the run limit).
@@ -643,7 +637,10 @@ fn the_run_ends_with_exit_after_or_a_host_exit() {
         Ok(())
     });
     let started = Instant::now();
-    let outcome = run_page(builder, "report({ closing: true }).then(function () { wx.invokeNativePlugin({ api_name: 'closeWindow' }); });");
+    let outcome = run_page(
+        builder,
+        "report({ closing: true }).then(function () { wx.invokeNativePlugin({ api_name: 'closeWindow' }); });",
+    );
     assert_eq!(outcome.exit_code, 0);
     assert_eq!(outcome.reports, vec![json!({"closing": true})]);
     assert!(started.elapsed() < support::RUN_LIMIT / 2, "the run ended by its limit, not by the close");
@@ -657,7 +654,10 @@ const TESTS: &[Test] = &[
     ("callbacks_route_by_errmsg_in_order", callbacks_route_by_errmsg_in_order),
     ("progress_arrives_live_and_in_order_before_the_answer", progress_arrives_live_and_in_order_before_the_answer),
     ("sync_calls_return_or_throw", sync_calls_return_or_throw),
-    ("every_failure_is_one_clear_answer_and_the_shell_goes_on", every_failure_is_one_clear_answer_and_the_shell_goes_on),
+    (
+        "every_failure_is_one_clear_answer_and_the_shell_goes_on",
+        every_failure_is_one_clear_answer_and_the_shell_goes_on,
+    ),
     ("malformed_messages_are_dropped_without_harm", malformed_messages_are_dropped_without_harm),
     ("host_events_reach_the_targeted_pages", host_events_reach_the_targeted_pages),
     ("concurrent_calls_each_reach_their_own_callbacks", concurrent_calls_each_reach_their_own_callbacks),

@@ -32,8 +32,15 @@ fn json_value() -> impl Strategy<Value = Value> {
         any::<i64>().prop_map(Value::from),
         any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from),
         ".{0,12}".prop_map(Value::from),
-        prop_oneof![Just("invoke"), Just("hookDone"), Just("ready"), Just("onShow"), Just("pages/a/a"), Just("#07c160")]
-            .prop_map(Value::from),
+        prop_oneof![
+            Just("invoke"),
+            Just("hookDone"),
+            Just("ready"),
+            Just("onShow"),
+            Just("pages/a/a"),
+            Just("#07c160")
+        ]
+        .prop_map(Value::from),
     ];
     leaf.prop_recursive(6, 48, 6, |inner| {
         let key = prop_oneof![
@@ -53,8 +60,7 @@ fn json_value() -> impl Strategy<Value = Value> {
         ];
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
-            prop::collection::btree_map(key, inner, 0..6)
-                .prop_map(|map| Value::Object(map.into_iter().collect())),
+            prop::collection::btree_map(key, inner, 0..6).prop_map(|map| Value::Object(map.into_iter().collect())),
         ]
     })
 }
@@ -71,7 +77,11 @@ fn message_text() -> impl Strategy<Value = String> {
             let cut = text.len().saturating_sub(cut);
             text[..(0..=cut).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0)].to_string()
         }),
-        (1usize..300).prop_map(|depth| format!(r#"{{"callbackId":1,"data":{}0{}}}"#, "[".repeat(depth), "]".repeat(depth))),
+        (1usize..300).prop_map(|depth| format!(
+            r#"{{"callbackId":1,"data":{}0{}}}"#,
+            "[".repeat(depth),
+            "]".repeat(depth)
+        )),
         "\\PC{0,64}",
         prop::collection::vec(any::<u8>(), 0..64).prop_map(|bytes| String::from_utf8_lossy(&bytes).into_owned()),
     ]

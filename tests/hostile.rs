@@ -25,9 +25,7 @@ fn basic() -> ShellBuilder {
     Shell::builder()
         .register("echo", echo)
         .register("whoami", whoami)
-        .register("chrome", |call: MiniApiCall| async move {
-            call.host().chrome_state().await.map_err(ApiError::new)
-        })
+        .register("chrome", |call: MiniApiCall| async move { call.host().chrome_state().await.map_err(ApiError::new) })
 }
 
 fn claims_of_identity_are_ignored() {
@@ -226,10 +224,16 @@ fn strange_values_are_answered_once_each() {
     assert_eq!(report["deepOk"], json!(90 * 2 + 1));
     let surrogate = report["surrogate"]["fail"].as_str().unwrap();
     assert!(surrogate.starts_with("invokeNativePlugin:fail data is not valid JSON: "), "{surrogate}");
-    assert_eq!(report["proto"], json!({"ownProto": true, "ownCtor": true, "polluted": "no", "keys": ["__proto__", "constructor", "k"]}));
+    assert_eq!(
+        report["proto"],
+        json!({"ownProto": true, "ownCtor": true, "polluted": "no", "keys": ["__proto__", "constructor", "k"]})
+    );
     assert_eq!(report["missing"]["fail"], json!("invokeNativePlugin:fail missing api_name"));
     assert_eq!(report["number"]["fail"], json!("invokeNativePlugin:fail api_name must be a string, got 7"));
-    assert_eq!(report["object"]["fail"], json!("invokeNativePlugin:fail api_name must be a string, got {\"toString\":null}"));
+    assert_eq!(
+        report["object"]["fail"],
+        json!("invokeNativePlugin:fail api_name must be a string, got {\"toString\":null}")
+    );
     assert_eq!(report["slow"], json!({"ok": {"errMsg": "invokeNativePlugin:ok"}}));
     assert_eq!(report["after"], json!("still answering"));
     assert_eq!(report["pending"], json!(0));

@@ -218,7 +218,11 @@ fn a_flood_of_100k_calls_from_4_pages_is_answered_exactly_once() {
             peak
         })
     };
-    let outcome = support::run_dir(builder, tmp.path(), RunOptions { exit_after: Some(Duration::from_secs(120)), ..RunOptions::default() });
+    let outcome = support::run_dir(
+        builder,
+        tmp.path(),
+        RunOptions { exit_after: Some(Duration::from_secs(120)), ..RunOptions::default() },
+    );
     std::panic::set_hook(hook);
     sampling.store(false, Ordering::Relaxed);
     let peak = sampler.join().unwrap();

@@ -122,7 +122,17 @@ fn stopping_on(sig: i32) {
     let mark = marker();
     let data = tmp.path().join("data");
     let mut child = shell(
-        &["run", "--headless", "--exit-after", "60", "--mock", mock.to_str().unwrap(), "--trace", trace.to_str().unwrap(), app.to_str().unwrap()],
+        &[
+            "run",
+            "--headless",
+            "--exit-after",
+            "60",
+            "--mock",
+            mock.to_str().unwrap(),
+            "--trace",
+            trace.to_str().unwrap(),
+            app.to_str().unwrap(),
+        ],
         &mark,
         &data,
     )
@@ -183,7 +193,17 @@ fn a_sigkill_mid_stream_loses_no_acknowledged_write() {
     let mark = marker();
     let data = tmp.path().join("data");
     let mut child = shell(
-        &["run", "--headless", "--exit-after", "60", "--mock", mock.to_str().unwrap(), "--trace", trace.to_str().unwrap(), app.to_str().unwrap()],
+        &[
+            "run",
+            "--headless",
+            "--exit-after",
+            "60",
+            "--mock",
+            mock.to_str().unwrap(),
+            "--trace",
+            trace.to_str().unwrap(),
+            app.to_str().unwrap(),
+        ],
         &mark,
         &data,
     )
@@ -212,14 +232,21 @@ fn a_sigkill_mid_stream_loses_no_acknowledged_write() {
     // And the shell itself starts on that store: a run reads the last acknowledged key.
     let last = acked.last().unwrap().clone();
     let reader = tmp.path().join("reader");
-    support::one_page_app(
-        &reader,
-        &format!("test(function () {{ return wx.getStorageSync({last:?}); }});"),
-    );
+    support::one_page_app(&reader, &format!("test(function () {{ return wx.getStorageSync({last:?}); }});"));
     let mock = write_mock(tmp.path(), json!({"__report": {"result": null}}));
     let trace = tmp.path().join("reader.jsonl");
     let output = shell(
-        &["run", "--headless", "--exit-after", "40", "--mock", mock.to_str().unwrap(), "--trace", trace.to_str().unwrap(), reader.to_str().unwrap()],
+        &[
+            "run",
+            "--headless",
+            "--exit-after",
+            "40",
+            "--mock",
+            mock.to_str().unwrap(),
+            "--trace",
+            trace.to_str().unwrap(),
+            reader.to_str().unwrap(),
+        ],
         &marker(),
         &data,
     )
@@ -237,7 +264,14 @@ fn a_corrupt_store_file_is_reported_in_the_terminal_and_as_a_fail() {
     let data = tmp.path().join("data");
     let storage = Storage::new(data.clone());
     storage
-        .set("wxtest", superapp_shell::core::storage::Item { key: "profile".into(), data: "{\"a\":1}".into(), data_type: "Object".into() })
+        .set(
+            "wxtest",
+            superapp_shell::core::storage::Item {
+                key: "profile".into(),
+                data: "{\"a\":1}".into(),
+                data_type: "Object".into(),
+            },
+        )
         .unwrap();
     let file = data.join("wxtest/storage").join(superapp_shell::core::storage::file_name("profile"));
     std::fs::write(&file, b"{\"key\":\"profile\",\"da").unwrap();
@@ -255,7 +289,17 @@ fn a_corrupt_store_file_is_reported_in_the_terminal_and_as_a_fail() {
     let trace = tmp.path().join("trace.jsonl");
     let mark = marker();
     let output = shell(
-        &["run", "--headless", "--exit-after", "40", "--mock", mock.to_str().unwrap(), "--trace", trace.to_str().unwrap(), app.to_str().unwrap()],
+        &[
+            "run",
+            "--headless",
+            "--exit-after",
+            "40",
+            "--mock",
+            mock.to_str().unwrap(),
+            "--trace",
+            trace.to_str().unwrap(),
+            app.to_str().unwrap(),
+        ],
         &mark,
         &data,
     )
@@ -350,7 +394,10 @@ fn an_invalid_package_is_refused_before_any_window_or_display() {
     support::write_files(
         tmp.path(),
         &[
-            ("app.json", r#"{"pages":["pages/home/home"],"tabBar":{"list":[{"pagePath":"pages/home/home","text":"H"},{"pagePath":"pages/x/x","text":"X"}]}}"#),
+            (
+                "app.json",
+                r#"{"pages":["pages/home/home"],"tabBar":{"list":[{"pagePath":"pages/home/home","text":"H"},{"pagePath":"pages/x/x","text":"X"}]}}"#,
+            ),
             ("pages/home/home.html", "<p>home</p>"),
         ],
     );

@@ -265,7 +265,11 @@ fn routing_and_lifecycle_order() {
 }
 
 fn positions(log: &[String], needle: &str) -> Vec<usize> {
-    log.iter().enumerate().filter(|(_, l)| l.ends_with(needle) || l.contains(&format!("{needle} "))).map(|(i, _)| i).collect()
+    log.iter()
+        .enumerate()
+        .filter(|(_, l)| l.ends_with(needle) || l.contains(&format!("{needle} ")))
+        .map(|(i, _)| i)
+        .collect()
 }
 
 fn the_stack_holds_at_most_ten_pages() {
@@ -386,7 +390,8 @@ fn storage_keeps_types_and_survives_a_restart() {
     // Another mini program with the same data directory sees none of it.
     let other = tempfile::tempdir().unwrap();
     routing_app(other.path(), "wxother");
-    let probe = "wx.getStorageInfoSync().keys.length + ':' + typeof wx.getStorageSync('s') + ':' + localStorage.getItem('who')";
+    let probe =
+        "wx.getStorageInfoSync().keys.length + ':' + typeof wx.getStorageSync('s') + ':' + localStorage.getItem('who')";
     let seen = run_steps(other.path(), data.path(), vec![eval(probe)], |b| b);
     assert_eq!(seen.results[0]["value"], json!("0:undefined:null"));
     // While the mini program itself finds its own again in a later run.
@@ -513,23 +518,24 @@ fn the_chrome_shows_titles_bars_toasts_and_modals() {
     let data = tempfile::tempdir().unwrap();
     let shots = tempfile::tempdir().unwrap();
     let steps = vec![
-        chrome(),                                                            // 0: home, a tab page
-        step("navigateTo", json!({"url": "/pages/a/a"}), true),              // 1
-        chrome(),                                                            // 2: a, own .json title
+        chrome(),                                                                  // 0: home, a tab page
+        step("navigateTo", json!({"url": "/pages/a/a"}), true),                    // 1
+        chrome(),                                                                  // 2: a, own .json title
         step("setNavigationBarTitle", json!({"title": "Set by the page"}), false), // 3
         step("setNavigationBarColor", json!({"frontColor": "#000000", "backgroundColor": "#ff0000"}), false), // 4
         step("setNavigationBarColor", json!({"frontColor": "#123456", "backgroundColor": "#ff0000"}), false), // 5
-        chrome(),                                                            // 6
-        eval("wx.invokeNativePlugin({ api_name: '__shot', data: 'titled' })"), // 7
+        chrome(),                                                                  // 6
+        eval("wx.invokeNativePlugin({ api_name: '__shot', data: 'titled' })"),     // 7
         step("showToast", json!({"title": "Saved", "icon": "success", "duration": 60000}), false), // 8
-        chrome(),                                                            // 9
-        step("showLoading", json!({"title": "Loading", "mask": true}), false), // 10
-        chrome(),                                                            // 11
-        step("hideLoading", json!({}), false),                               // 12
+        chrome(),                                                                  // 9
+        step("showLoading", json!({"title": "Loading", "mask": true}), false),     // 10
+        chrome(),                                                                  // 11
+        step("hideLoading", json!({}), false),                                     // 12
         step("showToast", json!({"title": "Brief", "icon": "none", "duration": 100}), false), // 13
-        eval("new Promise(function (r) { setTimeout(r, 600); })"),           // 14
-        chrome(),                                                            // 15: the brief toast is gone
-        eval(r#"(function () {
+        eval("new Promise(function (r) { setTimeout(r, 600); })"),                 // 14
+        chrome(),                                                                  // 15: the brief toast is gone
+        eval(
+            r#"(function () {
             var answer = wx.showModal({ title: 'Delete?', content: 'This cannot be undone', confirmText: 'Delete' });
             return new Promise(function (r) { setTimeout(r, 300); }).then(function () {
               return wx.invokeNativePlugin({ api_name: '__chrome' }).then(function (state) {
@@ -537,33 +543,54 @@ fn the_chrome_shows_titles_bars_toasts_and_modals() {
                 return answer.then(function (res) { return { state: state.modal, res: res }; });
               });
             });
-          })()"#),                                                          // 16
-        eval(r#"(function () {
+          })()"#,
+        ), // 16
+        eval(
+            r#"(function () {
             var answer = wx.showModal({ title: 'Again', showCancel: true });
             return new Promise(function (r) { setTimeout(r, 200); }).then(function () {
               wx.invokeNativePlugin({ api_name: '__press', data: 'modal:cancel' });
               return answer;
             });
-          })()"#),                                                          // 17
-        press("back"),                                                       // 18: back to home
-        chrome(),                                                            // 19
-        press("tab:1"),                                                      // 20: tap tab "Two"
-        chrome(),                                                            // 21
-        eval("JSON.stringify(wx.getWindowInfo())"),                          // 22
-        eval("JSON.stringify(wx.getSystemInfoSync())"),                      // 23
+          })()"#,
+        ), // 17
+        press("back"),                                                             // 18: back to home
+        chrome(),                                                                  // 19
+        press("tab:1"),                                                            // 20: tap tab "Two"
+        chrome(),                                                                  // 21
+        eval("JSON.stringify(wx.getWindowInfo())"),                                // 22
+        eval("JSON.stringify(wx.getSystemInfoSync())"),                            // 23
     ];
     let seen = run_steps(tmp.path(), data.path(), steps, |b| with_chrome_probes(b, shots.path()));
     let r = &seen.results;
     assert_eq!(r.len(), 24, "{r:#?}");
     let nav = |i: usize| r[i]["value"]["navigationBar"].clone();
-    assert_eq!(nav(0), json!({"title": "Routing", "backgroundColor": "#07c160", "frontColor": "#ffffff", "backButton": false}));
+    assert_eq!(
+        nav(0),
+        json!({"title": "Routing", "backgroundColor": "#07c160", "frontColor": "#ffffff", "backButton": false})
+    );
     assert_eq!(r[0]["value"]["tabBar"], json!({"selected": 0, "items": ["Home", "Two"]}));
-    assert_eq!(nav(2), json!({"title": "Page A", "backgroundColor": "#1677ff", "frontColor": "#ffffff", "backButton": true}));
+    assert_eq!(
+        nav(2),
+        json!({"title": "Page A", "backgroundColor": "#1677ff", "frontColor": "#ffffff", "backButton": true})
+    );
     assert_eq!(r[2]["value"]["tabBar"], Value::Null);
-    assert_eq!(err_msg(&r[5]), "setNavigationBarColor:fail parameter error: frontColor must be \"#ffffff\" or \"#000000\", got \"#123456\"");
-    assert_eq!(nav(6), json!({"title": "Set by the page", "backgroundColor": "#ff0000", "frontColor": "#000000", "backButton": true}));
-    assert_eq!(r[9]["value"]["toast"], json!({"kind": "toast", "title": "Saved", "icon": "✓", "spinner": false, "mask": false}));
-    assert_eq!(r[11]["value"]["toast"], json!({"kind": "loading", "title": "Loading", "icon": "", "spinner": true, "mask": true}));
+    assert_eq!(
+        err_msg(&r[5]),
+        "setNavigationBarColor:fail parameter error: frontColor must be \"#ffffff\" or \"#000000\", got \"#123456\""
+    );
+    assert_eq!(
+        nav(6),
+        json!({"title": "Set by the page", "backgroundColor": "#ff0000", "frontColor": "#000000", "backButton": true})
+    );
+    assert_eq!(
+        r[9]["value"]["toast"],
+        json!({"kind": "toast", "title": "Saved", "icon": "✓", "spinner": false, "mask": false})
+    );
+    assert_eq!(
+        r[11]["value"]["toast"],
+        json!({"kind": "loading", "title": "Loading", "icon": "", "spinner": true, "mask": true})
+    );
     assert_eq!(r[15]["value"]["toast"], Value::Null);
     assert_eq!(
         r[16]["value"],
@@ -616,29 +643,22 @@ fn minimising_hides_and_restoring_shows_the_top_page() {
     let shots = tempfile::tempdir().unwrap();
     let seen = run_steps(tmp.path(), data.path(), steps, |b| with_chrome_probes(b, shots.path()));
     let order: Vec<&str> = seen.lifecycle.iter().map(String::as_str).filter(|l| !l.ends_with("onReady")).collect();
-    assert_eq!(
-        &order[4..],
-        ["#0 App.onHide", "pages/home/home#1 onHide", "#0 App.onShow", "pages/home/home#1 onShow"]
-    );
+    assert_eq!(&order[4..], ["#0 App.onHide", "pages/home/home#1 onHide", "#0 App.onShow", "pages/home/home#1 onShow"]);
 }
 
 fn a_host_registration_overrides_a_built_in() {
     let tmp = tempfile::tempdir().unwrap();
     routing_app(tmp.path(), "wxoverride");
     let data = tempfile::tempdir().unwrap();
-    let seen = run_steps(
-        tmp.path(),
-        data.path(),
-        vec![step("showToast", json!({"title": "hi"}), false), chrome()],
-        |b| {
+    let seen =
+        run_steps(tmp.path(), data.path(), vec![step("showToast", json!({"title": "hi"}), false), chrome()], |b| {
             b.register("showToast", |call: MiniApiCall| async move {
                 Ok(json!({"handledBy": "host", "title": call.data()["title"]}))
             })
             .register("__chrome", |call: MiniApiCall| async move {
                 Ok(call.host().chrome_state().await.map_err(superapp_shell::ApiError::new)?.as_object().cloned())
             })
-        },
-    );
+        });
     assert_eq!(seen.results[0]["res"], json!({"handledBy": "host", "title": "hi", "errMsg": "showToast:ok"}));
     assert_eq!(seen.results[1]["value"]["toast"], Value::Null);
 }

@@ -88,7 +88,10 @@ pub fn navigation(rounds: usize) -> Result<(Vec<f64>, Vec<f64>), String> {
           setTimeout(function () {{ mark('backStart'); wx.navigateBack(); }}, 30);
         }} }});</script></body></html>"
     );
-    write(&dir, &[("app.json", r#"{"pages":["pages/a/a","pages/b/b"]}"#.into()), ("pages/a/a.html", a), ("pages/b/b.html", b)])?;
+    write(
+        &dir,
+        &[("app.json", r#"{"pages":["pages/a/a","pages/b/b"]}"#.into()), ("pages/a/a.html", a), ("pages/b/b.html", b)],
+    )?;
     let marks: Arc<Mutex<Vec<(String, Instant)>>> = Arc::default();
     let rec = marks.clone();
     let shell = Shell::builder()

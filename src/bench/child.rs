@@ -76,7 +76,9 @@ fn cold_floor() -> Result<(), String> {
 fn cold_shell(dir: &Path) -> Result<(), String> {
     let shell = Shell::builder()
         .data_dir(dir.join("data"))
-        .register("benchReady", |_call: MiniApiCall| -> std::future::Ready<crate::ApiResult> { ready_and_exit("ready") })
+        .register("benchReady", |_call: MiniApiCall| -> std::future::Ready<crate::ApiResult> {
+            ready_and_exit("ready")
+        })
         .build();
     let package = Package::open(&dir.join("cold")).map_err(|e| e.to_string())?;
     shell.run(package, &RunOptions::default()).map_err(|e| e.to_string())?;

@@ -127,10 +127,7 @@ fn summarise(plan: &Plan, runs: &[RunData], with_sync: bool) -> Map<String, Valu
     out.insert("seq_p50_us".into(), us(median(&seq)));
     out.insert("seq_p99_us".into(), us(quantile(&seq, 0.99)));
     out.insert("seq_samples".into(), json!(seq.len()));
-    let by_round: Vec<Value> = runs
-        .iter()
-        .map(|run| us(median(&intervals_us(&run.arrivals, "seq", WARMUP))))
-        .collect();
+    let by_round: Vec<Value> = runs.iter().map(|run| us(median(&intervals_us(&run.arrivals, "seq", WARMUP)))).collect();
     out.insert("seq_p50_us_by_round".into(), Value::Array(by_round));
     let mut payload = Map::new();
     for size in &plan.payload_sizes {
@@ -156,11 +153,7 @@ fn summarise(plan: &Plan, runs: &[RunData], with_sync: bool) -> Map<String, Valu
 /// The median over rounds of `bridge / floor`, each round's pair run back to back: on a
 /// shared, noisy machine this is steadier than a ratio of pooled figures.
 fn paired_ratio(bridge: &[RunData], floor: &[RunData], figure: impl Fn(&RunData) -> Option<f64>) -> Value {
-    let ratios: Vec<f64> = bridge
-        .iter()
-        .zip(floor)
-        .filter_map(|(b, f)| Some(figure(b)? / figure(f)?))
-        .collect();
+    let ratios: Vec<f64> = bridge.iter().zip(floor).filter_map(|(b, f)| Some(figure(b)? / figure(f)?)).collect();
     median(&ratios).map(|r| json!((r * 100.0).round() / 100.0)).unwrap_or(Value::Null)
 }
 
@@ -259,12 +252,8 @@ pub fn run(plan: &Plan, headless: bool) -> Result<Value, String> {
 fn profile_round_trip(plan: &Plan, floor_runs: &[RunData], hop_runs: &[RunData]) -> Result<Value, String> {
     use crate::core::profile::{self, Stage};
     use std::collections::BTreeMap;
-    let seq_only = Plan {
-        payload_samples: vec![0; plan.payload_sizes.len()],
-        sync: 0,
-        inflight: Vec::new(),
-        ..plan.clone()
-    };
+    let seq_only =
+        Plan { payload_samples: vec![0; plan.payload_sizes.len()], sync: 0, inflight: Vec::new(), ..plan.clone() };
     profile::enable();
     let run = bridge::run(&seq_only);
     let marks = profile::take();
@@ -304,7 +293,8 @@ fn profile_round_trip(plan: &Plan, floor_runs: &[RunData], hop_runs: &[RunData])
     let pooled = |runs: &[RunData], figure: fn(&RunData) -> &[f64]| {
         median(&runs.iter().flat_map(|run| figure(run).iter().copied()).collect::<Vec<_>>())
     };
-    let floor_seq = median(&floor_runs.iter().flat_map(|run| intervals_us(&run.arrivals, "seq", WARMUP)).collect::<Vec<_>>());
+    let floor_seq =
+        median(&floor_runs.iter().flat_map(|run| intervals_us(&run.arrivals, "seq", WARMUP)).collect::<Vec<_>>());
     let floor_handled = pooled(floor_runs, |run| &run.handled_us);
     Ok(json!({
         "bridge": bridge,
@@ -322,12 +312,7 @@ fn profile_round_trip(plan: &Plan, floor_runs: &[RunData], hop_runs: &[RunData])
 fn machine() -> Value {
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
     let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
-    let webkit = format!(
-        "{}.{}.{}",
-        webkit2gtk_version(0),
-        webkit2gtk_version(1),
-        webkit2gtk_version(2)
-    );
+    let webkit = format!("{}.{}.{}", webkit2gtk_version(0), webkit2gtk_version(1), webkit2gtk_version(2));
     json!({"cores": cores, "kernel": kernel.trim(), "webkitgtk": webkit})
 }
 

@@ -8,11 +8,7 @@ use std::time::Instant;
 pub fn intervals_us(arrivals: &[(String, Instant)], phase: &str, warmup: f64) -> Vec<f64> {
     let times: Vec<Instant> = arrivals.iter().filter(|(p, _)| p == phase).map(|(_, t)| *t).collect();
     let skip = ((times.len() as f64) * warmup) as usize;
-    times
-        .windows(2)
-        .skip(skip)
-        .map(|pair| (pair[1] - pair[0]).as_secs_f64() * 1e6)
-        .collect()
+    times.windows(2).skip(skip).map(|pair| (pair[1] - pair[0]).as_secs_f64() * 1e6).collect()
 }
 
 /// The `q` quantile (0..=1) of `values`, nearest rank; `None` when empty.

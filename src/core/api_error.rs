@@ -21,10 +21,7 @@ pub struct ApiError {
 impl ApiError {
     /// An error with this message and no extra fields.
     pub fn new(message: impl std::fmt::Display) -> ApiError {
-        ApiError {
-            message: message.to_string(),
-            fields: Map::new(),
-        }
+        ApiError { message: message.to_string(), fields: Map::new() }
     }
 
     /// Adds a field to the fail object the page receives (`errMsg` cannot be overridden).

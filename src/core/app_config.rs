@@ -87,7 +87,11 @@ impl WindowConfig {
             let value = text(key)?;
             if let Some(color) = &value {
                 if !is_hex_color(color) {
-                    return Err(err(file, &format!("{prefix}{key}"), format!("expected a colour like \"#07c160\", got {color:?}")));
+                    return Err(err(
+                        file,
+                        &format!("{prefix}{key}"),
+                        format!("expected a colour like \"#07c160\", got {color:?}"),
+                    ));
                 }
             }
             Ok(value)
@@ -163,9 +167,7 @@ pub struct AppConfig {
 impl AppConfig {
     /// Whether `route` is a tab page.
     pub fn is_tab(&self, route: &str) -> bool {
-        self.tab_bar
-            .as_ref()
-            .is_some_and(|bar| bar.list.iter().any(|item| item.page_path == route))
+        self.tab_bar.as_ref().is_some_and(|bar| bar.list.iter().any(|item| item.page_path == route))
     }
 
     /// Parses and validates `app.json`.
@@ -187,11 +189,9 @@ impl AppConfig {
         };
         let ext_api = match app.get("extApi") {
             None => Vec::new(),
-            Some(Value::Array(list)) => list
-                .iter()
-                .enumerate()
-                .map(|(i, item)| parse_ext_api(i, item))
-                .collect::<Result<_, _>>()?,
+            Some(Value::Array(list)) => {
+                list.iter().enumerate().map(|(i, item)| parse_ext_api(i, item)).collect::<Result<_, _>>()?
+            }
             Some(other) => return Err(err(file, "extApi", format!("expected an array, got {other}"))),
         };
         Ok(AppConfig { pages, window, tab_bar, ext_api })
@@ -244,7 +244,9 @@ fn parse_tab_bar(bar: &Map<String, Value>, pages: &[String]) -> Result<TabBar, F
         match bar.get(key) {
             None => Ok(default.to_string()),
             Some(Value::String(c)) if is_hex_color(c) => Ok(c.clone()),
-            Some(other) => Err(err(file, &format!("tabBar.{key}"), format!("expected a colour like \"#07c160\", got {other}"))),
+            Some(other) => {
+                Err(err(file, &format!("tabBar.{key}"), format!("expected a colour like \"#07c160\", got {other}")))
+            }
         }
     };
     let list = match bar.get("list") {
@@ -295,7 +297,11 @@ fn parse_ext_api(i: usize, item: &Value) -> Result<ExtApi, FieldError> {
         return Err(err(file, &format!("extApi[{i}].name"), format!("{name:?} is not a JS identifier")));
     }
     if super::builtins::is_reserved_wx_name(&name) {
-        return Err(err(file, &format!("extApi[{i}].name"), format!("{name:?} is reserved: it would replace a wx built-in")));
+        return Err(err(
+            file,
+            &format!("extApi[{i}].name"),
+            format!("{name:?} is reserved: it would replace a wx built-in"),
+        ));
     }
     let sync = match item.get("sync") {
         None => false,
@@ -328,16 +334,21 @@ mod tests {
         let bar = config.tab_bar.as_ref().unwrap();
         assert_eq!((bar.color.as_str(), bar.selected_color.as_str()), ("#000", "#07c160"));
         assert!(config.is_tab("pages/b/b") && !config.is_tab("pages/c/c"));
-        assert_eq!(config.ext_api, vec![
-            ExtApi { name: "scanCard".into(), sync: true },
-            ExtApi { name: "openDoor".into(), sync: false },
-        ]);
+        assert_eq!(
+            config.ext_api,
+            vec![ExtApi { name: "scanCard".into(), sync: true }, ExtApi { name: "openDoor".into(), sync: false },]
+        );
     }
 
     #[test]
     fn page_keys_override_the_app_window() {
-        let app = WindowConfig { navigation_bar_title_text: Some("App".into()), background_color: Some("#111111".into()), ..Default::default() };
-        let page = WindowConfig::parse(json!({"navigationBarTitleText": "Page"}).as_object().unwrap(), "p.json", "").unwrap();
+        let app = WindowConfig {
+            navigation_bar_title_text: Some("App".into()),
+            background_color: Some("#111111".into()),
+            ..Default::default()
+        };
+        let page =
+            WindowConfig::parse(json!({"navigationBarTitleText": "Page"}).as_object().unwrap(), "p.json", "").unwrap();
         let resolved = app.merged(&page).resolve();
         assert_eq!(resolved.navigation_bar_title_text, "Page");
         assert_eq!(resolved.background_color, "#111111");
@@ -348,21 +359,61 @@ mod tests {
     #[test]
     fn refuses_bad_fields_naming_them() {
         let two = json!([{"pagePath": "a", "text": "A"}, {"pagePath": "b", "text": "B"}]);
-        let six: Vec<Value> = ["a", "b", "c", "d", "e", "f"].iter().map(|p| json!({"pagePath": p, "text": p})).collect();
+        let six: Vec<Value> =
+            ["a", "b", "c", "d", "e", "f"].iter().map(|p| json!({"pagePath": p, "text": p})).collect();
         let cases = [
-            (json!({"pages": ["a"], "window": {"navigationBarTextStyle": "red"}}), r#"app.json: field "window.navigationBarTextStyle": expected "black" or "white", got "red""#),
-            (json!({"pages": ["a"], "window": {"navigationBarBackgroundColor": "green"}}), r##"app.json: field "window.navigationBarBackgroundColor": expected a colour like "#07c160", got "green""##),
-            (json!({"pages": ["a"], "tabBar": {"list": [{"pagePath": "a", "text": "A"}]}}), r#"app.json: field "tabBar.list": must have 2 to 5 items, has 1"#),
-            (json!({"pages": ["a", "b", "c", "d", "e", "f"], "tabBar": {"list": six}}), r#"app.json: field "tabBar.list": must have 2 to 5 items, has 6"#),
-            (json!({"pages": ["a"], "tabBar": {"list": two}}), r#"app.json: field "tabBar.list[1].pagePath": "b" is not listed in pages"#),
-            (json!({"pages": ["a", "b"], "tabBar": {"list": [{"pagePath": "a"}, {"pagePath": "b", "text": "B"}]}}), r#"app.json: field "tabBar.list[0].text": is missing"#),
-            (json!({"pages": ["a"], "extApi": [{"name": "no-dash"}]}), r#"app.json: field "extApi[0].name": "no-dash" is not a JS identifier"#),
-            (json!({"pages": ["a"], "extApi": [{"name": "x", "sync": "yes"}]}), r#"app.json: field "extApi[0].sync": expected a boolean, got "yes""#),
-            (json!({"pages": ["a"], "extApi": [{"name": "navigateTo"}]}), r#"app.json: field "extApi[0].name": "navigateTo" is reserved: it would replace a wx built-in"#),
-            (json!({"pages": ["a"], "extApi": [{"name": "ok"}, {"name": "invokeNativePlugin"}]}), r#"app.json: field "extApi[1].name": "invokeNativePlugin" is reserved: it would replace a wx built-in"#),
-            (json!({"pages": ["a"], "extApi": [{"name": "__proto__"}]}), r#"app.json: field "extApi[0].name": "__proto__" is reserved: it would replace a wx built-in"#),
-            (json!({"pages": ["a"], "extApi": [{"name": "constructor"}]}), r#"app.json: field "extApi[0].name": "constructor" is reserved: it would replace a wx built-in"#),
-            (json!({"pages": ["a?x=1"]}), r#"app.json: field "pages[0]": "a?x=1" is not a page path like "pages/index/index""#),
+            (
+                json!({"pages": ["a"], "window": {"navigationBarTextStyle": "red"}}),
+                r#"app.json: field "window.navigationBarTextStyle": expected "black" or "white", got "red""#,
+            ),
+            (
+                json!({"pages": ["a"], "window": {"navigationBarBackgroundColor": "green"}}),
+                r##"app.json: field "window.navigationBarBackgroundColor": expected a colour like "#07c160", got "green""##,
+            ),
+            (
+                json!({"pages": ["a"], "tabBar": {"list": [{"pagePath": "a", "text": "A"}]}}),
+                r#"app.json: field "tabBar.list": must have 2 to 5 items, has 1"#,
+            ),
+            (
+                json!({"pages": ["a", "b", "c", "d", "e", "f"], "tabBar": {"list": six}}),
+                r#"app.json: field "tabBar.list": must have 2 to 5 items, has 6"#,
+            ),
+            (
+                json!({"pages": ["a"], "tabBar": {"list": two}}),
+                r#"app.json: field "tabBar.list[1].pagePath": "b" is not listed in pages"#,
+            ),
+            (
+                json!({"pages": ["a", "b"], "tabBar": {"list": [{"pagePath": "a"}, {"pagePath": "b", "text": "B"}]}}),
+                r#"app.json: field "tabBar.list[0].text": is missing"#,
+            ),
+            (
+                json!({"pages": ["a"], "extApi": [{"name": "no-dash"}]}),
+                r#"app.json: field "extApi[0].name": "no-dash" is not a JS identifier"#,
+            ),
+            (
+                json!({"pages": ["a"], "extApi": [{"name": "x", "sync": "yes"}]}),
+                r#"app.json: field "extApi[0].sync": expected a boolean, got "yes""#,
+            ),
+            (
+                json!({"pages": ["a"], "extApi": [{"name": "navigateTo"}]}),
+                r#"app.json: field "extApi[0].name": "navigateTo" is reserved: it would replace a wx built-in"#,
+            ),
+            (
+                json!({"pages": ["a"], "extApi": [{"name": "ok"}, {"name": "invokeNativePlugin"}]}),
+                r#"app.json: field "extApi[1].name": "invokeNativePlugin" is reserved: it would replace a wx built-in"#,
+            ),
+            (
+                json!({"pages": ["a"], "extApi": [{"name": "__proto__"}]}),
+                r#"app.json: field "extApi[0].name": "__proto__" is reserved: it would replace a wx built-in"#,
+            ),
+            (
+                json!({"pages": ["a"], "extApi": [{"name": "constructor"}]}),
+                r#"app.json: field "extApi[0].name": "constructor" is reserved: it would replace a wx built-in"#,
+            ),
+            (
+                json!({"pages": ["a?x=1"]}),
+                r#"app.json: field "pages[0]": "a?x=1" is not a page path like "pages/index/index""#,
+            ),
         ];
         for (app, expected) in cases {
             assert_eq!(parse(app).unwrap_err(), expected);

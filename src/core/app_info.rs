@@ -67,12 +67,8 @@ mod tests {
 
     #[test]
     fn serialises_with_tcsas_key_names() {
-        let info = AppInfo {
-            app_id: "wx123".into(),
-            name: "Demo".into(),
-            version: "1.2.0".into(),
-            ver_type: VerType::Online,
-        };
+        let info =
+            AppInfo { app_id: "wx123".into(), name: "Demo".into(), version: "1.2.0".into(), ver_type: VerType::Online };
         assert_eq!(
             serde_json::to_string(&info).unwrap(),
             r#"{"appId":"wx123","name":"Demo","version":"1.2.0","appVerType":"online"}"#

@@ -20,7 +20,6 @@ use super::profile::{self, Stage};
 use super::protocol::{fail_res, ok_res, Inbound, Invoke, Outbound, ProtocolError};
 use super::registry::Registry;
 
-
 /// Where a message came from, as the shell knows it (never as the page claims).
 #[derive(Debug, Clone)]
 pub struct Origin {
@@ -83,20 +82,9 @@ struct Pending {
 
 impl Bridge {
     /// A bridge over a frozen registry.
-    pub fn new(
-        registry: Arc<Registry>,
-        limits: Limits,
-        host: Host,
-        observer: Option<Arc<dyn CallObserver>>,
-    ) -> Bridge {
+    pub fn new(registry: Arc<Registry>, limits: Limits, host: Host, observer: Option<Arc<dyn CallObserver>>) -> Bridge {
         limits.check();
-        Bridge {
-            registry,
-            limits,
-            host,
-            observer,
-            in_flight: Mutex::default(),
-        }
+        Bridge { registry, limits, host, observer, in_flight: Mutex::default() }
     }
 
     /// The registry this bridge dispatches to.
@@ -135,7 +123,11 @@ impl Bridge {
         });
         in_flight.per_page.remove(&web_view);
         if dropped > 0 {
-            tracing::info!(webview = web_view, calls = dropped, "a page closed with calls in flight; their answers will be dropped");
+            tracing::info!(
+                webview = web_view,
+                calls = dropped,
+                "a page closed with calls in flight; their answers will be dropped"
+            );
         }
     }
 
@@ -190,7 +182,11 @@ impl Bridge {
             Admission::Admitted => None,
             Admission::Refused(error) => Some(error),
             Admission::Duplicate => {
-                tracing::warn!(webview = origin.web_view_id, id = callback_id, "dropped a call whose id is already in flight (a replayed or forged callbackId)");
+                tracing::warn!(
+                    webview = origin.web_view_id,
+                    id = callback_id,
+                    "dropped a call whose id is already in flight (a replayed or forged callbackId)"
+                );
                 return;
             }
         };
@@ -201,10 +197,7 @@ impl Bridge {
             async move {
                 let answer = bridge.answer(&origin, inbound, refused, Some(progress.clone())).await;
                 bridge.release(origin.web_view_id, answer.callback_id);
-                let message = Outbound::Reply {
-                    callback_id: answer.callback_id,
-                    res: answer.res,
-                };
+                let message = Outbound::Reply { callback_id: answer.callback_id, res: answer.res };
                 let encoded = message.encoded();
                 profile::mark(Stage::ReplySent, answer.callback_id);
                 let states = match progress.finish(encoded) {
@@ -228,14 +221,9 @@ impl Bridge {
 
     /// Handles one synchronous call and returns the `res` the page receives. Progress
     /// states cannot reach a page blocked in a synchronous call: they are dropped.
-    pub async fn call_sync(
-        self: Arc<Self>,
-        origin: Origin,
-        raw: String,
-    ) -> Result<Map<String, Value>, ProtocolError> {
+    pub async fn call_sync(self: Arc<Self>, origin: Origin, raw: String) -> Result<Map<String, Value>, ProtocolError> {
         let arrived = (SystemTime::now(), Instant::now());
-        let inbound = Inbound::parse(&raw, &self.limits)
-            .inspect_err(|err| log_dropped(&origin, &raw, err))?;
+        let inbound = Inbound::parse(&raw, &self.limits).inspect_err(|err| log_dropped(&origin, &raw, err))?;
         drop(raw);
         let span = call_span(&origin, &inbound);
         let refused = self.in_flight.lock().expect("in-flight lock").shutting_down.then_some(CallError::ShuttingDown);
@@ -313,19 +301,9 @@ impl Bridge {
         profile::mark(Stage::HandlerStarted, callback_id);
         tracing::debug!(data = %data, "call data");
         let trace_data = self.observer.as_ref().map(|_| data.clone());
-        let params = ApiParams {
-            state_event,
-            api_name: api_name.clone(),
-            data,
-            webview_id: origin.web_view_id,
-        };
-        let call = MiniApiCall::new(
-            (*origin.app_info).clone(),
-            origin.web_view_id,
-            params,
-            progress,
-            self.host.clone(),
-        );
+        let params = ApiParams { state_event, api_name: api_name.clone(), data, webview_id: origin.web_view_id };
+        let call =
+            MiniApiCall::new((*origin.app_info).clone(), origin.web_view_id, params, progress, self.host.clone());
         let (res, ok) = match self.registry.dispatch(call).await {
             Ok(result) => {
                 tracing::debug!(result = ?result, "call succeeded");
@@ -388,12 +366,9 @@ fn call_span(origin: &Origin, inbound: &Inbound) -> tracing::Span {
             webview = origin.web_view_id,
             id = call.callback_id
         ),
-        Inbound::Reject { callback_id, .. } => tracing::info_span!(
-            "call",
-            api = "",
-            webview = origin.web_view_id,
-            id = callback_id
-        ),
+        Inbound::Reject { callback_id, .. } => {
+            tracing::info_span!("call", api = "", webview = origin.web_view_id, id = callback_id)
+        }
     }
 }
 
@@ -425,7 +400,11 @@ mod tests {
         fn finished(&self, record: &CallRecord<'_>) {
             self.0.lock().unwrap().push(format!(
                 "{} {} {} {} {}",
-                record.api_name, record.data, record.ok, record.states, Value::Object(record.res.clone())
+                record.api_name,
+                record.data,
+                record.ok,
+                record.states,
+                Value::Object(record.res.clone())
             ));
         }
     }
@@ -490,7 +469,9 @@ mod tests {
         .await;
         assert_eq!(
             sent,
-            vec![r#"3 {"type":"reply","callbackId":5,"res":{"params":{"stateEvent":"whoami_5","api_name":"whoami","data":{"a":1},"webviewId":3},"app":"local","errMsg":"invokeNativePlugin:ok"}}"#]
+            vec![
+                r#"3 {"type":"reply","callbackId":5,"res":{"params":{"stateEvent":"whoami_5","api_name":"whoami","data":{"a":1},"webviewId":3},"app":"local","errMsg":"invokeNativePlugin:ok"}}"#
+            ]
         );
     }
 
@@ -559,7 +540,9 @@ mod tests {
         assert_eq!(bridge.in_flight(3), 2);
         assert_eq!(
             *recorder.sent.lock().unwrap(),
-            vec![r#"3 {"type":"reply","callbackId":3,"res":{"errMsg":"invokeNativePlugin:fail too many calls in flight: the limit is 2 per page"}}"#]
+            vec![
+                r#"3 {"type":"reply","callbackId":3,"res":{"errMsg":"invokeNativePlugin:fail too many calls in flight: the limit is 2 per page"}}"#
+            ]
         );
         gate.notify_waiters();
         settle().await;
@@ -616,7 +599,11 @@ mod tests {
     async fn observers_see_states_outcome_and_data() {
         let calls = Arc::new(Calls::default());
         let bridge = bridge(Some(calls.clone()));
-        run(&bridge, &[r#"{"callbackId":1,"api_name":"progress","data":{"k":"v"}}"#, r#"{"callbackId":2,"api_name":"refuse"}"#]).await;
+        run(
+            &bridge,
+            &[r#"{"callbackId":1,"api_name":"progress","data":{"k":"v"}}"#, r#"{"callbackId":2,"api_name":"refuse"}"#],
+        )
+        .await;
         let mut seen = calls.0.lock().unwrap().clone();
         seen.sort();
         assert_eq!(

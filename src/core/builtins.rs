@@ -137,11 +137,15 @@ pub fn register(builder: &mut RegistryBuilder, storage: Arc<Storage>) {
     builder.register_default("setStorage", storage_api(set_storage));
     builder.register_default("getStorage", storage_api(get_storage));
     builder.register_default("removeStorage", storage_api(remove_storage));
-    builder.register_default("clearStorage", storage_api(|s, app, _| s.clear(app).map(|_| None).map_err(ApiError::new)));
-    builder.register_default("getStorageInfo", storage_api(|s, app, _| {
-        let info = s.info(app).map_err(ApiError::new)?;
-        Ok(serde_json::to_value(info).ok().and_then(|v| v.as_object().cloned()))
-    }));
+    builder
+        .register_default("clearStorage", storage_api(|s, app, _| s.clear(app).map(|_| None).map_err(ApiError::new)));
+    builder.register_default(
+        "getStorageInfo",
+        storage_api(|s, app, _| {
+            let info = s.info(app).map_err(ApiError::new)?;
+            Ok(serde_json::to_value(info).ok().and_then(|v| v.as_object().cloned()))
+        }),
+    );
 }
 
 /// Forwards a built-in call to the UI thread and returns its answer.
@@ -149,9 +153,7 @@ async fn forward_to_shell(call: MiniApiCall) -> ApiResult {
     let api = UiApi::from_name(&call.api_name)
         .ok_or_else(|| ApiError::new(format!("{:?} is not a UI-thread api", call.api_name)))?;
     let host = call.host().clone();
-    host.request(call.web_view_id, api, call.params.data)
-        .await
-        .map_err(ApiError::new)
+    host.request(call.web_view_id, api, call.params.data).await.map_err(ApiError::new)
 }
 
 /// `wx.exitMiniProgram`: ends the run with status 0.
@@ -174,9 +176,7 @@ fn set_storage(storage: &Storage, app_id: &str, data: &Value) -> ApiResult {
         _ => return Err(ApiError::new("parameter error: data must be encoded as a string")),
     };
     let data_type = data.get("dataType").and_then(Value::as_str).unwrap_or("String").to_string();
-    storage
-        .set(app_id, Item { key, data: encoded, data_type })
-        .map_err(ApiError::new)?;
+    storage.set(app_id, Item { key, data: encoded, data_type }).map_err(ApiError::new)?;
     Ok(None)
 }
 
@@ -195,9 +195,8 @@ mod tests {
     use super::*;
 
     fn registry(tmp: &std::path::Path) -> crate::core::registry::Registry {
-        let mut builder = RegistryBuilder::new().register("getStorage", |_c: MiniApiCall| async {
-            Ok(json!({"overridden": true}))
-        });
+        let mut builder =
+            RegistryBuilder::new().register("getStorage", |_c: MiniApiCall| async { Ok(json!({"overridden": true})) });
         register(&mut builder, Arc::new(Storage::new(tmp.to_path_buf())));
         builder.build()
     }
@@ -211,7 +210,10 @@ mod tests {
         let info = registry.dispatch(MiniApiCall::for_test("getStorageInfo", Value::Null)).await.unwrap();
         assert_eq!(Value::Object(info.unwrap()), json!({"keys": ["k"], "currentSize": 1, "limitSize": 10240}));
         let bad = MiniApiCall::for_test("setStorage", json!({"key": "k", "data": 5}));
-        assert_eq!(registry.dispatch(bad).await.unwrap_err().to_string(), "parameter error: data must be encoded as a string");
+        assert_eq!(
+            registry.dispatch(bad).await.unwrap_err().to_string(),
+            "parameter error: data must be encoded as a string"
+        );
     }
 
     #[test]

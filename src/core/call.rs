@@ -64,25 +64,14 @@ impl MiniApiCall {
         progress: Option<Arc<Progress>>,
         host: Host,
     ) -> MiniApiCall {
-        MiniApiCall {
-            app_info,
-            api_name: params.api_name.clone(),
-            web_view_id,
-            params,
-            progress,
-            host,
-        }
+        MiniApiCall { app_info, api_name: params.api_name.clone(), web_view_id, params, progress, host }
     }
 
     /// A call made by hand, for testing a handler without a shell: no page receives its
     /// progress states and its host handle is not running.
     pub fn for_test(api_name: &str, data: Value) -> MiniApiCall {
-        let params = ApiParams {
-            state_event: format!("{api_name}_1"),
-            api_name: api_name.to_string(),
-            data,
-            webview_id: 1,
-        };
+        let params =
+            ApiParams { state_event: format!("{api_name}_1"), api_name: api_name.to_string(), data, webview_id: 1 };
         MiniApiCall::new(AppInfo::fallback("test"), 1, params, None, Host::new())
     }
 
@@ -150,11 +139,7 @@ impl Progress {
     }
 
     fn send(&self, state_event: &str, data: Value) -> bool {
-        let message = Outbound::State {
-            state_event: state_event.to_string(),
-            data,
-        }
-        .encoded();
+        let message = Outbound::State { state_event: state_event.to_string(), data }.encoded();
         let phase = self.state.lock().expect("progress lock");
         if *phase != Phase::Running {
             return false;
@@ -163,7 +148,11 @@ impl Progress {
         if sent >= self.max_states {
             if sent == self.max_states {
                 self.states.store(sent + 1, Ordering::Relaxed);
-                tracing::warn!(limit = self.max_states, state_event, "a call reached its limit of progress states; later ones are dropped");
+                tracing::warn!(
+                    limit = self.max_states,
+                    state_event,
+                    "a call reached its limit of progress states; later ones are dropped"
+                );
             }
             return false;
         }
@@ -215,12 +204,7 @@ mod tests {
     fn states_stop_at_the_final_reply() {
         let recorder = Arc::new(Recorder::default());
         let progress = Progress::new(recorder.clone(), 4, 2);
-        let params = ApiParams {
-            state_event: "up_1".into(),
-            api_name: "up".into(),
-            data: Value::Null,
-            webview_id: 4,
-        };
+        let params = ApiParams { state_event: "up_1".into(), api_name: "up".into(), data: Value::Null, webview_id: 4 };
         let call = MiniApiCall::new(AppInfo::fallback("t"), 4, params, Some(progress.clone()), Host::new());
         assert!(call.send_state(json!(1)));
         assert!(call.send_state(json!(2)));

@@ -91,7 +91,10 @@ mod tests {
 
     #[test]
     fn objects_and_nothing_are_successes() {
-        assert_eq!(Ok::<_, ApiError>(Order { id: 7, paid: true }).into_reply(), Ok(json!({"id": 7, "paid": true}).as_object().cloned()));
+        assert_eq!(
+            Ok::<_, ApiError>(Order { id: 7, paid: true }).into_reply(),
+            Ok(json!({"id": 7, "paid": true}).as_object().cloned())
+        );
         assert_eq!(Ok::<_, ApiError>(()).into_reply(), Ok(None));
         assert_eq!(Ok::<_, ApiError>(None::<Map<String, Value>>).into_reply(), Ok(None));
         assert_eq!(Ok::<_, ApiError>(json!({"a": 1})).into_reply(), Ok(json!({"a": 1}).as_object().cloned()));
@@ -99,7 +102,10 @@ mod tests {
 
     #[test]
     fn a_non_object_success_is_a_clear_fail() {
-        assert_eq!(Ok::<_, ApiError>(42).into_reply().unwrap_err().to_string(), "the handler returned 42, not an object");
+        assert_eq!(
+            Ok::<_, ApiError>(42).into_reply().unwrap_err().to_string(),
+            "the handler returned 42, not an object"
+        );
         assert_eq!(
             Ok::<_, ApiError>(json!(["a", "b"])).into_reply().unwrap_err().to_string(),
             r#"the handler returned ["a","b"], not an object"#

@@ -100,11 +100,7 @@ impl Host {
     /// get `data`, `wx.onGeneralNativeEvent(cb)` listeners get `{event, data}`.
     pub fn emit(&self, target: Target, event: &str, data: Value) -> Result<(), HostError> {
         let outbox = self.outbox().ok_or(HostError::NotRunning)?;
-        let message = Outbound::Event {
-            event: event.to_string(),
-            data,
-        }
-        .encode();
+        let message = Outbound::Event { event: event.to_string(), data }.encode();
         outbox.broadcast(target, message);
         Ok(())
     }
@@ -124,15 +120,8 @@ impl Host {
     ) -> Result<Option<serde_json::Map<String, Value>>, String> {
         let outbox = self.outbox().ok_or_else(|| HostError::NotRunning.to_string())?;
         let (reply, answer) = tokio::sync::oneshot::channel();
-        outbox.request(ShellRequest {
-            web_view_id,
-            api,
-            data,
-            reply,
-        });
-        answer
-            .await
-            .map_err(|_| "the shell stopped before answering".to_string())?
+        outbox.request(ShellRequest { web_view_id, api, data, reply });
+        answer.await.map_err(|_| "the shell stopped before answering".to_string())?
     }
 
     /// The chrome as a person sees it now: navigation bar, tab bar, toast, modal, the
@@ -193,10 +182,7 @@ pub(crate) mod tests {
         assert_eq!(host.exit(0), Err(HostError::NotRunning));
         assert_eq!(
             *recorder.sent.lock().unwrap(),
-            vec![
-                r#"App("wx1") {"type":"event","event":"tick","data":{"n":1}}"#.to_string(),
-                "exit 0".to_string()
-            ]
+            vec![r#"App("wx1") {"type":"event","event":"tick","data":{"n":1}}"#.to_string(), "exit 0".to_string()]
         );
     }
 }

@@ -146,9 +146,7 @@ impl LifecycleQueue {
     /// acknowledgement from another page, or of another hook, is ignored (a page cannot
     /// hurry the order of the others).
     pub fn done(&mut self, page: WebViewId, hook: Hook) -> Vec<Action> {
-        let expected = self
-            .awaiting
-            .is_some_and(|a| a.sent && a.step.page == page && a.step.hook == hook);
+        let expected = self.awaiting.is_some_and(|a| a.sent && a.step.page == page && a.step.hook == hook);
         if !expected {
             return Vec::new();
         }

@@ -59,10 +59,8 @@ impl Mock {
 /// Reads a mock file: a JSON object of API name to answer.
 pub fn read_mocks(path: &std::path::Path) -> Result<Vec<(String, Mock)>, MockError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|err| MockError {
-        file: file.clone(),
-        message: err.to_string(),
-    })?;
+    let text =
+        std::fs::read_to_string(path).map_err(|err| MockError { file: file.clone(), message: err.to_string() })?;
     parse_mocks(&text).map_err(|message| MockError { file, message })
 }
 
@@ -84,10 +82,7 @@ fn parse_entry(entry: &Value) -> Result<Mock, String> {
     let Value::Object(fields) = entry else {
         return Err(format!("expected an object, got {}", kind(entry)));
     };
-    if let Some(key) = fields
-        .keys()
-        .find(|key| !matches!(key.as_str(), "result" | "fail" | "delayMs" | "states"))
-    {
+    if let Some(key) = fields.keys().find(|key| !matches!(key.as_str(), "result" | "fail" | "delayMs" | "states")) {
         return Err(format!("unknown key {key:?} (expected result, fail, delayMs, states)"));
     }
     let outcome = match (fields.get("result"), fields.get("fail")) {
@@ -101,9 +96,7 @@ fn parse_entry(entry: &Value) -> Result<Mock, String> {
     let delay = match fields.get("delayMs") {
         None => Duration::ZERO,
         Some(value) => Duration::from_millis(
-            value
-                .as_u64()
-                .ok_or_else(|| format!("\"delayMs\" must be a non-negative integer, got {value}"))?,
+            value.as_u64().ok_or_else(|| format!("\"delayMs\" must be a non-negative integer, got {value}"))?,
         ),
     };
     let states = match fields.get("states") {
@@ -139,7 +132,14 @@ mod tests {
         assert_eq!(
             mocks,
             vec![
-                ("a".into(), Mock { outcome: Ok(json!({"x": 1}).as_object().cloned()), delay: Duration::from_millis(5), states: vec![json!(1), json!(2)] }),
+                (
+                    "a".into(),
+                    Mock {
+                        outcome: Ok(json!({"x": 1}).as_object().cloned()),
+                        delay: Duration::from_millis(5),
+                        states: vec![json!(1), json!(2)]
+                    }
+                ),
                 ("b".into(), Mock { outcome: Err("nope".into()), delay: Duration::ZERO, states: vec![] }),
                 ("c".into(), Mock { outcome: Ok(None), delay: Duration::ZERO, states: vec![] }),
             ]
@@ -158,7 +158,10 @@ mod tests {
             (r#"{"a": {"fail": 3}}"#, r#""a": "fail" must be a string, got a number"#),
             (r#"{"a": {"fail": "x", "delayMs": -1}}"#, r#""a": "delayMs" must be a non-negative integer, got -1"#),
             (r#"{"a": {"fail": "x", "states": {}}}"#, r#""a": "states" must be an array, got an object"#),
-            (r#"{"a": {"fail": "x", "delay": 1}}"#, r#""a": unknown key "delay" (expected result, fail, delayMs, states)"#),
+            (
+                r#"{"a": {"fail": "x", "delay": 1}}"#,
+                r#""a": unknown key "delay" (expected result, fail, delayMs, states)"#,
+            ),
         ];
         for (text, expected) in cases {
             assert_eq!(parse_mocks(text).unwrap_err(), expected, "{text}");

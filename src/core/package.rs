@@ -80,14 +80,9 @@ impl std::fmt::Debug for Package {
 impl Package {
     /// Opens and validates the package in `dir`.
     pub fn open(dir: &Path) -> Result<Package, PackageError> {
-        let root = dir.canonicalize().map_err(|source| PackageError::Io {
-            path: dir.to_path_buf(),
-            source,
-        })?;
-        let fallback_name = root
-            .file_name()
-            .map(|name| name.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "miniapp".to_string());
+        let root = dir.canonicalize().map_err(|source| PackageError::Io { path: dir.to_path_buf(), source })?;
+        let fallback_name =
+            root.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_else(|| "miniapp".to_string());
         let fallback = AppInfo { app_id: local_app_id(&root), ..AppInfo::fallback(&fallback_name) };
         Package::load(Root::Disk(root), fallback)
     }
@@ -128,9 +123,7 @@ impl Package {
             let json_file = format!("{page}.json");
             let own = if package.exists(&json_file) {
                 match package.read_json(&json_file)? {
-                    Value::Object(object) => {
-                        WindowConfig::parse(&object, &json_file, "").map_err(field_error)?
-                    }
+                    Value::Object(object) => WindowConfig::parse(&object, &json_file, "").map_err(field_error)?,
                     other => {
                         return Err(PackageError::Field {
                             file: json_file,
@@ -171,10 +164,7 @@ impl Package {
     /// The window settings of a page: `app.json`'s `window`, overridden by the page's own
     /// `.json`, with WeChat's defaults.
     pub fn page_window(&self, route: &str) -> PageWindow {
-        self.page_windows
-            .get(route)
-            .cloned()
-            .unwrap_or_else(|| self.config.window.resolve())
+        self.page_windows.get(route).cloned().unwrap_or_else(|| self.config.window.resolve())
     }
 
     /// Reads a file by the percent-encoded path of a request (`/pages/a/a.html`).
@@ -197,9 +187,7 @@ impl Package {
                 if !real.is_file() {
                     return Err(PackageError::NotFound(relative));
                 }
-                std::fs::read(&real)
-                    .map(Cow::Owned)
-                    .map_err(|source| PackageError::Io { path: real, source })
+                std::fs::read(&real).map(Cow::Owned).map_err(|source| PackageError::Io { path: real, source })
             }
         }
     }
@@ -217,10 +205,8 @@ impl Package {
             },
             other => other,
         })?;
-        serde_json::from_slice(&bytes).map_err(|err| PackageError::Json {
-            file: file.to_string(),
-            message: err.to_string(),
-        })
+        serde_json::from_slice(&bytes)
+            .map_err(|err| PackageError::Json { file: file.to_string(), message: err.to_string() })
     }
 }
 
@@ -229,7 +215,12 @@ pub fn mime_type(path: &str) -> String {
     mime_guess::from_path(path)
         .first_raw()
         .map(|mime| match mime {
-            "text/html" | "text/plain" | "text/css" | "text/javascript" | "application/javascript" | "application/json" => {
+            "text/html"
+            | "text/plain"
+            | "text/css"
+            | "text/javascript"
+            | "application/javascript"
+            | "application/json" => {
                 format!("{mime}; charset=utf-8")
             }
             other => other.to_string(),
@@ -242,9 +233,7 @@ pub fn mime_type(path: &str) -> String {
 /// percent-encoded forms.
 pub fn safe_relative_path(url_path: &str) -> Result<String, PackageError> {
     let unsafe_path = || PackageError::UnsafePath(url_path.to_string());
-    let decoded = percent_encoding::percent_decode_str(url_path)
-        .decode_utf8()
-        .map_err(|_| unsafe_path())?;
+    let decoded = percent_encoding::percent_decode_str(url_path).decode_utf8().map_err(|_| unsafe_path())?;
     let trimmed = decoded.strip_prefix('/').unwrap_or(&decoded);
     if trimmed.is_empty() || trimmed.starts_with('/') || trimmed.contains(['\\', '\0']) {
         return Err(unsafe_path());
@@ -362,7 +351,10 @@ mod tests {
         // Stable for the folder, distinct from another folder without an appid.
         assert_eq!(Package::open(&dir).unwrap().app_info().app_id, id);
         let other = tmp.path().join("shop2");
-        write(&other, &[("app.json", r#"{"pages":["p"]}"#), ("p.html", ""), ("project.config.json", r#"{"appid":""}"#)]);
+        write(
+            &other,
+            &[("app.json", r#"{"pages":["p"]}"#), ("p.html", ""), ("project.config.json", r#"{"appid":""}"#)],
+        );
         let other_id = Package::open(&other).unwrap().app_info().app_id.clone();
         assert!(other_id.starts_with("local-") && other_id != id, "{other_id}");
     }
@@ -376,13 +368,26 @@ mod tests {
             (&[("app.json", r#"{"pages":[]}"#)], r#"app.json: field "pages": must list at least one page"#),
             (&[("app.json", r#"{"pages":[3]}"#)], r#"app.json: field "pages[0]": expected a string, got 3"#),
             (
-                &[("app.json", r#"{"pages":["a"]}"#), ("a.html", ""), ("a.json", r#"{"navigationBarTextStyle":"blue"}"#)],
+                &[
+                    ("app.json", r#"{"pages":["a"]}"#),
+                    ("a.html", ""),
+                    ("a.json", r#"{"navigationBarTextStyle":"blue"}"#),
+                ],
                 r#"a.json: field "navigationBarTextStyle": expected "black" or "white", got "blue""#,
             ),
-            (&[("app.json", r#"{"pages":["a"]}"#), ("a.html", ""), ("a.json", "[1]")], r#"a.json: field "": expected an object, got [1]"#),
-            (&[("app.json", r#"{"pages":["../x"]}"#)], r#"app.json: field "pages[0]": "../x" is not a page path like "pages/index/index""#),
+            (
+                &[("app.json", r#"{"pages":["a"]}"#), ("a.html", ""), ("a.json", "[1]")],
+                r#"a.json: field "": expected an object, got [1]"#,
+            ),
+            (
+                &[("app.json", r#"{"pages":["../x"]}"#)],
+                r#"app.json: field "pages[0]": "../x" is not a page path like "pages/index/index""#,
+            ),
             (&[("app.json", r#"{"pages":["a"]}"#)], r#"app.json: field "pages[0]": page "a" has no file "a.html""#),
-            (&[("app.json", r#"{"pages":["a","a"]}"#), ("a.html", "")], r#"app.json: field "pages[1]": "a" is listed twice"#),
+            (
+                &[("app.json", r#"{"pages":["a","a"]}"#), ("a.html", "")],
+                r#"app.json: field "pages[1]": "a" is listed twice"#,
+            ),
             (
                 &[("app.json", r#"{"pages":["a"]}"#), ("a.html", ""), ("project.config.json", r#"{"appid":5}"#)],
                 r#"project.config.json: field "appid": expected a string, got 5"#,
@@ -402,13 +407,20 @@ mod tests {
     #[test]
     fn refuses_paths_that_leave_the_package() {
         for path in [
-            "/../secret", "/pages/../../secret", "/%2e%2e/secret", "/pages/%2E%2E/%2e%2e/secret",
-            "//etc/passwd", "/%2Fetc/passwd", "/a\\..\\b", "/a/./b", "/", "", "/c:/x", "/a%00b",
+            "/../secret",
+            "/pages/../../secret",
+            "/%2e%2e/secret",
+            "/pages/%2E%2E/%2e%2e/secret",
+            "//etc/passwd",
+            "/%2Fetc/passwd",
+            "/a\\..\\b",
+            "/a/./b",
+            "/",
+            "",
+            "/c:/x",
+            "/a%00b",
         ] {
-            assert!(
-                matches!(safe_relative_path(path), Err(PackageError::UnsafePath(_))),
-                "{path} was accepted"
-            );
+            assert!(matches!(safe_relative_path(path), Err(PackageError::UnsafePath(_))), "{path} was accepted");
         }
         assert_eq!(safe_relative_path("/pages/a%20b/c.html").unwrap(), "pages/a b/c.html");
     }

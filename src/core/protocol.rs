@@ -253,18 +253,10 @@ impl Inbound {
         let api_name = match msg.api_name {
             Some(Value::String(name)) if !name.is_empty() => name,
             None | Some(Value::Null) => {
-                return Ok(PageMessage::Call(Inbound::Reject {
-                    callback_id,
-                    api,
-                    error: CallError::MissingApiName,
-                }))
+                return Ok(PageMessage::Call(Inbound::Reject { callback_id, api, error: CallError::MissingApiName }))
             }
             Some(Value::String(_)) => {
-                return Ok(PageMessage::Call(Inbound::Reject {
-                    callback_id,
-                    api,
-                    error: CallError::MissingApiName,
-                }))
+                return Ok(PageMessage::Call(Inbound::Reject { callback_id, api, error: CallError::MissingApiName }))
             }
             Some(other) => {
                 return Ok(PageMessage::Call(Inbound::Reject {
@@ -274,9 +266,7 @@ impl Inbound {
                 }))
             }
         };
-        let state_event = msg
-            .state_event
-            .unwrap_or_else(|| format!("{api_name}_{}", callback_id));
+        let state_event = msg.state_event.unwrap_or_else(|| format!("{api_name}_{}", callback_id));
         Ok(PageMessage::Call(Inbound::Invoke(Invoke {
             callback_id,
             api,
@@ -393,10 +383,7 @@ pub fn fail_res(api: &str, error: &CallError) -> Map<String, Value> {
         CallError::Handler(err) => err.fields().clone(),
         _ => Map::new(),
     };
-    res.insert(
-        "errMsg".to_string(),
-        Value::String(format!("{api}:fail {error}")),
-    );
+    res.insert("errMsg".to_string(), Value::String(format!("{api}:fail {error}")));
     res
 }
 
@@ -469,18 +456,10 @@ mod tests {
 
     #[test]
     fn missing_api_name_is_an_answerable_rejection() {
-        for raw in [
-            r#"{"callbackId":1}"#,
-            r#"{"callbackId":1,"api_name":null}"#,
-            r#"{"callbackId":1,"api_name":""}"#,
-        ] {
+        for raw in [r#"{"callbackId":1}"#, r#"{"callbackId":1,"api_name":null}"#, r#"{"callbackId":1,"api_name":""}"#] {
             assert_eq!(
                 parse(raw).unwrap(),
-                Inbound::Reject {
-                    callback_id: 1,
-                    api: "invokeNativePlugin".into(),
-                    error: CallError::MissingApiName
-                },
+                Inbound::Reject { callback_id: 1, api: "invokeNativePlugin".into(), error: CallError::MissingApiName },
                 "{raw}"
             );
         }
@@ -488,19 +467,13 @@ mod tests {
 
     #[test]
     fn non_string_api_name_is_rejected_quoting_it() {
-        let Inbound::Reject { error, .. } = parse(r#"{"callbackId":1,"api_name":42}"#).unwrap()
-        else {
-            panic!()
-        };
+        let Inbound::Reject { error, .. } = parse(r#"{"callbackId":1,"api_name":42}"#).unwrap() else { panic!() };
         assert_eq!(error.to_string(), "api_name must be a string, got 42");
     }
 
     #[test]
     fn oversized_message_is_rejected_by_its_header_alone() {
-        let raw = format!(
-            r#"{{"type":"invoke","callbackId":9,"api_name":"up","data":"{}"}}"#,
-            "x".repeat(2000)
-        );
+        let raw = format!(r#"{{"type":"invoke","callbackId":9,"api_name":"up","data":"{}"}}"#, "x".repeat(2000));
         let Inbound::Reject { callback_id, error, .. } = parse(&raw).unwrap() else { panic!() };
         assert_eq!(callback_id, 9);
         assert_eq!(
@@ -511,15 +484,23 @@ mod tests {
 
     #[test]
     fn over_deep_messages_are_refused_by_their_header_alone() {
-        let deep = format!(r#"{{"type":"invoke","callbackId":12,"api":"setStorage","api_name":"x","data":{}1{}}}"#, "[".repeat(9), "]".repeat(9));
+        let deep = format!(
+            r#"{{"type":"invoke","callbackId":12,"api":"setStorage","api_name":"x","data":{}1{}}}"#,
+            "[".repeat(9),
+            "]".repeat(9)
+        );
         assert_eq!(
             parse(&deep).unwrap(),
             Inbound::Reject { callback_id: 12, api: "setStorage".into(), error: CallError::TooDeep { limit: 8 } }
         );
         // Deeper than serde_json itself would go: still answered.
-        let deeper = format!(r#"{{"callbackId":13,"api_name":"x","data":{}{}}}"#, "[".repeat(100_000), "]".repeat(100_000));
+        let deeper =
+            format!(r#"{{"callbackId":13,"api_name":"x","data":{}{}}}"#, "[".repeat(100_000), "]".repeat(100_000));
         let roomy = Limits { max_json_depth: 8, ..Limits::default() };
-        assert!(matches!(Inbound::parse(&deeper, &roomy).unwrap(), Inbound::Reject { callback_id: 13, error: CallError::TooDeep { .. }, .. }));
+        assert!(matches!(
+            Inbound::parse(&deeper, &roomy).unwrap(),
+            Inbound::Reject { callback_id: 13, error: CallError::TooDeep { .. }, .. }
+        ));
         // Just at the limit is fine.
         let ok = format!(r#"{{"callbackId":14,"api_name":"x","data":{}1{}}}"#, "[".repeat(7), "]".repeat(7));
         assert!(matches!(parse(&ok).unwrap(), Inbound::Invoke(_)));
@@ -530,7 +511,8 @@ mod tests {
 
     #[test]
     fn the_header_scan_reads_only_top_level_keys() {
-        let header = scan_header(r#"{"data":{"callbackId":1,"api":"fake"},"api":"re\"al","callbackId":77,"s":"{[\"]}"}"#);
+        let header =
+            scan_header(r#"{"data":{"callbackId":1,"api":"fake"},"api":"re\"al","callbackId":77,"s":"{[\"]}"}"#);
         assert_eq!(header, Header { depth: 2, callback_id: Some(77), api: Some("re\"al".into()) });
         assert_eq!(scan_header("").depth, 0);
         assert_eq!(scan_header(r#"{"callbackId":-1}"#).callback_id, None);
@@ -546,14 +528,8 @@ mod tests {
             PageMessage::parse(r#"{"type":"hookDone","hook":"onBoom"}"#, &limits()),
             Err(ProtocolError::Malformed(_))
         ));
-        assert!(matches!(
-            parse(r#"{"callbackId":"7","api_name":"x"}"#),
-            Err(ProtocolError::Malformed(_))
-        ));
-        assert_eq!(
-            parse(r#"{"type":"hello","callbackId":1}"#),
-            Err(ProtocolError::UnknownType("hello".into()))
-        );
+        assert!(matches!(parse(r#"{"callbackId":"7","api_name":"x"}"#), Err(ProtocolError::Malformed(_))));
+        assert_eq!(parse(r#"{"type":"hello","callbackId":1}"#), Err(ProtocolError::UnknownType("hello".into())));
     }
 
     #[test]
@@ -582,7 +558,10 @@ mod tests {
         );
         assert_eq!(Outbound::Event { event: "e".into(), data: Value::Null }.encoded().reply_to, None);
         let reply = Outbound::Reply { callback_id: 42, res: Map::new() };
-        assert_eq!(reply.encoded(), Encoded { text: r#"{"type":"reply","callbackId":42,"res":{}}"#.into(), reply_to: Some(42) });
+        assert_eq!(
+            reply.encoded(),
+            Encoded { text: r#"{"type":"reply","callbackId":42,"res":{}}"#.into(), reply_to: Some(42) }
+        );
     }
 
     #[test]
@@ -615,10 +594,7 @@ mod tests {
 
     #[test]
     fn none_result_is_just_the_ok_errmsg() {
-        assert_eq!(
-            Value::Object(ok_res("invokeNativePlugin", None)),
-            json!({"errMsg": "invokeNativePlugin:ok"})
-        );
+        assert_eq!(Value::Object(ok_res("invokeNativePlugin", None)), json!({"errMsg": "invokeNativePlugin:ok"}));
     }
 
     #[test]
@@ -650,9 +626,6 @@ mod tests {
     #[test]
     fn delivery_script_embeds_small_json_as_is() {
         let msgs = [r#"{"a":"</script>'\""}"#.to_string(), "2".to_string()];
-        assert_eq!(
-            delivery_script(&msgs),
-            r#"window.__superapp&&window.__superapp.deliver([{"a":"</script>'\""},2])"#
-        );
+        assert_eq!(delivery_script(&msgs), r#"window.__superapp&&window.__superapp.deliver([{"a":"</script>'\""},2])"#);
     }
 }

@@ -33,10 +33,7 @@ pub struct RegistryBuilder {
 
 impl Default for RegistryBuilder {
     fn default() -> Self {
-        RegistryBuilder {
-            entries: HashMap::new(),
-            default_timeout: DEFAULT_TIMEOUT,
-        }
+        RegistryBuilder { entries: HashMap::new(), default_timeout: DEFAULT_TIMEOUT }
     }
 }
 
@@ -61,12 +58,7 @@ impl RegistryBuilder {
     /// # Panics
     /// When `name` is already registered.
     #[track_caller]
-    pub fn register_with_timeout(
-        self,
-        name: &str,
-        handler: impl Handler,
-        timeout: Duration,
-    ) -> RegistryBuilder {
+    pub fn register_with_timeout(self, name: &str, handler: impl Handler, timeout: Duration) -> RegistryBuilder {
         self.insert(name, Arc::new(handler), Some(timeout))
     }
 
@@ -94,10 +86,7 @@ impl RegistryBuilder {
 
     #[track_caller]
     fn insert(mut self, name: &str, handler: Arc<dyn Handler>, timeout: Option<Duration>) -> Self {
-        assert!(
-            !self.entries.contains_key(name),
-            "api {name:?} is registered twice: each api name takes one handler"
-        );
+        assert!(!self.entries.contains_key(name), "api {name:?} is registered twice: each api name takes one handler");
         self.entries.insert(name.to_string(), Entry { handler, timeout });
         self
     }
@@ -115,10 +104,7 @@ impl RegistryBuilder {
 
     /// Freezes the set of APIs.
     pub fn build(self) -> Registry {
-        Registry {
-            entries: self.entries,
-            default_timeout: self.default_timeout,
-        }
+        Registry { entries: self.entries, default_timeout: self.default_timeout }
     }
 }
 
@@ -137,10 +123,7 @@ impl Registry {
 
     /// The timeout that applies to `name`.
     pub fn timeout_of(&self, name: &str) -> Duration {
-        self.entries
-            .get(name)
-            .and_then(|entry| entry.timeout)
-            .unwrap_or(self.default_timeout)
+        self.entries.get(name).and_then(|entry| entry.timeout).unwrap_or(self.default_timeout)
     }
 
     /// Runs the handler for `call` and waits for its answer, at most its timeout. The

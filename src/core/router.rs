@@ -220,11 +220,7 @@ impl Router {
     }
 
     fn push(&mut self, route: String, options: Map<String, Value>) -> Effect {
-        let page = PageRef {
-            web_view_id: self.next_id,
-            route,
-            options,
-        };
+        let page = PageRef { web_view_id: self.next_id, route, options };
         self.next_id += 1;
         self.stack.push(page.clone());
         Effect::Create(page)
@@ -286,11 +282,8 @@ pub fn parse_query(query: &str) -> Map<String, Value> {
     let mut options = Map::new();
     for pair in query.split('&').filter(|pair| !pair.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let decode = |text: &str| {
-            percent_encoding::percent_decode_str(&text.replace('+', " "))
-                .decode_utf8_lossy()
-                .into_owned()
-        };
+        let decode =
+            |text: &str| percent_encoding::percent_decode_str(&text.replace('+', " ")).decode_utf8_lossy().into_owned();
         options.insert(decode(key), Value::String(decode(value)));
     }
     options
@@ -338,8 +331,14 @@ mod tests {
     #[test]
     fn navigate_to_refuses_tabs_unknown_pages_and_an_eleventh_page() {
         let mut r = router();
-        assert_eq!(r.navigate_to(None, &url("/pages/tab2/tab2")).unwrap_err().to_string(), "can not navigateTo a tabbar page");
-        assert_eq!(r.navigate_to(None, &url("/pages/nope/nope")).unwrap_err().to_string(), "page \"pages/nope/nope\" is not found");
+        assert_eq!(
+            r.navigate_to(None, &url("/pages/tab2/tab2")).unwrap_err().to_string(),
+            "can not navigateTo a tabbar page"
+        );
+        assert_eq!(
+            r.navigate_to(None, &url("/pages/nope/nope")).unwrap_err().to_string(),
+            "page \"pages/nope/nope\" is not found"
+        );
         assert_eq!(
             r.navigate_to(None, &Value::Null).unwrap_err().to_string(),
             "parameter error: parameter.url should be String instead of Undefined."
@@ -356,8 +355,14 @@ mod tests {
     fn redirect_to_unloads_then_creates() {
         let mut r = router();
         r.navigate_to(None, &url("/pages/a/a")).unwrap();
-        assert_eq!(r.redirect_to(None, &url("/pages/b/b?x=1")).unwrap(), vec![Unload(2), created(3, "pages/b/b", json!({"x": "1"}))]);
-        assert_eq!(r.redirect_to(None, &url("/pages/home/home")).unwrap_err().to_string(), "can not redirectTo a tabbar page");
+        assert_eq!(
+            r.redirect_to(None, &url("/pages/b/b?x=1")).unwrap(),
+            vec![Unload(2), created(3, "pages/b/b", json!({"x": "1"}))]
+        );
+        assert_eq!(
+            r.redirect_to(None, &url("/pages/home/home")).unwrap_err().to_string(),
+            "can not redirectTo a tabbar page"
+        );
         assert_eq!(routes(&r), vec![(1, "pages/home/home"), (3, "pages/b/b")]);
     }
 
@@ -381,7 +386,10 @@ mod tests {
         let mut r = router();
         r.navigate_to(None, &url("/pages/a/a")).unwrap();
         // From a non-tab page: it unloads; home was already hidden under it.
-        assert_eq!(r.switch_tab(None, &url("/pages/tab2/tab2")).unwrap(), vec![Unload(2), created(3, "pages/tab2/tab2", json!({}))]);
+        assert_eq!(
+            r.switch_tab(None, &url("/pages/tab2/tab2")).unwrap(),
+            vec![Unload(2), created(3, "pages/tab2/tab2", json!({}))]
+        );
         // Back to home: tab2 hides, home shows again without a new onLoad.
         assert_eq!(r.switch_tab(None, &url("/pages/home/home")).unwrap(), vec![Hide(3), Show(1)]);
         assert_eq!(r.switch_tab(None, &url("/pages/tab2/tab2")).unwrap(), vec![Hide(1), Show(3)]);
@@ -389,7 +397,10 @@ mod tests {
         assert_eq!(routes(&r), vec![(3, "pages/tab2/tab2")]);
         assert_eq!(r.live().count(), 2);
         assert_eq!(r.switch_tab(None, &url("/pages/a/a")).unwrap_err().to_string(), "can not switch to no-tabBar page");
-        assert_eq!(r.switch_tab(None, &url("/pages/home/home?x=1")).unwrap_err().to_string(), "url cannot have a query: \"/pages/home/home?x=1\"");
+        assert_eq!(
+            r.switch_tab(None, &url("/pages/home/home?x=1")).unwrap_err().to_string(),
+            "url cannot have a query: \"/pages/home/home?x=1\""
+        );
     }
 
     #[test]

@@ -235,7 +235,8 @@ impl Storage {
     pub fn clear(&self, app_id: &str) -> Result<(), StorageError> {
         let app = self.app(app_id)?;
         let mut app = app.lock().expect("app storage lock");
-        let names: Vec<String> = app.items.keys().map(|key| file_name(key)).chain(app.corrupt.keys().cloned()).collect();
+        let names: Vec<String> =
+            app.items.keys().map(|key| file_name(key)).chain(app.corrupt.keys().cloned()).collect();
         for name in names {
             match fs::remove_file(app.dir.join(&name)) {
                 Err(err) if err.kind() != std::io::ErrorKind::NotFound => return Err(err.into()),
@@ -314,10 +315,8 @@ fn sync_dir(dir: &Path) -> std::io::Result<()> {
 
 /// Writes `bytes` to `path` so that a crash leaves either the old or the new file whole.
 pub fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = dir.join(format!(
-        ".{}.tmp",
-        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
-    ));
+    let tmp =
+        dir.join(format!(".{}.tmp", path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()));
     let mut file = File::create(&tmp)?;
     file.write_all(bytes)?;
     file.sync_all()?;
@@ -344,8 +343,15 @@ mod tests {
         let again = Storage::new(tmp.path().to_path_buf());
         assert_eq!(again.get("wx1", "when").unwrap(), item("when", "2024-01-02T03:04:05.000Z", "Date"));
         assert_eq!(again.get("wx1", "n").unwrap().data, "43");
-        assert_eq!(again.info("wx1").unwrap(), StorageInfo { keys: vec!["n".into(), "when".into()], current_size: 1, limit_size: 10240 });
-        assert!(tmp.path().join("wx1/storage").read_dir().unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().ends_with(".tmp")));
+        assert_eq!(
+            again.info("wx1").unwrap(),
+            StorageInfo { keys: vec!["n".into(), "when".into()], current_size: 1, limit_size: 10240 }
+        );
+        assert!(tmp.path().join("wx1/storage").read_dir().unwrap().all(|e| !e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .ends_with(".tmp")));
     }
 
     #[test]
@@ -407,7 +413,10 @@ mod tests {
         assert_eq!(again.get("wx1", "good").unwrap().data, "1");
         let err = again.get("wx1", "torn").unwrap_err().to_string();
         assert!(err.starts_with(r#"storage item "torn" is corrupt (746f726e.json): not a storage item: "#), "{err}");
-        assert_eq!(again.get("wx1", "gone").unwrap_err().to_string(), r#"storage item "gone" is corrupt (676f6e65.json): the file is empty"#);
+        assert_eq!(
+            again.get("wx1", "gone").unwrap_err().to_string(),
+            r#"storage item "gone" is corrupt (676f6e65.json): the file is empty"#
+        );
         assert!(!dir.join(".7475726e.json.tmp").exists(), "a torn temporary file is cleaned up");
         again.set("wx1", item("torn", "2", "Number")).unwrap();
         again.remove("wx1", "gone").unwrap();
@@ -433,6 +442,9 @@ mod tests {
         storage.set("wx1", item("k0", "small", "String")).unwrap();
         storage.set("wx1", item("k10", "xx", "String")).unwrap();
         assert!(matches!(storage.set("wx1", item("", "x", "String")), Err(StorageError::BadKey)));
-        assert_eq!(storage.set("wx1", item("k", "x", "Symbol")).unwrap_err().to_string(), "parameter error: unknown dataType \"Symbol\"");
+        assert_eq!(
+            storage.set("wx1", item("k", "x", "Symbol")).unwrap_err().to_string(),
+            "parameter error: unknown dataType \"Symbol\""
+        );
     }
 }

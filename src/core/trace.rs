@@ -19,9 +19,7 @@ pub struct TraceWriter {
 impl TraceWriter {
     /// Creates (or truncates) the trace file.
     pub fn create(path: &Path) -> std::io::Result<TraceWriter> {
-        Ok(TraceWriter {
-            out: Mutex::new(BufWriter::new(File::create(path)?)),
-        })
+        Ok(TraceWriter { out: Mutex::new(BufWriter::new(File::create(path)?)) })
     }
 
     /// The JSON line for one record.
@@ -90,8 +88,10 @@ mod tests {
         assert_eq!(
             text,
             concat!(
-                r#"{"time":"2023-11-14T22:13:20.123000Z","appId":"wx1","webViewId":2,"api_name":"a","data":{"k":1},"outcome":"ok","durationUs":1500,"states":2,"result":{"v":1}}"#, "\n",
-                r#"{"time":"2023-11-14T22:13:20.123000Z","appId":"wx1","webViewId":2,"api_name":"a","data":{"k":1},"outcome":"fail","durationUs":1500,"states":2,"errMsg":"invokeNativePlugin:fail no"}"#, "\n",
+                r#"{"time":"2023-11-14T22:13:20.123000Z","appId":"wx1","webViewId":2,"api_name":"a","data":{"k":1},"outcome":"ok","durationUs":1500,"states":2,"result":{"v":1}}"#,
+                "\n",
+                r#"{"time":"2023-11-14T22:13:20.123000Z","appId":"wx1","webViewId":2,"api_name":"a","data":{"k":1},"outcome":"fail","durationUs":1500,"states":2,"errMsg":"invokeNativePlugin:fail no"}"#,
+                "\n",
             )
         );
     }

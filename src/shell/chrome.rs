@@ -180,7 +180,9 @@ impl Chrome {
         vbox.pack_start(&overlay, true, true, 0);
         vbox.pack_end(&tabbar, false, false, 0);
         vbox.show_all();
-        for hidden in [mask.upcast_ref::<gtk::Widget>(), toast.upcast_ref(), modal_layer.upcast_ref(), tabbar.upcast_ref()] {
+        for hidden in
+            [mask.upcast_ref::<gtk::Widget>(), toast.upcast_ref(), modal_layer.upcast_ref(), tabbar.upcast_ref()]
+        {
             hidden.hide();
         }
 

@@ -32,11 +32,7 @@ impl Drop for Xvfb {
 pub fn ensure(headless: bool) -> Result<(), ShellError> {
     if !headless {
         let set = |name: &str| std::env::var_os(name).is_some_and(|value| !value.is_empty());
-        return if set("DISPLAY") || set("WAYLAND_DISPLAY") {
-            Ok(())
-        } else {
-            Err(ShellError::NoDisplay)
-        };
+        return if set("DISPLAY") || set("WAYLAND_DISPLAY") { Ok(()) } else { Err(ShellError::NoDisplay) };
     }
     let slot = XVFB.get_or_init(|| Mutex::new(None));
     let mut slot = slot.lock().expect("xvfb lock");
@@ -66,25 +62,16 @@ fn start_xvfb() -> Result<Xvfb, ShellError> {
             Ok(())
         });
     }
-    let mut child = command
-        .spawn()
-        .map_err(|err| ShellError::Xvfb(format!("cannot run Xvfb: {err}")))?;
+    let mut child = command.spawn().map_err(|err| ShellError::Xvfb(format!("cannot run Xvfb: {err}")))?;
     let mut line = String::new();
     let stdout = child.stdout.take().expect("piped stdout");
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .map_err(|err| ShellError::Xvfb(err.to_string()))?;
+    BufReader::new(stdout).read_line(&mut line).map_err(|err| ShellError::Xvfb(err.to_string()))?;
     let number = line.trim();
     if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
         let _ = child.kill();
         let status = child.wait().ok();
-        return Err(ShellError::Xvfb(format!(
-            "Xvfb did not report a display (exit status {status:?})"
-        )));
+        return Err(ShellError::Xvfb(format!("Xvfb did not report a display (exit status {status:?})")));
     }
     tracing::info!(display = %format!(":{number}"), "started a private Xvfb");
-    Ok(Xvfb {
-        child,
-        display: format!(":{number}"),
-    })
+    Ok(Xvfb { child, display: format!(":{number}") })
 }

@@ -109,7 +109,11 @@ impl MiniProgram {
             held.push_back(message.clone());
             if held.len() > limit {
                 held.pop_front();
-                tracing::warn!(webview = id, limit, "a page that is not listening yet has too many host events held; dropped the oldest");
+                tracing::warn!(
+                    webview = id,
+                    limit,
+                    "a page that is not listening yet has too many host events held; dropped the oldest"
+                );
             }
         }
     }
@@ -144,14 +148,8 @@ impl MiniProgram {
                     });
                     let mut shared = self.web_context.borrow_mut();
                     let scheme = shared.scheme_to_register();
-                    let page = page::open(
-                        &self.context,
-                        &mut shared.context,
-                        scheme,
-                        &self.chrome.pages,
-                        &setup,
-                        related,
-                    )?;
+                    let page =
+                        page::open(&self.context, &mut shared.context, scheme, &self.chrome.pages, &setup, related)?;
                     shared.scheme_registered();
                     drop(shared);
                     let window = self.context.package.page_window(&page_ref.route);
@@ -188,9 +186,13 @@ impl MiniProgram {
         if let Some(nav) = self.navs.get(&top.web_view_id) {
             self.chrome.show_nav(nav, self.router.stack().len() > 1);
         }
-        let selected = self.context.package.config().tab_bar.as_ref().and_then(|bar| {
-            bar.list.iter().position(|item| item.page_path == top.route)
-        });
+        let selected = self
+            .context
+            .package
+            .config()
+            .tab_bar
+            .as_ref()
+            .and_then(|bar| bar.list.iter().position(|item| item.page_path == top.route));
         self.chrome.show_tabs(selected);
     }
 
@@ -265,7 +267,9 @@ impl MiniProgram {
     /// onUnload (the current page first), one at a time.
     pub fn unload_all(&mut self) {
         let mut pages: Vec<WebViewId> = self.router.stack().iter().rev().map(|page| page.web_view_id).collect();
-        pages.extend(self.router.live().map(|page| page.web_view_id).filter(|id| !pages.contains(id)).collect::<Vec<_>>());
+        pages.extend(
+            self.router.live().map(|page| page.web_view_id).filter(|id| !pages.contains(id)).collect::<Vec<_>>(),
+        );
         for id in pages {
             self.hooks.push(id, Hook::OnUnload, false);
         }
@@ -338,9 +342,7 @@ impl MiniProgram {
                 let _ = reply.send(Err("another modal is showing".into()));
                 return Ok(());
             }
-            let text = |key: &str, default: &str| {
-                data.get(key).and_then(Value::as_str).unwrap_or(default).to_string()
-            };
+            let text = |key: &str, default: &str| data.get(key).and_then(Value::as_str).unwrap_or(default).to_string();
             let show_cancel = data.get("showCancel").and_then(Value::as_bool).unwrap_or(true);
             self.chrome.show_modal(
                 &text("title", ""),
@@ -367,11 +369,7 @@ impl MiniProgram {
     }
 
     fn answer(&mut self, window: &Window, from: WebViewId, api: UiApi, data: &Value) -> Result<Answer, Failure> {
-        let from_route = self
-            .router
-            .live()
-            .find(|page| page.web_view_id == from)
-            .map(|page| page.route.clone());
+        let from_route = self.router.live().find(|page| page.web_view_id == from).map(|page| page.route.clone());
         let from_page = from_route.as_deref();
         let routed = match api {
             UiApi::NavigateTo => Some(self.router.navigate_to(from_page, &data["url"])),
@@ -395,7 +393,9 @@ impl MiniProgram {
                 let title = data.get("title").and_then(Value::as_str).unwrap_or("");
                 let icon = data.get("icon").and_then(Value::as_str).unwrap_or("success");
                 if !matches!(icon, "success" | "error" | "loading" | "none") {
-                    return Err(Failure::Call(format!("parameter error: icon must be success, error, loading or none, got {icon:?}")));
+                    return Err(Failure::Call(format!(
+                        "parameter error: icon must be success, error, loading or none, got {icon:?}"
+                    )));
                 }
                 let duration = data.get("duration").and_then(Value::as_u64).unwrap_or(1500);
                 let mask = data.get("mask").and_then(Value::as_bool).unwrap_or(false);
@@ -432,11 +432,15 @@ impl MiniProgram {
             UiApi::SetNavigationBarColor => {
                 let front = data.get("frontColor").and_then(Value::as_str).unwrap_or_default().to_ascii_lowercase();
                 if front != "#ffffff" && front != "#000000" {
-                    return Err(Failure::Call(format!("parameter error: frontColor must be \"#ffffff\" or \"#000000\", got {front:?}")));
+                    return Err(Failure::Call(format!(
+                        "parameter error: frontColor must be \"#ffffff\" or \"#000000\", got {front:?}"
+                    )));
                 }
                 let background = data.get("backgroundColor").and_then(Value::as_str).unwrap_or_default();
                 if !is_hex_color(background) {
-                    return Err(Failure::Call(format!("parameter error: backgroundColor must be a colour like \"#07c160\", got {background:?}")));
+                    return Err(Failure::Call(format!(
+                        "parameter error: backgroundColor must be a colour like \"#07c160\", got {background:?}"
+                    )));
                 }
                 if let Some(nav) = self.navs.get_mut(&from) {
                     nav.front = front;

@@ -27,10 +27,10 @@ use tao::platform::unix::{EventLoopBuilderExtUnix, WindowExtUnix};
 use tao::window::WindowBuilder;
 
 use crate::core::bridge::{Bridge, CallObserver};
-use crate::core::limits::Limits;
 use crate::core::builtins;
 use crate::core::handler::Handler;
 use crate::core::host::{Host, Outbox};
+use crate::core::limits::Limits;
 use crate::core::mock::Mock;
 use crate::core::package::Package;
 use crate::core::registry::{Registry, RegistryBuilder};
@@ -251,10 +251,9 @@ impl Shell {
     pub fn run(&self, package: Package, options: &RunOptions) -> Result<i32, ShellError> {
         display::ensure(options.headless)?;
         let trace: Option<Arc<dyn CallObserver>> = match &options.trace {
-            Some(path) => Some(Arc::new(TraceWriter::create(path).map_err(|source| ShellError::Trace {
-                path: path.clone(),
-                source,
-            })?)),
+            Some(path) => Some(Arc::new(
+                TraceWriter::create(path).map_err(|source| ShellError::Trace { path: path.clone(), source })?,
+            )),
             None => None,
         };
         let observer = match (trace, self.observer.clone()) {
@@ -269,9 +268,7 @@ impl Shell {
             .map_err(ShellError::Runtime)?;
         let bridge = Arc::new(Bridge::new(self.registry.clone(), self.limits, self.host.clone(), observer));
 
-        let mut event_loop = EventLoopBuilder::<UserEvent>::with_user_event()
-            .with_any_thread(true)
-            .build();
+        let mut event_loop = EventLoopBuilder::<UserEvent>::with_user_event().with_any_thread(true).build();
         let proxy_outbox = ProxyOutbox::new(event_loop.create_proxy());
         let deliveries = proxy_outbox.delivery_count();
         let outbox: Arc<dyn Outbox> = Arc::new(proxy_outbox);
@@ -281,9 +278,7 @@ impl Shell {
             .with_inner_size(LogicalSize::new(options.window_size.0, options.window_size.1))
             .build(&event_loop)
             .map_err(|err| ShellError::Window(err.to_string()))?;
-        let vbox = window
-            .default_vbox()
-            .ok_or_else(|| ShellError::Window("the window has no GTK box".into()))?;
+        let vbox = window.default_vbox().ok_or_else(|| ShellError::Window("the window has no GTK box".into()))?;
         let chrome = Chrome::new(vbox, package.config().tab_bar.clone(), event_loop.create_proxy());
         {
             use gtk::prelude::*;
@@ -299,10 +294,7 @@ impl Shell {
         }
         let web_data = crate::core::storage::Storage::app_dir(&self.data_dir, &app_info.app_id).join("webview");
         let web_context = web_context::for_dir(&web_data);
-        let app_js = package
-            .read("/app.js")
-            .ok()
-            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+        let app_js = package.read("/app.js").ok().map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
         let context_bridge = bridge.clone();
         let context_proxy = event_loop.create_proxy();
         let context = PageContext {
@@ -422,10 +414,7 @@ impl Shell {
                     exit(code, control_flow);
                     Ok(())
                 }
-                Event::WindowEvent {
-                    event: WindowEvent::CloseRequested,
-                    ..
-                } => {
+                Event::WindowEvent { event: WindowEvent::CloseRequested, .. } => {
                     exit(0, control_flow);
                     Ok(())
                 }

@@ -119,15 +119,8 @@ pub fn open(
     related: Option<webkit2gtk::WebView>,
 ) -> Result<Page, wry::Error> {
     let id = setup.page.web_view_id;
-    let origin = Origin {
-        web_view_id: id,
-        app_info: Arc::new(context.package.app_info().clone()),
-    };
-    context
-        .origins
-        .write()
-        .expect("origins lock")
-        .insert(id, origin.clone());
+    let origin = Origin { web_view_id: id, app_info: Arc::new(context.package.app_info().clone()) };
+    context.origins.write().expect("origins lock").insert(id, origin.clone());
     let id_text = id.to_string();
     let ipc = {
         let context = context.clone();
@@ -197,12 +190,7 @@ pub fn open(
         builder = builder.with_related_view(related);
     }
     let webview = builder.build_gtk(container)?;
-    Ok(Page {
-        id,
-        app_id: origin.app_info.app_id.clone(),
-        route: setup.page.route.clone(),
-        webview,
-    })
+    Ok(Page { id, app_id: origin.app_info.app_id.clone(), route: setup.page.route.clone(), webview })
 }
 
 /// Which navigations a page's webview may make. WeChat has no links: a page changes only
@@ -232,7 +220,8 @@ impl NavigationPolicy {
             return true;
         }
         // A fragment of the loaded page stays in the same document.
-        self.loaded.load(Ordering::SeqCst) && url.strip_prefix(self.page.as_str()).is_some_and(|rest| rest.starts_with('#'))
+        self.loaded.load(Ordering::SeqCst)
+            && url.strip_prefix(self.page.as_str()).is_some_and(|rest| rest.starts_with('#'))
     }
 }
 

@@ -21,9 +21,7 @@ pub fn main(tests: &[(&'static str, fn())]) -> ExitCode {
         .iter()
         .filter(|(name, _)| {
             filters.is_empty()
-                || filters
-                    .iter()
-                    .any(|filter| if exact { name == filter } else { name.contains(filter) })
+                || filters.iter().any(|filter| if exact { name == filter } else { name.contains(filter) })
         })
         .collect();
     if flag("--list") {

@@ -97,11 +97,7 @@ pub fn run_with_data(builder: ShellBuilder, dir: &Path, options: RunOptions, dat
     let (builder, reports) = with_reporter(builder.data_dir(data_dir.to_path_buf()));
     let shell = builder.build();
     let package = Package::open(dir).expect("the test package opens");
-    let options = RunOptions {
-        headless: true,
-        exit_after: Some(options.exit_after.unwrap_or(RUN_LIMIT)),
-        ..options
-    };
+    let options = RunOptions { headless: true, exit_after: Some(options.exit_after.unwrap_or(RUN_LIMIT)), ..options };
     let exit_code = shell.run(package, &options).expect("the shell runs");
     let reports = reports.lock().unwrap().clone();
     Outcome { exit_code, reports }
