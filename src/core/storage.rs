@@ -299,7 +299,7 @@ pub fn decode_item(bytes: &[u8], name: &str) -> Result<Item, String> {
     if bytes.is_empty() {
         return Err("the file is empty".into());
     }
-    let item: Item = serde_json::from_slice(&bytes).map_err(|err| format!("not a storage item: {err}"))?;
+    let item: Item = serde_json::from_slice(bytes).map_err(|err| format!("not a storage item: {err}"))?;
     if file_name(&item.key) != name {
         return Err(format!("it holds the key {:?}, which belongs in another file", item.key));
     }
