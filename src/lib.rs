@@ -23,11 +23,15 @@
 //!   JS and Rust; [`core::registry`] holds handlers and dispatches with timeouts and panic
 //!   capture; [`core::bridge`] turns page messages into calls that get exactly one
 //!   answer; [`core::package`] reads a mini program package with safe paths;
-//!   [`core::mock`] and [`core::trace`] back the `--mock` and `--trace` flags.
+//!   [`core::mock`] and [`core::trace`] back the `--mock` and `--trace` flags;
+//!   [`core::router`] and [`core::lifecycle`] decide the page stack and the order of
+//!   lifecycle hooks; [`core::ui_api`] and [`core::builtins`] declare every built-in once;
+//!   [`core::limits`] bounds what a page can make the shell hold; [`core::storage`]
+//!   keeps each mini program's storage, crash-safe.
 //! - [`shell`]: the thin layer that names tao and wry: the window, the page webviews,
 //!   the `superapp://` scheme, the event loop and the private Xvfb of `--headless`.
 //! - [`cli`]: the `superapp` command line.
-//! - [`bench`]: `superapp bench`, the bridge measured against a raw-wry floor.
+//! - [`bench`](mod@bench): `superapp bench`, the bridge measured against a raw-wry floor.
 //! - `assets/bridge.js`: the JS bridge injected into every page.
 //! - `sample_miniapp/`: the sample mini program, embedded in the binary.
 

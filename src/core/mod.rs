@@ -13,7 +13,7 @@ pub mod lifecycle;
 pub mod limits;
 pub mod mock;
 pub mod package;
-pub mod profile;
+pub(crate) mod profile;
 pub mod protocol;
 pub mod registry;
 pub mod router;

@@ -3,16 +3,16 @@
 //! [`Shell::run`] opens one tao window holding the mini program's page webview, starts a
 //! tokio runtime for handlers, and runs the event loop on the calling thread until the
 //! window closes, the mini program exits, or `exit_after` elapses. Replies come back to
-//! the UI thread as [`UserEvent`](user_event::UserEvent)s through the event loop proxy
+//! the UI thread as `UserEvent`s through the event loop proxy
 //! and are delivered, batched per loop pass, by one `evaluate_script` per page.
 
-pub mod chrome;
-pub mod display;
-pub mod mini_program;
-pub mod page;
-pub mod screenshot;
-pub mod user_event;
-pub mod web_context;
+pub(crate) mod chrome;
+pub(crate) mod display;
+pub(crate) mod mini_program;
+pub(crate) mod page;
+pub(crate) mod screenshot;
+pub(crate) mod user_event;
+pub(crate) mod web_context;
 
 use std::collections::HashMap;
 use std::path::PathBuf;

@@ -38,8 +38,6 @@ pub struct Page {
     pub id: WebViewId,
     /// The mini program it belongs to.
     pub app_id: String,
-    /// The page route.
-    pub route: String,
     /// The webview.
     pub webview: WebView,
 }
@@ -190,7 +188,7 @@ pub fn open(
         builder = builder.with_related_view(related);
     }
     let webview = builder.build_gtk(container)?;
-    Ok(Page { id, app_id: origin.app_info.app_id.clone(), route: setup.page.route.clone(), webview })
+    Ok(Page { id, app_id: origin.app_info.app_id.clone(), webview })
 }
 
 /// Which navigations a page's webview may make. WeChat has no links: a page changes only
