@@ -117,6 +117,30 @@ fn sample_runs_every_demo_and_shows_it() {
     assert!(visits.starts_with("Opened 2 time(s); last time: 20") && visits.ends_with('Z'), "{visits}");
 }
 
+/// Every built-in is declared once (`WX_FUNCTIONS`); a page has each of them on `wx`,
+/// each reaching a registered api, and the bridge's own functions too.
+fn the_bridge_exposes_every_built_in() {
+    use superapp_shell::core::builtins::{BRIDGE_FUNCTIONS, WX_FUNCTIONS};
+    let names: Vec<&str> = WX_FUNCTIONS.iter().map(|f| f.wx).chain(BRIDGE_FUNCTIONS.iter().copied()).collect();
+    let outcome = run_page(
+        basic(),
+        &format!(
+            "test(function () {{ return {{ missing: {names}.filter(function (n) {{ return typeof wx[n] !== 'function'; }}) }}; }});",
+            names = serde_json::to_string(&names).unwrap()
+        ),
+    );
+    assert_eq!(*outcome.report(), json!({"missing": []}));
+    let shell = basic().build();
+    for function in WX_FUNCTIONS {
+        assert!(
+            shell.registry().contains(function.api),
+            "wx.{} calls {:?}, which is not registered",
+            function.wx,
+            function.api
+        );
+    }
+}
+
 fn handler_sees_the_tcsas_envelope_and_the_shells_origin() {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let sink = seen.clone();
@@ -649,6 +673,7 @@ fn the_run_ends_with_exit_after_or_a_host_exit() {
 type Test = (&'static str, fn());
 
 const TESTS: &[Test] = &[
+    ("the_bridge_exposes_every_built_in", the_bridge_exposes_every_built_in),
     ("sample_runs_every_demo_and_shows_it", sample_runs_every_demo_and_shows_it),
     ("handler_sees_the_tcsas_envelope_and_the_shells_origin", handler_sees_the_tcsas_envelope_and_the_shells_origin),
     ("callbacks_route_by_errmsg_in_order", callbacks_route_by_errmsg_in_order),
