@@ -33,6 +33,10 @@ pub enum CallError {
     /// could be read.
     #[error("data is not valid JSON: {0}")]
     InvalidJson(String),
+    /// The call's fields have the wrong types (`api` not a string, for one), though its
+    /// call id could be read.
+    #[error("malformed call: {0}")]
+    MalformedCall(String),
     /// The page already has this many calls waiting for an answer.
     #[error("too many calls in flight: the limit is {limit} per page")]
     TooManyInFlight {

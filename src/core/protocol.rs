@@ -225,13 +225,18 @@ impl Inbound {
         }
         let msg: RawInvoke = match serde_json::from_str(raw) {
             Ok(msg) => msg,
-            // Not JSON serde accepts, but its call id is readable: answer it.
-            Err(err) if err.is_syntax() && header.callback_id.is_some() => {
+            // Not a call serde accepts, but its call id is readable: answer it.
+            Err(err) if header.callback_id.is_some() => {
+                let error = if err.is_syntax() || err.is_eof() {
+                    CallError::InvalidJson(err.to_string())
+                } else {
+                    CallError::MalformedCall(err.to_string())
+                };
                 return Ok(PageMessage::Call(Inbound::Reject {
                     callback_id: header.callback_id.expect("checked"),
                     api: header.api.unwrap_or_else(|| INVOKE_NATIVE_PLUGIN.to_string()),
-                    error: CallError::InvalidJson(err.to_string()),
-                }))
+                    error,
+                }));
             }
             Err(err) => return Err(ProtocolError::Malformed(err.to_string())),
         };
@@ -621,6 +626,20 @@ mod tests {
         let Inbound::Reject { callback_id, error, .. } = parse(raw).unwrap() else { panic!() };
         assert_eq!(callback_id, 5);
         assert!(error.to_string().starts_with("data is not valid JSON: "), "{error}");
+    }
+
+    /// Found by the fuzzer: a call whose `api` is not a string went unanswered.
+    #[test]
+    fn a_call_with_fields_of_the_wrong_type_is_answered() {
+        let Inbound::Reject { callback_id, api, error } = parse(r#"{"api":false,"callbackId":0}"#).unwrap() else {
+            panic!()
+        };
+        assert_eq!((callback_id, api.as_str()), (0, "invokeNativePlugin"));
+        assert_eq!(
+            error.to_string(),
+            "malformed call: invalid type: boolean `false`, expected a string at line 1 column 12"
+        );
+        assert!(matches!(parse(r#"{"callbackId":4,"stateEvent":[]}"#), Ok(Inbound::Reject { callback_id: 4, .. })));
     }
 
     #[test]
