@@ -543,6 +543,53 @@ fn host_events_reach_the_targeted_pages() {
     assert!(shell.host().emit(Target::All, "late", Value::Null).is_err(), "a stopped shell took an event");
 }
 
+/// Events emitted to a page whose document is still loading wait until its bridge
+/// listens, then arrive in order (they were lost before).
+fn events_for_a_loading_page_wait_until_it_listens() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("app");
+    support::one_page_app(&dir, "wx.invokeNativePlugin({ api_name: 'openAndEmit' });");
+    write_files(
+        &dir,
+        &[
+            ("app.json", r#"{"pages":["pages/index/index","pages/b/b"]}"#),
+            // The listener is in a script of its own, loaded while the page is parsed:
+            // events that arrive before it runs must wait for it.
+            (
+                "pages/b/b.html",
+                &format!(
+                    "<!doctype html><html><body><script>{}</script><script src=\"/pages/b/listen.js\"></script></body></html>",
+                    support::PRELUDE
+                ),
+            ),
+            (
+                "pages/b/listen.js",
+                r#"
+                var got = [];
+                wx.onNativePluginEvent('n', function (n) {
+                  got.push(n);
+                  if (got.length === 5) done({ got: got, id: window.__SUPERAPP_CONFIG__.webviewId });
+                });
+                setTimeout(function () { done({ got: got, id: window.__SUPERAPP_CONFIG__.webviewId }); }, 3000);
+                "#,
+            ),
+        ],
+    );
+    let builder = basic().register("openAndEmit", |call: MiniApiCall| async move {
+        let host = call.host().clone();
+        host.request(call.web_view_id, superapp_shell::core::ui_api::UiApi::NavigateTo, json!({"url": "/pages/b/b"}))
+            .await
+            .map_err(ApiError::new)?;
+        // Page b exists now, but its document is still loading.
+        for n in 0..5 {
+            host.emit(Target::WebView(2), "n", json!(n)).map_err(ApiError::new)?;
+        }
+        Ok(())
+    });
+    let outcome = run_dir(builder, &dir, RunOptions::default());
+    assert_eq!(*outcome.report(), json!({"got": [0, 1, 2, 3, 4], "id": 2}));
+}
+
 fn concurrent_calls_each_reach_their_own_callbacks() {
     let builder = basic().register("delayEcho", |call: MiniApiCall| async move {
         let ms = call.data()["ms"].as_u64().unwrap_or(0);
@@ -685,6 +732,7 @@ const TESTS: &[Test] = &[
     ),
     ("malformed_messages_are_dropped_without_harm", malformed_messages_are_dropped_without_harm),
     ("host_events_reach_the_targeted_pages", host_events_reach_the_targeted_pages),
+    ("events_for_a_loading_page_wait_until_it_listens", events_for_a_loading_page_wait_until_it_listens),
     ("concurrent_calls_each_reach_their_own_callbacks", concurrent_calls_each_reach_their_own_callbacks),
     ("pages_stay_inside_the_package", pages_stay_inside_the_package),
     ("the_run_ends_with_exit_after_or_a_host_exit", the_run_ends_with_exit_after_or_a_host_exit),

@@ -7,6 +7,7 @@ pub mod bridge;
 pub mod builtins;
 pub mod call;
 pub mod call_error;
+pub mod event_hold;
 pub mod handler;
 pub mod host;
 pub mod lifecycle;

@@ -3,7 +3,7 @@
 //! UI thread can answer.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::HashMap;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -17,6 +17,7 @@ use super::user_event::{Control, UserEvent};
 use super::web_context::SharedWebContext;
 use super::ShellError;
 use crate::core::app_config::is_hex_color;
+use crate::core::event_hold::{EventHold, Offer};
 use crate::core::host::{ShellRequest, Target, WebViewId};
 use crate::core::lifecycle::{Action, Hook, LifecycleQueue};
 use crate::core::profile::{self, Stage};
@@ -35,10 +36,8 @@ pub struct MiniProgram {
     navs: HashMap<WebViewId, NavState>,
     chrome: Chrome,
     queued: HashMap<WebViewId, Vec<Encoded>>,
-    /// Pages whose bridge is listening (they said their document is ready).
-    ready: HashSet<WebViewId>,
     /// Host events for pages not listening yet, delivered when they are.
-    held: HashMap<WebViewId, VecDeque<Encoded>>,
+    held: EventHold<Encoded>,
     hooks: LifecycleQueue,
     toast_generation: u64,
     modal: Option<tokio::sync::oneshot::Sender<Answer>>,
@@ -54,6 +53,7 @@ impl MiniProgram {
     ) -> Result<MiniProgram, ShellError> {
         web_context.borrow().own(Some(context.clone()));
         let router = Router::new(context.package.config(), 1);
+        let held_limit = context.bridge.limits().max_held_events;
         let mut program = MiniProgram {
             context,
             web_context,
@@ -62,8 +62,7 @@ impl MiniProgram {
             navs: HashMap::new(),
             chrome,
             queued: HashMap::new(),
-            ready: HashSet::new(),
-            held: HashMap::new(),
+            held: EventHold::new(held_limit),
             hooks: LifecycleQueue::new(),
             toast_generation: 0,
             modal: None,
@@ -99,21 +98,14 @@ impl MiniProgram {
             })
             .map(|page| page.id)
             .collect();
-        let limit = self.context.bridge.limits().max_held_events;
         for id in ids {
-            if self.ready.contains(&id) {
-                self.queue(id, message.clone());
-                continue;
-            }
-            let held = self.held.entry(id).or_default();
-            held.push_back(message.clone());
-            if held.len() > limit {
-                held.pop_front();
-                tracing::warn!(
+            match self.held.offer(id, message.clone()) {
+                Offer::Deliver(message) => self.queue(id, message),
+                Offer::Held => {}
+                Offer::HeldDroppingOldest => tracing::warn!(
                     webview = id,
-                    limit,
                     "a page that is not listening yet has too many host events held; dropped the oldest"
-                );
+                ),
             }
         }
     }
@@ -225,8 +217,7 @@ impl MiniProgram {
         if !self.pages.contains_key(&id) {
             return;
         }
-        self.ready.insert(id);
-        for message in self.held.remove(&id).unwrap_or_default() {
+        for message in self.held.ready(id) {
             self.queue(id, message);
         }
         let actions = self.hooks.page_ready(id);
@@ -252,8 +243,7 @@ impl MiniProgram {
         }
         if let Some(page) = self.pages.remove(&id) {
             self.queued.remove(&id);
-            self.held.remove(&id);
-            self.ready.remove(&id);
+            self.held.forget(id);
             self.context.bridge.page_closed(id);
             self.context.origins.write().expect("origins lock").remove(&id);
             drop(page);
