@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Installs the Debian/Ubuntu packages superapp-shell needs, when missing:
-# WebKitGTK (builds and runs the webviews), Xvfb and xauth (the --headless display).
+# Installs what superapp-shell needs, when missing: the Debian/Ubuntu packages (WebKitGTK
+# builds and runs the webviews; Xvfb and xauth give the --headless display; Node and npm
+# install WeChat's WXML compilers), then those compilers from package-lock.json (npm ci).
 set -euo pipefail
+cd "$(dirname "$0")/.."
 packages=(libwebkit2gtk-4.1-dev xvfb xauth pkg-config)
+command -v npm >/dev/null || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -15,3 +18,7 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 command -v cargo >/dev/null || { echo "cargo not found: install Rust (https://rustup.rs)" >&2; exit 1; }
+if [ ! -e node_modules/miniprogram-compiler/bin/linux/wcc ]; then
+  echo "installing WeChat's WXML compilers (npm ci)" >&2
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+fi

@@ -30,6 +30,7 @@
 //!   keeps each mini program's storage, crash-safe.
 //! - [`shell`]: the thin layer that names tao and wry: the window, the page webviews,
 //!   the `superapp://` scheme, the event loop and the private Xvfb of `--headless`.
+//! - [`wxml`]: WXML mini programs, so far WeChat's own compilers run as subprocesses.
 //! - [`cli`]: the `superapp` command line.
 //! - [`bench`](mod@bench): `superapp bench`, the bridge measured against a raw-wry floor.
 //! - `assets/bridge.js`: the JS bridge injected into every page.
@@ -43,6 +44,7 @@ pub mod cli;
 pub mod core;
 pub mod sample;
 pub mod shell;
+pub mod wxml;
 
 pub use crate::core::api_error::ApiError;
 pub use crate::core::app_info::{AppInfo, VerType};
