@@ -1,0 +1,199 @@
+// superapp-shell WXML renderer: the render layer of WeChat's two-layer model.
+//
+// It turns the virtual tree that WeChat's compiled WXML returns ($gwx(path)(data): nodes
+// {tag: 'wx-view', attr: {...}, children: [...]} and text strings) into DOM, patches the
+// DOM in place when new data gives a new tree (only what changed is touched), and turns
+// DOM events into WeChat's events, in WeChat's order: capture handlers from the root
+// down (capture-bind, capture-catch), then bubbling handlers from the target up (bind,
+// catch); a catch stops the event there. It runs no page JS: handlers are named, and the
+// names go to the logic layer.
+(function () {
+  'use strict';
+  if (window.__wxmlRender) return;
+
+  // The handler attribute forms: bindtap, bind:tap, catchtap, catch:tap, capture-bind:tap,
+  // capture-catch:tap, mut-bind:tap.
+  var HANDLER = /^(capture-bind|capture-catch|mut-bind|bind|catch):?([A-Za-z]+)$/;
+
+  function parseHandler(name) {
+    var m = HANDLER.exec(name);
+    if (!m) return null;
+    return { kind: m[1], type: m[2].toLowerCase() };
+  }
+
+  // Per-element state the DOM cannot hold: data-* values keep their JS types.
+  function state(el) {
+    if (!el.__wx) el.__wx = { dataset: {}, handlers: [], attrs: {} };
+    return el.__wx;
+  }
+
+  function toDatasetKey(name) {
+    // data-user-name -> userName, as WeChat's dataset does.
+    return name.slice(5).replace(/-([a-z])/g, function (_, c) { return c.toUpperCase(); });
+  }
+
+  function setAttrs(el, attr) {
+    var st = state(el);
+    var old = st.attrs;
+    st.attrs = attr || {};
+    st.dataset = {};
+    st.handlers = [];
+    Object.keys(old).forEach(function (name) {
+      if (!(name in st.attrs) && !parseHandler(name) && name.indexOf('data-') !== 0) el.removeAttribute(attrName(name));
+    });
+    Object.keys(st.attrs).forEach(function (name) {
+      var value = st.attrs[name];
+      var handler = parseHandler(name);
+      if (handler) {
+        handler.name = value;
+        st.handlers.push(handler);
+        return;
+      }
+      if (name.indexOf('data-') === 0) {
+        st.dataset[toDatasetKey(name)] = value;
+        return;
+      }
+      if (name === 'hidden') {
+        el.hidden = !!value && value !== 'false';
+        return;
+      }
+      var text = value === undefined || value === null ? '' : String(value);
+      if (old[name] !== value || el.getAttribute(attrName(name)) !== text) el.setAttribute(attrName(name), text);
+    });
+  }
+
+  // WXML attribute names may hold characters the DOM refuses (wx:key, bind:tap).
+  function attrName(name) {
+    return name.replace(/[^A-Za-z0-9_.-]/g, '_');
+  }
+
+  function create(node) {
+    if (typeof node !== 'object' || node === null) return document.createTextNode(String(node));
+    var el = document.createElement(node.tag === 'virtual' ? 'wx-block' : node.tag);
+    setAttrs(el, node.attr);
+    (node.children || []).forEach(function (child) { el.appendChild(create(child)); });
+    return el;
+  }
+
+  function sameKind(dom, node) {
+    if (typeof node !== 'object' || node === null) return dom.nodeType === 3;
+    var tag = node.tag === 'virtual' ? 'wx-block' : node.tag;
+    return dom.nodeType === 1 && dom.localName === tag;
+  }
+
+  // Patches `dom` to show `node`; returns the DOM node now in its place.
+  function patch(dom, node) {
+    if (!sameKind(dom, node)) {
+      var fresh = create(node);
+      dom.parentNode.replaceChild(fresh, dom);
+      return fresh;
+    }
+    if (dom.nodeType === 3) {
+      var text = String(node);
+      if (dom.nodeValue !== text) dom.nodeValue = text;
+      return dom;
+    }
+    setAttrs(dom, node.attr);
+    var children = node.children || [];
+    var i = 0;
+    for (; i < children.length; i++) {
+      var existing = dom.childNodes[i];
+      if (existing) patch(existing, children[i]);
+      else dom.appendChild(create(children[i]));
+    }
+    while (dom.childNodes.length > children.length) dom.removeChild(dom.lastChild);
+    return dom;
+  }
+
+  var root = null;
+  var listener = null;
+
+  function target(el) {
+    var st = state(el);
+    return {
+      id: el.id || '',
+      dataset: JSON.parse(JSON.stringify(st.dataset)),
+      offsetLeft: el.offsetLeft || 0,
+      offsetTop: el.offsetTop || 0
+    };
+  }
+
+  // The WXML elements from `el` up to the root, innermost first.
+  function pathOf(el) {
+    var path = [];
+    for (var n = el; n && n !== root.parentNode; n = n.parentNode) {
+      if (n.nodeType === 1 && n.__wx) path.push(n);
+    }
+    return path;
+  }
+
+  // Fires WeChat event `type` from element `el`; returns the handler names called, in
+  // order, each with its event object.
+  function fire(type, el, detail, touches) {
+    var path = pathOf(el);
+    var calls = [];
+    var stopped = false;
+    var base = {
+      type: type,
+      timeStamp: Math.round(performance.now()),
+      target: target(el),
+      detail: detail || {},
+      touches: touches || [],
+      changedTouches: touches || []
+    };
+    function call(current, handler) {
+      var event = Object.assign({}, base, { currentTarget: target(current) });
+      calls.push({ handler: handler.name, event: event });
+    }
+    // Capture: root first.
+    for (var i = path.length - 1; i >= 0 && !stopped; i--) {
+      state(path[i]).handlers.forEach(function (h) {
+        if (stopped || h.type !== type) return;
+        if (h.kind === 'capture-bind' || h.kind === 'capture-catch') call(path[i], h);
+        if (h.kind === 'capture-catch') stopped = true;
+      });
+    }
+    // Bubble: target first.
+    for (var j = 0; j < path.length && !stopped; j++) {
+      state(path[j]).handlers.forEach(function (h) {
+        if (stopped || h.type !== type) return;
+        if (h.kind === 'bind' || h.kind === 'catch' || h.kind === 'mut-bind') call(path[j], h);
+        if (h.kind === 'catch') stopped = true;
+      });
+    }
+    calls.forEach(function (c) { if (listener) listener(c.handler, c.event); });
+    return calls.map(function (c) { return c.handler; });
+  }
+
+  function touchOf(e) {
+    return [{ identifier: 0, pageX: e.pageX, pageY: e.pageY, clientX: e.clientX, clientY: e.clientY }];
+  }
+
+  window.__wxmlRender = Object.freeze({
+    /** Renders `tree` into `container` (replacing what was there). */
+    mount: function (container, tree) {
+      container.textContent = '';
+      root = create(tree);
+      container.appendChild(root);
+      return root;
+    },
+    /** Patches the mounted tree to show `tree`. */
+    patch: function (tree) {
+      root = patch(root, tree);
+      return root;
+    },
+    /** Receives every handler call: fn(handlerName, event). */
+    onEvent: function (fn) { listener = fn; },
+    /** Fires a WeChat event from an element (for tests and automation). */
+    fire: fire,
+    /** The dataset of a rendered element, with its JS types. */
+    dataset: function (el) { return JSON.parse(JSON.stringify(state(el).dataset)); }
+  });
+
+  // A mouse click is a tap, as in WeChat DevTools.
+  document.addEventListener('click', function (e) {
+    if (!root || !root.contains(e.target)) return;
+    var el = e.target.nodeType === 1 ? e.target : e.target.parentNode;
+    fire('tap', el, { x: e.pageX, y: e.pageY }, touchOf(e));
+  });
+})();
