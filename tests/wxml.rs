@@ -131,6 +131,83 @@ fn the_renderer_patches_in_place_and_orders_events() {
     );
 }
 
+/// The logic runtime (`assets/wxml/logic.js`) in a real page: one App and one instance of
+/// each module for all pages, `require` by relative and absolute path, page instances with
+/// their own data, `setData` with path keys and its callback after the render, and
+/// `wx.nextTick`.
+fn the_logic_runtime_shares_app_and_modules_and_sets_data_by_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    support::one_page_app(
+        dir,
+        r#"
+        test(function () {
+          var L = window.__wxmlLogic;
+          L.define('app.js', function (require, module, exports) { App({ globalData: { user: 'kka' } }); });
+          L.define('utils/counter.js', function (require, module, exports) {
+            var n = 0; exports.next = function () { return ++n; };
+          });
+          L.define('utils/format.js', function (require, module) {
+            var counter = require('./counter');
+            module.exports = function (s) { return s + counter.next(); };
+          });
+          L.define('pages/a/a.js', function (require) {
+            var format = require('../../utils/format'), counter = require('/utils/counter.js');
+            Page({ data: { list: [{ x: 1 }], user: getApp().globalData.user },
+                   tag: function () { return format(this.route) + '/' + counter.next(); } });
+          });
+          L.define('pages/b/b.js', function (require) {
+            var counter = require('../../utils/counter');
+            Page({ data: { n: 0 }, bump: function () { return counter.next(); } });
+          });
+          var sent = [];
+          L.onSetData(function (m) { sent.push(m); });
+          L.require('app.js');
+          var a = L.createPage('pages/a/a', 1, { q: '1' });
+          var b = L.createPage('pages/b/b', 2, {});
+          var a2 = L.createPage('pages/a/a', 3, {});
+          var out = { tagA: a.tag(), bumpB: b.bump(), options: a.options, user: a.data.user };
+          var called = [];
+          a.setData({ 'list[0].x': 5, 'obj.deep.k': 'v', 'arr[2]': 'z', plain: true }, function () { called.push(this.route); });
+          out.dataA = a.data;
+          out.dataA2 = a2.data;
+          out.sent = sent;
+          out.calledBeforeRender = called.slice();
+          L.rendered(sent[0].seq);
+          out.calledAfterRender = called;
+          L.setStack([1, 3]);
+          out.pages = getCurrentPages().map(function (p) { return p.route + '#' + p.__webviewId__; });
+          try { Page({}); } catch (e) { out.pageOutsideItsFile = e.message; }
+          var order = [];
+          wx.nextTick(function () { order.push('tick'); });
+          order.push('sync');
+          return new Promise(function (resolve) { setTimeout(function () { out.order = order; resolve(out); }, 0); });
+        });
+        "#,
+    );
+    let page = std::fs::read_to_string(dir.join("pages/index/index.html")).unwrap();
+    let page = page.replacen("<body>", "<body><script src=\"/logic.js\"></script>", 1);
+    write_files(dir, &[("logic.js", include_str!("../assets/wxml/logic.js")), ("pages/index/index.html", &page)]);
+    let outcome = support::run_dir(Shell::builder(), dir, RunOptions::default());
+    assert_eq!(
+        *outcome.report(),
+        json!({
+            "tagA": "pages/a/a1/2",
+            "bumpB": 3,
+            "options": {"q": "1"},
+            "user": "kka",
+            "dataA": {"list": [{"x": 5}], "user": "kka", "obj": {"deep": {"k": "v"}}, "arr": [null, null, "z"], "plain": true},
+            "dataA2": {"list": [{"x": 1}], "user": "kka"},
+            "sent": [{"webviewId": 1, "seq": 1, "data": {"list[0].x": 5, "obj.deep.k": "v", "arr[2]": "z", "plain": true}}],
+            "calledBeforeRender": [],
+            "calledAfterRender": ["pages/a/a"],
+            "pages": ["pages/a/a#1", "pages/a/a#3"],
+            "pageOutsideItsFile": "Page() must be called from a page's own JS file",
+            "order": ["sync", "tick"],
+        })
+    );
+}
+
 fn source_errors_name_file_line_and_column() {
     let tmp = tempfile::tempdir().unwrap();
     write_files(tmp.path(), &[("pages/bad/bad.wxml", "<view>{{a</view>"), ("bad.wxss", ".a { color: red\n")]);
@@ -145,6 +222,10 @@ fn main() -> ExitCode {
     support::harness::main(&[
         ("wcc_output_renders_a_virtual_tree_in_a_real_page", wcc_output_renders_a_virtual_tree_in_a_real_page),
         ("the_renderer_patches_in_place_and_orders_events", the_renderer_patches_in_place_and_orders_events),
+        (
+            "the_logic_runtime_shares_app_and_modules_and_sets_data_by_path",
+            the_logic_runtime_shares_app_and_modules_and_sets_data_by_path,
+        ),
         ("source_errors_name_file_line_and_column", source_errors_name_file_line_and_column),
     ])
 }

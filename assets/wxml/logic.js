@@ -1,0 +1,163 @@
+// superapp-shell WXML logic runtime: the logic layer of WeChat's two-layer model.
+//
+// One logic context per mini program runs app.js, every page's JS and every module, so
+// getApp().globalData and module state are shared by all pages. Pages cannot touch the
+// DOM: `this.setData(changes, callback)` updates `this.data` and hands the changes to a
+// sink (the shell carries them to the page's render webview); the callback runs once the
+// render layer says it has rendered them.
+//
+// The package's JS files are wrapped by the shell as
+//   __wxmlLogic.define('pages/home/home.js', function (require, module, exports) { ... });
+// and run once each, when first required.
+(function () {
+  'use strict';
+  if (window.__wxmlLogic) return;
+
+  var factories = Object.create(null); // path -> factory
+  var modules = Object.create(null); // path -> module (one instance per mini program)
+  var pageDefinitions = Object.create(null); // route -> the object given to Page()
+  var loadingRoute = null; // the route whose JS is running, for Page()
+  var appObject = null;
+  var instances = []; // live page instances, in stack order as the shell says
+  var sink = function () {};
+  var nextSeq = 1;
+  var pendingCallbacks = Object.create(null); // seq -> [callback, instance]
+
+  function dirname(path) {
+    var i = path.lastIndexOf('/');
+    return i < 0 ? '' : path.slice(0, i);
+  }
+
+  // Resolves a require() path: relative to the requiring module's folder, or absolute
+  // from the package root; '.js' is added when missing.
+  function resolve(from, path) {
+    var parts = path.charAt(0) === '/' ? [] : dirname(from).split('/').filter(Boolean);
+    path.split('/').forEach(function (segment) {
+      if (segment === '' || segment === '.') return;
+      if (segment === '..') parts.pop();
+      else parts.push(segment);
+    });
+    var resolved = parts.join('/');
+    if (!/\.js$/.test(resolved)) resolved += '.js';
+    return resolved;
+  }
+
+  function load(path) {
+    if (modules[path]) return modules[path].exports;
+    var factory = factories[path];
+    if (!factory) throw new Error('module "' + path + '" is not defined');
+    var module = { exports: {}, id: path };
+    modules[path] = module;
+    factory.call(module.exports, function (p) { return load(resolve(path, p)); }, module, module.exports);
+    return module.exports;
+  }
+
+  function copy(value) {
+    return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+  }
+
+  // 'a.b[1].c' -> ['a', 'b', 1, 'c']
+  function parsePath(path) {
+    var keys = [];
+    String(path).replace(/([^.[\]]+)|\[(\d+)\]/g, function (_, name, index) {
+      keys.push(index !== undefined ? Number(index) : name);
+    });
+    return keys;
+  }
+
+  function setPath(target, path, value) {
+    var keys = parsePath(path);
+    var node = target;
+    for (var i = 0; i < keys.length - 1; i++) {
+      var key = keys[i];
+      if (node[key] === null || typeof node[key] !== 'object') node[key] = typeof keys[i + 1] === 'number' ? [] : {};
+      node = node[key];
+    }
+    node[keys[keys.length - 1]] = value;
+  }
+
+  function createInstance(route, webviewId, query) {
+    var definition = pageDefinitions[route];
+    if (!definition) {
+      loadingRoute = route;
+      try {
+        load(route + '.js');
+      } finally {
+        loadingRoute = null;
+      }
+      definition = pageDefinitions[route];
+      if (!definition) throw new Error('page "' + route + '" did not call Page()');
+    }
+    var page = {};
+    Object.keys(definition).forEach(function (key) {
+      if (key !== 'data') page[key] = definition[key];
+    });
+    page.data = copy(definition.data || {});
+    page.route = route;
+    page.options = copy(query || {});
+    page.__webviewId__ = webviewId;
+    page.setData = function (changes, callback) {
+      if (changes === null || typeof changes !== 'object') throw new TypeError('setData(changes: object, callback?)');
+      var sent = {};
+      Object.keys(changes).forEach(function (path) {
+        var value = copy(changes[path]);
+        setPath(page.data, path, value);
+        sent[path] = value;
+      });
+      var seq = nextSeq++;
+      if (typeof callback === 'function') pendingCallbacks[seq] = [callback, page];
+      sink({ webviewId: webviewId, seq: seq, data: sent });
+    };
+    instances.push(page);
+    return page;
+  }
+
+  window.__wxmlLogic = Object.freeze({
+    /** Defines a package file's module (run once, when first required). */
+    define: function (path, factory) { factories[path] = factory; },
+    /** Requires a module by package path (`utils/util.js`). */
+    require: function (path) { return load(resolve('', path)); },
+    /** Creates the instance of a page; runs its JS the first time its route is used. */
+    createPage: createInstance,
+    /** The page instance of a webview. */
+    page: function (webviewId) {
+      return instances.filter(function (p) { return p.__webviewId__ === webviewId; })[0];
+    },
+    /** Drops a page instance (it was unloaded). */
+    removePage: function (webviewId) {
+      instances = instances.filter(function (p) { return p.__webviewId__ !== webviewId; });
+    },
+    /** Orders the live instances as the page stack (webview ids, home first). */
+    setStack: function (ids) {
+      var byId = {};
+      instances.forEach(function (p) { byId[p.__webviewId__] = p; });
+      instances = ids.map(function (id) { return byId[id]; }).filter(Boolean);
+    },
+    /** Receives every setData: fn({webviewId, seq, data}). */
+    onSetData: function (fn) { sink = fn; },
+    /** The render layer has rendered setData `seq`: its callback runs. */
+    rendered: function (seq) {
+      var pending = pendingCallbacks[seq];
+      delete pendingCallbacks[seq];
+      if (pending) pending[0].call(pending[1]);
+    }
+  });
+
+  /** Registers the App object (app.js): one for the whole mini program. */
+  window.App = function (object) {
+    appObject = object || {};
+    if (!appObject.globalData) appObject.globalData = {};
+  };
+  /** The App object, shared by every page. */
+  window.getApp = function () { return appObject || undefined; };
+  /** Registers the page whose JS is running. */
+  window.Page = function (object) {
+    if (!loadingRoute) throw new Error('Page() must be called from a page\'s own JS file');
+    pageDefinitions[loadingRoute] = object || {};
+  };
+  /** The page instances, home first, current last. */
+  window.getCurrentPages = function () { return instances.slice(); };
+  var wx = window.wx || (window.wx = {});
+  /** Runs `fn` after the current synchronous work (and its setData calls). */
+  wx.nextTick = function (fn) { Promise.resolve().then(fn); };
+})();
