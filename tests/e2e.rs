@@ -52,14 +52,19 @@ fn sample_runs_every_demo_and_shows_it() {
             }, complete: function () { wx.switchTab({ url: '/pages/runtime/runtime' }); } });
           }, 50);
         } else if (window.__SUPERAPP_CONFIG__.route === 'pages/runtime/runtime') {
-          setTimeout(function () {
+          // Reports once the page shows its onReady (the shell sends onLoad in turn, after
+          // the bridge page's onHide, so there is no fixed time to wait).
+          var waitReady = setInterval(function () {
+            var hooks = Array.from(document.querySelectorAll('#lifecycle li')).map(function (li) {
+              return li.textContent.split('  ')[1];
+            });
+            if (hooks.indexOf('onReady') < 0) return;
+            clearInterval(waitReady);
             wx.invokeNativePlugin({ api_name: '__report', data: {
               visits: document.getElementById('visits').textContent,
-              lifecycle: Array.from(document.querySelectorAll('#lifecycle li')).map(function (li) {
-                return li.textContent.split('  ')[1];
-              })
+              lifecycle: hooks
             }, complete: function () { wx.exitMiniProgram(); } });
-          }, 300);
+          }, 50);
         }
     "#;
     let data = tempfile::tempdir().unwrap();

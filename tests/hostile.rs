@@ -269,12 +269,14 @@ fn a_page_closed_with_calls_in_flight_gets_nothing_and_leaks_nothing() {
         var visited = false;
         Page({ onShow: function () {
           if (!visited) { visited = true; return; }
-          // Back from b: wait until b's webview is gone and its calls have finished.
-          setTimeout(function () {
+          // Back from b: wait until b's webview is gone (its 1 s grace ends before its
+          // calls finish), then report what is left in flight.
+          (function poll() {
             wx.invokeNativePlugin({ api_name: 'chrome' }).then(function (c) {
+              if (c.liveWebviews !== 1) return setTimeout(poll, 50);
               done({ live: c.liveWebviews, inFlight: c.callsInFlight });
             });
-          }, 2600);
+          })();
         } });
         setTimeout(function () { wx.navigateTo({ url: '/pages/b/b' }); }, 100);
         "#,
