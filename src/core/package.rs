@@ -114,11 +114,13 @@ impl Package {
         for (i, page) in package.config.pages.iter().enumerate() {
             let html = format!("{page}.html");
             if !package.exists(&html) {
-                return Err(PackageError::Field {
-                    file: "app.json".into(),
-                    field: format!("pages[{i}]"),
-                    message: format!("page {page:?} has no file {html:?}"),
-                });
+                let wxml = format!("{page}.wxml");
+                let message = if package.exists(&wxml) {
+                    format!("page {page:?} is a WXML page ({wxml:?}): superapp-shell does not run WXML pages yet, only HTML ones ({html:?})")
+                } else {
+                    format!("page {page:?} has no file {html:?}")
+                };
+                return Err(PackageError::Field { file: "app.json".into(), field: format!("pages[{i}]"), message });
             }
             let json_file = format!("{page}.json");
             let own = if package.exists(&json_file) {
@@ -384,6 +386,10 @@ mod tests {
                 r#"app.json: field "pages[0]": "../x" is not a page path like "pages/index/index""#,
             ),
             (&[("app.json", r#"{"pages":["a"]}"#)], r#"app.json: field "pages[0]": page "a" has no file "a.html""#),
+            (
+                &[("app.json", r#"{"pages":["a"]}"#), ("a.wxml", "<view/>"), ("a.js", "Page({})")],
+                r#"app.json: field "pages[0]": page "a" is a WXML page ("a.wxml"): superapp-shell does not run WXML pages yet, only HTML ones ("a.html")"#,
+            ),
             (
                 &[("app.json", r#"{"pages":["a","a"]}"#), ("a.html", "")],
                 r#"app.json: field "pages[1]": "a" is listed twice"#,
