@@ -380,9 +380,25 @@ fn log_failure(error: &CallError) {
 }
 
 /// Logs a message that names no call (it cannot be answered) and drops it.
+///
+/// A flood of them stays readable: the first [`DROPS_LOGGED_IN_FULL`] are logged each,
+/// then one line per thousand (with the count so far); all are logged at debug level.
 pub fn log_dropped(origin: &Origin, raw: &str, err: &ProtocolError) {
+    static DROPPED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let count = DROPPED.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
     let shown: String = raw.chars().take(200).collect();
-    tracing::warn!(webview = origin.web_view_id, %err, message = %shown, "dropped a message from a page");
+    if should_log_drop(count) {
+        tracing::warn!(webview = origin.web_view_id, %err, message = %shown, dropped_so_far = count, "dropped a message from a page");
+    } else {
+        tracing::debug!(webview = origin.web_view_id, %err, message = %shown, "dropped a message from a page");
+    }
+}
+
+/// How many dropped messages are each logged as a warning before only every thousandth is.
+pub const DROPS_LOGGED_IN_FULL: u64 = 20;
+
+fn should_log_drop(count: u64) -> bool {
+    count <= DROPS_LOGGED_IN_FULL || count.is_multiple_of(1000)
 }
 
 #[cfg(test)]
@@ -444,6 +460,12 @@ mod tests {
         }
         let sent = recorder.sent.lock().unwrap().clone();
         sent
+    }
+
+    #[test]
+    fn a_flood_of_dropped_messages_logs_a_few_lines() {
+        let logged = (1..=5000).filter(|&n| should_log_drop(n)).count();
+        assert_eq!(logged, 20 + 5);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
