@@ -28,6 +28,13 @@ fn basic() -> ShellBuilder {
         .register("chrome", |call: MiniApiCall| async move { call.host().chrome_state().await.map_err(ApiError::new) })
 }
 
+/// A two-page mini program (app id `wxtest`): the index page runs `index_script` after the
+/// prelude; page b is `b_html`.
+fn two_page_app(dir: &std::path::Path, index_script: &str, b_html: &str) {
+    support::one_page_app(dir, index_script);
+    write_files(dir, &[("app.json", r#"{"pages":["pages/index/index","pages/b/b"]}"#), ("pages/b/b.html", b_html)]);
+}
+
 fn claims_of_identity_are_ignored() {
     let outcome = run_page(
         basic(),
@@ -108,15 +115,7 @@ fn frames_post_as_their_page_and_cannot_load_elsewhere() {
 fn the_page_cannot_navigate_itself_or_open_windows() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("app");
-    write_files(
-        &dir,
-        &[
-            ("app.json", r#"{"pages":["pages/index/index","pages/b/b"]}"#),
-            ("project.config.json", r#"{"appid":"wxtest"}"#),
-            ("pages/b/b.html", "<script>wx.invokeNativePlugin({ api_name: 'bLoaded' })</script>"),
-        ],
-    );
-    support::one_page_app(
+    two_page_app(
         &dir,
         r#"
         test(async function () {
@@ -142,9 +141,8 @@ fn the_page_cannot_navigate_itself_or_open_windows() {
                    pages: getCurrentPages().map(function (p) { return p.route; }), live: chrome.liveWebviews };
         });
         "#,
+        "<script>wx.invokeNativePlugin({ api_name: 'bLoaded' })</script>",
     );
-    // The app.json written first was replaced by one_page_app's: restore both pages.
-    write_files(&dir, &[("app.json", r#"{"pages":["pages/index/index","pages/b/b"]}"#)]);
     let b_loaded = Arc::new(Mutex::new(0));
     let count = b_loaded.clone();
     let builder = basic().register("bLoaded", move |_call: MiniApiCall| {
@@ -244,26 +242,7 @@ fn strange_values_are_answered_once_each() {
 fn a_page_closed_with_calls_in_flight_gets_nothing_and_leaks_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("app");
-    write_files(
-        &dir,
-        &[
-            ("app.json", r#"{"pages":["pages/index/index","pages/b/b"]}"#),
-            ("project.config.json", r#"{"appid":"wxtest"}"#),
-            (
-                "pages/b/b.html",
-                &support::page_html(
-                    r#"
-                    for (var i = 0; i < 20; i++) wx.invokeNativePlugin({ api_name: 'slow', data: i,
-                      complete: function () { wx.invokeNativePlugin({ api_name: 'reachedDeadPage' }); } });
-                    wx.invokeNativePlugin({ api_name: 'chrome' }).then(function (c) {
-                      return report({ inFlightOnB: c.callsInFlight });
-                    }).then(function () { wx.navigateBack(); });
-                    "#,
-                ),
-            ),
-        ],
-    );
-    support::one_page_app(
+    two_page_app(
         &dir,
         r#"
         var visited = false;
@@ -280,8 +259,16 @@ fn a_page_closed_with_calls_in_flight_gets_nothing_and_leaks_nothing() {
         } });
         setTimeout(function () { wx.navigateTo({ url: '/pages/b/b' }); }, 100);
         "#,
+        &support::page_html(
+            r#"
+                    for (var i = 0; i < 20; i++) wx.invokeNativePlugin({ api_name: 'slow', data: i,
+                      complete: function () { wx.invokeNativePlugin({ api_name: 'reachedDeadPage' }); } });
+                    wx.invokeNativePlugin({ api_name: 'chrome' }).then(function (c) {
+                      return report({ inFlightOnB: c.callsInFlight });
+                    }).then(function () { wx.navigateBack(); });
+                    "#,
+        ),
     );
-    write_files(&dir, &[("app.json", r#"{"pages":["pages/index/index","pages/b/b"]}"#)]);
     let dead = Arc::new(Mutex::new(0));
     let count = dead.clone();
     let builder = basic()

@@ -51,7 +51,17 @@ fn assert_none_left(mark: &str) {
     }
 }
 
-fn shell(args: &[&str], mark: &str, data: &Path) -> Command {
+/// `run --headless --exit-after SECS --mock MOCK --trace TRACE APP`.
+fn run_args(secs: &str, mock: &Path, trace: &Path, app: &Path) -> Vec<String> {
+    let path = |p: &Path| p.to_str().unwrap().to_string();
+    ["run", "--headless", "--exit-after", secs, "--mock"]
+        .iter()
+        .map(|s| s.to_string())
+        .chain([path(mock), "--trace".into(), path(trace), path(app)])
+        .collect()
+}
+
+fn shell<S: AsRef<std::ffi::OsStr>>(args: &[S], mark: &str, data: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_superapp"));
     command
         .args(args)
@@ -121,23 +131,7 @@ fn stopping_on(sig: i32) {
     let trace = tmp.path().join("trace.jsonl");
     let mark = marker();
     let data = tmp.path().join("data");
-    let mut child = shell(
-        &[
-            "run",
-            "--headless",
-            "--exit-after",
-            "60",
-            "--mock",
-            mock.to_str().unwrap(),
-            "--trace",
-            trace.to_str().unwrap(),
-            app.to_str().unwrap(),
-        ],
-        &mark,
-        &data,
-    )
-    .spawn()
-    .unwrap();
+    let mut child = shell(&run_args("60", &mock, &trace, &app), &mark, &data).spawn().unwrap();
     wait_for_trace(&mut child, &trace, |lines| lines.iter().any(|l| l["api_name"] == "ready"));
     assert!(!processes_marked(&mark).is_empty());
     let sent = Instant::now();
@@ -192,23 +186,7 @@ fn a_sigkill_mid_stream_loses_no_acknowledged_write() {
     let trace = tmp.path().join("trace.jsonl");
     let mark = marker();
     let data = tmp.path().join("data");
-    let mut child = shell(
-        &[
-            "run",
-            "--headless",
-            "--exit-after",
-            "60",
-            "--mock",
-            mock.to_str().unwrap(),
-            "--trace",
-            trace.to_str().unwrap(),
-            app.to_str().unwrap(),
-        ],
-        &mark,
-        &data,
-    )
-    .spawn()
-    .unwrap();
+    let mut child = shell(&run_args("60", &mock, &trace, &app), &mark, &data).spawn().unwrap();
     wait_for_trace(&mut child, &trace, |lines| lines.iter().filter(|l| l["api_name"] == "acked").count() >= 150);
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
@@ -235,23 +213,7 @@ fn a_sigkill_mid_stream_loses_no_acknowledged_write() {
     support::one_page_app(&reader, &format!("test(function () {{ return wx.getStorageSync({last:?}); }});"));
     let mock = write_mock(tmp.path(), json!({"__report": {"result": null}}));
     let trace = tmp.path().join("reader.jsonl");
-    let output = shell(
-        &[
-            "run",
-            "--headless",
-            "--exit-after",
-            "40",
-            "--mock",
-            mock.to_str().unwrap(),
-            "--trace",
-            trace.to_str().unwrap(),
-            reader.to_str().unwrap(),
-        ],
-        &marker(),
-        &data,
-    )
-    .output()
-    .unwrap();
+    let output = shell(&run_args("40", &mock, &trace, &reader), &marker(), &data).output().unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
     let report = trace_lines(&trace).into_iter().find(|l| l["api_name"] == "__report").unwrap();
     let n: usize = last[1..].parse().unwrap();
@@ -288,23 +250,7 @@ fn a_corrupt_store_file_is_reported_in_the_terminal_and_as_a_fail() {
     let mock = write_mock(tmp.path(), json!({"__report": {"result": null}}));
     let trace = tmp.path().join("trace.jsonl");
     let mark = marker();
-    let output = shell(
-        &[
-            "run",
-            "--headless",
-            "--exit-after",
-            "40",
-            "--mock",
-            mock.to_str().unwrap(),
-            "--trace",
-            trace.to_str().unwrap(),
-            app.to_str().unwrap(),
-        ],
-        &mark,
-        &data,
-    )
-    .output()
-    .unwrap();
+    let output = shell(&run_args("40", &mock, &trace, &app), &mark, &data).output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("a storage file is corrupt"), "{stderr}");
