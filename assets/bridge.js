@@ -261,11 +261,16 @@
     });
   };
 
+  // Handlers of message types added by other layers (the WXML runtime): type -> fn.
+  var extensions = Object.create(null);
+
   // Called by the shell with a batch of messages (one evaluate_script per loop pass).
   function deliver(batch) {
     for (var i = 0; i < batch.length; i++) {
       var message = batch[i];
-      if (message.type === 'reply') {
+      if (extensions[message.type]) {
+        callSafely(extensions[message.type], message, message.type);
+      } else if (message.type === 'reply') {
         var entry = pending.get(message.callbackId);
         if (!entry) continue;
         pending.delete(message.callbackId);
@@ -455,6 +460,14 @@
       deliver: deliver,
       invoke: invoke,
       config: config,
+      /** Handles messages of `type` from the shell instead of the bridge (WXML layers). */
+      on: function (type, fn) {
+        extensions[type] = fn;
+      },
+      /** Sends a message of the shell's protocol (src/core/protocol.rs). */
+      post: function (message) {
+        send(JSON.stringify(message));
+      },
       pendingCount: function () {
         return pending.size;
       }

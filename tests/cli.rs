@@ -64,7 +64,7 @@ fn an_invalid_package_is_refused_naming_file_and_field() {
     let message = stderr(&output);
     assert!(
         message.ends_with(
-            "app.json: field \"pages[0]\": page \"pages/missing/missing\" has no file \"pages/missing/missing.html\"\n"
+            "app.json: field \"pages[0]\": page \"pages/missing/missing\" has no file \"pages/missing/missing.html\" or \"pages/missing/missing.wxml\"\n"
         ),
         "{message}"
     );

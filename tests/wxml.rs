@@ -186,8 +186,16 @@ fn the_logic_runtime_shares_app_and_modules_and_sets_data_by_path() {
         "#,
     );
     let page = std::fs::read_to_string(dir.join("pages/index/index.html")).unwrap();
-    let page = page.replacen("<body>", "<body><script src=\"/logic.js\"></script>", 1);
-    write_files(dir, &[("logic.js", include_str!("../assets/wxml/logic.js")), ("pages/index/index.html", &page)]);
+    let page =
+        page.replacen("<body>", "<body><script src=\"/data_path.js\"></script><script src=\"/logic.js\"></script>", 1);
+    write_files(
+        dir,
+        &[
+            ("data_path.js", include_str!("../assets/wxml/data_path.js")),
+            ("logic.js", include_str!("../assets/wxml/logic.js")),
+            ("pages/index/index.html", &page),
+        ],
+    );
     let outcome = support::run_dir(Shell::builder(), dir, RunOptions::default());
     assert_eq!(
         *outcome.report(),
@@ -208,6 +216,132 @@ fn the_logic_runtime_shares_app_and_modules_and_sets_data_by_path() {
     );
 }
 
+/// A tutorial-style WXML mini program on the two layers: one logic context shares App and
+/// modules between pages; the render webviews show the compiled templates with WXSS (rpx
+/// against the window width); a click is a tap reaching the `bindtap` handler with its
+/// dataset; `setData` with a path key re-renders, then runs its callback; navigateTo opens
+/// the next WXML page with its query.
+fn a_wxml_mini_program_runs_on_two_layers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write_files(
+        dir,
+        &[
+            (
+                "app.json",
+                r#"{"pages":["pages/index/index","pages/logs/logs"],"window":{"navigationBarTitleText":"Tutorial"},"sitemapLocation":"sitemap.json"}"#,
+            ),
+            ("project.config.json", r#"{"appid":"wxtutorial"}"#),
+            (
+                "app.js",
+                "App({ globalData: { visits: 0 }, onLaunch: function () { this.globalData.launched = true; } });",
+            ),
+            ("app.wxss", "page { background: #f8f8f8; }\n.title { font-size: 40rpx; }\n"),
+            ("utils/counter.js", "var n = 0;\nmodule.exports = { next: function () { return ++n; } };\n"),
+            (
+                "pages/index/index.wxml",
+                r#"<view class="container">
+  <text id="title" class="title">{{motto}}</text>
+  <view wx:for="{{items}}" wx:key="*this" class="item" data-index="{{index}}" bindtap="pick">{{index}}: {{item}}</view>
+  <view id="count">{{count}}</view>
+  <button id="go" bind:tap="goLogs">logs</button>
+</view>"#,
+            ),
+            (
+                "pages/index/index.js",
+                r#"const counter = require('../../utils/counter.js');
+function seen(data) { wx.invokeNativePlugin({ api_name: '__seen', data: data }); }
+Page({
+  data: { motto: 'Hello World', items: ['a', 'b', 'c'], count: 0 },
+  onLoad(query) { seen({ hook: 'index.onLoad', launched: getApp().globalData.launched === true }); },
+  onReady() { seen({ hook: 'index.onReady' }); },
+  pick(e) {
+    const i = e.currentTarget.dataset.index;
+    this.setData({ ['items[' + i + ']']: 'picked', count: counter.next() }, () => {
+      seen({ hook: 'picked', i: i, type: e.type, data: this.data });
+    });
+  },
+  goLogs() {
+    getApp().globalData.visits = counter.next();
+    wx.navigateTo({ url: '/pages/logs/logs?from=index' });
+  }
+});"#,
+            ),
+            ("pages/logs/logs.wxml", r#"<view id="logs">visits {{visits}} from {{from}}</view>"#),
+            (
+                "pages/logs/logs.js",
+                r#"const counter = require('/utils/counter');
+Page({
+  data: { visits: 0, from: '' },
+  onLoad(q) {
+    this.setData({ visits: getApp().globalData.visits, from: q.from }, () => {
+      wx.invokeNativePlugin({ api_name: '__seen', data: { hook: 'logs.rendered',
+        pages: getCurrentPages().map(p => p.route), next: counter.next() } });
+    });
+  }
+});"#,
+            ),
+        ],
+    );
+    // QA's script in the render webviews: act like a person, report what the page shows.
+    let inject = r#"
+      (function () {
+        var route = window.__SUPERAPP_CONFIG__.route;
+        function seen(data) { wx.invokeNativePlugin({ api_name: '__seen', data: data }); }
+        function when(test, then) { (function poll() { if (test()) then(); else setTimeout(poll, 30); })(); }
+        if (route === 'pages/index/index') {
+          when(function () { return document.querySelectorAll('.item').length === 3; }, function () {
+            document.querySelectorAll('.item')[1].click();
+            when(function () { return document.getElementById('count').textContent === '1'; }, function () {
+              var title = document.getElementById('title');
+              seen({ hook: 'index.dom', title: title.textContent, titleSize: getComputedStyle(title).fontSize,
+                     items: Array.prototype.map.call(document.querySelectorAll('.item'), function (e) { return e.textContent; }),
+                     tag: title.localName });
+              document.getElementById('go').click();
+            });
+          });
+        } else if (route === 'pages/logs/logs') {
+          when(function () { var l = document.getElementById('logs'); return l && /from index/.test(l.textContent); }, function () {
+            seen({ hook: 'logs.dom', text: document.getElementById('logs').textContent });
+            setTimeout(function () { wx.exitMiniProgram(); }, 100);
+          });
+        }
+      })();
+    "#;
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<serde_json::Value>::new()));
+    let log = seen.clone();
+    let builder = Shell::builder().register("__seen", move |call: superapp_shell::MiniApiCall| {
+        let log = log.clone();
+        async move {
+            log.lock().unwrap().push(call.params.data);
+            Ok(())
+        }
+    });
+    let options = RunOptions { inject_script: Some(inject.to_string()), ..RunOptions::default() };
+    let outcome = support::run_dir(builder, dir, options);
+    assert_eq!(outcome.exit_code, 0);
+    let seen = seen.lock().unwrap().clone();
+    let find = |hook: &str| {
+        seen.iter().find(|s| s["hook"] == hook).cloned().unwrap_or_else(|| panic!("no {hook} in {seen:#?}"))
+    };
+    assert_eq!(find("index.onLoad")["launched"], json!(true));
+    find("index.onReady");
+    assert_eq!(
+        find("picked"),
+        json!({"hook": "picked", "i": 1, "type": "tap", "data": {"motto": "Hello World", "items": ["a", "picked", "c"], "count": 1}})
+    );
+    assert_eq!(
+        find("index.dom"),
+        // 40rpx at a 390 px wide window: 20.8, floored as WeChat does.
+        json!({"hook": "index.dom", "title": "Hello World", "titleSize": "20px", "items": ["0: a", "1: picked", "2: c"], "tag": "wx-text"})
+    );
+    assert_eq!(
+        find("logs.rendered"),
+        json!({"hook": "logs.rendered", "pages": ["pages/index/index", "pages/logs/logs"], "next": 3})
+    );
+    assert_eq!(find("logs.dom")["text"], json!("visits 2 from index"));
+}
+
 fn source_errors_name_file_line_and_column() {
     let tmp = tempfile::tempdir().unwrap();
     write_files(tmp.path(), &[("pages/bad/bad.wxml", "<view>{{a</view>"), ("bad.wxss", ".a { color: red\n")]);
@@ -226,6 +360,7 @@ fn main() -> ExitCode {
             "the_logic_runtime_shares_app_and_modules_and_sets_data_by_path",
             the_logic_runtime_shares_app_and_modules_and_sets_data_by_path,
         ),
+        ("a_wxml_mini_program_runs_on_two_layers", a_wxml_mini_program_runs_on_two_layers),
         ("source_errors_name_file_line_and_column", source_errors_name_file_line_and_column),
     ])
 }

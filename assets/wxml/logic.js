@@ -6,7 +6,7 @@
 // sink (the shell carries them to the page's render webview); the callback runs once the
 // render layer says it has rendered them.
 //
-// The package's JS files are wrapped by the shell as
+// Needs assets/wxml/data_path.js first. The package's JS files are wrapped by the shell as
 //   __wxmlLogic.define('pages/home/home.js', function (require, module, exports) { ... });
 // and run once each, when first required.
 (function () {
@@ -56,25 +56,8 @@
     return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
   }
 
-  // 'a.b[1].c' -> ['a', 'b', 1, 'c']
-  function parsePath(path) {
-    var keys = [];
-    String(path).replace(/([^.[\]]+)|\[(\d+)\]/g, function (_, name, index) {
-      keys.push(index !== undefined ? Number(index) : name);
-    });
-    return keys;
-  }
-
-  function setPath(target, path, value) {
-    var keys = parsePath(path);
-    var node = target;
-    for (var i = 0; i < keys.length - 1; i++) {
-      var key = keys[i];
-      if (node[key] === null || typeof node[key] !== 'object') node[key] = typeof keys[i + 1] === 'number' ? [] : {};
-      node = node[key];
-    }
-    node[keys[keys.length - 1]] = value;
-  }
+  // setData's path keys: assets/wxml/data_path.js, loaded first.
+  var setPath = window.__wxmlDataPath.set;
 
   function createInstance(route, webviewId, query) {
     var definition = pageDefinitions[route];

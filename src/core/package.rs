@@ -55,12 +55,22 @@ enum Root {
     Embedded(&'static Dir<'static>),
 }
 
+/// What a mini program's pages are written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageKind {
+    /// `pages/x/x.html`: pages written for this shell, each its own JS context.
+    Html,
+    /// `pages/x/x.wxml` with `x.js` (and optional `x.wxss`): WeChat's two-layer model.
+    Wxml,
+}
+
 /// An opened, validated mini program package.
 pub struct Package {
     root: Root,
     app_info: AppInfo,
     config: AppConfig,
     page_windows: std::collections::HashMap<String, PageWindow>,
+    kind: PageKind,
 }
 
 impl std::fmt::Debug for Package {
@@ -104,6 +114,7 @@ impl Package {
                 ext_api: Vec::new(),
             },
             page_windows: std::collections::HashMap::new(),
+            kind: PageKind::Html,
         };
         if package.exists("project.config.json") {
             let config = package.read_json("project.config.json")?;
@@ -111,17 +122,29 @@ impl Package {
         }
         let app = package.read_json("app.json")?;
         package.config = AppConfig::parse(&app).map_err(field_error)?;
+        let mut kinds = Vec::new();
         for (i, page) in package.config.pages.iter().enumerate() {
-            let html = format!("{page}.html");
-            if !package.exists(&html) {
-                let wxml = format!("{page}.wxml");
-                let message = if package.exists(&wxml) {
-                    format!("page {page:?} is a WXML page ({wxml:?}): superapp-shell does not run WXML pages yet, only HTML ones ({html:?})")
-                } else {
-                    format!("page {page:?} has no file {html:?}")
-                };
-                return Err(PackageError::Field { file: "app.json".into(), field: format!("pages[{i}]"), message });
+            let field = || format!("pages[{i}]");
+            let (html, wxml, js) = (format!("{page}.html"), format!("{page}.wxml"), format!("{page}.js"));
+            let kind = if package.exists(&html) {
+                PageKind::Html
+            } else if package.exists(&wxml) {
+                if !package.exists(&js) {
+                    let message = format!("WXML page {page:?} has no file {js:?}");
+                    return Err(PackageError::Field { file: "app.json".into(), field: field(), message });
+                }
+                PageKind::Wxml
+            } else {
+                let message = format!("page {page:?} has no file {html:?} or {wxml:?}");
+                return Err(PackageError::Field { file: "app.json".into(), field: field(), message });
+            };
+            if let Some(first) = kinds.first().filter(|first| **first != kind) {
+                let message = format!(
+                    "page {page:?} is {kind:?} but the first page is {first:?}: a mini program's pages are all HTML or all WXML"
+                );
+                return Err(PackageError::Field { file: "app.json".into(), field: field(), message });
             }
+            kinds.push(kind);
             let json_file = format!("{page}.json");
             let own = if package.exists(&json_file) {
                 match package.read_json(&json_file)? {
@@ -140,7 +163,61 @@ impl Package {
             let window = package.config.window.merged(&own).resolve();
             package.page_windows.insert(page.clone(), window);
         }
+        package.kind = kinds.first().copied().unwrap_or(PageKind::Html);
         Ok(package)
+    }
+
+    /// What the pages are written in.
+    pub fn kind(&self) -> PageKind {
+        self.kind
+    }
+
+    /// The package's folder, when it is on disk (not embedded in the binary).
+    pub fn dir(&self) -> Option<&Path> {
+        match &self.root {
+            Root::Disk(dir) => Some(dir),
+            Root::Embedded(_) => None,
+        }
+    }
+
+    /// Every file of the package, relative to its root, sorted (dot folders and
+    /// `node_modules` left out).
+    pub fn files(&self) -> Vec<String> {
+        fn walk(dir: &include_dir::Dir<'_>, out: &mut Vec<String>) {
+            for file in dir.files() {
+                out.push(file.path().to_string_lossy().into_owned());
+            }
+            for sub in dir.dirs() {
+                walk(sub, out);
+            }
+        }
+        let mut out = Vec::new();
+        match &self.root {
+            Root::Embedded(dir) => walk(dir, &mut out),
+            Root::Disk(root) => {
+                let mut stack = vec![root.clone()];
+                while let Some(dir) = stack.pop() {
+                    let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+                    for entry in entries.flatten() {
+                        let name = entry.file_name().to_string_lossy().into_owned();
+                        if name.starts_with('.') || name == "node_modules" {
+                            continue;
+                        }
+                        let path = entry.path();
+                        let Ok(kind) = entry.file_type() else { continue };
+                        if kind.is_dir() {
+                            stack.push(path);
+                        } else if kind.is_file() {
+                            if let Ok(relative) = path.strip_prefix(root) {
+                                out.push(relative.to_string_lossy().into_owned());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out.sort();
+        out
     }
 
     /// The mini program's identity.
@@ -385,10 +462,17 @@ mod tests {
                 &[("app.json", r#"{"pages":["../x"]}"#)],
                 r#"app.json: field "pages[0]": "../x" is not a page path like "pages/index/index""#,
             ),
-            (&[("app.json", r#"{"pages":["a"]}"#)], r#"app.json: field "pages[0]": page "a" has no file "a.html""#),
             (
-                &[("app.json", r#"{"pages":["a"]}"#), ("a.wxml", "<view/>"), ("a.js", "Page({})")],
-                r#"app.json: field "pages[0]": page "a" is a WXML page ("a.wxml"): superapp-shell does not run WXML pages yet, only HTML ones ("a.html")"#,
+                &[("app.json", r#"{"pages":["a"]}"#)],
+                r#"app.json: field "pages[0]": page "a" has no file "a.html" or "a.wxml""#,
+            ),
+            (
+                &[("app.json", r#"{"pages":["a"]}"#), ("a.wxml", "<view/>")],
+                r#"app.json: field "pages[0]": WXML page "a" has no file "a.js""#,
+            ),
+            (
+                &[("app.json", r#"{"pages":["a","b"]}"#), ("a.wxml", "<view/>"), ("a.js", "Page({})"), ("b.html", "")],
+                r#"app.json: field "pages[1]": page "b" is Html but the first page is Wxml: a mini program's pages are all HTML or all WXML"#,
             ),
             (
                 &[("app.json", r#"{"pages":["a","a"]}"#), ("a.html", "")],

@@ -36,6 +36,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::call_error::CallError;
+use super::host::WebViewId;
 use super::lifecycle::Hook;
 use super::limits::Limits;
 use super::router::PageRef;
@@ -97,6 +98,11 @@ struct RawInvoke {
     data: Option<Value>,
     #[serde(rename = "stateEvent")]
     state_event: Option<String>,
+    #[serde(rename = "webviewId")]
+    webview_id: Option<u64>,
+    seq: Option<u64>,
+    handler: Option<String>,
+    event: Option<Value>,
 }
 
 /// What one pass over a message's text tells, before any parsing: how deep it nests, and
@@ -181,6 +187,34 @@ pub enum PageMessage {
     Ready,
     /// The page finished running a lifecycle hook the shell sent.
     HookDone(Hook),
+    /// From the logic context of a WXML mini program: a page's hook has run.
+    PageHookDone {
+        /// The page whose hook ran.
+        page: WebViewId,
+        /// The hook.
+        hook: Hook,
+    },
+    /// From the logic context: `setData` of a page, for its render webview.
+    SetData {
+        /// The page.
+        page: WebViewId,
+        /// The logic context's number for this setData (its callback waits for it).
+        seq: u64,
+        /// The changes, path keys as given (`"list[1].x"`).
+        data: Value,
+    },
+    /// From a render webview: it has rendered setData `seq`.
+    Rendered {
+        /// The setData's number.
+        seq: u64,
+    },
+    /// From a render webview: a WXML event handler fired (`bind:tap="pick"`).
+    WxmlEvent {
+        /// The handler's name in the page's JS.
+        handler: String,
+        /// WeChat's event object (`type`, `target`, `currentTarget`, `detail`, ...).
+        event: Value,
+    },
 }
 
 impl PageMessage {
@@ -199,7 +233,12 @@ impl Inbound {
         match Inbound::parse_message(raw, limits)? {
             PageMessage::Call(inbound) => Ok(inbound),
             PageMessage::Ready => Err(ProtocolError::UnknownType("ready".into())),
-            PageMessage::HookDone(_) => Err(ProtocolError::UnknownType("hookDone".into())),
+            PageMessage::HookDone(_) | PageMessage::PageHookDone { .. } => {
+                Err(ProtocolError::UnknownType("hookDone".into()))
+            }
+            PageMessage::SetData { .. } => Err(ProtocolError::UnknownType("setData".into())),
+            PageMessage::Rendered { .. } => Err(ProtocolError::UnknownType("rendered".into())),
+            PageMessage::WxmlEvent { .. } => Err(ProtocolError::UnknownType("wxmlEvent".into())),
         }
     }
 
@@ -245,9 +284,26 @@ impl Inbound {
             Some("ready") => return Ok(PageMessage::Ready),
             Some("hookDone") => {
                 let hook = msg.hook.unwrap_or(Value::Null);
-                return serde_json::from_value(hook.clone())
-                    .map(PageMessage::HookDone)
-                    .map_err(|_| ProtocolError::Malformed(format!("unknown hook {hook}")));
+                let hook: Hook = serde_json::from_value(hook.clone())
+                    .map_err(|_| ProtocolError::Malformed(format!("unknown hook {hook}")))?;
+                return Ok(match msg.webview_id {
+                    Some(page) => PageMessage::PageHookDone { page, hook },
+                    None => PageMessage::HookDone(hook),
+                });
+            }
+            Some("setData") => {
+                let (Some(page), Some(seq)) = (msg.webview_id, msg.seq) else {
+                    return Err(ProtocolError::Malformed("setData needs webviewId and seq".into()));
+                };
+                return Ok(PageMessage::SetData { page, seq, data: msg.data.unwrap_or(Value::Null) });
+            }
+            Some("rendered") => {
+                let seq = msg.seq.ok_or_else(|| ProtocolError::Malformed("rendered needs seq".into()))?;
+                return Ok(PageMessage::Rendered { seq });
+            }
+            Some("wxmlEvent") => {
+                let handler = msg.handler.ok_or_else(|| ProtocolError::Malformed("wxmlEvent needs handler".into()))?;
+                return Ok(PageMessage::WxmlEvent { handler, event: msg.event.unwrap_or(Value::Null) });
             }
             Some(other) => return Err(ProtocolError::UnknownType(other.to_string())),
         }
@@ -339,6 +395,52 @@ pub enum Outbound {
     Pages {
         /// Home first, current last.
         pages: Vec<PageRef>,
+    },
+    /// To the logic context of a WXML mini program: run a page's hook (`onLoad` creates
+    /// the page instance); it answers [`PageMessage::PageHookDone`].
+    #[serde(rename = "lifecycle")]
+    PageLifecycle {
+        /// The page.
+        #[serde(rename = "webviewId")]
+        page: WebViewId,
+        /// The hook.
+        hook: Hook,
+        /// Whether the App runs it too.
+        app: bool,
+        /// The page's route.
+        route: String,
+        /// Its query (`onLoad(query)`).
+        query: Map<String, Value>,
+        /// Whether this is the first page of the run (App.onLaunch runs before it).
+        launch: bool,
+    },
+    /// To a render webview: `setData` from its page's logic.
+    #[serde(rename = "setData")]
+    SetData {
+        /// The logic context's number for it.
+        seq: u64,
+        /// The changes, path keys as given.
+        data: Value,
+    },
+    /// To the logic context: a page's render webview rendered setData `seq`.
+    #[serde(rename = "rendered")]
+    Rendered {
+        /// The page.
+        #[serde(rename = "webviewId")]
+        page: WebViewId,
+        /// The setData's number.
+        seq: u64,
+    },
+    /// To the logic context: an event handler of a page fired.
+    #[serde(rename = "wxmlEvent")]
+    WxmlEvent {
+        /// The page.
+        #[serde(rename = "webviewId")]
+        page: WebViewId,
+        /// The handler's name.
+        handler: String,
+        /// WeChat's event object.
+        event: Value,
     },
 }
 
@@ -550,6 +652,38 @@ mod tests {
         ));
         // A lifecycle message is not a call.
         assert_eq!(parse(r#"{"type":"hookDone","hook":"onShow"}"#), Err(ProtocolError::UnknownType("hookDone".into())));
+    }
+
+    #[test]
+    fn parses_and_encodes_the_two_layer_messages() {
+        let parse = |raw: &str| PageMessage::parse(raw, &limits());
+        assert_eq!(
+            parse(r#"{"type":"hookDone","hook":"onLoad","webviewId":3}"#),
+            Ok(PageMessage::PageHookDone { page: 3, hook: Hook::OnLoad })
+        );
+        assert_eq!(
+            parse(r#"{"type":"setData","webviewId":3,"seq":9,"data":{"a.b":1}}"#),
+            Ok(PageMessage::SetData { page: 3, seq: 9, data: serde_json::json!({"a.b": 1}) })
+        );
+        assert_eq!(parse(r#"{"type":"rendered","seq":9}"#), Ok(PageMessage::Rendered { seq: 9 }));
+        assert_eq!(
+            parse(r#"{"type":"wxmlEvent","handler":"pick","event":{"type":"tap"}}"#),
+            Ok(PageMessage::WxmlEvent { handler: "pick".into(), event: serde_json::json!({"type": "tap"}) })
+        );
+        assert!(matches!(parse(r#"{"type":"setData","seq":1}"#), Err(ProtocolError::Malformed(_))));
+        let hook = Outbound::PageLifecycle {
+            page: 3,
+            hook: Hook::OnLoad,
+            app: false,
+            route: "pages/a/a".into(),
+            query: Map::new(),
+            launch: true,
+        };
+        assert_eq!(
+            hook.encode(),
+            r#"{"type":"lifecycle","webviewId":3,"hook":"onLoad","app":false,"route":"pages/a/a","query":{},"launch":true}"#
+        );
+        assert_eq!(Outbound::Rendered { page: 3, seq: 9 }.encode(), r#"{"type":"rendered","webviewId":3,"seq":9}"#);
     }
 
     #[test]

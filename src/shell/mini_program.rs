@@ -21,7 +21,12 @@ use crate::core::event_hold::{EventHold, Offer};
 use crate::core::host::{ShellRequest, Target, WebViewId};
 use crate::core::lifecycle::{Action, Hook, LifecycleQueue};
 use crate::core::profile::{self, Stage};
-use crate::core::protocol::{delivery_script, Encoded, Outbound};
+use crate::core::protocol::{delivery_script, Encoded, Outbound, PageMessage};
+use crate::wxml::bundle::LOGIC_ROUTE;
+
+/// The webview id of a WXML mini program's logic context (never a page's: the router
+/// numbers pages from 1).
+pub const LOGIC_ID: WebViewId = 1_000_000_000;
 use crate::core::router::{Effect, RouteError, Router};
 use crate::core::ui_api::UiApi;
 
@@ -40,6 +45,8 @@ pub struct MiniProgram {
     held: EventHold<Encoded>,
     hooks: LifecycleQueue,
     toast_generation: u64,
+    /// The logic context of a WXML mini program.
+    logic: Option<Logic>,
     modal: Option<tokio::sync::oneshot::Sender<Answer>>,
     launched: bool,
 }
@@ -67,7 +74,11 @@ impl MiniProgram {
             toast_generation: 0,
             modal: None,
             launched: false,
+            logic: None,
         };
+        if program.context.wxml.is_some() {
+            program.open_logic()?;
+        }
         let home = program.context.package.home().to_string();
         let effects = program
             .router
@@ -75,6 +86,57 @@ impl MiniProgram {
             .map_err(|err| ShellError::Window(format!("cannot open the home page: {err}")))?;
         program.apply(effects)?;
         Ok(program)
+    }
+
+    /// Opens the hidden logic context of a WXML mini program.
+    fn open_logic(&mut self) -> Result<(), ShellError> {
+        let page_ref =
+            crate::core::router::PageRef { web_view_id: LOGIC_ID, route: LOGIC_ROUTE.to_string(), options: Map::new() };
+        let setup = PageSetup { page: &page_ref, launch: false, stack: Value::Array(Vec::new()) };
+        let mut shared = self.web_context.borrow_mut();
+        let scheme = shared.scheme_to_register();
+        let page = page::open(&self.context, &mut shared.context, scheme, &self.chrome.pages, &setup, None)?;
+        shared.scheme_registered();
+        drop(shared);
+        let _ = page.webview.set_visible(false);
+        self.pages.insert(LOGIC_ID, page);
+        self.logic = Some(Logic { ready: false, backlog: Vec::new(), launched: false });
+        tracing::info!("logic context opened");
+        Ok(())
+    }
+
+    /// Sends a message to the logic context (held until its bridge listens).
+    fn send_to_logic(&mut self, message: Encoded) {
+        match &mut self.logic {
+            Some(logic) if !logic.ready => logic.backlog.push(message),
+            Some(_) => self.queue(LOGIC_ID, message),
+            None => tracing::warn!("a message for a logic context, but this mini program has none"),
+        }
+    }
+
+    /// A message of the two layers of a WXML mini program, from webview `from`. Only the
+    /// logic context may say a page ran a hook or send a page's data; only a page's render
+    /// webview may say it rendered or that a handler fired.
+    pub fn two_layer(&mut self, from: WebViewId, message: PageMessage) {
+        let from_logic = from == LOGIC_ID && self.logic.is_some();
+        let from_page = from != LOGIC_ID && self.logic.is_some() && self.pages.contains_key(&from);
+        match message {
+            PageMessage::PageHookDone { page, hook } if from_logic => self.hook_done(page, hook),
+            PageMessage::SetData { page, seq, data } if from_logic => {
+                if page != LOGIC_ID && self.pages.contains_key(&page) {
+                    self.queue(page, Outbound::SetData { seq, data }.encoded());
+                }
+            }
+            PageMessage::Rendered { seq } if from_page => {
+                self.send_to_logic(Outbound::Rendered { page: from, seq }.encoded())
+            }
+            PageMessage::WxmlEvent { handler, event } if from_page => {
+                self.send_to_logic(Outbound::WxmlEvent { page: from, handler, event }.encoded())
+            }
+            other => {
+                tracing::warn!(webview = from, message = ?other, "ignored a two-layer message from the wrong webview")
+            }
+        }
     }
 
     /// Queues an encoded message for a page (sent at the end of the loop pass).
@@ -134,7 +196,7 @@ impl MiniProgram {
                     let stack = serde_json::to_value(self.router.stack()).unwrap_or_default();
                     let setup = PageSetup { page: &page_ref, launch: !self.launched, stack };
                     self.launched = true;
-                    let related = self.pages.values().next().map(|page| {
+                    let related = self.pages.values().find(|page| page.id != LOGIC_ID).map(|page| {
                         use wry::WebViewExtUnix;
                         page.webview.webview()
                     });
@@ -168,6 +230,9 @@ impl MiniProgram {
         for id in live {
             self.queue(id, stack.clone());
         }
+        if self.logic.is_some() {
+            self.send_to_logic(stack);
+        }
         let actions = self.hooks.pump();
         self.act(actions);
         Ok(())
@@ -192,6 +257,22 @@ impl MiniProgram {
     fn act(&mut self, actions: Vec<Action>) {
         for action in actions {
             match action {
+                Action::Run(step) if self.logic.is_some() => {
+                    // WXML: the page's JS runs in the logic context.
+                    let page = self.router.live().find(|page| page.web_view_id == step.page).cloned();
+                    let logic = self.logic.as_mut().expect("checked");
+                    let launch = step.hook == Hook::OnLoad && !logic.launched;
+                    logic.launched |= launch;
+                    let message = Outbound::PageLifecycle {
+                        page: step.page,
+                        hook: step.hook,
+                        app: step.app,
+                        route: page.as_ref().map(|p| p.route.clone()).unwrap_or_default(),
+                        query: page.map(|p| p.options).unwrap_or_default(),
+                        launch,
+                    };
+                    self.send_to_logic(message.encoded());
+                }
                 Action::Run(step) => {
                     let message = Outbound::Lifecycle { hook: step.hook, app: step.app }.encoded();
                     self.queue(step.page, message);
@@ -219,6 +300,16 @@ impl MiniProgram {
         }
         for message in self.held.ready(id) {
             self.queue(id, message);
+        }
+        if id == LOGIC_ID {
+            if let Some(logic) = &mut self.logic {
+                logic.ready = true;
+                let backlog = std::mem::take(&mut logic.backlog);
+                for message in backlog {
+                    self.queue(LOGIC_ID, message);
+                }
+            }
+            return;
         }
         let actions = self.hooks.page_ready(id);
         self.act(actions);
@@ -522,6 +613,16 @@ impl MiniProgram {
             let _ = reply.send(Err("the shell is shutting down".into()));
         }
     }
+}
+
+/// The state of a WXML mini program's logic context.
+struct Logic {
+    /// Its bridge listens.
+    ready: bool,
+    /// Messages for it before it listened.
+    backlog: Vec<Encoded>,
+    /// App.onLaunch has been sent with a first page.
+    launched: bool,
 }
 
 enum Failure {

@@ -32,10 +32,12 @@ use crate::core::handler::Handler;
 use crate::core::host::{Host, Outbox};
 use crate::core::limits::Limits;
 use crate::core::mock::Mock;
-use crate::core::package::Package;
+use crate::core::package::{Package, PageKind};
 use crate::core::registry::{Registry, RegistryBuilder};
 use crate::core::storage::Storage;
 use crate::core::trace::TraceWriter;
+use crate::wxml::bundle::Bundle;
+use crate::wxml::compiler::Compilers;
 
 use chrome::Chrome;
 use mini_program::MiniProgram;
@@ -68,6 +70,9 @@ pub enum ShellError {
     /// A webview could not be created.
     #[error("cannot create a webview: {0}")]
     WebView(#[from] wry::Error),
+    /// A WXML mini program could not be compiled.
+    #[error("{0}")]
+    Wxml(#[from] crate::wxml::compiler::CompileError),
 }
 
 /// How one run of the shell behaves.
@@ -249,6 +254,14 @@ impl Shell {
     /// call this from the same thread every time (the main thread is best). Runs one after
     /// another reuse the WebKit context (and its network process) of their data directory.
     pub fn run(&self, package: Package, options: &RunOptions) -> Result<i32, ShellError> {
+        // A WXML mini program is compiled before any display or window.
+        let wxml = match package.kind() {
+            PageKind::Wxml => {
+                let compilers = Compilers::locate()?;
+                Some(Arc::new(Bundle::build(&package, &compilers)?))
+            }
+            PageKind::Html => None,
+        };
         display::ensure(options.headless)?;
         let trace: Option<Arc<dyn CallObserver>> = match &options.trace {
             Some(path) => Some(Arc::new(
@@ -294,7 +307,11 @@ impl Shell {
         }
         let web_data = crate::core::storage::Storage::app_dir(&self.data_dir, &app_info.app_id).join("webview");
         let web_context = web_context::for_dir(&web_data);
-        let app_js = package.read("/app.js").ok().map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+        // HTML pages each run app.js; a WXML mini program runs it once, in its logic context.
+        let app_js = match package.kind() {
+            PageKind::Html => package.read("/app.js").ok().map(|bytes| String::from_utf8_lossy(&bytes).into_owned()),
+            PageKind::Wxml => None,
+        };
         let context_bridge = bridge.clone();
         let context_proxy = event_loop.create_proxy();
         let context = PageContext {
@@ -305,6 +322,7 @@ impl Shell {
             origins: Arc::new(RwLock::new(HashMap::new())),
             inject_script: options.inject_script.clone(),
             app_js,
+            wxml,
             proxy: event_loop.create_proxy(),
         };
         let mut program = MiniProgram::open(context, web_context, chrome)?;
@@ -373,6 +391,10 @@ impl Shell {
                 Event::UserEvent(UserEvent::Clicked(control)) => program.clicked(control),
                 Event::UserEvent(UserEvent::HookDone(id, hook)) => {
                     program.hook_done(id, hook);
+                    Ok(())
+                }
+                Event::UserEvent(UserEvent::TwoLayer(from, message)) => {
+                    program.two_layer(from, message);
                     Ok(())
                 }
                 Event::UserEvent(UserEvent::PageReady(id)) => {

@@ -57,8 +57,11 @@ pub struct PageContext {
     pub origins: Origins,
     /// A script injected after the bridge, if any.
     pub inject_script: Option<String>,
-    /// The mini program's `app.js`, run in every page after the bridge, if any.
+    /// The mini program's `app.js`, run in every page after the bridge, if any (HTML
+    /// mini programs).
     pub app_js: Option<String>,
+    /// What a WXML mini program's layers load (None for HTML mini programs).
+    pub wxml: Option<Arc<crate::wxml::bundle::Bundle>>,
     /// The path to the UI thread, for lifecycle acknowledgements.
     pub proxy: EventLoopProxy<UserEvent>,
 }
@@ -141,6 +144,9 @@ pub fn open(
                     }
                     Ok(PageMessage::HookDone(hook)) => {
                         let _ = context.proxy.send_event(UserEvent::HookDone(id, hook));
+                    }
+                    Ok(message) => {
+                        let _ = context.proxy.send_event(UserEvent::TwoLayer(id, message));
                     }
                     Err(err) => log_dropped(&origin, body, &err),
                 }
@@ -259,6 +265,16 @@ fn serve(
             };
             responder.respond(response);
         });
+        return;
+    }
+    if let Some((bytes, mime)) = context.wxml.as_ref().and_then(|bundle| bundle.serve(&path)) {
+        let response = Response::builder()
+            .status(StatusCode::OK)
+            .header(header::CONTENT_TYPE, mime)
+            .header(header::CACHE_CONTROL, "no-store")
+            .body(bytes)
+            .expect("valid response");
+        responder.respond(response);
         return;
     }
     let response = match context.package.read(&path) {

@@ -36,6 +36,9 @@ pub enum UserEvent {
     Request(ShellRequest),
     /// A chrome control was clicked.
     Clicked(Control),
+    /// A message of a WXML mini program's two layers (setData, rendered, events, hooks run
+    /// by the logic context), from this webview.
+    TwoLayer(WebViewId, crate::core::protocol::PageMessage),
     /// A page's document is ready for its onLoad.
     PageReady(WebViewId),
     /// A page finished running a lifecycle hook.

@@ -1,9 +1,11 @@
-//! WXML mini programs (work in progress, issue "Real mini programs"): pages written in
-//! WXML, WXSS and JS on WeChat's two-layer model.
+//! WXML mini programs: pages written in WXML, WXSS and JS, run on WeChat's two-layer
+//! model. One logic context per mini program (a hidden webview: `assets/wxml/logic.js`)
+//! runs `app.js`, every page's JS and module and the `wx` API; each page's render webview
+//! (`assets/wxml/render.js`) only renders the template WeChat's own compiler made and
+//! forwards events; `setData` crosses between them through the Rust side.
 //!
-//! So far: [`compiler`], WeChat's own `wcc` and `wcsc` run as subprocesses. Next: the
-//! logic context (one hidden webview per mini program running `app.js`, page JS, modules
-//! and the `wx` API) and the render webviews (one per page, rendering `$gwx`'s virtual
-//! tree and forwarding events), with `setData` crossing through the Rust side.
+//! - [`compiler`]: WeChat's own `wcc` and `wcsc`, run as subprocesses.
+//! - [`bundle`]: what the two layers load, built once when the mini program opens.
 
+pub mod bundle;
 pub mod compiler;

@@ -1,0 +1,80 @@
+// superapp-shell: the logic context of a WXML mini program (a hidden webview). It runs the
+// pages' hooks when the shell sends them, sends each page's setData to its render webview
+// (through the shell), calls the handlers its events name, and runs onReady after a page's
+// first render. Needs logic.js first; the package's JS (app_service.js) comes after.
+(function () {
+  'use strict';
+  var L = window.__wxmlLogic, sa = window.__superapp;
+  var readyFired = {};
+
+  function call(target, name, arg) {
+    if (!target || typeof target[name] !== 'function') return;
+    try {
+      target[name](arg);
+    } catch (err) {
+      console.error('[superapp] ' + name + ' threw', err);
+    }
+  }
+
+  L.onSetData(function (m) {
+    sa.post({ type: 'setData', webviewId: m.webviewId, seq: m.seq, data: m.data });
+  });
+
+  sa.on('lifecycle', function (m) {
+    var id = m.webviewId;
+    if (m.hook === 'onLoad') {
+      if (m.launch) {
+        var options = { path: m.route, query: JSON.parse(JSON.stringify(m.query || {})) };
+        call(getApp(), 'onLaunch', options);
+        call(getApp(), 'onShow', options);
+      }
+      var page = null;
+      try {
+        page = L.createPage(m.route, id, m.query);
+      } catch (err) {
+        console.error('[superapp] cannot create page ' + m.route, err);
+      }
+      if (page) {
+        // The first render: the page's initial data.
+        page.setData(JSON.parse(JSON.stringify(page.data)));
+        call(page, 'onLoad', JSON.parse(JSON.stringify(m.query || {})));
+        call(page, 'onShow');
+      }
+    } else {
+      if (m.app) call(getApp(), m.hook);
+      call(L.page(id), m.hook);
+      if (m.hook === 'onUnload') {
+        L.removePage(id);
+        delete readyFired[id];
+      }
+    }
+    sa.post({ type: 'hookDone', hook: m.hook, webviewId: id });
+  });
+
+  sa.on('rendered', function (m) {
+    L.rendered(m.seq);
+    var page = L.page(m.webviewId);
+    if (page && !readyFired[m.webviewId]) {
+      readyFired[m.webviewId] = true;
+      call(page, 'onReady');
+    }
+  });
+
+  sa.on('wxmlEvent', function (m) {
+    var page = L.page(m.webviewId);
+    var handler = page && page[m.handler];
+    if (typeof handler !== 'function') {
+      console.warn('[superapp] page ' + (page && page.route) + ' has no handler ' + m.handler);
+      return;
+    }
+    try {
+      handler.call(page, m.event);
+    } catch (err) {
+      console.error('[superapp] handler ' + m.handler + ' threw', err);
+    }
+  });
+
+  sa.on('pages', function (m) {
+    L.setStack(m.pages.map(function (p) { return p.webViewId; }));
+  });
+})();

@@ -1,0 +1,170 @@
+//! What the two layers of a WXML mini program load, built once when it opens: the
+//! templates compiled by `wcc`, each page's styles compiled by `wcsc`, the package's JS
+//! wrapped as modules for the logic context, and the documents of both layers. Served
+//! under `superapp://app/__superapp/wxml/` (and a WXML page's own `pages/x/x.html`).
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use super::compiler::{CompileError, Compilers};
+use crate::core::package::Package;
+
+/// The folder the bundle is served from.
+pub const PREFIX: &str = "/__superapp/wxml/";
+
+/// The route of the logic context's document (`superapp://app/<route>.html`).
+pub const LOGIC_ROUTE: &str = "__superapp/wxml/logic";
+
+const RENDER_JS: &str = include_str!("../../assets/wxml/render.js");
+const RENDER_MAIN_JS: &str = include_str!("../../assets/wxml/render_main.js");
+const LOGIC_JS: &str = include_str!("../../assets/wxml/logic.js");
+const LOGIC_MAIN_JS: &str = include_str!("../../assets/wxml/logic_main.js");
+const DATA_PATH_JS: &str = include_str!("../../assets/wxml/data_path.js");
+
+/// The built-in components' default look (WeChat's: block views, inline text).
+const COMPONENT_CSS: &str = "wx-view,wx-page,wx-scroll-view,wx-swiper,wx-form{display:block}\
+wx-text,wx-navigator{display:inline}wx-block{display:contents}\
+wx-button{display:block;margin:8px auto;padding:0 14px;line-height:2.55;text-align:center;border-radius:5px;\
+background:#f8f8f8;border:1px solid rgba(0,0,0,.2);cursor:pointer}\
+wx-image{display:inline-block;width:320px;height:240px;overflow:hidden}[hidden]{display:none!important}";
+
+/// 750rpx is the width of the window: WeChat's compiled styles call this for each rpx value.
+const RPX_JS: &str = "window.__transformRpx__=function(n,w){if(n===0)return 0;\
+var v=Math.floor(n/750*(w||document.documentElement.clientWidth||window.innerWidth)+1e-4);return v===0?1:v;};\n";
+
+/// Everything a WXML mini program's layers load.
+#[derive(Debug)]
+pub struct Bundle {
+    gwx: String,
+    styles: HashMap<String, String>,
+    app_service: String,
+    routes: Vec<String>,
+}
+
+impl Bundle {
+    /// Compiles a WXML package (on disk) with WeChat's compilers.
+    pub fn build(package: &Package, compilers: &Compilers) -> Result<Bundle, CompileError> {
+        let dir = package
+            .dir()
+            .ok_or_else(|| CompileError::Source { message: "a WXML mini program must be a folder on disk".into() })?;
+        let files = package.files();
+        let with = |ext: &str| files.iter().filter(|f| f.ends_with(ext)).cloned().collect::<Vec<_>>();
+        let gwx = compilers.wxml_to_js(dir, &with(".wxml"), &with(".wxs"))?;
+        let wxss_files = with(".wxss");
+        let compiled =
+            if wxss_files.is_empty() { Default::default() } else { compilers.wxss_to_js(dir, &wxss_files)? };
+        let routes: Vec<String> = package.pages().to_vec();
+        let mut styles = HashMap::new();
+        for route in &routes {
+            let mut js = String::from(RPX_JS);
+            if let Some(comm) = compiled.get("comm") {
+                js.push_str(comm);
+                js.push_str(";\n");
+            }
+            for file in ["app.wxss".to_string(), format!("{route}.wxss")] {
+                if let Some(insert) = compiled.get(&file) {
+                    js.push('(');
+                    js.push_str(insert);
+                    js.push_str(")();\n");
+                }
+            }
+            styles.insert(route.clone(), js);
+        }
+        let mut app_service = String::new();
+        for file in with(".js") {
+            let bytes = package.read(&file).map_err(|err| CompileError::Source { message: err.to_string() })?;
+            app_service.push_str(&format!(
+                "__wxmlLogic.define({}, function (require, module, exports) {{\n",
+                serde_json::to_string(&file).expect("a path serialises")
+            ));
+            app_service.push_str(&String::from_utf8_lossy(&bytes));
+            app_service.push_str("\n});\n");
+        }
+        if files.iter().any(|f| f == "app.js") {
+            app_service.push_str("__wxmlLogic.require('app.js');\n");
+        }
+        Ok(Bundle { gwx, styles, app_service, routes })
+    }
+
+    /// The file served at `path` (`/__superapp/wxml/gwx.js`, `/pages/x/x.html`...), with
+    /// its MIME type, if the bundle has it.
+    pub fn serve(&self, path: &str) -> Option<(Cow<'static, [u8]>, &'static str)> {
+        const JS: &str = "text/javascript; charset=utf-8";
+        const HTML: &str = "text/html; charset=utf-8";
+        let owned = |text: &str| Cow::Owned(text.as_bytes().to_vec());
+        if let Some(name) = path.strip_prefix(PREFIX) {
+            let fixed = |text: &'static str| Some((Cow::Borrowed(text.as_bytes()), JS));
+            return match name {
+                "gwx.js" => Some((owned(&self.gwx), JS)),
+                "app_service.js" => Some((owned(&self.app_service), JS)),
+                "render.js" => fixed(RENDER_JS),
+                "render_main.js" => fixed(RENDER_MAIN_JS),
+                "logic.js" => fixed(LOGIC_JS),
+                "logic_main.js" => fixed(LOGIC_MAIN_JS),
+                "data_path.js" => fixed(DATA_PATH_JS),
+                "logic.html" => Some((owned(&logic_document()), HTML)),
+                other => {
+                    let route = other.strip_prefix("style/")?.strip_suffix(".js")?;
+                    self.styles.get(route).map(|js| (owned(js), JS))
+                }
+            };
+        }
+        let route = path.strip_prefix('/')?.strip_suffix(".html")?;
+        self.routes.iter().any(|r| r == route).then(|| (owned(&render_document(route)), HTML))
+    }
+}
+
+/// The document of a page's render webview.
+pub fn render_document(route: &str) -> String {
+    format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><style>{COMPONENT_CSS}</style>\
+<script src=\"{PREFIX}style/{route}.js\"></script></head><body><div id=\"wx-root\"></div>\
+<script src=\"{PREFIX}gwx.js\"></script><script src=\"{PREFIX}data_path.js\"></script>\
+<script src=\"{PREFIX}render.js\"></script><script src=\"{PREFIX}render_main.js\"></script></body></html>"
+    )
+}
+
+/// The document of the logic context.
+pub fn logic_document() -> String {
+    format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"></head><body>\
+<script src=\"{PREFIX}data_path.js\"></script><script src=\"{PREFIX}logic.js\"></script>\
+<script src=\"{PREFIX}logic_main.js\"></script><script src=\"{PREFIX}app_service.js\"></script></body></html>"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_load_their_layer_in_order() {
+        let render = render_document("pages/a/a");
+        let order = ["style/pages/a/a.js", "gwx.js", "data_path.js", "render.js", "render_main.js"];
+        let positions: Vec<usize> = order.iter().map(|f| render.find(f).expect(f)).collect();
+        assert!(positions.windows(2).all(|w| w[0] < w[1]), "{render}");
+        let logic = logic_document();
+        let order = ["data_path.js", "logic.js", "logic_main.js", "app_service.js"];
+        let positions: Vec<usize> = order.iter().map(|f| logic.find(f).expect(f)).collect();
+        assert!(positions.windows(2).all(|w| w[0] < w[1]), "{logic}");
+    }
+
+    #[test]
+    fn serves_its_files_and_page_documents_only() {
+        let bundle = Bundle {
+            gwx: "$gwx=1".into(),
+            styles: HashMap::from([("pages/a/a".to_string(), "css()".to_string())]),
+            app_service: "define()".into(),
+            routes: vec!["pages/a/a".into()],
+        };
+        assert_eq!(bundle.serve("/__superapp/wxml/gwx.js").unwrap().0.as_ref(), b"$gwx=1");
+        assert_eq!(bundle.serve("/__superapp/wxml/style/pages/a/a.js").unwrap().0.as_ref(), b"css()");
+        assert!(bundle.serve("/pages/a/a.html").unwrap().1.starts_with("text/html"));
+        assert!(bundle.serve("/__superapp/wxml/logic.html").is_some());
+        for missing in ["/pages/b/b.html", "/__superapp/wxml/nope.js", "/__superapp/wxml/style/pages/b/b.js", "/app.js"]
+        {
+            assert!(bundle.serve(missing).is_none(), "{missing}");
+        }
+    }
+}
