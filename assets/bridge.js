@@ -95,7 +95,9 @@
       api: api,
       api_name: apiName,
       data: data,
-      stateEvent: stateEvent
+      stateEvent: stateEvent,
+      // In a WXML logic context: the page whose code is running (set by logic_main.js).
+      page: window.__superappActivePage
     });
   }
 

@@ -263,7 +263,7 @@ Page({
   },
   goLogs() {
     getApp().globalData.visits = counter.next();
-    wx.navigateTo({ url: '/pages/logs/logs?from=index' });
+    wx.navigateTo({ url: '../logs/logs?from=index' });
   }
 });"#,
             ),
@@ -313,7 +313,9 @@ Page({
     let builder = Shell::builder().register("__seen", move |call: superapp_shell::MiniApiCall| {
         let log = log.clone();
         async move {
-            log.lock().unwrap().push(call.params.data);
+            let mut data = call.params.data;
+            data["webViewId"] = json!(call.web_view_id);
+            log.lock().unwrap().push(data);
             Ok(())
         }
     });
@@ -324,20 +326,25 @@ Page({
     let find = |hook: &str| {
         seen.iter().find(|s| s["hook"] == hook).cloned().unwrap_or_else(|| panic!("no {hook} in {seen:#?}"))
     };
-    assert_eq!(find("index.onLoad")["launched"], json!(true));
-    find("index.onReady");
+    // Calls made by a page's code carry that page's webViewId (the render webviews' own
+    // calls, from QA's script, carry theirs).
+    assert_eq!(find("index.onLoad"), json!({"hook": "index.onLoad", "launched": true, "webViewId": 1}));
+    assert_eq!(find("index.onReady")["webViewId"], json!(1));
     assert_eq!(
         find("picked"),
-        json!({"hook": "picked", "i": 1, "type": "tap", "data": {"motto": "Hello World", "items": ["a", "picked", "c"], "count": 1}})
+        json!({"hook": "picked", "i": 1, "type": "tap", "webViewId": 1,
+               "data": {"motto": "Hello World", "items": ["a", "picked", "c"], "count": 1}})
     );
     assert_eq!(
         find("index.dom"),
         // 40rpx at a 390 px wide window: 20.8, floored as WeChat does.
-        json!({"hook": "index.dom", "title": "Hello World", "titleSize": "20px", "items": ["0: a", "1: picked", "2: c"], "tag": "wx-text"})
+        json!({"hook": "index.dom", "title": "Hello World", "titleSize": "20px", "items": ["0: a", "1: picked", "2: c"],
+               "tag": "wx-text", "webViewId": 1})
     );
+    // The relative URL resolved from the calling page; the module's state is shared.
     assert_eq!(
         find("logs.rendered"),
-        json!({"hook": "logs.rendered", "pages": ["pages/index/index", "pages/logs/logs"], "next": 3})
+        json!({"hook": "logs.rendered", "pages": ["pages/index/index", "pages/logs/logs"], "next": 3, "webViewId": 2})
     );
     assert_eq!(find("logs.dom")["text"], json!("visits 2 from index"));
 }

@@ -7,6 +7,19 @@
   var L = window.__wxmlLogic, sa = window.__superapp;
   var readyFired = {};
 
+  // Runs `fn` as page `id`'s code: the calls it makes are that page's (their webViewId,
+  // and relative routes resolve from it). Calls made later, from timers or promises, are
+  // the logic context's own.
+  function asPage(id, fn) {
+    var previous = window.__superappActivePage;
+    window.__superappActivePage = id;
+    try {
+      return fn();
+    } finally {
+      window.__superappActivePage = previous;
+    }
+  }
+
   function call(target, name, arg) {
     if (!target || typeof target[name] !== 'function') return;
     try {
@@ -20,7 +33,9 @@
     sa.post({ type: 'setData', webviewId: m.webviewId, seq: m.seq, data: m.data });
   });
 
-  sa.on('lifecycle', function (m) {
+  sa.on('lifecycle', function (m) { asPage(m.webviewId, function () { lifecycle(m); }); });
+
+  function lifecycle(m) {
     var id = m.webviewId;
     if (m.hook === 'onLoad') {
       if (m.launch) {
@@ -49,16 +64,18 @@
       }
     }
     sa.post({ type: 'hookDone', hook: m.hook, webviewId: id });
-  });
+  }
 
-  sa.on('rendered', function (m) {
+  sa.on('rendered', function (m) { asPage(m.webviewId, function () { rendered(m); }); });
+
+  function rendered(m) {
     L.rendered(m.seq);
     var page = L.page(m.webviewId);
     if (page && !readyFired[m.webviewId]) {
       readyFired[m.webviewId] = true;
       call(page, 'onReady');
     }
-  });
+  }
 
   sa.on('wxmlEvent', function (m) {
     var page = L.page(m.webviewId);
@@ -68,7 +85,7 @@
       return;
     }
     try {
-      handler.call(page, m.event);
+      asPage(m.webviewId, function () { handler.call(page, m.event); });
     } catch (err) {
       console.error('[superapp] handler ' + m.handler + ' threw', err);
     }

@@ -27,6 +27,35 @@ pub struct Origin {
     pub web_view_id: WebViewId,
     /// The mini program loaded in that webview.
     pub app_info: Arc<AppInfo>,
+    /// For the logic context of a WXML mini program only: the pages it runs the JS of. A
+    /// call it makes for one of them (`"page": id`, the page whose code is running) is
+    /// that page's call; any other claim is ignored.
+    pub acts_for: Option<Origins>,
+}
+
+/// The shell's view of which webview belongs to which mini program.
+pub type Origins = Arc<std::sync::RwLock<HashMap<WebViewId, Origin>>>;
+
+impl Origin {
+    /// The origin of a webview's messages (not a logic context).
+    pub fn new(web_view_id: WebViewId, app_info: Arc<AppInfo>) -> Origin {
+        Origin { web_view_id, app_info, acts_for: None }
+    }
+
+    /// Who a call really comes from: this webview, or, for a logic context, the page of
+    /// its mini program that the call names.
+    pub fn of_call(&self, inbound: &Inbound) -> Origin {
+        let (Some(pages), Inbound::Invoke(Invoke { on_behalf_of: Some(page), .. })) = (&self.acts_for, inbound) else {
+            return self.clone();
+        };
+        let pages = pages.read().expect("origins lock");
+        match pages.get(page) {
+            Some(origin) if origin.app_info.app_id == self.app_info.app_id && origin.acts_for.is_none() => {
+                origin.clone()
+            }
+            _ => self.clone(),
+        }
+    }
 }
 
 /// One finished call, as observers (the `--trace` file) see it.
@@ -172,6 +201,8 @@ impl Bridge {
         outbox: &Arc<dyn Outbox>,
     ) {
         let arrived = (SystemTime::now(), Instant::now());
+        let called_by = origin.of_call(&inbound);
+        let origin = &called_by;
         let (callback_id, api) = match &inbound {
             Inbound::Invoke(call) => (call.callback_id, call.api.clone()),
             Inbound::Reject { callback_id, api, .. } => (*callback_id, api.clone()),
@@ -225,6 +256,7 @@ impl Bridge {
         let arrived = (SystemTime::now(), Instant::now());
         let inbound = Inbound::parse(&raw, &self.limits).inspect_err(|err| log_dropped(&origin, &raw, err))?;
         drop(raw);
+        let origin = origin.of_call(&inbound);
         let span = call_span(&origin, &inbound);
         let refused = self.in_flight.lock().expect("in-flight lock").shutting_down.then_some(CallError::ShuttingDown);
         async move {
@@ -297,7 +329,7 @@ impl Bridge {
                 };
             }
         };
-        let Invoke { callback_id, api, api_name, data, state_event } = invoke;
+        let Invoke { callback_id, api, api_name, data, state_event, .. } = invoke;
         profile::mark(Stage::HandlerStarted, callback_id);
         tracing::debug!(data = %data, "call data");
         let trace_data = self.observer.as_ref().map(|_| data.clone());
@@ -446,7 +478,7 @@ mod tests {
     }
 
     fn origin() -> Origin {
-        Origin { web_view_id: 3, app_info: Arc::new(AppInfo::fallback("t")) }
+        Origin::new(3, Arc::new(AppInfo::fallback("t")))
     }
 
     async fn run(bridge: &Arc<Bridge>, messages: &[&str]) -> Vec<String> {
@@ -580,7 +612,7 @@ mod tests {
         let recorder = Arc::new(Recorder::default());
         let outbox: Arc<dyn Outbox> = recorder.clone();
         let rt = tokio::runtime::Handle::current();
-        let closing = Origin { web_view_id: 4, app_info: Arc::new(AppInfo::fallback("t")) };
+        let closing = Origin::new(4, Arc::new(AppInfo::fallback("t")));
         bridge.on_message(&rt, &origin(), r#"{"callbackId":1,"api":"getThing","api_name":"gated"}"#, &outbox);
         bridge.on_message(&rt, &closing, r#"{"callbackId":1,"api_name":"gated"}"#, &outbox);
         settle().await;

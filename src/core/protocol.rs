@@ -57,6 +57,9 @@ pub struct Invoke {
     pub data: Value,
     /// The name under which progress states reach this call.
     pub state_event: String,
+    /// From a WXML logic context: the page whose code made the call (see
+    /// [`Origin::of_call`](super::bridge::Origin::of_call)).
+    pub on_behalf_of: Option<WebViewId>,
 }
 
 /// What a page's message turned out to be.
@@ -103,6 +106,7 @@ struct RawInvoke {
     seq: Option<u64>,
     handler: Option<String>,
     event: Option<Value>,
+    page: Option<u64>,
 }
 
 /// What one pass over a message's text tells, before any parsing: how deep it nests, and
@@ -334,6 +338,7 @@ impl Inbound {
             api_name,
             data: msg.data.unwrap_or(Value::Null),
             state_event,
+            on_behalf_of: msg.page,
         })))
     }
 }

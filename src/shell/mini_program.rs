@@ -92,7 +92,7 @@ impl MiniProgram {
     fn open_logic(&mut self) -> Result<(), ShellError> {
         let page_ref =
             crate::core::router::PageRef { web_view_id: LOGIC_ID, route: LOGIC_ROUTE.to_string(), options: Map::new() };
-        let setup = PageSetup { page: &page_ref, launch: false, stack: Value::Array(Vec::new()) };
+        let setup = PageSetup { page: &page_ref, launch: false, stack: Value::Array(Vec::new()), acts_for_pages: true };
         let mut shared = self.web_context.borrow_mut();
         let scheme = shared.scheme_to_register();
         let page = page::open(&self.context, &mut shared.context, scheme, &self.chrome.pages, &setup, None)?;
@@ -194,7 +194,7 @@ impl MiniProgram {
             match effect {
                 Effect::Create(page_ref) => {
                     let stack = serde_json::to_value(self.router.stack()).unwrap_or_default();
-                    let setup = PageSetup { page: &page_ref, launch: !self.launched, stack };
+                    let setup = PageSetup { page: &page_ref, launch: !self.launched, stack, acts_for_pages: false };
                     self.launched = true;
                     let related = self.pages.values().find(|page| page.id != LOGIC_ID).map(|page| {
                         use wry::WebViewExtUnix;

@@ -2,7 +2,6 @@
 //! scheme, with the JS bridge injected and its IPC wired to the bridge.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use serde_json::{json, Value};
@@ -30,7 +29,7 @@ const BRIDGE_JS: &str = include_str!("../../assets/bridge.js");
 
 /// The shell's view of which webview belongs to which mini program, shared with the
 /// custom protocol handler (which runs for every webview of a web context).
-pub type Origins = Arc<RwLock<HashMap<WebViewId, Origin>>>;
+pub use crate::core::bridge::Origins;
 
 /// A live page.
 pub struct Page {
@@ -74,6 +73,8 @@ pub struct PageSetup<'a> {
     pub launch: bool,
     /// The stack as `getCurrentPages()` returns it.
     pub stack: Value,
+    /// Whether this webview is a WXML logic context, whose calls may be its pages'.
+    pub acts_for_pages: bool,
 }
 
 /// The init script of one page: its config as JSON, then the bridge, then `app.js`
@@ -120,7 +121,12 @@ pub fn open(
     related: Option<webkit2gtk::WebView>,
 ) -> Result<Page, wry::Error> {
     let id = setup.page.web_view_id;
-    let origin = Origin { web_view_id: id, app_info: Arc::new(context.package.app_info().clone()) };
+    let app_info = Arc::new(context.package.app_info().clone());
+    let origin = match setup.acts_for_pages {
+        // The logic context of a WXML mini program makes the calls of its pages' code.
+        true => Origin { web_view_id: id, app_info, acts_for: Some(context.origins.clone()) },
+        false => Origin::new(id, app_info),
+    };
     context.origins.write().expect("origins lock").insert(id, origin.clone());
     let id_text = id.to_string();
     let ipc = {
