@@ -495,6 +495,25 @@ mod tests {
     }
 
     #[test]
+    fn only_a_logic_context_acts_for_its_own_pages() {
+        let app = Arc::new(AppInfo::fallback("t"));
+        let pages: Origins = Arc::default();
+        pages.write().unwrap().insert(2, Origin::new(2, app.clone()));
+        let other_app = Arc::new(AppInfo { app_id: "other".into(), ..AppInfo::fallback("o") });
+        pages.write().unwrap().insert(5, Origin::new(5, other_app));
+        let logic = Origin { web_view_id: 9, app_info: app.clone(), acts_for: Some(pages.clone()) };
+        let call = |page: &str| {
+            Inbound::parse(&format!(r#"{{"callbackId":1,"api_name":"x"{page}}}"#), &Limits::default()).unwrap()
+        };
+        assert_eq!(logic.of_call(&call(r#","page":2"#)).web_view_id, 2);
+        assert_eq!(logic.of_call(&call(r#","page":5"#)).web_view_id, 9, "a page of another mini program");
+        assert_eq!(logic.of_call(&call(r#","page":7"#)).web_view_id, 9, "no such page");
+        assert_eq!(logic.of_call(&call("")).web_view_id, 9);
+        let page = Origin::new(2, app);
+        assert_eq!(page.of_call(&call(r#","page":9"#)).web_view_id, 2, "a page cannot act for another");
+    }
+
+    #[test]
     fn a_flood_of_dropped_messages_logs_a_few_lines() {
         let logged = (1..=5000).filter(|&n| should_log_drop(n)).count();
         assert_eq!(logged, 20 + 5);

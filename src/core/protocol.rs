@@ -553,8 +553,11 @@ mod tests {
                 api_name: "myApiName".into(),
                 data: json!({"name": "kka", "age": 22}),
                 state_event: "myApiName_7".into(),
+                on_behalf_of: None,
             })
         );
+        let Inbound::Invoke(call) = parse(r#"{"callbackId":1,"api_name":"x","page":4}"#).unwrap() else { panic!() };
+        assert_eq!(call.on_behalf_of, Some(4));
     }
 
     #[test]
