@@ -349,6 +349,98 @@ Page({
     assert_eq!(find("logs.dom")["text"], json!("visits 2 from index"));
 }
 
+/// Templates, import, include and WXS modules (compiled by wcc), the input, image and
+/// navigator components, and rpx at two window widths.
+fn templates_components_and_rpx_work() {
+    for (width, card) in [(390u32, "195px"), (600, "300px")] {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        write_files(
+            dir,
+            &[
+                ("app.json", r#"{"pages":["pages/p/p","pages/q/q"]}"#),
+                ("project.config.json", r#"{"appid":"wxparts"}"#),
+                ("tpl/card.wxml", r#"<template name="card"><view class="card">{{title}}: {{n}}</view></template>"#),
+                ("tpl/footer.wxml", r#"<view id="footer">footer {{year}}</view>"#),
+                ("utils/fmt.wxs", "module.exports = { up: function (s) { return s.toUpperCase(); } };"),
+                (
+                    "pages/p/p.wxml",
+                    r#"<import src="../../tpl/card.wxml"/>
+<wxs module="fmt" src="../../utils/fmt.wxs"></wxs>
+<wxs module="inline">module.exports = { twice: function (n) { return n * 2; } };</wxs>
+<template is="card" data="{{title: 'A', n: 1}}"/>
+<view id="up">{{fmt.up(name)}} {{inline.twice(3)}}</view>
+<include src="../../tpl/footer.wxml"/>
+<input id="in" value="{{name}}" bindinput="typed"/>
+<image id="img" src="https://example.com/a.png" mode="aspectFit"/>
+<navigator id="nav" url="../q/q?x=1">next</navigator>"#,
+                ),
+                ("pages/p/p.wxss", ".card { width: 375rpx; }"),
+                (
+                    "pages/p/p.js",
+                    r#"Page({
+  data: { name: 'kka', year: 2026 },
+  typed(e) {
+    this.setData({ name: e.detail.value });
+    wx.invokeNativePlugin({ api_name: '__seen', data: { hook: 'typed', type: e.type, value: e.detail.value } });
+  }
+});"#,
+                ),
+                ("pages/q/q.wxml", r#"<view id="q">q {{x}}</view>"#),
+                ("pages/q/q.js", r#"Page({ data: { x: '' }, onLoad(query) { this.setData({ x: query.x }); } });"#),
+            ],
+        );
+        let inject = r#"
+          (function () {
+            var route = window.__SUPERAPP_CONFIG__.route;
+            function seen(data) { wx.invokeNativePlugin({ api_name: '__seen', data: data }); }
+            function when(test, then) { (function poll() { if (test()) then(); else setTimeout(poll, 30); })(); }
+            var $ = function (s) { return document.querySelector(s); };
+            if (route === 'pages/p/p') {
+              when(function () { return $('#up'); }, function () {
+                seen({ hook: 'p.dom', card: $('.card').textContent, cardWidth: getComputedStyle($('.card')).width,
+                       up: $('#up').textContent, footer: $('#footer').textContent, input: $('#in input').value,
+                       img: !!$('#img img') });
+                var input = $('#in input');
+                input.value = 'typed!';
+                input.dispatchEvent(new Event('input', { bubbles: true }));
+                when(function () { return $('#up').textContent === 'TYPED! 6'; }, function () { $('#nav').click(); });
+              });
+            } else if (route === 'pages/q/q') {
+              when(function () { return $('#q') && $('#q').textContent === 'q 1'; }, function () {
+                seen({ hook: 'q.dom', pages: getCurrentPages().map(function (p) { return p.route; }) });
+                setTimeout(function () { wx.exitMiniProgram(); }, 50);
+              });
+            }
+          })();
+        "#;
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<serde_json::Value>::new()));
+        let log = seen.clone();
+        let builder = Shell::builder().register("__seen", move |call: superapp_shell::MiniApiCall| {
+            let log = log.clone();
+            async move {
+                log.lock().unwrap().push(call.params.data);
+                Ok(())
+            }
+        });
+        let options =
+            RunOptions { inject_script: Some(inject.to_string()), window_size: (width, 760), ..RunOptions::default() };
+        let outcome = support::run_dir(builder, dir, options);
+        assert_eq!(outcome.exit_code, 0);
+        let seen = seen.lock().unwrap().clone();
+        assert_eq!(
+            seen,
+            vec![
+                json!({"hook": "p.dom", "card": "A: 1", "cardWidth": card, "up": "KKA 6", "footer": "footer 2026",
+                       "input": "kka", "img": true}),
+                json!({"hook": "typed", "type": "input", "value": "typed!"}),
+                json!({"hook": "q.dom", "pages": ["pages/p/p", "pages/q/q"]}),
+            ],
+            "window width {width}"
+        );
+    }
+}
+
 fn source_errors_name_file_line_and_column() {
     let tmp = tempfile::tempdir().unwrap();
     write_files(tmp.path(), &[("pages/bad/bad.wxml", "<view>{{a</view>"), ("bad.wxss", ".a { color: red\n")]);
@@ -368,6 +460,7 @@ fn main() -> ExitCode {
             the_logic_runtime_shares_app_and_modules_and_sets_data_by_path,
         ),
         ("a_wxml_mini_program_runs_on_two_layers", a_wxml_mini_program_runs_on_two_layers),
+        ("templates_components_and_rpx_work", templates_components_and_rpx_work),
         ("source_errors_name_file_line_and_column", source_errors_name_file_line_and_column),
     ])
 }

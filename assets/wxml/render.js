@@ -67,10 +67,54 @@
     return name.replace(/[^A-Za-z0-9_.-]/g, '_');
   }
 
+  // Built-in components with behaviour of their own: an inner element the template does
+  // not know (kept apart from the template's children), updated from the attributes.
+  var IMAGE_FIT = { aspectFit: 'contain', aspectFill: 'cover', scaleToFill: 'fill', widthFix: 'contain', heightFix: 'contain' };
+  var components = {
+    'wx-input': function (el, attrs) {
+      var input = inner(el, 'input');
+      input.type = attrs.password ? 'password' : attrs.type === 'number' || attrs.type === 'digit' ? 'number' : 'text';
+      input.placeholder = attrs.placeholder || '';
+      input.disabled = !!attrs.disabled && attrs.disabled !== 'false';
+      if (attrs.maxlength !== undefined) input.maxLength = Number(attrs.maxlength);
+      var value = attrs.value === undefined || attrs.value === null ? '' : String(attrs.value);
+      if (input.value !== value) input.value = value;
+    },
+    'wx-textarea': function (el, attrs) {
+      var area = inner(el, 'textarea');
+      var value = attrs.value === undefined || attrs.value === null ? '' : String(attrs.value);
+      if (area.value !== value) area.value = value;
+    },
+    'wx-image': function (el, attrs) {
+      // An image that cannot load (no network, a bad path) just stays empty.
+      var img = inner(el, 'img');
+      img.style.width = '100%';
+      img.style.height = attrs.mode === 'widthFix' ? 'auto' : '100%';
+      img.style.objectFit = IMAGE_FIT[attrs.mode] || 'fill';
+      var src = attrs.src ? String(attrs.src) : '';
+      if (img.getAttribute('src') !== src) img.setAttribute('src', src);
+    }
+  };
+
+  function inner(el, tag) {
+    var st = state(el);
+    if (!st.inner) {
+      st.inner = document.createElement(tag);
+      st.inner.__wxInternal = true;
+      el.appendChild(st.inner);
+    }
+    return st.inner;
+  }
+
+  function templateChildren(dom) {
+    return Array.prototype.filter.call(dom.childNodes, function (n) { return !n.__wxInternal; });
+  }
+
   function create(node) {
     if (typeof node !== 'object' || node === null) return document.createTextNode(String(node));
     var el = document.createElement(node.tag === 'virtual' ? 'wx-block' : node.tag);
     setAttrs(el, node.attr);
+    if (components[el.localName]) components[el.localName](el, node.attr || {});
     (node.children || []).forEach(function (child) { el.appendChild(create(child)); });
     return el;
   }
@@ -94,14 +138,14 @@
       return dom;
     }
     setAttrs(dom, node.attr);
+    if (components[dom.localName]) components[dom.localName](dom, node.attr || {});
     var children = node.children || [];
-    var i = 0;
-    for (; i < children.length; i++) {
-      var existing = dom.childNodes[i];
-      if (existing) patch(existing, children[i]);
+    var existing = templateChildren(dom);
+    for (var i = 0; i < children.length; i++) {
+      if (existing[i]) patch(existing[i], children[i]);
       else dom.appendChild(create(children[i]));
     }
-    while (dom.childNodes.length > children.length) dom.removeChild(dom.lastChild);
+    for (var j = children.length; j < existing.length; j++) dom.removeChild(existing[j]);
     return dom;
   }
 
@@ -190,10 +234,43 @@
     dataset: function (el) { return JSON.parse(JSON.stringify(state(el).dataset)); }
   });
 
-  // A mouse click is a tap, as in WeChat DevTools.
+  // The WXML element a DOM node belongs to (an input's wx-input, a text node's element).
+  function wxElement(node) {
+    for (var n = node; n && n !== document; n = n.parentNode) {
+      if (n.nodeType === 1 && n.__wx) return n;
+    }
+    return null;
+  }
+
+  // A mouse click is a tap, as in WeChat DevTools. A navigator's tap also navigates.
   document.addEventListener('click', function (e) {
     if (!root || !root.contains(e.target)) return;
-    var el = e.target.nodeType === 1 ? e.target : e.target.parentNode;
+    var el = wxElement(e.target);
+    if (!el) return;
     fire('tap', el, { x: e.pageX, y: e.pageY }, touchOf(e));
+    for (var n = el; n && n !== root.parentNode; n = n.parentNode) {
+      if (n.localName === 'wx-navigator') {
+        navigate(state(n).attrs);
+        break;
+      }
+    }
+  });
+
+  // <navigator url open-type delta>: the routing API of its open-type, from this page.
+  function navigate(attrs) {
+    if (!window.wx) return;
+    var type = attrs['open-type'] || 'navigate';
+    var api = { navigate: 'navigateTo', redirect: 'redirectTo', switchTab: 'switchTab', reLaunch: 'reLaunch', navigateBack: 'navigateBack' }[type];
+    if (!api) return;
+    var opts = api === 'navigateBack' ? { delta: Number(attrs.delta || 1) } : { url: String(attrs.url || '') };
+    opts.fail = function (res) { console.warn('[superapp] navigator: ' + res.errMsg); };
+    window.wx[api](opts);
+  }
+
+  // Typing in an input or textarea: its `input` event, with detail.value.
+  document.addEventListener('input', function (e) {
+    var el = wxElement(e.target);
+    if (!el || !root || !root.contains(el)) return;
+    fire('input', el, { value: e.target.value, cursor: e.target.selectionStart || 0, keyCode: 0 }, []);
   });
 })();
