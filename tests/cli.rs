@@ -194,4 +194,6 @@ fn bench_quick_prints_every_figure_as_json() {
     }
     assert!(stderr(&output).contains("floor: raw wry round trips"));
     number(&["floor_tokio_hop", "seq_p50_us"]);
+    number(&["wxml", "navigate_to_ready_ms"]);
+    number(&["wxml", "set_data_p50_us"]);
 }

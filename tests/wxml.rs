@@ -253,7 +253,11 @@ fn a_wxml_mini_program_runs_on_two_layers() {
 function seen(data) { wx.invokeNativePlugin({ api_name: '__seen', data: data }); }
 Page({
   data: { motto: 'Hello World', items: ['a', 'b', 'c'], count: 0 },
-  onLoad(query) { seen({ hook: 'index.onLoad', launched: getApp().globalData.launched === true }); },
+  onLoad(query) {
+    seen({ hook: 'index.onLoad', launched: getApp().globalData.launched === true });
+    // An answer reaches the logic context that asked, and its Promise.
+    wx.getStorageInfo().then(function (info) { seen({ hook: 'answered', keys: info.keys.length }); });
+  },
   onReady() { seen({ hook: 'index.onReady' }); },
   pick(e) {
     const i = e.currentTarget.dataset.index;
@@ -330,6 +334,8 @@ Page({
     // calls, from QA's script, carry theirs).
     assert_eq!(find("index.onLoad"), json!({"hook": "index.onLoad", "launched": true, "webViewId": 1}));
     assert_eq!(find("index.onReady")["webViewId"], json!(1));
+    // (from a Promise continuation: the logic context's own call)
+    assert_eq!(find("answered"), json!({"hook": "answered", "keys": 0, "webViewId": 1_000_000_000}));
     assert_eq!(
         find("picked"),
         json!({"hook": "picked", "i": 1, "type": "tap", "webViewId": 1,

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use super::{Plan, RunData, BENCH_JS};
 use crate::{ApiError, MiniApiCall, Package, RunOptions, Shell};
 
-fn write(dir: &Path, files: &[(&str, String)]) -> Result<(), String> {
+pub(super) fn write(dir: &Path, files: &[(&str, String)]) -> Result<(), String> {
     for (path, text) in files {
         let path = dir.join(path);
         std::fs::create_dir_all(path.parent().expect("a parent")).map_err(|e| e.to_string())?;
@@ -19,7 +19,7 @@ fn write(dir: &Path, files: &[(&str, String)]) -> Result<(), String> {
     Ok(())
 }
 
-fn temp_dir(name: &str) -> Result<std::path::PathBuf, String> {
+pub(super) fn temp_dir(name: &str) -> Result<std::path::PathBuf, String> {
     let dir = std::env::temp_dir().join(format!("superapp-bench-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;

@@ -10,6 +10,7 @@ pub mod child;
 pub mod floor;
 pub mod pss;
 pub mod stats;
+pub mod wxml;
 
 use std::time::Instant;
 
@@ -196,6 +197,15 @@ pub fn run(plan: &Plan, headless: bool) -> Result<Value, String> {
     step("navigation: navigateTo and navigateBack");
     let (to, back) = bridge::navigation(plan.nav_rounds)?;
 
+    step("wxml: navigateTo -> onReady of a 100-item wx:for page, setData -> shown");
+    let (wxml_ready, wxml_set_data) = match wxml::run(plan.nav_rounds) {
+        Ok(figures) => figures,
+        Err(err) => {
+            eprintln!("bench: the WXML figures are missing: {err}");
+            (Vec::new(), Vec::new())
+        }
+    };
+
     let dir = std::env::temp_dir().join(format!("superapp-bench-{}-children", std::process::id()));
     child::write_packages(&dir)?;
     step("cold start: fresh processes");
@@ -241,6 +251,12 @@ pub fn run(plan: &Plan, headless: bool) -> Result<Value, String> {
         "navigate_to_onload_p50_ms": median(&to).map(round1),
         "navigate_back_p50_ms": median(&back).map(round1),
         "navigate_samples": to.len(),
+        "wxml": {
+            "navigate_to_ready_ms": median(&wxml_ready).map(round1),
+            "set_data_p50_us": median(&wxml_set_data).map(round1),
+            "set_data_p99_us": quantile(&wxml_set_data, 0.99).map(round1),
+            "samples": {"navigate": wxml_ready.len(), "set_data": wxml_set_data.len()},
+        },
         "cold_start_ms": {"floor": cold_floor_ms, "shell": cold_shell_ms, "runs": plan.cold_starts},
         "memory_pss_mib": memory,
         "memory_per_extra_page_mib": per_page,

@@ -201,20 +201,22 @@ impl Bridge {
         outbox: &Arc<dyn Outbox>,
     ) {
         let arrived = (SystemTime::now(), Instant::now());
+        // The answer goes back to the webview that sent the call (its callback ids are its
+        // own); the handler sees who made it (a logic context's page, see Origin::of_call).
+        let sender = origin.web_view_id;
         let called_by = origin.of_call(&inbound);
-        let origin = &called_by;
         let (callback_id, api) = match &inbound {
             Inbound::Invoke(call) => (call.callback_id, call.api.clone()),
             Inbound::Reject { callback_id, api, .. } => (*callback_id, api.clone()),
         };
         profile::mark(Stage::Parsed, callback_id);
-        let progress = Progress::new(outbox.clone(), origin.web_view_id, self.limits.max_states_per_call);
-        let refused = match self.admit(origin.web_view_id, callback_id, api, &progress) {
+        let progress = Progress::new(outbox.clone(), sender, self.limits.max_states_per_call);
+        let refused = match self.admit(sender, callback_id, api, &progress) {
             Admission::Admitted => None,
             Admission::Refused(error) => Some(error),
             Admission::Duplicate => {
                 tracing::warn!(
-                    webview = origin.web_view_id,
+                    webview = sender,
                     id = callback_id,
                     "dropped a call whose id is already in flight (a replayed or forged callbackId)"
                 );
@@ -222,12 +224,12 @@ impl Bridge {
             }
         };
         let bridge = self.clone();
-        let origin = origin.clone();
+        let origin = called_by;
         let span = call_span(&origin, &inbound);
         runtime.spawn(
             async move {
                 let answer = bridge.answer(&origin, inbound, refused, Some(progress.clone())).await;
-                bridge.release(origin.web_view_id, answer.callback_id);
+                bridge.release(sender, answer.callback_id);
                 let message = Outbound::Reply { callback_id: answer.callback_id, res: answer.res };
                 let encoded = message.encoded();
                 profile::mark(Stage::ReplySent, answer.callback_id);
@@ -511,6 +513,22 @@ mod tests {
         assert_eq!(logic.of_call(&call("")).web_view_id, 9);
         let page = Origin::new(2, app);
         assert_eq!(page.of_call(&call(r#","page":9"#)).web_view_id, 2, "a page cannot act for another");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_call_made_for_a_page_is_answered_to_the_logic_context_that_sent_it() {
+        let app = Arc::new(AppInfo::fallback("t"));
+        let pages: Origins = Arc::default();
+        pages.write().unwrap().insert(2, Origin::new(2, app.clone()));
+        let logic = Origin { web_view_id: 9, app_info: app, acts_for: Some(pages) };
+        let recorder = Arc::new(Recorder::default());
+        let outbox: Arc<dyn Outbox> = recorder.clone();
+        let raw = r#"{"callbackId":1,"api_name":"whoami","page":2}"#;
+        bridge(None).on_message(&tokio::runtime::Handle::current(), &logic, raw, &outbox);
+        settle().await;
+        let sent = recorder.sent.lock().unwrap().clone();
+        assert_eq!(sent.len(), 1);
+        assert!(sent[0].starts_with(r#"9 {"type":"reply","callbackId":1,"res":{"params":{"stateEvent":"whoami_1","api_name":"whoami","data":null,"webviewId":2}"#), "{sent:?}");
     }
 
     #[test]
