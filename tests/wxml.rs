@@ -355,8 +355,9 @@ Page({
     assert_eq!(find("logs.dom")["text"], json!("visits 2 from index"));
 }
 
-/// Templates, import, include and WXS modules (compiled by wcc), the input, image and
-/// navigator components, and rpx at two window widths.
+/// Templates, import, include and WXS modules (compiled by wcc), `wx:for-item`,
+/// `wx:for-index`, `wx:elif` and `<block>`, the input, image and navigator components,
+/// WXSS `@import` and the `page` root, and rpx at two window widths.
 fn templates_components_and_rpx_work() {
     for (width, card) in [(390u32, "195px"), (600, "300px")] {
         let tmp = tempfile::tempdir().unwrap();
@@ -379,13 +380,16 @@ fn templates_components_and_rpx_work() {
 <include src="../../tpl/footer.wxml"/>
 <input id="in" value="{{name}}" bindinput="typed"/>
 <image id="img" src="https://example.com/a.png" mode="aspectFit"/>
-<navigator id="nav" url="../q/q?x=1">next</navigator>"#,
+<navigator id="nav" url="../q/q?x=1">next</navigator>
+<view wx:for="{{rows}}" wx:for-item="row" wx:for-index="i" wx:key="id" class="row">{{i}}={{row.name}}</view>
+<block wx:if="{{rows.length > 2}}"><view id="many">many</view></block><view wx:elif="{{rows.length > 0}}" id="some">some</view>"#,
                 ),
-                ("pages/p/p.wxss", ".card { width: 375rpx; }"),
+                ("pages/p/p.wxss", "@import \"../../common/base.wxss\";\n.card { width: 375rpx; }"),
+                ("common/base.wxss", "page { background-color: rgb(1, 2, 3); }\n.row { color: rgb(4, 5, 6); }"),
                 (
                     "pages/p/p.js",
                     r#"Page({
-  data: { name: 'kka', year: 2026 },
+  data: { name: 'kka', year: 2026, rows: [{ id: 'x', name: 'ex' }, { id: 'y', name: 'why' }] },
   typed(e) {
     this.setData({ name: e.detail.value });
     wx.invokeNativePlugin({ api_name: '__seen', data: { hook: 'typed', type: e.type, value: e.detail.value } });
@@ -406,7 +410,11 @@ fn templates_components_and_rpx_work() {
               when(function () { return $('#up'); }, function () {
                 seen({ hook: 'p.dom', card: $('.card').textContent, cardWidth: getComputedStyle($('.card')).width,
                        up: $('#up').textContent, footer: $('#footer').textContent, input: $('#in input').value,
-                       img: !!$('#img img') });
+                       img: !!$('#img img'),
+                       rows: Array.prototype.map.call(document.querySelectorAll('.row'), function (e) { return e.textContent; }),
+                       branch: $('#many') ? 'many' : $('#some') ? 'some' : 'none',
+                       pageBackground: getComputedStyle(document.body).backgroundColor,
+                       rowColor: getComputedStyle($('.row')).color });
                 var input = $('#in input');
                 input.value = 'typed!';
                 input.dispatchEvent(new Event('input', { bubbles: true }));
@@ -438,7 +446,9 @@ fn templates_components_and_rpx_work() {
             seen,
             vec![
                 json!({"hook": "p.dom", "card": "A: 1", "cardWidth": card, "up": "KKA 6", "footer": "footer 2026",
-                       "input": "kka", "img": true}),
+                       "input": "kka", "img": true, "rows": ["0=ex", "1=why"], "branch": "some",
+                       // `page {}` styles the page's root; @import brought base.wxss in.
+                       "pageBackground": "rgb(1, 2, 3)", "rowColor": "rgb(4, 5, 6)"}),
                 json!({"hook": "typed", "type": "input", "value": "typed!"}),
                 json!({"hook": "q.dom", "pages": ["pages/p/p", "pages/q/q"]}),
             ],
