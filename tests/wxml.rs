@@ -312,17 +312,7 @@ Page({
         }
       })();
     "#;
-    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<serde_json::Value>::new()));
-    let log = seen.clone();
-    let builder = Shell::builder().register("__seen", move |call: superapp_shell::MiniApiCall| {
-        let log = log.clone();
-        async move {
-            let mut data = call.params.data;
-            data["webViewId"] = json!(call.web_view_id);
-            log.lock().unwrap().push(data);
-            Ok(())
-        }
-    });
+    let (builder, seen) = seen_recorder();
     let options = RunOptions { inject_script: Some(inject.to_string()), ..RunOptions::default() };
     let outcome = support::run_dir(builder, dir, options);
     assert_eq!(outcome.exit_code, 0);
@@ -428,15 +418,7 @@ fn templates_components_and_rpx_work() {
             }
           })();
         "#;
-        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<serde_json::Value>::new()));
-        let log = seen.clone();
-        let builder = Shell::builder().register("__seen", move |call: superapp_shell::MiniApiCall| {
-            let log = log.clone();
-            async move {
-                log.lock().unwrap().push(call.params.data);
-                Ok(())
-            }
-        });
+        let (builder, seen) = seen_recorder();
         let options =
             RunOptions { inject_script: Some(inject.to_string()), window_size: (width, 760), ..RunOptions::default() };
         let outcome = support::run_dir(builder, dir, options);
@@ -448,13 +430,29 @@ fn templates_components_and_rpx_work() {
                 json!({"hook": "p.dom", "card": "A: 1", "cardWidth": card, "up": "KKA 6", "footer": "footer 2026",
                        "input": "kka", "img": true, "rows": ["0=ex", "1=why"], "branch": "some",
                        // `page {}` styles the page's root; @import brought base.wxss in.
-                       "pageBackground": "rgb(1, 2, 3)", "rowColor": "rgb(4, 5, 6)"}),
-                json!({"hook": "typed", "type": "input", "value": "typed!"}),
-                json!({"hook": "q.dom", "pages": ["pages/p/p", "pages/q/q"]}),
+                       "pageBackground": "rgb(1, 2, 3)", "rowColor": "rgb(4, 5, 6)", "webViewId": 1}),
+                json!({"hook": "typed", "type": "input", "value": "typed!", "webViewId": 1}),
+                json!({"hook": "q.dom", "pages": ["pages/p/p", "pages/q/q"], "webViewId": 2}),
             ],
             "window width {width}"
         );
     }
+}
+
+/// A shell with a `__seen` handler recording each call's data and the webViewId it came as.
+fn seen_recorder() -> (superapp_shell::ShellBuilder, std::sync::Arc<std::sync::Mutex<Vec<serde_json::Value>>>) {
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let builder = Shell::builder().register("__seen", move |call: superapp_shell::MiniApiCall| {
+        let log = log.clone();
+        async move {
+            let mut data = call.params.data;
+            data["webViewId"] = json!(call.web_view_id);
+            log.lock().unwrap().push(data);
+            Ok(())
+        }
+    });
+    (builder, seen)
 }
 
 fn source_errors_name_file_line_and_column() {
