@@ -455,6 +455,69 @@ fn seen_recorder() -> (superapp_shell::ShellBuilder, std::sync::Arc<std::sync::M
     (builder, seen)
 }
 
+/// A long page: scrolling calls onPageScroll with the scroll position, and reaching the
+/// bottom calls onReachBottom once; an event cannot name a lifecycle hook.
+fn scrolling_calls_on_page_scroll_and_on_reach_bottom() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write_files(
+        dir,
+        &[
+            ("app.json", r#"{"pages":["pages/long/long"]}"#),
+            ("project.config.json", r#"{"appid":"wxscroll"}"#),
+            ("pages/long/long.wxml", r#"<view wx:for="{{rows}}" wx:key="*this" class="row">{{item}}</view>"#),
+            ("pages/long/long.wxss", ".row { height: 100px; }"),
+            (
+                "pages/long/long.js",
+                r#"var rows = [];
+for (var i = 0; i < 40; i++) rows.push('row ' + i);
+var scrolls = [], loads = 0;
+Page({
+  data: { rows: rows },
+  onLoad() { loads++; },
+  onPageScroll(e) {
+    scrolls.push(e.scrollTop);
+    if (e.scrollTop === 300) wx.invokeNativePlugin({ api_name: '__scrolled' });
+  },
+  onReachBottom() {
+    wx.invokeNativePlugin({ api_name: '__seen', data: { hook: 'bottom', scrolledTo300: scrolls.indexOf(300) >= 0, loads: loads } })
+      .then(function () { wx.exitMiniProgram(); });
+  }
+});"#,
+            ),
+        ],
+    );
+    let inject = r#"
+      (function () {
+        if (window.__SUPERAPP_CONFIG__.route !== 'pages/long/long') return;
+        function when(test, then) { (function poll() { if (test()) then(); else setTimeout(poll, 30); })(); }
+        when(function () { return document.querySelectorAll('.row').length === 40; }, function () {
+          // A forged event naming a lifecycle hook is ignored.
+          window.__superapp.post({ type: 'wxmlEvent', handler: 'onLoad', event: {} });
+          // Once the page's logic has seen the scroll to 300 (the host tells this page),
+          // scroll to the bottom.
+          wx.onNativePluginEvent('scrolled', function () {
+            window.scrollTo(0, document.documentElement.scrollHeight);
+          });
+          window.scrollTo(0, 300);
+        });
+      })();
+    "#;
+    let (builder, seen) = seen_recorder();
+    let builder = builder.register("__scrolled", |call: superapp_shell::MiniApiCall| async move {
+        call.host()
+            .emit(superapp_shell::Target::WebView(1), "scrolled", json!(null))
+            .map_err(superapp_shell::ApiError::new)
+    });
+    let options = RunOptions { inject_script: Some(inject.to_string()), ..RunOptions::default() };
+    let outcome = support::run_dir(builder, dir, options);
+    assert_eq!(outcome.exit_code, 0);
+    assert_eq!(
+        *seen.lock().unwrap(),
+        vec![json!({"hook": "bottom", "scrolledTo300": true, "loads": 1, "webViewId": 1})]
+    );
+}
+
 fn source_errors_name_file_line_and_column() {
     let tmp = tempfile::tempdir().unwrap();
     write_files(tmp.path(), &[("pages/bad/bad.wxml", "<view>{{a</view>"), ("bad.wxss", ".a { color: red\n")]);
@@ -475,6 +538,7 @@ fn main() -> ExitCode {
         ),
         ("a_wxml_mini_program_runs_on_two_layers", a_wxml_mini_program_runs_on_two_layers),
         ("templates_components_and_rpx_work", templates_components_and_rpx_work),
+        ("scrolling_calls_on_page_scroll_and_on_reach_bottom", scrolling_calls_on_page_scroll_and_on_reach_bottom),
         ("source_errors_name_file_line_and_column", source_errors_name_file_line_and_column),
     ])
 }

@@ -77,11 +77,21 @@
     }
   }
 
+  // Lifecycle hooks run only when the shell says so: an event cannot name one.
+  var HOOKS = { onLoad: 1, onShow: 1, onReady: 1, onHide: 1, onUnload: 1 };
+
   sa.on('wxmlEvent', function (m) {
+    if (HOOKS[m.handler]) {
+      console.warn('[superapp] an event named the lifecycle hook ' + m.handler + ': ignored');
+      return;
+    }
     var page = L.page(m.webviewId);
     var handler = page && page[m.handler];
     if (typeof handler !== 'function') {
-      console.warn('[superapp] page ' + (page && page.route) + ' has no handler ' + m.handler);
+      // A page need not define onPageScroll or onReachBottom.
+      if (m.handler !== 'onPageScroll' && m.handler !== 'onReachBottom') {
+        console.warn('[superapp] page ' + (page && page.route) + ' has no handler ' + m.handler);
+      }
       return;
     }
     try {

@@ -19,4 +19,23 @@
   R.onEvent(function (handler, event) {
     sa.post({ type: 'wxmlEvent', handler: handler, event: event });
   });
+
+  // Page scroll: onPageScroll({scrollTop}) at most once a frame, and onReachBottom when the
+  // bottom comes within 50 px (WeChat's onReachBottomDistance), once per content height.
+  var scrollQueued = false;
+  var bottomFiredAt = -1;
+  window.addEventListener('scroll', function () {
+    if (scrollQueued) return;
+    scrollQueued = true;
+    requestAnimationFrame(function () {
+      scrollQueued = false;
+      var top = window.scrollY || document.documentElement.scrollTop || 0;
+      sa.post({ type: 'wxmlEvent', handler: 'onPageScroll', event: { scrollTop: top } });
+      var height = document.documentElement.scrollHeight;
+      if (top + window.innerHeight >= height - 50 && bottomFiredAt !== height) {
+        bottomFiredAt = height;
+        sa.post({ type: 'wxmlEvent', handler: 'onReachBottom', event: {} });
+      }
+    });
+  });
 })();
