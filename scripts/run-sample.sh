@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs the sample mini program. With a display it opens a window; without one it runs
-# headless for a few seconds, then prints every call the sample made and saves a
-# screenshot. Extra arguments go to `superapp run`.
+# Runs the sample mini programs. With a display it opens the HTML sample in a window (pass
+# `--sample wxml` for the WXML one); without one it runs both headless for a few seconds
+# each, then prints every call they made and saves a screenshot of each. Extra arguments
+# go to `superapp run`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -10,8 +11,10 @@ if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
   exec target/release/superapp run "$@"
 fi
 mkdir -p target/sample
-target/release/superapp run --headless --exit-after "${SAMPLE_SECS:-5}" \
-  --trace target/sample/trace.jsonl --screenshot target/sample/screenshot.png "$@"
-echo "no display: ran the sample headless. Calls it made (target/sample/trace.jsonl):"
-cat target/sample/trace.jsonl
-echo "screenshot: target/sample/screenshot.png"
+for sample in html wxml; do
+  target/release/superapp run --sample "$sample" --headless --exit-after "${SAMPLE_SECS:-5}" \
+    --trace "target/sample/trace-$sample.jsonl" --screenshot "target/sample/screenshot-$sample.png" "$@"
+  echo "no display: ran the $sample sample headless. Calls it made (target/sample/trace-$sample.jsonl):"
+  cat "target/sample/trace-$sample.jsonl"
+  echo "screenshot: target/sample/screenshot-$sample.png"
+done

@@ -47,11 +47,24 @@ pub struct BenchArgs {
     pub display: bool,
 }
 
+/// The embedded samples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SampleKind {
+    /// The HTML sample (`sample_miniapp/`).
+    Html,
+    /// The WXML sample (`sample_wxml/`).
+    Wxml,
+}
+
 /// Flags of `superapp run`; QA scripts rely on them, keep them stable.
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// The mini program directory (holding app.json); the embedded sample if absent.
     pub dir: Option<PathBuf>,
+    /// Which embedded sample runs when no DIR is given: `html` (pages written for this
+    /// shell) or `wxml` (WXML, WXSS and JS, as WeChat mini programs are written).
+    #[arg(long, value_enum, default_value = "html")]
+    pub sample: SampleKind,
     /// Run with no visible display, under a private Xvfb stopped on exit.
     #[arg(long)]
     pub headless: bool,
@@ -103,7 +116,11 @@ fn run_miniapp(args: RunArgs) -> Result<i32, String> {
     };
     let package = match &args.dir {
         Some(dir) => Package::open(dir).map_err(|err| format!("cannot open the mini program {dir:?}: {err}"))?,
-        None => Package::embedded(&sample::SAMPLE_MINIAPP, "sample").map_err(|err| err.to_string())?,
+        None => match args.sample {
+            SampleKind::Html => Package::embedded(&sample::SAMPLE_MINIAPP, "sample"),
+            SampleKind::Wxml => Package::embedded(&sample::SAMPLE_WXML, "sample-wxml"),
+        }
+        .map_err(|err| err.to_string())?,
     };
     let mut builder = sample::register(Shell::builder());
     if let Some(path) = &args.mock {

@@ -13,6 +13,9 @@ use crate::{ApiError, ApiResult, MiniApiCall, ShellBuilder, Target};
 /// The sample mini program, embedded in the binary.
 pub static SAMPLE_MINIAPP: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/sample_miniapp");
 
+/// The WXML sample mini program (WXML, WXSS and JS on the two layers), embedded too.
+pub static SAMPLE_WXML: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/sample_wxml");
+
 /// The seed example: logs what it received and answers with a fixed map.
 pub async fn my_api_handler(call: MiniApiCall) -> ApiResult<Value> {
     tracing::info!(

@@ -518,6 +518,59 @@ Page({
     );
 }
 
+/// The embedded WXML sample, as a person would use it: pick a fruit, type a name, call the
+/// Rust handler, open the detail page.
+fn the_wxml_sample_runs() {
+    let inject = r#"
+      (function () {
+        var route = window.__SUPERAPP_CONFIG__.route;
+        function seen(data) { wx.invokeNativePlugin({ api_name: '__seen', data: data }); }
+        function when(test, then) { (function poll() { if (test()) then(); else setTimeout(poll, 30); })(); }
+        var $ = function (s) { return document.querySelector(s); };
+        var text = function (s) { return $(s) ? $(s).textContent.replace(/\s+/g, ' ').trim() : ''; };
+        if (route === 'pages/index/index') {
+          when(function () { return document.querySelectorAll('.fruit').length === 3; }, function () {
+            document.querySelectorAll('.fruit')[1].click();
+            var input = $('#name input');
+            input.value = 'kka';
+            input.dispatchEvent(new Event('input', { bubbles: true }));
+            $('#native').click();
+            when(function () { return text('#native-result') !== ''; }, function () {
+              seen({ hook: 'index', banana: text('.fruit.picked'), card: text('.card .muted'), native: text('#native-result'),
+                     hello: text('#hello') });
+              $('#detail').click();
+            });
+          });
+        } else if (route === 'pages/detail/detail') {
+          when(function () { return /from index/.test(text('#info')); }, function () {
+            seen({ hook: 'detail', info: text('#info') });
+            wx.exitMiniProgram();
+          });
+        }
+      })();
+    "#;
+    let (builder, seen) = seen_recorder();
+    let builder = superapp_shell::sample::register(builder);
+    let data = tempfile::tempdir().unwrap();
+    let package = superapp_shell::Package::embedded(&superapp_shell::sample::SAMPLE_WXML, "sample-wxml").unwrap();
+    let options = RunOptions {
+        headless: true,
+        exit_after: Some(support::RUN_LIMIT),
+        inject_script: Some(inject.to_string()),
+        ..RunOptions::default()
+    };
+    let exit_code = builder.data_dir(data.path().into()).build().run(package, &options).unwrap();
+    assert_eq!(exit_code, 0);
+    assert_eq!(
+        *seen.lock().unwrap(),
+        vec![
+            json!({"hook": "index", "banana": "2. Banana ¥1.20 ✓", "card": "Tapped 1 time(s). The page JS runs in the logic context; this view only renders.",
+                   "native": "myApiHandler: invokeNativePlugin:ok", "hello": "Hello, kka", "webViewId": 1}),
+            json!({"hook": "detail", "info": "Opened from index; 1 tap(s) so far (shared App); 3 price(s) formatted (shared module).", "webViewId": 2}),
+        ]
+    );
+}
+
 fn source_errors_name_file_line_and_column() {
     let tmp = tempfile::tempdir().unwrap();
     write_files(tmp.path(), &[("pages/bad/bad.wxml", "<view>{{a</view>"), ("bad.wxss", ".a { color: red\n")]);
@@ -539,6 +592,7 @@ fn main() -> ExitCode {
         ("a_wxml_mini_program_runs_on_two_layers", a_wxml_mini_program_runs_on_two_layers),
         ("templates_components_and_rpx_work", templates_components_and_rpx_work),
         ("scrolling_calls_on_page_scroll_and_on_reach_bottom", scrolling_calls_on_page_scroll_and_on_reach_bottom),
+        ("the_wxml_sample_runs", the_wxml_sample_runs),
         ("source_errors_name_file_line_and_column", source_errors_name_file_line_and_column),
     ])
 }

@@ -42,12 +42,15 @@ pub struct Bundle {
 }
 
 impl Bundle {
-    /// Compiles a WXML package (on disk) with WeChat's compilers.
+    /// Compiles a WXML package with WeChat's compilers (a package embedded in the binary
+    /// is first written to a temporary folder, which the compilers need).
     pub fn build(package: &Package, compilers: &Compilers) -> Result<Bundle, CompileError> {
-        let dir = package
-            .dir()
-            .ok_or_else(|| CompileError::Source { message: "a WXML mini program must be a folder on disk".into() })?;
         let files = package.files();
+        let extracted = match package.dir() {
+            Some(_) => None,
+            None => Some(Extracted::write(package, &files)?),
+        };
+        let dir = package.dir().or(extracted.as_ref().map(|e| e.0.as_path())).expect("a folder");
         let with = |ext: &str| files.iter().filter(|f| f.ends_with(ext)).cloned().collect::<Vec<_>>();
         let gwx = compilers.wxml_to_js(dir, &with(".wxml"), &with(".wxs"))?;
         let wxss_files = with(".wxss");
@@ -111,6 +114,32 @@ impl Bundle {
         }
         let route = path.strip_prefix('/')?.strip_suffix(".html")?;
         self.routes.iter().any(|r| r == route).then(|| (owned(&render_document(route)), HTML))
+    }
+}
+
+/// A temporary copy of an embedded package, removed when dropped.
+struct Extracted(std::path::PathBuf);
+
+impl Extracted {
+    fn write(package: &Package, files: &[String]) -> Result<Extracted, CompileError> {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("superapp-wxml-{}-{n}", std::process::id()));
+        let io = |err: std::io::Error| CompileError::Run { tool: "a temporary copy of the package", source: err };
+        let extracted = Extracted(dir);
+        for file in files {
+            let bytes = package.read(file).map_err(|err| CompileError::Source { message: err.to_string() })?;
+            let path = extracted.0.join(file);
+            std::fs::create_dir_all(path.parent().expect("a parent")).map_err(io)?;
+            std::fs::write(&path, bytes).map_err(io)?;
+        }
+        Ok(extracted)
+    }
+}
+
+impl Drop for Extracted {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
