@@ -71,6 +71,7 @@ const EVENTS_WXML: &str = r#"<view id="outer" capture-bind:tap="outerCapture" bi
   </view>
   <text id="t" class="count {{count > 1 ? 'many' : ''}}">{{count}}</text>
   <view wx:for="{{list}}" wx:key="*this" class="item">{{index}}:{{item}}</view>
+  <view id="press" bindtouchstart="ts" bindtouchend="te" bindlongpress="lp" bindtap="tp">press</view>
 </view>"#;
 
 /// The renderer (`assets/wxml/render.js`) on compiled WXML, in a real page: taps follow
@@ -84,7 +85,7 @@ fn the_renderer_patches_in_place_and_orders_events() {
     support::one_page_app(
         dir,
         r#"
-        test(function () {
+        test(async function () {
           var R = window.__wxmlRender, render = $gwx('pages/home/home.wxml');
           var data = { who: 'kka', n: 7, label: 'L', count: 1, list: ['a', 'b'], hide: false };
           var host = document.createElement('div');
@@ -102,6 +103,17 @@ fn the_renderer_patches_in_place_and_orders_events() {
           data.count = 2; data.list = ['a', 'B', 'c']; data.hide = true;
           R.patch(render(data, {}, {}));
           var items = host.querySelectorAll('.item');
+          // The mouse as a finger: a short press taps; a long one is a longpress, not a tap.
+          function mouse(type) { $('press').dispatchEvent(new MouseEvent(type, { bubbles: true })); }
+          var pressed = function () { return seen.splice(0).map(function (c) { return c[0]; }).filter(function (h) { return h !== 'outerCapture' && h !== 'outerBind'; }); };
+          mouse('mousedown'); mouse('mouseup'); $('press').click();
+          out.shortPress = pressed();
+          mouse('mousedown');
+          await new Promise(function (resolve) {
+            (function poll() { if (seen.some(function (c) { return c[0] === 'lp'; })) resolve(); else setTimeout(poll, 20); })();
+          });
+          mouse('mouseup'); $('press').click();
+          out.longPress = pressed();
           out.patched = {
             sameT: before.t === $('t'), sameInner: before.inner === $('inner'), sameFirst: before.first === items[0],
             t: $('t').textContent, tClass: $('t').className, items: Array.prototype.map.call(items, function (e) { return e.textContent; }),
@@ -125,6 +137,8 @@ fn the_renderer_patches_in_place_and_orders_events() {
             // capture on the root first; the inner catch stops the bubble there.
             "innerTap": [["outerCapture", "tap", "outer", {"userName": "kka", "n": 7}], ["innerCatch", "tap", "inner", {"userName": "kka", "n": 7}]],
             "plainTap": ["outerCapture@outer", "midBind@mid", "outerBind@outer"],
+            "shortPress": ["ts", "te", "tp"],
+            "longPress": ["ts", "lp", "te"],
             "patched": {"sameT": true, "sameInner": true, "sameFirst": true, "t": "2", "tClass": "count many",
                         "items": ["0:a", "1:B", "2:c"], "plainHidden": true}
         })

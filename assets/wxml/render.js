@@ -247,6 +247,10 @@
     if (!root || !root.contains(e.target)) return;
     var el = wxElement(e.target);
     if (!el) return;
+    if (suppressTap) {
+      suppressTap = false;
+      return;
+    }
     fire('tap', el, { x: e.pageX, y: e.pageY }, touchOf(e));
     for (var n = el; n && n !== root.parentNode; n = n.parentNode) {
       if (n.localName === 'wx-navigator') {
@@ -266,6 +270,35 @@
     opts.fail = function (res) { console.warn('[superapp] navigator: ' + res.errMsg); };
     window.wx[api](opts);
   }
+
+  // The mouse as a finger: mousedown, mousemove (while pressed) and mouseup are
+  // touchstart, touchmove and touchend; held still for 350 ms it is a longpress (and the
+  // click that ends it is then no tap when a longpress handler took it, as in WeChat).
+  var press = null;
+  document.addEventListener('mousedown', function (e) {
+    var el = wxElement(e.target);
+    if (!el || !root || !root.contains(el)) return;
+    press = { el: el, x: e.pageX, y: e.pageY, longpressed: false };
+    fire('touchstart', el, {}, touchOf(e));
+    var current = press;
+    current.timer = setTimeout(function () {
+      if (press !== current) return;
+      current.longpressed = fire('longpress', el, { x: current.x, y: current.y }, touchOf(e)).length > 0;
+    }, 350);
+  });
+  document.addEventListener('mousemove', function (e) {
+    if (!press) return;
+    if (Math.abs(e.pageX - press.x) > 10 || Math.abs(e.pageY - press.y) > 10) clearTimeout(press.timer);
+    fire('touchmove', press.el, {}, touchOf(e));
+  });
+  document.addEventListener('mouseup', function (e) {
+    if (!press) return;
+    clearTimeout(press.timer);
+    fire('touchend', press.el, {}, touchOf(e));
+    suppressTap = press.longpressed;
+    press = null;
+  });
+  var suppressTap = false;
 
   // Typing in an input or textarea: its `input` event, with detail.value.
   document.addEventListener('input', function (e) {
