@@ -233,19 +233,18 @@ impl Bridge {
                 let message = Outbound::Reply { callback_id: answer.callback_id, res: answer.res };
                 let encoded = message.encoded();
                 profile::mark(Stage::ReplySent, answer.callback_id);
-                let states = match progress.finish(encoded) {
-                    Finish::Delivered(states) => states,
-                    Finish::AlreadyAnswered => {
-                        tracing::info!(ok = answer.ok, "dropped a result: the call was already answered (shutdown)");
-                        return;
-                    }
-                    Finish::PageClosed => {
-                        tracing::info!(ok = answer.ok, "dropped a result: its page has closed");
-                        return;
-                    }
+                let Outbound::Reply { res, .. } = &message else { unreachable!("a reply") };
+                // The call is recorded before its answer leaves, so that a trace lists calls
+                // in the order the page saw their answers.
+                let observe = |states| {
+                    bridge.observe(&origin, arrived, &answer.api_name, answer.data.as_ref(), res, answer.ok, states)
                 };
-                if let Outbound::Reply { res, .. } = &message {
-                    bridge.observe(&origin, arrived, &answer.api_name, answer.data.as_ref(), res, answer.ok, states);
+                match progress.finish_then(encoded, observe) {
+                    Finish::Delivered(_) => {}
+                    Finish::AlreadyAnswered => {
+                        tracing::info!(ok = answer.ok, "dropped a result: the call was already answered (shutdown)")
+                    }
+                    Finish::PageClosed => tracing::info!(ok = answer.ok, "dropped a result: its page has closed"),
                 }
             }
             .instrument(span),

@@ -164,12 +164,21 @@ impl Progress {
     /// Delivers the final reply unless another went first or the page closed; no state
     /// can follow it.
     pub(crate) fn finish(&self, reply: Encoded) -> Finish {
+        self.finish_then(reply, |_| {})
+    }
+
+    /// As [`finish`](Self::finish), running `before` (with the number of states sent) just
+    /// before the reply goes out, only when it does: a record of the call (the `--trace`
+    /// line) then exists before the page can act on the answer.
+    pub(crate) fn finish_then(&self, reply: Encoded, before: impl FnOnce(u32)) -> Finish {
         let mut phase = self.state.lock().expect("progress lock");
         match *phase {
             Phase::Running => {
                 *phase = Phase::Answered;
+                let states = self.states.load(Ordering::Relaxed).min(self.max_states);
+                before(states);
                 self.outbox.deliver(self.web_view, reply);
-                Finish::Delivered(self.states.load(Ordering::Relaxed).min(self.max_states))
+                Finish::Delivered(states)
             }
             Phase::Answered => Finish::AlreadyAnswered,
             Phase::PageClosed => Finish::PageClosed,
