@@ -271,6 +271,9 @@ Page({
     seen({ hook: 'index.onLoad', launched: getApp().globalData.launched === true });
     // An answer reaches the logic context that asked, and its Promise.
     wx.getStorageInfo().then(function (info) { seen({ hook: 'answered', keys: info.keys.length }); });
+    // A host event for this page reaches its JS, in the logic context.
+    wx.onNativePluginEvent('hello', function (data) { seen({ hook: 'event', data: data }); });
+    wx.invokeNativePlugin({ api_name: '__emitToMe' });
   },
   onReady() { seen({ hook: 'index.onReady' }); },
   pick(e) {
@@ -327,6 +330,10 @@ Page({
       })();
     "#;
     let (builder, seen) = seen_recorder();
+    let builder = builder.register("__emitToMe", |call: superapp_shell::MiniApiCall| async move {
+        let page = superapp_shell::Target::WebView(call.web_view_id);
+        call.host().emit(page, "hello", json!({"to": call.web_view_id})).map_err(superapp_shell::ApiError::new)
+    });
     let options = RunOptions { inject_script: Some(inject.to_string()), ..RunOptions::default() };
     let outcome = support::run_dir(builder, dir, options);
     assert_eq!(outcome.exit_code, 0);
@@ -338,6 +345,7 @@ Page({
     // calls, from QA's script, carry theirs).
     assert_eq!(find("index.onLoad"), json!({"hook": "index.onLoad", "launched": true, "webViewId": 1}));
     assert_eq!(find("index.onReady")["webViewId"], json!(1));
+    assert_eq!(find("event"), json!({"hook": "event", "data": {"to": 1}, "webViewId": 1_000_000_000}));
     // (from a Promise continuation: the logic context's own call)
     assert_eq!(find("answered"), json!({"hook": "answered", "keys": 0, "webViewId": 1_000_000_000}));
     assert_eq!(

@@ -150,7 +150,7 @@ impl MiniProgram {
     /// Queues a message for every page the target names.
     pub fn broadcast(&mut self, target: &Target, message: String) {
         let message = Encoded { text: message, reply_to: None };
-        let ids: Vec<WebViewId> = self
+        let mut ids: Vec<WebViewId> = self
             .pages
             .values()
             .filter(|page| match target {
@@ -160,6 +160,11 @@ impl MiniProgram {
             })
             .map(|page| page.id)
             .collect();
+        // A WXML page's JS (its listeners) runs in the logic context: an event for the page
+        // reaches it there too.
+        if self.logic.is_some() && !ids.is_empty() && !ids.contains(&LOGIC_ID) {
+            ids.push(LOGIC_ID);
+        }
         for id in ids {
             match self.held.offer(id, message.clone()) {
                 Offer::Deliver(message) => self.queue(id, message),
