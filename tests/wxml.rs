@@ -46,9 +46,7 @@ fn wcc_output_renders_a_virtual_tree_in_a_real_page() {
         });
         "#,
     );
-    let page = std::fs::read_to_string(dir.join("pages/index/index.html")).unwrap();
-    let page = page.replacen("<body>", "<body><script src=\"/gwx.js\"></script>", 1);
-    write_files(dir, &[("gwx.js", &gwx), ("pages/index/index.html", &page)]);
+    with_scripts(dir, &[("gwx.js", &gwx)]);
     let outcome = support::run_dir(Shell::builder(), dir, RunOptions::default());
     let view =
         |i: u64, text: &str| json!({"tag": "wx-view", "attr": {"bindtap": "pick", "data-i": i}, "children": [text]});
@@ -123,13 +121,7 @@ fn the_renderer_patches_in_place_and_orders_events() {
         });
         "#,
     );
-    let page = std::fs::read_to_string(dir.join("pages/index/index.html")).unwrap();
-    let page =
-        page.replacen("<body>", "<body><script src=\"/gwx.js\"></script><script src=\"/render.js\"></script>", 1);
-    write_files(
-        dir,
-        &[("gwx.js", &gwx), ("render.js", include_str!("../assets/wxml/render.js")), ("pages/index/index.html", &page)],
-    );
+    with_scripts(dir, &[("gwx.js", &gwx), ("render.js", include_str!("../assets/wxml/render.js"))]);
     let outcome = support::run_dir(Shell::builder(), dir, RunOptions::default());
     assert_eq!(
         *outcome.report(),
@@ -199,15 +191,11 @@ fn the_logic_runtime_shares_app_and_modules_and_sets_data_by_path() {
         });
         "#,
     );
-    let page = std::fs::read_to_string(dir.join("pages/index/index.html")).unwrap();
-    let page =
-        page.replacen("<body>", "<body><script src=\"/data_path.js\"></script><script src=\"/logic.js\"></script>", 1);
-    write_files(
+    with_scripts(
         dir,
         &[
             ("data_path.js", include_str!("../assets/wxml/data_path.js")),
             ("logic.js", include_str!("../assets/wxml/logic.js")),
-            ("pages/index/index.html", &page),
         ],
     );
     let outcome = support::run_dir(Shell::builder(), dir, RunOptions::default());
@@ -305,11 +293,7 @@ Page({
         ],
     );
     // QA's script in the render webviews: act like a person, report what the page shows.
-    let inject = r#"
-      (function () {
-        var route = window.__SUPERAPP_CONFIG__.route;
-        function seen(data) { wx.invokeNativePlugin({ api_name: '__seen', data: data }); }
-        function when(test, then) { (function poll() { if (test()) then(); else setTimeout(poll, 30); })(); }
+    let inject = qa(r#"
         if (route === 'pages/index/index') {
           when(function () { return document.querySelectorAll('.item').length === 3; }, function () {
             document.querySelectorAll('.item')[1].click();
@@ -327,14 +311,13 @@ Page({
             setTimeout(function () { wx.exitMiniProgram(); }, 100);
           });
         }
-      })();
-    "#;
+    "#);
     let (builder, seen) = seen_recorder();
     let builder = builder.register("__emitToMe", |call: superapp_shell::MiniApiCall| async move {
         let page = superapp_shell::Target::WebView(call.web_view_id);
         call.host().emit(page, "hello", json!({"to": call.web_view_id})).map_err(superapp_shell::ApiError::new)
     });
-    let options = RunOptions { inject_script: Some(inject.to_string()), ..RunOptions::default() };
+    let options = RunOptions { inject_script: Some(inject), ..RunOptions::default() };
     let outcome = support::run_dir(builder, dir, options);
     assert_eq!(outcome.exit_code, 0);
     let seen = seen.lock().unwrap().clone();
@@ -412,12 +395,7 @@ fn templates_components_and_rpx_work() {
                 ("pages/q/q.js", r#"Page({ data: { x: '' }, onLoad(query) { this.setData({ x: query.x }); } });"#),
             ],
         );
-        let inject = r#"
-          (function () {
-            var route = window.__SUPERAPP_CONFIG__.route;
-            function seen(data) { wx.invokeNativePlugin({ api_name: '__seen', data: data }); }
-            function when(test, then) { (function poll() { if (test()) then(); else setTimeout(poll, 30); })(); }
-            var $ = function (s) { return document.querySelector(s); };
+        let inject = qa(r#"
             if (route === 'pages/p/p') {
               when(function () { return $('#up'); }, function () {
                 seen({ hook: 'p.dom', card: $('.card').textContent, cardWidth: getComputedStyle($('.card')).width,
@@ -438,11 +416,9 @@ fn templates_components_and_rpx_work() {
                 setTimeout(function () { wx.exitMiniProgram(); }, 50);
               });
             }
-          })();
-        "#;
+        "#);
         let (builder, seen) = seen_recorder();
-        let options =
-            RunOptions { inject_script: Some(inject.to_string()), window_size: (width, 760), ..RunOptions::default() };
+        let options = RunOptions { inject_script: Some(inject), window_size: (width, 760), ..RunOptions::default() };
         let outcome = support::run_dir(builder, dir, options);
         assert_eq!(outcome.exit_code, 0);
         let seen = seen.lock().unwrap().clone();
@@ -459,6 +435,30 @@ fn templates_components_and_rpx_work() {
             "window width {width}"
         );
     }
+}
+
+/// A QA script for the pages, wrapped with its helpers: `route` (the page's), `seen(data)`
+/// (reports to the host's `__seen`), `when(test, then)` (waits for a condition) and `$`.
+fn qa(body: &str) -> String {
+    format!(
+        "(function () {{
+  var route = window.__SUPERAPP_CONFIG__.route;
+  function seen(data) {{ wx.invokeNativePlugin({{ api_name: '__seen', data: data }}); }}
+  function when(test, then) {{ (function poll() {{ if (test()) then(); else setTimeout(poll, 30); }})(); }}
+  var $ = function (s) {{ return document.querySelector(s); }};
+{body}
+}})();"
+    )
+}
+
+/// Writes `scripts` (file name, text) into the package of `one_page_app` in `dir` and loads
+/// them, in order, at the top of its page's body (before the test's own script).
+fn with_scripts(dir: &std::path::Path, scripts: &[(&str, &str)]) {
+    let page_file = dir.join("pages/index/index.html");
+    let tags: String = scripts.iter().map(|(name, _)| format!("<script src=\"/{name}\"></script>")).collect();
+    let page = std::fs::read_to_string(&page_file).unwrap().replacen("<body>", &format!("<body>{tags}"), 1);
+    std::fs::write(&page_file, page).unwrap();
+    write_files(dir, scripts);
 }
 
 /// A shell with a `__seen` handler recording each call's data and the webViewId it came as.
@@ -509,9 +509,8 @@ Page({
             ),
         ],
     );
-    let inject = r#"
-      (function () {
-        if (window.__SUPERAPP_CONFIG__.route !== 'pages/long/long') return;
+    let inject = qa(r#"
+        if (route !== 'pages/long/long') return;
         function when(test, then) { (function poll() { if (test()) then(); else setTimeout(poll, 30); })(); }
         when(function () { return document.querySelectorAll('.row').length === 40; }, function () {
           // A forged event naming a lifecycle hook is ignored.
@@ -523,15 +522,14 @@ Page({
           });
           window.scrollTo(0, 300);
         });
-      })();
-    "#;
+    "#);
     let (builder, seen) = seen_recorder();
     let builder = builder.register("__scrolled", |call: superapp_shell::MiniApiCall| async move {
         call.host()
             .emit(superapp_shell::Target::WebView(1), "scrolled", json!(null))
             .map_err(superapp_shell::ApiError::new)
     });
-    let options = RunOptions { inject_script: Some(inject.to_string()), ..RunOptions::default() };
+    let options = RunOptions { inject_script: Some(inject), ..RunOptions::default() };
     let outcome = support::run_dir(builder, dir, options);
     assert_eq!(outcome.exit_code, 0);
     assert_eq!(
@@ -543,12 +541,7 @@ Page({
 /// The embedded WXML sample, as a person would use it: pick a fruit, type a name, call the
 /// Rust handler, open the detail page.
 fn the_wxml_sample_runs() {
-    let inject = r#"
-      (function () {
-        var route = window.__SUPERAPP_CONFIG__.route;
-        function seen(data) { wx.invokeNativePlugin({ api_name: '__seen', data: data }); }
-        function when(test, then) { (function poll() { if (test()) then(); else setTimeout(poll, 30); })(); }
-        var $ = function (s) { return document.querySelector(s); };
+    let inject = qa(r#"
         var text = function (s) { return $(s) ? $(s).textContent.replace(/\s+/g, ' ').trim() : ''; };
         if (route === 'pages/index/index') {
           when(function () { return document.querySelectorAll('.fruit').length === 3; }, function () {
@@ -569,8 +562,7 @@ fn the_wxml_sample_runs() {
             wx.exitMiniProgram();
           });
         }
-      })();
-    "#;
+    "#);
     let (builder, seen) = seen_recorder();
     let builder = superapp_shell::sample::register(builder);
     let data = tempfile::tempdir().unwrap();
@@ -578,7 +570,7 @@ fn the_wxml_sample_runs() {
     let options = RunOptions {
         headless: true,
         exit_after: Some(support::RUN_LIMIT),
-        inject_script: Some(inject.to_string()),
+        inject_script: Some(inject),
         ..RunOptions::default()
     };
     let exit_code = builder.data_dir(data.path().into()).build().run(package, &options).unwrap();

@@ -109,20 +109,24 @@ pub fn navigation(rounds: usize) -> Result<(Vec<f64>, Vec<f64>), String> {
             }
         })
         .build();
-    let package = Package::open(&dir).map_err(|e| e.to_string())?;
+    run_and_remove(shell, &dir)?;
+    let marks = marks.lock().expect("marks").clone();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let to = between(&marks, "navStart", "onLoad").into_iter().map(ms).collect();
+    let back = between(&marks, "backStart", "onShow").into_iter().map(ms).collect();
+    Ok((to, back))
+}
+
+/// Runs the package in `dir` headless (at most 5 minutes), then removes the folder.
+pub(super) fn run_and_remove(shell: Shell, dir: &Path) -> Result<(), String> {
+    let package = Package::open(dir).map_err(|e| e.to_string())?;
     let options = RunOptions { headless: true, exit_after: Some(Duration::from_secs(300)), ..RunOptions::default() };
     shell.run(package, &options).map_err(|e| e.to_string())?;
-    let _ = std::fs::remove_dir_all(&dir);
-    let marks = marks.lock().expect("marks").clone();
-    let mut to = Vec::new();
-    let mut back = Vec::new();
-    for pair in marks.windows(2) {
-        let ms = (pair[1].1 - pair[0].1).as_secs_f64() * 1000.0;
-        match (pair[0].0.as_str(), pair[1].0.as_str()) {
-            ("navStart", "onLoad") => to.push(ms),
-            ("backStart", "onShow") => back.push(ms),
-            _ => {}
-        }
-    }
-    Ok((to, back))
+    let _ = std::fs::remove_dir_all(dir);
+    Ok(())
+}
+
+/// The time from each mark named `from` to a mark named `to` right after it.
+pub(super) fn between(marks: &[(String, Instant)], from: &str, to: &str) -> Vec<Duration> {
+    marks.windows(2).filter(|pair| pair[0].0 == from && pair[1].0 == to).map(|pair| pair[1].1 - pair[0].1).collect()
 }

@@ -3,12 +3,12 @@
 //! webview has patched its DOM). Timed on the Rust side from marks the logic context sets.
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde_json::json;
 
-use super::bridge::{temp_dir, write};
-use crate::{MiniApiCall, Package, RunOptions, Shell};
+use super::bridge::{between, run_and_remove, temp_dir, write};
+use crate::{MiniApiCall, Shell};
 
 /// setData samples per visit of the list page.
 const SET_DATA_PER_ROUND: usize = 20;
@@ -73,19 +73,9 @@ pub fn run(rounds: usize) -> Result<(Vec<f64>, Vec<f64>), String> {
             async move { Ok(json!({ "go": go })) }
         })
         .build();
-    let package = Package::open(&dir).map_err(|e| e.to_string())?;
-    let options = RunOptions { headless: true, exit_after: Some(Duration::from_secs(300)), ..RunOptions::default() };
-    shell.run(package, &options).map_err(|e| e.to_string())?;
-    let _ = std::fs::remove_dir_all(&dir);
+    run_and_remove(shell, &dir)?;
     let marks = marks.lock().expect("marks").clone();
-    let (mut ready, mut set_data) = (Vec::new(), Vec::new());
-    for pair in marks.windows(2) {
-        let elapsed = pair[1].1 - pair[0].1;
-        match (pair[0].0.as_str(), pair[1].0.as_str()) {
-            ("navStart", "onReady") => ready.push(elapsed.as_secs_f64() * 1000.0),
-            ("setData", "shown") => set_data.push(elapsed.as_secs_f64() * 1_000_000.0),
-            _ => {}
-        }
-    }
+    let ready = between(&marks, "navStart", "onReady").iter().map(|d| d.as_secs_f64() * 1000.0).collect();
+    let set_data = between(&marks, "setData", "shown").iter().map(|d| d.as_secs_f64() * 1_000_000.0).collect();
     Ok((ready, set_data))
 }

@@ -221,32 +221,34 @@ pub enum PageMessage {
     },
 }
 
-impl PageMessage {
-    /// Parses one message from a page (see [`Inbound::parse`] for calls and limits).
-    pub fn parse(raw: &str, limits: &Limits) -> Result<PageMessage, ProtocolError> {
-        Inbound::parse_message(raw, limits)
-    }
-}
-
 impl Inbound {
     /// Parses one call from a page. A message longer than `limits.max_payload_bytes`,
     /// or nested deeper than `limits.max_json_depth`, is not parsed: one scan of its text
     /// reads its call id, and it is rejected. A message that is not a call is an error
     /// here.
     pub fn parse(raw: &str, limits: &Limits) -> Result<Inbound, ProtocolError> {
-        match Inbound::parse_message(raw, limits)? {
+        match PageMessage::parse(raw, limits)? {
             PageMessage::Call(inbound) => Ok(inbound),
-            PageMessage::Ready => Err(ProtocolError::UnknownType("ready".into())),
-            PageMessage::HookDone(_) | PageMessage::PageHookDone { .. } => {
-                Err(ProtocolError::UnknownType("hookDone".into()))
-            }
-            PageMessage::SetData { .. } => Err(ProtocolError::UnknownType("setData".into())),
-            PageMessage::Rendered { .. } => Err(ProtocolError::UnknownType("rendered".into())),
-            PageMessage::WxmlEvent { .. } => Err(ProtocolError::UnknownType("wxmlEvent".into())),
+            other => Err(ProtocolError::UnknownType(other.kind().into())),
+        }
+    }
+}
+
+impl PageMessage {
+    /// The message's `type` on the wire.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            PageMessage::Call(_) => "invoke",
+            PageMessage::Ready => "ready",
+            PageMessage::HookDone(_) | PageMessage::PageHookDone { .. } => "hookDone",
+            PageMessage::SetData { .. } => "setData",
+            PageMessage::Rendered { .. } => "rendered",
+            PageMessage::WxmlEvent { .. } => "wxmlEvent",
         }
     }
 
-    fn parse_message(raw: &str, limits: &Limits) -> Result<PageMessage, ProtocolError> {
+    /// Parses one message from a page (see [`Inbound::parse`] for calls and limits).
+    pub fn parse(raw: &str, limits: &Limits) -> Result<PageMessage, ProtocolError> {
         let too_large = raw.len() > limits.max_payload_bytes;
         let header = if too_large { scan_header(&raw[..floor_char_boundary(raw, 4096)]) } else { scan_header(raw) };
         let refusal = if too_large {

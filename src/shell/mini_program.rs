@@ -457,23 +457,13 @@ impl MiniProgram {
     fn answer(&mut self, window: &Window, from: WebViewId, api: UiApi, data: &Value) -> Result<Answer, Failure> {
         let from_route = self.router.live().find(|page| page.web_view_id == from).map(|page| page.route.clone());
         let from_page = from_route.as_deref();
-        let routed = match api {
-            UiApi::NavigateTo => Some(self.router.navigate_to(from_page, &data["url"])),
-            UiApi::RedirectTo => Some(self.router.redirect_to(from_page, &data["url"])),
-            UiApi::ReLaunch => Some(self.router.re_launch(from_page, &data["url"])),
-            UiApi::SwitchTab => Some(self.router.switch_tab(from_page, &data["url"])),
-            UiApi::NavigateBack => Some(self.router.navigate_back(&data["delta"])),
-            _ => None,
-        };
-        if let Some(routed) = routed {
-            let effects = routed.map_err(Failure::Route)?;
-            self.apply(effects)?;
-            return Ok(Ok(None));
-        }
+        let url = &data["url"];
         match api {
-            UiApi::NavigateTo | UiApi::RedirectTo | UiApi::ReLaunch | UiApi::SwitchTab | UiApi::NavigateBack => {
-                unreachable!("routing was answered above")
-            }
+            UiApi::NavigateTo => return self.route(|router| router.navigate_to(from_page, url)),
+            UiApi::RedirectTo => return self.route(|router| router.redirect_to(from_page, url)),
+            UiApi::ReLaunch => return self.route(|router| router.re_launch(from_page, url)),
+            UiApi::SwitchTab => return self.route(|router| router.switch_tab(from_page, url)),
+            UiApi::NavigateBack => return self.route(|router| router.navigate_back(&data["delta"])),
             UiApi::ShowModal => return Err(Failure::Call("showModal is answered by the modal".into())),
             UiApi::ShowToast => {
                 let title = data.get("title").and_then(Value::as_str).unwrap_or("");
@@ -579,6 +569,16 @@ impl MiniProgram {
                 screenshot::capture(window, std::path::Path::new(path)).map_err(Failure::Call)?;
             }
         }
+        Ok(Ok(None))
+    }
+
+    /// Applies a route change the router decided, or answers its refusal.
+    fn route(
+        &mut self,
+        decide: impl FnOnce(&mut Router) -> Result<Vec<Effect>, RouteError>,
+    ) -> Result<Answer, Failure> {
+        let effects = decide(&mut self.router).map_err(Failure::Route)?;
+        self.apply(effects)?;
         Ok(Ok(None))
     }
 

@@ -312,11 +312,10 @@ impl Shell {
             PageKind::Html => package.read("/app.js").ok().map(|bytes| String::from_utf8_lossy(&bytes).into_owned()),
             PageKind::Wxml => None,
         };
-        let context_bridge = bridge.clone();
-        let context_proxy = event_loop.create_proxy();
+        let shutdown_proxy = event_loop.create_proxy();
         let context = PageContext {
             package: Arc::new(package),
-            bridge,
+            bridge: bridge.clone(),
             runtime: runtime.handle().clone(),
             outbox: outbox.clone(),
             origins: Arc::new(RwLock::new(HashMap::new())),
@@ -346,7 +345,6 @@ impl Shell {
                 let _ = proxy.send_event(UserEvent::Shutdown(name));
             });
         }
-        let bridge = context_bridge;
         if let Some(limit) = options.exit_after {
             let outbox = outbox.clone();
             runtime.spawn(async move {
@@ -423,7 +421,7 @@ impl Shell {
                         let answered = bridge.shut_down();
                         tracing::info!(signal, calls_answered = answered, "shutting down: closing the pages");
                         program.unload_all();
-                        let proxy = context_proxy.clone();
+                        let proxy = shutdown_proxy.clone();
                         runtime.spawn(async move {
                             tokio::time::sleep(SHUTDOWN_GRACE).await;
                             let _ = proxy.send_event(UserEvent::Exit(0));
