@@ -125,6 +125,20 @@
     return dom.nodeType === 1 && dom.localName === tag;
   }
 
+  // True when two attribute maps hold the same values (attribute values are JSON-like:
+  // strings, numbers, booleans, or the objects a data-* binding gave; those compare by JSON).
+  function sameAttrs(a, b) {
+    var keys = Object.keys(b);
+    if (keys.length !== Object.keys(a).length) return false;
+    for (var i = 0; i < keys.length; i++) {
+      var k = keys[i], x = a[k], y = b[k];
+      if (x === y) continue;
+      if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
+      if (JSON.stringify(x) !== JSON.stringify(y)) return false;
+    }
+    return true;
+  }
+
   // Patches `dom` to show `node`; returns the DOM node now in its place.
   function patch(dom, node) {
     if (!sameKind(dom, node)) {
@@ -137,8 +151,10 @@
       if (dom.nodeValue !== text) dom.nodeValue = text;
       return dom;
     }
-    setAttrs(dom, node.attr);
-    if (components[dom.localName]) components[dom.localName](dom, node.attr || {});
+    if (!sameAttrs(state(dom).attrs, node.attr || {})) {
+      setAttrs(dom, node.attr);
+      if (components[dom.localName]) components[dom.localName](dom, node.attr || {});
+    }
     var children = node.children || [];
     var existing = templateChildren(dom);
     for (var i = 0; i < children.length; i++) {

@@ -391,8 +391,11 @@ impl Shell {
                     program.hook_done(id, hook);
                     Ok(())
                 }
-                Event::UserEvent(UserEvent::TwoLayer(from, message)) => {
-                    program.two_layer(from, message);
+                Event::UserEvent(UserEvent::TwoLayer(from, messages)) => {
+                    for message in messages {
+                        program.two_layer(from, message);
+                    }
+                    program.flush();
                     Ok(())
                 }
                 Event::UserEvent(UserEvent::PageReady(id)) => {

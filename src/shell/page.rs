@@ -140,23 +140,33 @@ pub fn open(
                     return;
                 }
             };
+            // The two-layer messages of a batch go to the UI thread as one event, which
+            // delivers them at once (one hop, no wait for the end of a loop pass); the
+            // order of the batch is kept.
+            let mut two_layer = Vec::new();
+            let send_two_layer = |two_layer: &mut Vec<PageMessage>| {
+                if !two_layer.is_empty() {
+                    let _ = context.proxy.send_event(UserEvent::TwoLayer(id, std::mem::take(two_layer)));
+                }
+            };
             for body in messages {
                 match PageMessage::parse(body, context.bridge.limits()) {
                     Ok(PageMessage::Call(inbound)) => {
                         context.bridge.dispatch(&context.runtime, &origin, inbound, &context.outbox)
                     }
                     Ok(PageMessage::Ready) => {
+                        send_two_layer(&mut two_layer);
                         let _ = context.proxy.send_event(UserEvent::PageReady(id));
                     }
                     Ok(PageMessage::HookDone(hook)) => {
+                        send_two_layer(&mut two_layer);
                         let _ = context.proxy.send_event(UserEvent::HookDone(id, hook));
                     }
-                    Ok(message) => {
-                        let _ = context.proxy.send_event(UserEvent::TwoLayer(id, message));
-                    }
+                    Ok(message) => two_layer.push(message),
                     Err(err) => log_dropped(&origin, body, &err),
                 }
             }
+            send_two_layer(&mut two_layer);
         }
     };
     let mut builder = WebViewBuilder::new_with_web_context(web_context)

@@ -38,7 +38,7 @@ pub enum UserEvent {
     Clicked(Control),
     /// A message of a WXML mini program's two layers (setData, rendered, events, hooks run
     /// by the logic context), from this webview.
-    TwoLayer(WebViewId, crate::core::protocol::PageMessage),
+    TwoLayer(WebViewId, Vec<crate::core::protocol::PageMessage>),
     /// A page's document is ready for its onLoad.
     PageReady(WebViewId),
     /// A page finished running a lifecycle hook.
