@@ -82,6 +82,14 @@
       }
     }
     var opts = entry.opts;
+    if (entry.within) {
+      entry.within(function () { answer(entry, opts, ok, res); });
+      return;
+    }
+    answer(entry, opts, ok, res);
+  }
+
+  function answer(entry, opts, ok, res) {
     if (ok && isFunction(opts.success)) callSafely(opts.success, res, 'success');
     if (!ok && isFunction(opts.fail)) callSafely(opts.fail, res, 'fail');
     if (isFunction(opts.complete)) callSafely(opts.complete, res, 'complete');
@@ -120,6 +128,8 @@
     var callbackId = nextCallbackId++;
     var stateEvent = (typeof apiName === 'string' ? apiName : 'call') + '_' + callbackId;
     var entry = { api: api, opts: opts, stateEvent: stateEvent, transform: transform };
+    // In a WXML logic context: the callbacks run as the page that made the call.
+    if (window.__superappBind) entry.within = bindPage(function (fn) { fn(); });
     var promise;
     if (!isFunction(opts.success) && !isFunction(opts.fail) && !isFunction(opts.complete)) {
       promise = new Promise(function (resolve, reject) {
@@ -229,6 +239,22 @@
     else window.addEventListener('load', afterLoad);
   }
 
+  // Pull-down refresh with a mouse, as in WeChat DevTools: press at the top of the page
+  // and drag down 64 px. The shell runs onPullDownRefresh if the page's config has
+  // enablePullDownRefresh (and shows its indicator until wx.stopPullDownRefresh()).
+  var pull = null;
+  document.addEventListener('mousedown', function (e) {
+    var top = window.scrollY || document.documentElement.scrollTop || 0;
+    pull = e.button === 0 && top <= 0 ? { y: e.clientY, fired: false } : null;
+  }, true);
+  document.addEventListener('mousemove', function (e) {
+    if (!pull || pull.fired || !(e.buttons & 1) || e.clientY - pull.y < 64) return;
+    pull.fired = true;
+    // Refused where the config does not enable it: nothing to tell the page.
+    invokeAsync('startPullDownRefresh', 'startPullDownRefresh', { gesture: true }, { fail: function () {} });
+  }, true);
+  document.addEventListener('mouseup', function () { pull = null; }, true);
+
   // The document is parsed (the page's scripts have called Page()): tell the shell.
   document.addEventListener('DOMContentLoaded', function () {
     send('{"type":"ready"}');
@@ -301,6 +327,11 @@
 
   var wx = window.wx || {};
 
+  // In a WXML logic context, a listener runs as the page that added it (page_context.js).
+  function bindPage(fn) {
+    return window.__superappBind ? window.__superappBind(fn) : fn;
+  }
+
   /** Calls a native API registered by the host. */
   wx.invokeNativePlugin = function (opts) {
     opts = opts || {};
@@ -313,14 +344,14 @@
       throw new TypeError('wx.onNativePluginEvent(eventName: string, callback: function)');
     }
     if (!namedListeners.has(eventName)) namedListeners.set(eventName, []);
-    namedListeners.get(eventName).push(cb);
+    namedListeners.get(eventName).push(bindPage(cb));
   };
 
   /** Listens to every host event; cb receives {event, data}. Returns an id for off. */
   wx.onGeneralNativeEvent = function (cb) {
     if (!isFunction(cb)) throw new TypeError('wx.onGeneralNativeEvent(callback: function)');
     var id = nextListenerId++;
-    generalListeners.set(id, cb);
+    generalListeners.set(id, bindPage(cb));
     return id;
   };
 

@@ -663,6 +663,39 @@ fn a_host_registration_overrides_a_built_in() {
     assert_eq!(seen.results[1]["value"]["toast"], Value::Null);
 }
 
+/// An HTML page gets pull-down refresh too: the gesture where its config enables it, its
+/// `onPullDownRefresh`, the indicator until `wx.stopPullDownRefresh()`.
+fn an_html_page_pulls_down_to_refresh() {
+    let tmp = tempfile::tempdir().unwrap();
+    let script = r#"
+        var pulls = 0;
+        Page({ onPullDownRefresh: function () { pulls++; } });
+        function chrome() { return wx.invokeNativePlugin({ api_name: 'chrome' }).then(function (r) { return r.on; }); }
+        function until(test) {
+          return new Promise(function (resolve) { (function poll() { if (test()) resolve(); else setTimeout(poll, 20); })(); });
+        }
+        test(async function () {
+          var at = function (type, y, buttons) {
+            document.body.dispatchEvent(new MouseEvent(type, { bubbles: true, clientY: y, button: 0, buttons: buttons }));
+          };
+          at('mousedown', 5, 1); at('mousemove', 80, 1); at('mouseup', 80, 0);
+          await until(function () { return pulls === 1; });
+          var during = await chrome();
+          await wx.stopPullDownRefresh();
+          return { pulls: pulls, during: during, after: await chrome() };
+        });
+    "#;
+    support::one_page_app(tmp.path(), script);
+    support::write_files(tmp.path(), &[("pages/index/index.json", r#"{"enablePullDownRefresh": true}"#)]);
+    let builder = Shell::builder().register("chrome", |call: MiniApiCall| async move {
+        let state = call.host().chrome_state().await.map_err(superapp_shell::ApiError::new)?;
+        Ok(json!({ "on": state["pullDownRefresh"] }))
+    });
+    let outcome = support::run_dir(builder, tmp.path(), RunOptions::default());
+    assert_eq!(outcome.exit_code, 0);
+    assert_eq!(outcome.report(), &json!({"pulls": 1, "during": true, "after": false}));
+}
+
 const TESTS: &[(&str, fn())] = &[
     ("routing_follows_wechat_rules_and_lifecycle_order", routing_follows_wechat_rules_and_lifecycle_order),
     ("lifecycle_order_holds_with_slow_hooks", lifecycle_order_holds_with_slow_hooks),
@@ -674,6 +707,7 @@ const TESTS: &[(&str, fn())] = &[
     ("the_chrome_shows_titles_bars_toasts_and_modals", the_chrome_shows_titles_bars_toasts_and_modals),
     ("minimising_hides_and_restoring_shows_the_top_page", minimising_hides_and_restoring_shows_the_top_page),
     ("a_host_registration_overrides_a_built_in", a_host_registration_overrides_a_built_in),
+    ("an_html_page_pulls_down_to_refresh", an_html_page_pulls_down_to_refresh),
 ];
 
 fn main() -> ExitCode {

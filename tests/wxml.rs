@@ -271,6 +271,11 @@ Page({
     });
   },
   goLogs() {
+    // Work a page schedules keeps its page: this callback runs when the logs page opens
+    // the gate, yet its call is this page's.
+    const app = getApp();
+    new Promise(function (open) { app.globalData.openGate = open; })
+      .then(function () { seen({ hook: 'gated' }); });
     getApp().globalData.visits = counter.next();
     wx.navigateTo({ url: '../logs/logs?from=index' });
   }
@@ -283,6 +288,11 @@ Page({
 Page({
   data: { visits: 0, from: '' },
   onLoad(q) {
+    getApp().globalData.openGate();
+    const seen = (data) => wx.invokeNativePlugin({ api_name: '__seen', data: data });
+    setTimeout(() => seen({ hook: 'timer' }), 0);
+    // After an await nothing says which page resumed: the calls are the top page's.
+    (async function () { await null; seen({ hook: 'awaited' }); })();
     this.setData({ visits: getApp().globalData.visits, from: q.from }, () => {
       wx.invokeNativePlugin({ api_name: '__seen', data: { hook: 'logs.rendered',
         pages: getCurrentPages().map(p => p.route), next: counter.next() } });
@@ -328,9 +338,12 @@ Page({
     // calls, from QA's script, carry theirs).
     assert_eq!(find("index.onLoad"), json!({"hook": "index.onLoad", "launched": true, "webViewId": 1}));
     assert_eq!(find("index.onReady")["webViewId"], json!(1));
-    assert_eq!(find("event"), json!({"hook": "event", "data": {"to": 1}, "webViewId": 1_000_000_000}));
-    // (from a Promise continuation: the logic context's own call)
-    assert_eq!(find("answered"), json!({"hook": "answered", "keys": 0, "webViewId": 1_000_000_000}));
+    // Listeners, answers, timers and promise callbacks run as the page that set them up.
+    assert_eq!(find("event"), json!({"hook": "event", "data": {"to": 1}, "webViewId": 1}));
+    assert_eq!(find("answered"), json!({"hook": "answered", "keys": 0, "webViewId": 1}));
+    assert_eq!(find("gated")["webViewId"], json!(1));
+    assert_eq!(find("timer")["webViewId"], json!(2));
+    assert_eq!(find("awaited")["webViewId"], json!(2));
     assert_eq!(
         find("picked"),
         json!({"hook": "picked", "i": 1, "type": "tap", "webViewId": 1,
@@ -538,6 +551,83 @@ Page({
     );
 }
 
+/// Pull-down refresh: a mouse drag down from the top of a page whose config enables it runs
+/// its onPullDownRefresh and shows the indicator until wx.stopPullDownRefresh(); on a page
+/// that does not enable it the gesture is refused, but wx.startPullDownRefresh() still works.
+fn pull_down_refresh_runs_on_pull_down_refresh() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write_files(
+        dir,
+        &[
+            ("app.json", r#"{"pages":["pages/a/a","pages/b/b"],"window":{"enablePullDownRefresh":false}}"#),
+            ("project.config.json", r#"{"appid":"wxpull"}"#),
+            ("pages/a/a.wxml", r#"<view class="row">a</view>"#),
+            ("pages/a/a.json", r#"{"enablePullDownRefresh":true}"#),
+            (
+                "pages/a/a.js",
+                r#"function seen(d) { return wx.invokeNativePlugin({ api_name: '__seen', data: d }); }
+function chrome() { return wx.invokeNativePlugin({ api_name: 'chrome' }).then(function (r) { return r.pullDownRefresh; }); }
+Page({
+  onPullDownRefresh() {
+    chrome().then(function (on) {
+      seen({ page: 'a', indicator: on });
+      return wx.stopPullDownRefresh();
+    }).then(chrome).then(function (on) {
+      seen({ page: 'a', indicatorAfterStop: on });
+      wx.navigateTo({ url: '/pages/b/b' });
+    });
+  }
+});"#,
+            ),
+            ("pages/b/b.wxml", r#"<view class="row">b</view>"#),
+            (
+                "pages/b/b.js",
+                r#"Page({
+  onPullDownRefresh() {
+    wx.invokeNativePlugin({ api_name: '__seen', data: { page: 'b', pulled: true } })
+      .then(function () { return wx.stopPullDownRefresh(); })
+      .then(function () { wx.exitMiniProgram(); });
+  }
+});"#,
+            ),
+        ],
+    );
+    let inject = qa(r#"
+        function drag() {
+          var at = function (type, y, buttons) {
+            document.body.dispatchEvent(new MouseEvent(type, { bubbles: true, clientX: 20, clientY: y, button: 0, buttons: buttons }));
+          };
+          at('mousedown', 10, 1); at('mousemove', 40, 1); at('mousemove', 90, 1); at('mouseup', 90, 0);
+        }
+        when(function () { return $('.row'); }, function () {
+          if (route === 'pages/a/a') { drag(); return; }
+          if (route !== 'pages/b/b') return;
+          wx.startPullDownRefresh({ gesture: true }).then(null, function (res) {
+            seen({ page: 'b', refused: res.errMsg });
+            wx.startPullDownRefresh();
+          });
+        });
+    "#);
+    let (builder, seen) = seen_recorder();
+    let builder = builder.register("chrome", |call: superapp_shell::MiniApiCall| async move {
+        let state = call.host().chrome_state().await.map_err(superapp_shell::ApiError::new)?;
+        Ok(json!({ "pullDownRefresh": state["pullDownRefresh"] }))
+    });
+    let options = RunOptions { inject_script: Some(inject), ..RunOptions::default() };
+    let outcome = support::run_dir(builder, dir, options);
+    assert_eq!(outcome.exit_code, 0);
+    assert_eq!(
+        *seen.lock().unwrap(),
+        vec![
+            json!({"page": "a", "indicator": true, "webViewId": 1}),
+            json!({"page": "a", "indicatorAfterStop": false, "webViewId": 1}),
+            json!({"page": "b", "refused": "startPullDownRefresh:fail pull-down refresh is not enabled for page \"pages/b/b\"", "webViewId": 2}),
+            json!({"page": "b", "pulled": true, "webViewId": 2}),
+        ]
+    );
+}
+
 /// The embedded WXML sample, as a person would use it: pick a fruit, type a name, call the
 /// Rust handler, open the detail page.
 fn the_wxml_sample_runs() {
@@ -606,6 +696,7 @@ fn main() -> ExitCode {
         ("a_wxml_mini_program_runs_on_two_layers", a_wxml_mini_program_runs_on_two_layers),
         ("templates_components_and_rpx_work", templates_components_and_rpx_work),
         ("scrolling_calls_on_page_scroll_and_on_reach_bottom", scrolling_calls_on_page_scroll_and_on_reach_bottom),
+        ("pull_down_refresh_runs_on_pull_down_refresh", pull_down_refresh_runs_on_pull_down_refresh),
         ("the_wxml_sample_runs", the_wxml_sample_runs),
         ("source_errors_name_file_line_and_column", source_errors_name_file_line_and_column),
     ])

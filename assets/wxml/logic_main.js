@@ -7,18 +7,12 @@
   var L = window.__wxmlLogic, sa = window.__superapp;
   var readyFired = {};
 
-  // Runs `fn` as page `id`'s code: the calls it makes are that page's (their webViewId,
-  // and relative routes resolve from it). Calls made later, from timers or promises, are
-  // the logic context's own.
-  function asPage(id, fn) {
-    var previous = window.__superappActivePage;
-    window.__superappActivePage = id;
-    try {
-      return fn();
-    } finally {
-      window.__superappActivePage = previous;
-    }
-  }
+  // Runs `fn` as page `id`'s code: the calls it makes, and those of the work it schedules,
+  // are that page's (their webViewId; relative routes resolve from it). page_context.js.
+  var C = window.__wxmlPageContext;
+  function asPage(id, fn) { return C.run(id, fn); }
+  var stack = [];
+  C.fallback(function () { return stack.length ? stack[stack.length - 1] : undefined; });
 
   function call(target, name, arg) {
     if (!target || typeof target[name] !== 'function') return;
@@ -102,6 +96,7 @@
   });
 
   sa.on('pages', function (m) {
-    L.setStack(m.pages.map(function (p) { return p.webViewId; }));
+    stack = m.pages.map(function (p) { return p.webViewId; });
+    L.setStack(stack);
   });
 })();

@@ -28,6 +28,8 @@ pub struct WindowConfig {
     pub navigation_bar_text_style: Option<TextStyle>,
     /// `backgroundColor` (`#rrggbb`) of the window behind the page.
     pub background_color: Option<String>,
+    /// `enablePullDownRefresh`: pulling the page down at its top runs `onPullDownRefresh`.
+    pub enable_pull_down_refresh: Option<bool>,
 }
 
 /// The window settings of one page after merging, with WeChat's defaults.
@@ -42,6 +44,8 @@ pub struct PageWindow {
     pub navigation_bar_text_style: TextStyle,
     /// The window background (default `#ffffff`).
     pub background_color: String,
+    /// Whether pulling the page down refreshes it (default false).
+    pub enable_pull_down_refresh: bool,
 }
 
 impl WindowConfig {
@@ -58,6 +62,7 @@ impl WindowConfig {
                 .or_else(|| self.navigation_bar_background_color.clone()),
             navigation_bar_text_style: over.navigation_bar_text_style.or(self.navigation_bar_text_style),
             background_color: over.background_color.clone().or_else(|| self.background_color.clone()),
+            enable_pull_down_refresh: over.enable_pull_down_refresh.or(self.enable_pull_down_refresh),
         }
     }
 
@@ -71,6 +76,7 @@ impl WindowConfig {
                 .unwrap_or_else(|| "#000000".into()),
             navigation_bar_text_style: self.navigation_bar_text_style.unwrap_or(TextStyle::White),
             background_color: self.background_color.clone().unwrap_or_else(|| "#ffffff".into()),
+            enable_pull_down_refresh: self.enable_pull_down_refresh.unwrap_or(false),
         }
     }
 
@@ -108,7 +114,19 @@ impl WindowConfig {
                 ))
             }
         };
+        let pull_down = match object.get("enablePullDownRefresh") {
+            None => None,
+            Some(Value::Bool(on)) => Some(*on),
+            Some(other) => {
+                return Err(err(
+                    file,
+                    &format!("{prefix}enablePullDownRefresh"),
+                    format!("expected true or false, got {other}"),
+                ))
+            }
+        };
         Ok(WindowConfig {
+            enable_pull_down_refresh: pull_down,
             navigation_bar_title_text: text("navigationBarTitleText")?,
             navigation_bar_background_color: color("navigationBarBackgroundColor")?,
             navigation_bar_text_style: style,
@@ -354,6 +372,12 @@ mod tests {
         assert_eq!(resolved.background_color, "#111111");
         assert_eq!(resolved.navigation_bar_background_color, "#000000");
         assert_eq!(resolved.navigation_bar_text_style, TextStyle::White);
+        assert!(!resolved.enable_pull_down_refresh);
+        let app = WindowConfig { enable_pull_down_refresh: Some(true), ..Default::default() };
+        assert!(app.merged(&page).resolve().enable_pull_down_refresh);
+        let off =
+            WindowConfig::parse(json!({"enablePullDownRefresh": false}).as_object().unwrap(), "p.json", "").unwrap();
+        assert!(!app.merged(&off).resolve().enable_pull_down_refresh);
     }
 
     #[test]
@@ -369,6 +393,10 @@ mod tests {
             (
                 json!({"pages": ["a"], "window": {"navigationBarBackgroundColor": "green"}}),
                 r##"app.json: field "window.navigationBarBackgroundColor": expected a colour like "#07c160", got "green""##,
+            ),
+            (
+                json!({"pages": ["a"], "window": {"enablePullDownRefresh": "yes"}}),
+                r#"app.json: field "window.enablePullDownRefresh": expected true or false, got "yes""#,
             ),
             (
                 json!({"pages": ["a"], "tabBar": {"list": [{"pagePath": "a", "text": "A"}]}}),

@@ -65,6 +65,8 @@ pub const WX_FUNCTIONS: &[WxFunction] = &[
     f("showModal", "showModal", Form::Async),
     f("setNavigationBarTitle", "setNavigationBarTitle", Form::Async),
     f("setNavigationBarColor", "setNavigationBarColor", Form::Async),
+    f("startPullDownRefresh", "startPullDownRefresh", Form::Async),
+    f("stopPullDownRefresh", "stopPullDownRefresh", Form::Async),
     f("getSystemInfo", "getSystemInfo", Form::Async),
     f("getSystemInfoSync", "getSystemInfo", Form::SyncGetter),
     f("getWindowInfo", "getWindowInfo", Form::SyncGetter),

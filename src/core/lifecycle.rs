@@ -35,6 +35,8 @@ pub enum Hook {
     OnHide,
     /// The page is closed.
     OnUnload,
+    /// The page was pulled down at its top (or called `wx.startPullDownRefresh`).
+    OnPullDownRefresh,
 }
 
 /// One hook waiting its turn.

@@ -29,6 +29,10 @@ pub enum UiApi {
     SetNavigationBarTitle,
     /// `wx.setNavigationBarColor({frontColor, backgroundColor})`.
     SetNavigationBarColor,
+    /// `wx.startPullDownRefresh()`: the current page's `onPullDownRefresh` runs.
+    StartPullDownRefresh,
+    /// `wx.stopPullDownRefresh()`: the refresh indicator goes.
+    StopPullDownRefresh,
     /// `wx.getSystemInfo()` and `wx.getSystemInfoSync()`.
     GetSystemInfo,
     /// `wx.getWindowInfo()`.
@@ -47,7 +51,7 @@ pub enum UiApi {
 
 impl UiApi {
     /// Every UI-thread request.
-    pub const ALL: [UiApi; 19] = [
+    pub const ALL: [UiApi; 21] = [
         UiApi::NavigateTo,
         UiApi::RedirectTo,
         UiApi::NavigateBack,
@@ -60,6 +64,8 @@ impl UiApi {
         UiApi::ShowModal,
         UiApi::SetNavigationBarTitle,
         UiApi::SetNavigationBarColor,
+        UiApi::StartPullDownRefresh,
+        UiApi::StopPullDownRefresh,
         UiApi::GetSystemInfo,
         UiApi::GetWindowInfo,
         UiApi::GetDeviceInfo,
@@ -85,6 +91,8 @@ impl UiApi {
             UiApi::ShowModal => "showModal",
             UiApi::SetNavigationBarTitle => "setNavigationBarTitle",
             UiApi::SetNavigationBarColor => "setNavigationBarColor",
+            UiApi::StartPullDownRefresh => "startPullDownRefresh",
+            UiApi::StopPullDownRefresh => "stopPullDownRefresh",
             UiApi::GetSystemInfo => "getSystemInfo",
             UiApi::GetWindowInfo => "getWindowInfo",
             UiApi::GetDeviceInfo => "getDeviceInfo",
@@ -131,6 +139,6 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), UiApi::ALL.len());
         assert_eq!(UiApi::from_name("exitMiniProgram"), None);
-        assert_eq!(UiApi::page_apis().count(), 16);
+        assert_eq!(UiApi::page_apis().count(), 18);
     }
 }

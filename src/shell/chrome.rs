@@ -68,6 +68,9 @@ pub struct Chrome {
     nav: NavState,
     selected_tab: Option<usize>,
     toast_kind: Option<ToastKind>,
+    /// The pull-down refresh indicator above the page.
+    refresh: gtk::Box,
+    refresh_spinner: gtk::Spinner,
 }
 
 const BASE_CSS: &str = "
@@ -176,13 +179,24 @@ impl Chrome {
             }
         }
 
+        let refresh = gtk::Box::new(gtk::Orientation::Horizontal, 0);
+        refresh.set_widget_name("refresh");
+        refresh.set_size_request(-1, 40);
+        let refresh_spinner = gtk::Spinner::new();
+        refresh.set_center_widget(Some(&refresh_spinner));
+
         vbox.pack_start(&nav, false, false, 0);
+        vbox.pack_start(&refresh, false, false, 0);
         vbox.pack_start(&overlay, true, true, 0);
         vbox.pack_end(&tabbar, false, false, 0);
         vbox.show_all();
-        for hidden in
-            [mask.upcast_ref::<gtk::Widget>(), toast.upcast_ref(), modal_layer.upcast_ref(), tabbar.upcast_ref()]
-        {
+        for hidden in [
+            mask.upcast_ref::<gtk::Widget>(),
+            toast.upcast_ref(),
+            modal_layer.upcast_ref(),
+            tabbar.upcast_ref(),
+            refresh.upcast_ref(),
+        ] {
             hidden.hide();
         }
 
@@ -208,6 +222,8 @@ impl Chrome {
             tabs,
             tab_bar,
             css,
+            refresh,
+            refresh_spinner,
             nav: NavState {
                 title: String::new(),
                 background: "#000000".into(),
@@ -231,7 +247,7 @@ impl Chrome {
     fn restyle(&mut self) {
         let nav = &self.nav;
         let mut css = format!(
-            "{BASE_CSS}\n#nav {{ background-color: {bg}; }}\n#nav label, #nav button, #nav button label {{ color: {fg}; }}\n#nav-title {{ font-weight: bold; font-size: 16px; }}\n#pages {{ background-color: {page}; }}\n",
+            "{BASE_CSS}\n#nav {{ background-color: {bg}; }}\n#nav label, #nav button, #nav button label {{ color: {fg}; }}\n#nav-title {{ font-weight: bold; font-size: 16px; }}\n#pages, #refresh {{ background-color: {page}; }}\n",
             bg = nav.background,
             fg = nav.front,
             page = nav.page_background,
@@ -309,6 +325,16 @@ impl Chrome {
         true
     }
 
+    /// Shows or hides the pull-down refresh indicator above the page.
+    pub fn set_refreshing(&self, on: bool) {
+        self.refresh.set_visible(on);
+        if on {
+            self.refresh_spinner.start();
+        } else {
+            self.refresh_spinner.stop();
+        }
+    }
+
     /// Shows a modal.
     pub fn show_modal(&mut self, title: &str, content: &str, show_cancel: bool, cancel_text: &str, confirm_text: &str) {
         self.modal_title.set_text(title);
@@ -373,6 +399,7 @@ impl Chrome {
             })),
             "toast": toast,
             "modal": modal,
+            "pullDownRefresh": self.refresh.is_visible(),
         })
     }
 }

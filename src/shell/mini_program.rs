@@ -49,6 +49,8 @@ pub struct MiniProgram {
     logic: Option<Logic>,
     modal: Option<tokio::sync::oneshot::Sender<Answer>>,
     launched: bool,
+    /// The page whose pull-down refresh is showing.
+    refreshing: Option<WebViewId>,
 }
 
 impl MiniProgram {
@@ -75,6 +77,7 @@ impl MiniProgram {
             modal: None,
             launched: false,
             logic: None,
+            refreshing: None,
         };
         if program.context.wxml.is_some() {
             program.open_logic()?;
@@ -226,6 +229,10 @@ impl MiniProgram {
             }
         }
         let top = self.router.top().map(|page| page.web_view_id);
+        if self.refreshing.is_some() && self.refreshing != top {
+            self.refreshing = None;
+            self.chrome.set_refreshing(false);
+        }
         for page in self.pages.values() {
             let _ = page.webview.set_visible(Some(page.id) == top);
         }
@@ -523,6 +530,26 @@ impl MiniProgram {
                     nav.background = background.to_string();
                 }
                 self.refresh_chrome();
+            }
+            UiApi::StartPullDownRefresh => {
+                // The current page's, whoever calls it; a pull gesture only where the
+                // page's config enables it (the API works on any page, as a program asks).
+                let Some(top) = self.router.top().cloned() else { return Ok(Ok(None)) };
+                let gesture = data.get("gesture").and_then(Value::as_bool).unwrap_or(false);
+                if gesture && !self.context.package.page_window(&top.route).enable_pull_down_refresh {
+                    return Err(Failure::Call(format!("pull-down refresh is not enabled for page {:?}", top.route)));
+                }
+                if self.refreshing != Some(top.web_view_id) {
+                    self.refreshing = Some(top.web_view_id);
+                    self.chrome.set_refreshing(true);
+                    self.hooks.push(top.web_view_id, Hook::OnPullDownRefresh, false);
+                    let actions = self.hooks.pump();
+                    self.act(actions);
+                }
+            }
+            UiApi::StopPullDownRefresh => {
+                self.refreshing = None;
+                self.chrome.set_refreshing(false);
             }
             UiApi::GetWindowInfo => return Ok(Ok(Some(self.window_info(window)))),
             UiApi::GetDeviceInfo => return Ok(Ok(Some(device_info()))),

@@ -20,6 +20,7 @@ const RENDER_MAIN_JS: &str = include_str!("../../assets/wxml/render_main.js");
 const LOGIC_JS: &str = include_str!("../../assets/wxml/logic.js");
 const LOGIC_MAIN_JS: &str = include_str!("../../assets/wxml/logic_main.js");
 const DATA_PATH_JS: &str = include_str!("../../assets/wxml/data_path.js");
+const PAGE_CONTEXT_JS: &str = include_str!("../../assets/wxml/page_context.js");
 
 /// The built-in components' default look (WeChat's: block views, inline text).
 const COMPONENT_CSS: &str = "wx-view,wx-page,wx-scroll-view,wx-swiper,wx-form{display:block}\
@@ -105,6 +106,7 @@ impl Bundle {
                 "logic.js" => fixed(LOGIC_JS),
                 "logic_main.js" => fixed(LOGIC_MAIN_JS),
                 "data_path.js" => fixed(DATA_PATH_JS),
+                "page_context.js" => fixed(PAGE_CONTEXT_JS),
                 "logic.html" => Some((owned(&logic_document()), HTML)),
                 other => {
                     let route = other.strip_prefix("style/")?.strip_suffix(".js")?;
@@ -158,7 +160,8 @@ pub fn render_document(route: &str) -> String {
 pub fn logic_document() -> String {
     format!(
         "<!doctype html><html><head><meta charset=\"utf-8\"></head><body>\
-<script src=\"{PREFIX}data_path.js\"></script><script src=\"{PREFIX}logic.js\"></script>\
+<script src=\"{PREFIX}page_context.js\"></script><script src=\"{PREFIX}data_path.js\"></script>\
+<script src=\"{PREFIX}logic.js\"></script>\
 <script src=\"{PREFIX}logic_main.js\"></script><script src=\"{PREFIX}app_service.js\"></script></body></html>"
     )
 }
@@ -174,7 +177,7 @@ mod tests {
         let positions: Vec<usize> = order.iter().map(|f| render.find(f).expect(f)).collect();
         assert!(positions.windows(2).all(|w| w[0] < w[1]), "{render}");
         let logic = logic_document();
-        let order = ["data_path.js", "logic.js", "logic_main.js", "app_service.js"];
+        let order = ["page_context.js", "data_path.js", "logic.js", "logic_main.js", "app_service.js"];
         let positions: Vec<usize> = order.iter().map(|f| logic.find(f).expect(f)).collect();
         assert!(positions.windows(2).all(|w| w[0] < w[1]), "{logic}");
     }

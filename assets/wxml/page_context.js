@@ -1,0 +1,63 @@
+// superapp-shell: which page's code is running in the logic context of a WXML mini program.
+//
+// All pages' JS runs in this one context, yet each call a page's code makes must carry that
+// page's webViewId (as if the page had made it itself). The shell's hooks and handlers run
+// page code synchronously inside `run(pageId, fn)`; work that code schedules for later keeps
+// its page: timers, intervals, queueMicrotask, Promise.then/catch/finally callbacks and the
+// success/fail/complete callbacks of wx calls run as the page that scheduled them.
+// A continuation after `await` (which JavaScriptCore resumes without a `then` we can see)
+// runs as the page on top of the stack, as does code that no page scheduled.
+//
+// bridge.js reads `window.__superappActivePage` for each call and wraps callbacks with
+// `window.__superappBind`.
+(function () {
+  'use strict';
+  if (window.__wxmlPageContext) return;
+
+  var active = null; // the page whose code runs now, or null
+  var top = function () { return undefined; };
+
+  function run(page, fn, self, args) {
+    var previous = active;
+    active = page;
+    try {
+      return fn.apply(self, args);
+    } finally {
+      active = previous;
+    }
+  }
+
+  // `fn` bound to the page running now (unchanged when none is).
+  function bind(fn) {
+    if (typeof fn !== 'function' || active === null) return fn;
+    var page = active;
+    return function () { return run(page, fn, this, arguments); };
+  }
+
+  Object.defineProperty(window, '__superappActivePage', {
+    get: function () { return active !== null ? active : top(); }
+  });
+  window.__superappBind = bind;
+
+  ['setTimeout', 'setInterval', 'queueMicrotask', 'requestAnimationFrame'].forEach(function (name) {
+    var original = window[name];
+    if (typeof original !== 'function') return;
+    window[name] = function (fn) {
+      var args = Array.prototype.slice.call(arguments);
+      args[0] = bind(fn);
+      return original.apply(window, args);
+    };
+  });
+
+  var then = Promise.prototype.then;
+  Promise.prototype.then = function (onFulfilled, onRejected) {
+    return then.call(this, bind(onFulfilled), bind(onRejected));
+  };
+
+  window.__wxmlPageContext = Object.freeze({
+    /** Runs fn(...args) as page `page`'s code. */
+    run: function (page, fn) { return run(page, fn, undefined, []); },
+    /** Sets where calls with no page go: fn() returns the top page's id. */
+    fallback: function (fn) { top = fn; }
+  });
+})();
