@@ -628,6 +628,66 @@ Page({
     );
 }
 
+/// A WXML mini program preloads the render webview of its next page once a page has
+/// rendered: the next new page opens in it (with its query, styles and data, and the
+/// injected script seeing its route), and a new spare follows.
+fn the_next_page_opens_in_a_preloaded_webview() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write_files(
+        dir,
+        &[
+            ("app.json", r#"{"pages":["pages/a/a","pages/b/b"]}"#),
+            ("project.config.json", r#"{"appid":"wxspare"}"#),
+            ("pages/a/a.wxml", r#"<view id="a">a</view>"#),
+            (
+                "pages/a/a.js",
+                r#"function chrome() { return wx.invokeNativePlugin({ api_name: 'chrome' }); }
+Page({
+  onReady() {
+    (function poll() {
+      chrome().then(function (c) {
+        if (c.preloaded === 2) wx.navigateTo({ url: '/pages/b/b?x=1' });
+        else setTimeout(poll, 20);
+      });
+    })();
+  }
+});"#,
+            ),
+            ("pages/b/b.wxml", r#"<view id="b" class="big">{{x}} {{greeting}}</view>"#),
+            ("pages/b/b.wxss", ".big { font-size: 30px; }"),
+            ("pages/b/b.js", r#"Page({ data: { greeting: 'hi' }, onLoad(q) { this.setData({ x: q.x }); } });"#),
+        ],
+    );
+    let inject = qa(r#"
+        if (route !== 'pages/b/b') return;
+        when(function () { return $('#b') && /1 hi/.test($('#b').textContent); }, function () {
+          wx.invokeNativePlugin({ api_name: 'chrome' }).then(function (c) {
+            seen({ path: location.pathname, text: $('#b').textContent, size: getComputedStyle($('#b')).fontSize,
+                   query: window.__SUPERAPP_CONFIG__.query, nextSpare: c.preloaded });
+            wx.exitMiniProgram();
+          });
+        });
+    "#);
+    let (builder, seen) = seen_recorder();
+    let builder = builder.register("chrome", |call: superapp_shell::MiniApiCall| async move {
+        let state = call.host().chrome_state().await.map_err(superapp_shell::ApiError::new)?;
+        Ok(json!({ "preloaded": state["preloadedWebview"] }))
+    });
+    let options = RunOptions { inject_script: Some(inject), ..RunOptions::default() };
+    let outcome = support::run_dir(builder, dir, options);
+    assert_eq!(outcome.exit_code, 0);
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen[0]["path"], json!("/__superapp/wxml/spare.html"));
+    assert_eq!(seen[0]["text"], json!("1 hi"));
+    assert_eq!(seen[0]["size"], json!("30px"));
+    assert_eq!(seen[0]["query"], json!({"x": "1"}));
+    assert_eq!(seen[0]["webViewId"], json!(2));
+    // (the spare for page 3 may not have loaded yet: null or 3)
+    assert!(seen[0]["nextSpare"].is_null() || seen[0]["nextSpare"] == json!(3), "{seen:?}");
+}
+
 /// The embedded WXML sample, as a person would use it: pick a fruit, type a name, call the
 /// Rust handler, open the detail page.
 fn the_wxml_sample_runs() {
@@ -697,6 +757,7 @@ fn main() -> ExitCode {
         ("templates_components_and_rpx_work", templates_components_and_rpx_work),
         ("scrolling_calls_on_page_scroll_and_on_reach_bottom", scrolling_calls_on_page_scroll_and_on_reach_bottom),
         ("pull_down_refresh_runs_on_pull_down_refresh", pull_down_refresh_runs_on_pull_down_refresh),
+        ("the_next_page_opens_in_a_preloaded_webview", the_next_page_opens_in_a_preloaded_webview),
         ("the_wxml_sample_runs", the_wxml_sample_runs),
         ("source_errors_name_file_line_and_column", source_errors_name_file_line_and_column),
     ])

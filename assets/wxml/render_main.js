@@ -4,18 +4,41 @@
 (function () {
   'use strict';
   var R = window.__wxmlRender, P = window.__wxmlDataPath, sa = window.__superapp;
-  var template = $gwx(sa.config.route + '.wxml');
+  var template = null;
   var data = {};
   var container = document.getElementById('wx-root');
   var mounted = false;
+  var early = []; // setData that came before the page was attached
+
+  // Shows page `route`: its styles (app.wxss and its own) and its template. A page's
+  // webview knows its route from its config; a preloaded one is told it when it is used.
+  function attach(route, query) {
+    if (template) return;
+    sa.config.route = route;
+    if (query) sa.config.query = query;
+    var styles = window.__wxmlStyles && window.__wxmlStyles[route];
+    if (styles) styles();
+    template = $gwx(route + '.wxml');
+    // QA's injected script waits for a preloaded page's route (page.rs).
+    if (typeof window.__superappOnAttach === 'function') window.__superappOnAttach();
+    early.splice(0).forEach(render);
+  }
+  sa.on('attach', function (m) { attach(m.route, m.query); });
+
   sa.on('setData', function (m) {
+    if (template) render(m);
+    else early.push(m);
+  });
+
+  function render(m) {
     Object.keys(m.data || {}).forEach(function (path) { P.set(data, path, m.data[path]); });
     var tree = template(data, {}, {});
     if (mounted) R.patch(tree);
     else R.mount(container, tree);
     mounted = true;
     sa.post({ type: 'rendered', seq: m.seq });
-  });
+  }
+  if (sa.config.route) attach(sa.config.route);
   R.onEvent(function (handler, event) {
     sa.post({ type: 'wxmlEvent', handler: handler, event: event });
   });

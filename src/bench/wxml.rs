@@ -35,11 +35,13 @@ pub fn run(rounds: usize) -> Result<(Vec<f64>, Vec<f64>), String> {
           onReady() {{
             mark('onReady');
             var page = this, n = 0;
-            (function next() {{
+            function next() {{
               if (n++ >= {SET_DATA_PER_ROUND}) {{ wx.navigateBack(); return; }}
               mark('setData');
               page.setData({{ v: n }}, function () {{ mark('shown'); setTimeout(next, 5); }});
-            }})();
+            }}
+            // (not at once: the onReady mark must reach the host before the first setData's)
+            setTimeout(next, 5);
           }}
         }});"
     );

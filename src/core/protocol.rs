@@ -429,6 +429,15 @@ pub enum Outbound {
         /// The changes, path keys as given.
         data: Value,
     },
+    /// To a preloaded render webview: it now shows this page (its route's styles and
+    /// template; its data follows as `setData`).
+    #[serde(rename = "attach")]
+    Attach {
+        /// The page's route.
+        route: String,
+        /// Its query.
+        query: Map<String, Value>,
+    },
     /// To the logic context: a page's render webview rendered setData `seq`.
     #[serde(rename = "rendered")]
     Rendered {
@@ -694,6 +703,10 @@ mod tests {
             r#"{"type":"lifecycle","webviewId":3,"hook":"onLoad","app":false,"route":"pages/a/a","query":{},"launch":true}"#
         );
         assert_eq!(Outbound::Rendered { page: 3, seq: 9 }.encode(), r#"{"type":"rendered","webviewId":3,"seq":9}"#);
+        assert_eq!(
+            Outbound::Attach { route: "pages/a/a".into(), query: Map::new() }.encode(),
+            r#"{"type":"attach","route":"pages/a/a","query":{}}"#
+        );
     }
 
     #[test]

@@ -219,6 +219,11 @@ impl Router {
         Ok(effects)
     }
 
+    /// The webview id the next new page will get (a preloaded webview is made with it).
+    pub fn next_id(&self) -> WebViewId {
+        self.next_id
+    }
+
     fn push(&mut self, route: String, options: Map<String, Value>) -> Effect {
         let page = PageRef { web_view_id: self.next_id, route, options };
         self.next_id += 1;

@@ -22,7 +22,7 @@ use crate::core::host::{ShellRequest, Target, WebViewId};
 use crate::core::lifecycle::{Action, Hook, LifecycleQueue};
 use crate::core::profile::{self, Stage};
 use crate::core::protocol::{delivery_script, Encoded, Outbound, PageMessage};
-use crate::wxml::bundle::LOGIC_ROUTE;
+use crate::wxml::bundle::{LOGIC_ROUTE, SPARE_ROUTE};
 
 /// The webview id of a WXML mini program's logic context (never a page's: the router
 /// numbers pages from 1).
@@ -51,6 +51,8 @@ pub struct MiniProgram {
     launched: bool,
     /// The page whose pull-down refresh is showing.
     refreshing: Option<WebViewId>,
+    /// A WXML mini program's preloaded render webview, for the next new page.
+    spare: Option<Spare>,
 }
 
 impl MiniProgram {
@@ -78,6 +80,7 @@ impl MiniProgram {
             launched: false,
             logic: None,
             refreshing: None,
+            spare: None,
         };
         if program.context.wxml.is_some() {
             program.open_logic()?;
@@ -108,6 +111,36 @@ impl MiniProgram {
         Ok(())
     }
 
+    /// Makes a render webview ahead of time for the next new page of a WXML mini program
+    /// (after a page has rendered, so that it does not slow that page down). It gets the
+    /// id the router will give that page; it is dropped if another page takes that id.
+    fn preload(&mut self) {
+        let page_ref = crate::core::router::PageRef {
+            web_view_id: self.router.next_id(),
+            route: SPARE_ROUTE.to_string(),
+            options: Map::new(),
+        };
+        let stack = serde_json::to_value(self.router.stack()).unwrap_or_default();
+        let setup = PageSetup { page: &page_ref, launch: false, stack, acts_for_pages: false };
+        let related = self.pages.values().find(|page| page.id != LOGIC_ID).map(|page| {
+            use wry::WebViewExtUnix;
+            page.webview.webview()
+        });
+        let mut shared = self.web_context.borrow_mut();
+        let scheme = shared.scheme_to_register();
+        let opened = page::open(&self.context, &mut shared.context, scheme, &self.chrome.pages, &setup, related);
+        shared.scheme_registered();
+        drop(shared);
+        match opened {
+            Ok(page) => {
+                let _ = page.webview.set_visible(false);
+                tracing::debug!(webview = page.id, "preloaded a render webview");
+                self.spare = Some(Spare { page, ready: false });
+            }
+            Err(err) => tracing::warn!(%err, "cannot preload a render webview"),
+        }
+    }
+
     /// Sends a message to the logic context (held until its bridge listens).
     fn send_to_logic(&mut self, message: Encoded) {
         match &mut self.logic {
@@ -131,7 +164,10 @@ impl MiniProgram {
                 }
             }
             PageMessage::Rendered { seq } if from_page => {
-                self.send_to_logic(Outbound::Rendered { page: from, seq }.encoded())
+                self.send_to_logic(Outbound::Rendered { page: from, seq }.encoded());
+                if self.spare.is_none() {
+                    self.preload();
+                }
             }
             PageMessage::WxmlEvent { handler, event } if from_page => {
                 self.send_to_logic(Outbound::WxmlEvent { page: from, handler, event }.encoded())
@@ -200,7 +236,28 @@ impl MiniProgram {
     fn apply(&mut self, effects: Vec<Effect>) -> Result<(), ShellError> {
         for effect in effects {
             match effect {
+                Effect::Create(page_ref)
+                    if self.spare.as_ref().is_some_and(|s| s.ready && s.page.id == page_ref.web_view_id) =>
+                {
+                    // WeChat's trick: the new page's render webview was made and loaded
+                    // ahead of time; it only needs to be told its page.
+                    let page = self.spare.take().expect("checked").page;
+                    let window = self.context.package.page_window(&page_ref.route);
+                    self.navs.insert(page.id, NavState::from_window(&window));
+                    self.pages.insert(page.id, page);
+                    let attach = Outbound::Attach { route: page_ref.route.clone(), query: page_ref.options.clone() };
+                    self.queue(page_ref.web_view_id, attach.encoded());
+                    tracing::info!(webview = page_ref.web_view_id, route = %page_ref.route, "page opened (preloaded)");
+                    for message in self.held.ready(page_ref.web_view_id) {
+                        self.queue(page_ref.web_view_id, message);
+                    }
+                    self.hooks.push(page_ref.web_view_id, Hook::OnLoad, false);
+                    let actions = self.hooks.page_ready(page_ref.web_view_id);
+                    self.act(actions);
+                }
                 Effect::Create(page_ref) => {
+                    // A spare made for another id (or not loaded yet) is of no use now.
+                    self.spare = None;
                     let stack = serde_json::to_value(self.router.stack()).unwrap_or_default();
                     let setup = PageSetup { page: &page_ref, launch: !self.launched, stack, acts_for_pages: false };
                     self.launched = true;
@@ -307,6 +364,10 @@ impl MiniProgram {
 
     /// A page's document is ready: its onLoad may run when its turn comes.
     pub fn page_ready(&mut self, id: WebViewId) {
+        if let Some(spare) = self.spare.as_mut().filter(|spare| spare.page.id == id) {
+            spare.ready = true;
+            return;
+        }
         if !self.pages.contains_key(&id) {
             return;
         }
@@ -564,6 +625,8 @@ impl MiniProgram {
                 let mut state = self.chrome.state().as_object().cloned().unwrap_or_default();
                 state.insert("pages".into(), serde_json::to_value(self.router.stack()).unwrap_or_default());
                 state.insert("liveWebviews".into(), json!(self.pages.len()));
+                let preloaded = self.spare.as_ref().filter(|spare| spare.ready).map(|spare| spare.page.id);
+                state.insert("preloadedWebview".into(), json!(preloaded));
                 let in_flight: usize = self.pages.keys().map(|id| self.context.bridge.in_flight(*id)).sum();
                 state.insert("callsInFlight".into(), json!(in_flight));
                 state.insert("window".into(), Value::Object(self.window_info(window)));
@@ -639,12 +702,20 @@ impl MiniProgram {
     /// Closes every page (the run is ending).
     pub fn close(mut self) {
         self.chrome.detach();
+        self.spare = None;
         self.pages.clear();
         self.web_context.borrow().own(None);
         if let Some(reply) = self.modal.take() {
             let _ = reply.send(Err("the shell is shutting down".into()));
         }
     }
+}
+
+/// A preloaded render webview.
+struct Spare {
+    page: Page,
+    /// Its document has loaded.
+    ready: bool,
 }
 
 /// The state of a WXML mini program's logic context.

@@ -12,6 +12,7 @@ use wry::{RequestAsyncResponder, WebContext, WebView, WebViewBuilder};
 use super::user_event::UserEvent;
 use crate::core::protocol::{split_batch, PageMessage};
 use crate::core::router::PageRef;
+use crate::wxml::bundle::SPARE_ROUTE;
 
 use crate::core::bridge::{log_dropped, Bridge, Origin};
 use crate::core::host::{Outbox, WebViewId};
@@ -84,7 +85,7 @@ pub fn init_script(context: &PageContext, origin: &Origin, setup: &PageSetup<'_>
         "webviewId": origin.web_view_id,
         "appId": origin.app_info.app_id,
         "maxPayload": context.bridge.max_payload(),
-        "route": setup.page.route,
+        "route": if setup.page.route == SPARE_ROUTE { "" } else { setup.page.route.as_str() },
         "query": setup.page.options,
         "launch": setup.launch,
         "pages": setup.stack,
@@ -92,10 +93,18 @@ pub fn init_script(context: &PageContext, origin: &Origin, setup: &PageSetup<'_>
         "wxFunctions": crate::core::builtins::WX_FUNCTIONS,
     });
     let mut script = format!("window.__SUPERAPP_CONFIG__ = {config};\n{BRIDGE_JS}\n");
+    let mut extras = String::new();
     for extra in [&context.app_js, &context.inject_script].into_iter().flatten() {
-        script.push_str(";\n");
-        script.push_str(extra);
-        script.push('\n');
+        extras.push_str(";\n");
+        extras.push_str(extra);
+        extras.push('\n');
+    }
+    if setup.page.route == SPARE_ROUTE {
+        // A preloaded render webview: its page is not known yet, so the injected script
+        // runs when one is attached (render_main.js), with the page's route in the config.
+        script.push_str(&format!("window.__superappOnAttach = function () {{\n{extras}\n}};\n"));
+    } else {
+        script.push_str(&extras);
     }
     script
 }

@@ -4,7 +4,6 @@
 //! under `superapp://app/__superapp/wxml/` (and a WXML page's own `pages/x/x.html`).
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use super::compiler::{CompileError, Compilers};
 use crate::core::package::Package;
@@ -37,7 +36,7 @@ var v=Math.floor(n/750*(w||document.documentElement.clientWidth||window.innerWid
 #[derive(Debug)]
 pub struct Bundle {
     gwx: String,
-    styles: HashMap<String, String>,
+    styles: String,
     app_service: String,
     routes: Vec<String>,
 }
@@ -58,21 +57,27 @@ impl Bundle {
         let compiled =
             if wxss_files.is_empty() { Default::default() } else { compilers.wxss_to_js(dir, &wxss_files)? };
         let routes: Vec<String> = package.pages().to_vec();
-        let mut styles = HashMap::new();
+        // One file for every page's styles (a preloaded render webview learns its route
+        // only later): each route's styles are a function its page runs.
+        let mut styles = String::from(RPX_JS);
+        if let Some(comm) = compiled.get("comm") {
+            styles.push_str(comm);
+            styles.push_str(";\n");
+        }
+        styles.push_str("window.__wxmlStyles = {};\n");
         for route in &routes {
-            let mut js = String::from(RPX_JS);
-            if let Some(comm) = compiled.get("comm") {
-                js.push_str(comm);
-                js.push_str(";\n");
-            }
+            styles.push_str(&format!(
+                "__wxmlStyles[{}] = function () {{\n",
+                serde_json::to_string(route).expect("a route serialises")
+            ));
             for file in ["app.wxss".to_string(), format!("{route}.wxss")] {
                 if let Some(insert) = compiled.get(&file) {
-                    js.push('(');
-                    js.push_str(insert);
-                    js.push_str(")();\n");
+                    styles.push('(');
+                    styles.push_str(insert);
+                    styles.push_str(")();\n");
                 }
             }
-            styles.insert(route.clone(), js);
+            styles.push_str("};\n");
         }
         let mut app_service = String::new();
         for file in with(".js") {
@@ -107,15 +112,14 @@ impl Bundle {
                 "logic_main.js" => fixed(LOGIC_MAIN_JS),
                 "data_path.js" => fixed(DATA_PATH_JS),
                 "page_context.js" => fixed(PAGE_CONTEXT_JS),
+                "styles.js" => Some((owned(&self.styles), JS)),
                 "logic.html" => Some((owned(&logic_document()), HTML)),
-                other => {
-                    let route = other.strip_prefix("style/")?.strip_suffix(".js")?;
-                    self.styles.get(route).map(|js| (owned(js), JS))
-                }
+                "spare.html" => Some((owned(&render_document()), HTML)),
+                _ => None,
             };
         }
         let route = path.strip_prefix('/')?.strip_suffix(".html")?;
-        self.routes.iter().any(|r| r == route).then(|| (owned(&render_document(route)), HTML))
+        self.routes.iter().any(|r| r == route).then(|| (owned(&render_document()), HTML))
     }
 }
 
@@ -145,12 +149,17 @@ impl Drop for Extracted {
     }
 }
 
-/// The document of a page's render webview.
-pub fn render_document(route: &str) -> String {
+/// The route of a preloaded render webview's document: it shows no page until the shell
+/// attaches one (`superapp://app/<route>.html`).
+pub const SPARE_ROUTE: &str = "__superapp/wxml/spare";
+
+/// The document of a render webview: the same for every page (the page's route comes in
+/// its config, or later in an `attach` message).
+pub fn render_document() -> String {
     format!(
         "<!doctype html><html><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><style>{COMPONENT_CSS}</style>\
-<script src=\"{PREFIX}style/{route}.js\"></script></head><body><div id=\"wx-root\"></div>\
+<script src=\"{PREFIX}styles.js\"></script></head><body><div id=\"wx-root\"></div>\
 <script src=\"{PREFIX}gwx.js\"></script><script src=\"{PREFIX}data_path.js\"></script>\
 <script src=\"{PREFIX}render.js\"></script><script src=\"{PREFIX}render_main.js\"></script></body></html>"
     )
@@ -172,8 +181,8 @@ mod tests {
 
     #[test]
     fn documents_load_their_layer_in_order() {
-        let render = render_document("pages/a/a");
-        let order = ["style/pages/a/a.js", "gwx.js", "data_path.js", "render.js", "render_main.js"];
+        let render = render_document();
+        let order = ["styles.js", "gwx.js", "data_path.js", "render.js", "render_main.js"];
         let positions: Vec<usize> = order.iter().map(|f| render.find(f).expect(f)).collect();
         assert!(positions.windows(2).all(|w| w[0] < w[1]), "{render}");
         let logic = logic_document();
@@ -186,15 +195,16 @@ mod tests {
     fn serves_its_files_and_page_documents_only() {
         let bundle = Bundle {
             gwx: "$gwx=1".into(),
-            styles: HashMap::from([("pages/a/a".to_string(), "css()".to_string())]),
+            styles: "css()".into(),
             app_service: "define()".into(),
             routes: vec!["pages/a/a".into()],
         };
         assert_eq!(bundle.serve("/__superapp/wxml/gwx.js").unwrap().0.as_ref(), b"$gwx=1");
-        assert_eq!(bundle.serve("/__superapp/wxml/style/pages/a/a.js").unwrap().0.as_ref(), b"css()");
+        assert_eq!(bundle.serve("/__superapp/wxml/styles.js").unwrap().0.as_ref(), b"css()");
+        assert!(bundle.serve("/__superapp/wxml/spare.html").unwrap().1.starts_with("text/html"));
         assert!(bundle.serve("/pages/a/a.html").unwrap().1.starts_with("text/html"));
         assert!(bundle.serve("/__superapp/wxml/logic.html").is_some());
-        for missing in ["/pages/b/b.html", "/__superapp/wxml/nope.js", "/__superapp/wxml/style/pages/b/b.js", "/app.js"]
+        for missing in ["/pages/b/b.html", "/__superapp/wxml/nope.js", "/__superapp/wxml/style/pages/a/a.js", "/app.js"]
         {
             assert!(bundle.serve(missing).is_none(), "{missing}");
         }
