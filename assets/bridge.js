@@ -221,6 +221,9 @@
       callHook(appObject, 'onLaunch', launchOptions);
       callHook(appObject, 'onShow', launchOptions);
     }
+    if (pageObject && isFunction(pageObject.render)) {
+      callSafely(function () { pageObject.render(pageObject.data); }, null, 'render');
+    }
     callHook(pageObject, 'onLoad', copy(config.query));
     callHook(pageObject, 'onShow');
     var ready = false;
@@ -261,12 +264,26 @@
   });
 
   /** Registers this page's object: data and lifecycle hooks (onLoad(query), onShow,
-   *  onReady, onHide, onUnload). */
+   *  onReady, onHide, onUnload), as WeChat's Page(): `this.data`, and
+   *  `this.setData(changes, callback)` with path keys ('a.b', 'list[1].x'). An HTML page
+   *  draws its data itself: its `render(data)` method, if it has one, runs before onLoad
+   *  and after every setData; the callback runs once the page has painted. */
   window.Page = function (object) {
     pageObject = object || {};
     pageObject.route = config.route;
     pageObject.options = copy(config.query);
     pageObject.__webviewId__ = config.webviewId;
+    pageObject.data = object && object.data !== undefined ? copy(object.data) : {};
+    pageObject.setData = function (changes, callback) {
+      if (changes === null || typeof changes !== 'object') throw new TypeError('setData(changes: object, callback?)');
+      Object.keys(changes).forEach(function (path) {
+        window.__wxmlDataPath.set(pageObject.data, path, copy({ v: changes[path] }).v);
+      });
+      if (isFunction(pageObject.render)) callSafely(function () { pageObject.render(pageObject.data); }, null, 'render');
+      if (isFunction(callback)) {
+        requestAnimationFrame(function () { setTimeout(function () { callback.call(pageObject); }, 0); });
+      }
+    };
   };
 
   /** Registers the App object (from app.js). Each page has its own JS context, so each
@@ -500,6 +517,10 @@
       /** Sends a message of the shell's protocol (src/core/protocol.rs). */
       post: function (message) {
         send(JSON.stringify(message));
+      },
+      /** The page object this page registered with Page() (HTML pages). */
+      page: function () {
+        return pageObject;
       },
       pendingCount: function () {
         return pending.size;

@@ -26,6 +26,11 @@ pub enum Command {
     /// Measure the bridge against a raw-wry floor, navigation, cold start and memory;
     /// progress on stderr, one JSON object on stdout.
     Bench(BenchArgs),
+    /// Open a mini program for WeChat's automator (`miniprogram-automator`), as WeChat
+    /// DevTools' `cli auto` does: `automator.launch({cliPath: 'superapp', projectPath})`
+    /// runs this. Ends when the client sends `Tool.close`, or when the process that started
+    /// it ends.
+    Auto(AutoArgs),
     /// One measurement in a fresh process, run by `bench` (not for direct use).
     #[command(hide = true)]
     BenchChild {
@@ -86,10 +91,40 @@ pub struct RunArgs {
     pub screenshot: Option<PathBuf>,
 }
 
+/// Flags of `superapp auto` (DevTools' own command line).
+#[derive(Debug, Args)]
+pub struct AutoArgs {
+    /// The mini program directory (holding app.json).
+    #[arg(long, value_name = "DIR")]
+    pub project: PathBuf,
+    /// The port of the automation WebSocket, on 127.0.0.1.
+    #[arg(long, value_name = "PORT", default_value_t = 9420)]
+    pub auto_port: u16,
+    /// Run under a private Xvfb even when there is a display (without a display, always).
+    #[arg(long)]
+    pub headless: bool,
+    /// Keep mini program storage and webview data under DIR (as for `run`).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Write one JSON line per finished call to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub trace: Option<PathBuf>,
+    /// DevTools' login account: accepted and ignored (no login here).
+    #[arg(long, value_name = "ACCOUNT")]
+    pub auto_account: Option<String>,
+    /// DevTools' login ticket: accepted and ignored.
+    #[arg(long, value_name = "TICKET")]
+    pub ticket: Option<String>,
+    /// DevTools' project trust prompt: accepted and ignored (there is none).
+    #[arg(long)]
+    pub trust_project: bool,
+}
+
 /// Runs a parsed command line and returns the process's exit status.
 pub fn run(cli: Cli) -> ExitCode {
     let status = match cli.command {
         Command::Run(args) => run_miniapp(args),
+        Command::Auto(args) => run_auto(args),
         Command::Bench(args) => {
             let plan = if args.quick { crate::bench::Plan::quick() } else { crate::bench::Plan::full() };
             crate::bench::run(&plan, !args.display).map(|report| {
@@ -139,4 +174,24 @@ fn run_miniapp(args: RunArgs) -> Result<i32, String> {
         ..RunOptions::default()
     };
     shell.run(package, &options).map_err(|err| err.to_string())
+}
+
+fn run_auto(args: AutoArgs) -> Result<i32, String> {
+    // Never outlive the process that started us (the automator's launcher): no orphaned
+    // server holding the port.
+    crate::shell::end_with_parent().map_err(|err| format!("cannot follow the parent process: {err}"))?;
+    let dir = &args.project;
+    let package = Package::open(dir).map_err(|err| format!("cannot open the mini program {dir:?}: {err}"))?;
+    let mut builder = sample::register(Shell::builder());
+    if let Some(dir) = &args.data_dir {
+        builder = builder.data_dir(dir.clone());
+    }
+    let set = |name: &str| std::env::var_os(name).is_some_and(|value| !value.is_empty());
+    let options = RunOptions {
+        headless: args.headless || !(set("DISPLAY") || set("WAYLAND_DISPLAY")),
+        trace: args.trace.clone(),
+        auto_port: Some(args.auto_port),
+        ..RunOptions::default()
+    };
+    builder.build().run(package, &options).map_err(|err| err.to_string())
 }

@@ -39,6 +39,7 @@
 #![warn(missing_docs)]
 #![deny(unsafe_code)]
 
+pub mod automation;
 pub mod bench;
 pub mod cli;
 pub mod core;

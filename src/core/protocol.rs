@@ -107,6 +107,14 @@ struct RawInvoke {
     handler: Option<String>,
     event: Option<Value>,
     page: Option<u64>,
+    ok: Option<bool>,
+    value: Option<Value>,
+    error: Option<Value>,
+    level: Option<String>,
+    args: Option<Value>,
+    message: Option<Value>,
+    stack: Option<Value>,
+    name: Option<String>,
 }
 
 /// What one pass over a message's text tells, before any parsing: how deep it nests, and
@@ -219,6 +227,34 @@ pub enum PageMessage {
         /// WeChat's event object (`type`, `target`, `currentTarget`, `detail`, ...).
         event: Value,
     },
+    /// From the automation agent: operation `seq` ended.
+    AutomationDone {
+        /// The shell's number for the operation.
+        seq: u64,
+        /// Its value, or its error message.
+        outcome: Result<Value, String>,
+    },
+    /// From the automation agent: a `console.*` call.
+    AutomationLog {
+        /// `log`, `info`, `warn`, `error` or `debug`.
+        level: String,
+        /// Its arguments, as JSON.
+        args: Value,
+    },
+    /// From the automation agent: an uncaught error or unhandled rejection.
+    AutomationException {
+        /// Its message.
+        message: String,
+        /// Its stack, if any.
+        stack: String,
+    },
+    /// From the automation agent: an exposed function was called.
+    AutomationBinding {
+        /// The function's name.
+        name: String,
+        /// Its arguments.
+        args: Value,
+    },
 }
 
 impl Inbound {
@@ -244,6 +280,10 @@ impl PageMessage {
             PageMessage::SetData { .. } => "setData",
             PageMessage::Rendered { .. } => "rendered",
             PageMessage::WxmlEvent { .. } => "wxmlEvent",
+            PageMessage::AutomationDone { .. } => "automationDone",
+            PageMessage::AutomationLog { .. } => "automationLog",
+            PageMessage::AutomationException { .. } => "automationException",
+            PageMessage::AutomationBinding { .. } => "automationBinding",
         }
     }
 
@@ -310,6 +350,36 @@ impl PageMessage {
             Some("wxmlEvent") => {
                 let handler = msg.handler.ok_or_else(|| ProtocolError::Malformed("wxmlEvent needs handler".into()))?;
                 return Ok(PageMessage::WxmlEvent { handler, event: msg.event.unwrap_or(Value::Null) });
+            }
+            Some("automationDone") => {
+                let seq = msg.seq.ok_or_else(|| ProtocolError::Malformed("automationDone needs seq".into()))?;
+                let outcome = match msg.ok {
+                    Some(true) => Ok(msg.value.unwrap_or(Value::Null)),
+                    _ => Err(match msg.error {
+                        Some(Value::String(text)) => text,
+                        Some(other) => other.to_string(),
+                        None => "the operation failed".to_string(),
+                    }),
+                };
+                return Ok(PageMessage::AutomationDone { seq, outcome });
+            }
+            Some("automationLog") => {
+                return Ok(PageMessage::AutomationLog {
+                    level: msg.level.unwrap_or_else(|| "log".into()),
+                    args: msg.args.unwrap_or(Value::Array(Vec::new())),
+                })
+            }
+            Some("automationException") => {
+                let text = |v: Option<Value>| match v {
+                    Some(Value::String(text)) => text,
+                    Some(other) => other.to_string(),
+                    None => String::new(),
+                };
+                return Ok(PageMessage::AutomationException { message: text(msg.message), stack: text(msg.stack) });
+            }
+            Some("automationBinding") => {
+                let name = msg.name.ok_or_else(|| ProtocolError::Malformed("automationBinding needs name".into()))?;
+                return Ok(PageMessage::AutomationBinding { name, args: msg.args.unwrap_or(Value::Array(Vec::new())) });
             }
             Some(other) => return Err(ProtocolError::UnknownType(other.to_string())),
         }
@@ -437,6 +507,17 @@ pub enum Outbound {
         route: String,
         /// Its query.
         query: Map<String, Value>,
+    },
+    /// To the automation agent of a webview: carry out operation `op`
+    /// (assets/automation/agent.js); it answers [`PageMessage::AutomationDone`].
+    #[serde(rename = "automation")]
+    Automation {
+        /// The shell's number for it.
+        seq: u64,
+        /// The agent's operation.
+        op: String,
+        /// Its argument.
+        args: Value,
     },
     /// To the logic context: a page's render webview rendered setData `seq`.
     #[serde(rename = "rendered")]

@@ -28,7 +28,10 @@ use crate::wxml::bundle::{LOGIC_ROUTE, SPARE_ROUTE};
 /// numbers pages from 1).
 pub const LOGIC_ID: WebViewId = 1_000_000_000;
 use crate::core::router::{Effect, RouteError, Router};
+
+mod automation;
 use crate::core::ui_api::UiApi;
+pub use automation::{After, AutomationShared, Automator};
 
 type Answer = Result<Option<Map<String, Value>>, String>;
 
@@ -53,6 +56,8 @@ pub struct MiniProgram {
     refreshing: Option<WebViewId>,
     /// A WXML mini program's preloaded render webview, for the next new page.
     spare: Option<Spare>,
+    /// Automation (`superapp auto`, the testing harness), when on.
+    automator: Option<Automator>,
 }
 
 impl MiniProgram {
@@ -81,6 +86,7 @@ impl MiniProgram {
             logic: None,
             refreshing: None,
             spare: None,
+            automator: None,
         };
         if program.context.wxml.is_some() {
             program.open_logic()?;
@@ -172,9 +178,32 @@ impl MiniProgram {
             PageMessage::WxmlEvent { handler, event } if from_page => {
                 self.send_to_logic(Outbound::WxmlEvent { page: from, handler, event }.encoded())
             }
+            PageMessage::AutomationDone { seq, outcome } => self.agent_done(from, seq, outcome),
+            PageMessage::AutomationLog { level, args } => {
+                self.agent_event("App.logAdded", json!({ "type": level, "args": args, "webviewId": from }))
+            }
+            PageMessage::AutomationException { message, stack } => self
+                .agent_event("App.exceptionThrown", json!({ "message": message, "stack": stack, "webviewId": from })),
+            PageMessage::AutomationBinding { name, args } => {
+                self.agent_event("App.bindingCalled", json!({ "name": name, "args": args }))
+            }
             other => {
                 tracing::warn!(webview = from, message = ?other, "ignored a two-layer message from the wrong webview")
             }
+        }
+    }
+
+    /// Sends a message to a webview once its bridge listens (the logic context's backlog,
+    /// or the event hold of a page still loading).
+    fn deliver_when_listening(&mut self, id: WebViewId, message: Encoded) {
+        if id == LOGIC_ID {
+            self.send_to_logic(message);
+            return;
+        }
+        match self.held.offer(id, message) {
+            Offer::Deliver(message) => self.queue(id, message),
+            Offer::Held => {}
+            Offer::HeldDroppingOldest => tracing::warn!(webview = id, "too many messages held for a loading page"),
         }
     }
 
@@ -410,6 +439,7 @@ impl MiniProgram {
             self.held.forget(id);
             self.context.bridge.page_closed(id);
             self.context.origins.write().expect("origins lock").remove(&id);
+            self.agent_webview_closed(id);
             drop(page);
             let actions = self.hooks.forget(id);
             self.act(actions);
@@ -701,6 +731,7 @@ impl MiniProgram {
 
     /// Closes every page (the run is ending).
     pub fn close(mut self) {
+        self.agent_shut_down();
         self.chrome.detach();
         self.spare = None;
         self.pages.clear();
@@ -785,7 +816,7 @@ fn app_base_info() -> Map<String, Value> {
         .filter(|lang| !lang.is_empty() && lang != "C" && lang != "POSIX")
         .unwrap_or_else(|| "en".into());
     json!({
-        "SDKVersion": env!("CARGO_PKG_VERSION"),
+        "SDKVersion": crate::automation::command::SDK_VERSION,
         "version": env!("CARGO_PKG_VERSION"),
         "language": language,
         "theme": "light",

@@ -10,6 +10,7 @@ pub(crate) mod chrome;
 pub(crate) mod display;
 pub(crate) mod mini_program;
 pub(crate) mod page;
+mod parent;
 pub(crate) mod screenshot;
 pub(crate) mod user_event;
 pub(crate) mod web_context;
@@ -25,6 +26,8 @@ use tao::event_loop::{ControlFlow, EventLoopBuilder};
 use tao::platform::run_return::EventLoopExtRunReturn;
 use tao::platform::unix::{EventLoopBuilderExtUnix, WindowExtUnix};
 use tao::window::WindowBuilder;
+
+pub use parent::end_with_parent;
 
 use crate::core::bridge::{Bridge, CallObserver};
 use crate::core::builtins;
@@ -73,6 +76,9 @@ pub enum ShellError {
     /// A WXML mini program could not be compiled.
     #[error("{0}")]
     Wxml(#[from] crate::wxml::compiler::CompileError),
+    /// The automation server could not start.
+    #[error("{0}")]
+    Automation(#[from] crate::automation::server::ServerError),
 }
 
 /// How one run of the shell behaves.
@@ -91,6 +97,23 @@ pub struct RunOptions {
     pub inject_script: Option<String>,
     /// Save a PNG of the window to this file just before the run ends.
     pub screenshot: Option<PathBuf>,
+    /// Serve WeChat's automator protocol on 127.0.0.1 at this port (`superapp auto`).
+    pub auto_port: Option<u16>,
+    /// Drive this run from Rust: called once, as the run starts, with the same command
+    /// path the automation server uses (the [`testing`](crate::testing) harness).
+    pub automation: Option<AutomationHook>,
+}
+
+/// Receives a run's automation handle: the dispatch of commands, and the event frames.
+#[derive(Clone)]
+pub struct AutomationHook(
+    pub Arc<dyn Fn(crate::automation::server::Dispatch, tokio::sync::broadcast::Sender<String>) + Send + Sync>,
+);
+
+impl std::fmt::Debug for AutomationHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AutomationHook")
+    }
 }
 
 impl Default for RunOptions {
@@ -102,6 +125,8 @@ impl Default for RunOptions {
             window_size: (390, 760),
             inject_script: None,
             screenshot: None,
+            auto_port: None,
+            automation: None,
         }
     }
 }
@@ -262,6 +287,11 @@ impl Shell {
             }
             PageKind::Html => None,
         };
+        // The port is taken before anything starts: a busy port is a clear error at once.
+        let auto_listener = match options.auto_port {
+            Some(port) => Some(crate::automation::server::bind(port)?),
+            None => None,
+        };
         display::ensure(options.headless)?;
         let trace: Option<Arc<dyn CallObserver>> = match &options.trace {
             Some(path) => Some(Arc::new(
@@ -323,8 +353,30 @@ impl Shell {
             app_js,
             wxml,
             proxy: event_loop.create_proxy(),
+            automation: (auto_listener.is_some() || options.automation.is_some())
+                .then(|| Arc::new(mini_program::AutomationShared::default())),
         };
+        let shared = context.automation.clone();
         let mut program = MiniProgram::open(context, web_context, chrome)?;
+        if let Some(shared) = shared {
+            let (events, _) = tokio::sync::broadcast::channel(4096);
+            program.automate_with(mini_program::Automator::new(events.clone(), shared));
+            let proxy = event_loop.create_proxy();
+            let dispatch: crate::automation::server::Dispatch = Arc::new(move |command| {
+                let (reply, answer) = tokio::sync::oneshot::channel();
+                // An ended loop drops the reply: the caller hears that the shell ended.
+                let _ = proxy.send_event(UserEvent::Automation(command, reply));
+                answer
+            });
+            if let Some(listener) = auto_listener {
+                let port = options.auto_port.unwrap_or_default();
+                tracing::info!(port, "automation server listening on 127.0.0.1");
+                runtime.spawn(crate::automation::server::serve(listener, dispatch.clone(), events.clone()));
+            }
+            if let Some(hook) = &options.automation {
+                (hook.0)(dispatch, events);
+            }
+        }
         tracing::info!(app = %app_info.app_id, "mini program opened");
 
         self.host.attach(outbox.clone());
@@ -416,6 +468,12 @@ impl Shell {
                 }
                 Event::UserEvent(UserEvent::Minimized(minimized)) => {
                     program.minimized(minimized);
+                    Ok(())
+                }
+                Event::UserEvent(UserEvent::Automation(command, reply)) => {
+                    if program.automate(&window, command, reply) == mini_program::After::Close && !shutting_down {
+                        let _ = shutdown_proxy.send_event(UserEvent::Shutdown("Tool.close"));
+                    }
                     Ok(())
                 }
                 Event::UserEvent(UserEvent::Shutdown(signal)) => {

@@ -27,6 +27,8 @@ pub const SYNC_PATH: &str = "/__superapp/invoke";
 
 /// The JS bridge, injected into every page.
 const BRIDGE_JS: &str = include_str!("../../assets/bridge.js");
+const DATA_PATH_JS: &str = include_str!("../../assets/wxml/data_path.js");
+const AGENT_JS: &str = include_str!("../../assets/automation/agent.js");
 
 /// The shell's view of which webview belongs to which mini program, shared with the
 /// custom protocol handler (which runs for every webview of a web context).
@@ -64,6 +66,8 @@ pub struct PageContext {
     pub wxml: Option<Arc<crate::wxml::bundle::Bundle>>,
     /// The path to the UI thread, for lifecycle acknowledgements.
     pub proxy: EventLoopProxy<UserEvent>,
+    /// With automation on: what each new webview's agent starts with.
+    pub automation: Option<Arc<super::mini_program::AutomationShared>>,
 }
 
 /// Per-page facts for the init script.
@@ -91,8 +95,13 @@ pub fn init_script(context: &PageContext, origin: &Origin, setup: &PageSetup<'_>
         "pages": setup.stack,
         "extApi": context.package.config().ext_api,
         "wxFunctions": crate::core::builtins::WX_FUNCTIONS,
+        "automation": context.automation.as_ref().map(|shared| shared.config()),
     });
-    let mut script = format!("window.__SUPERAPP_CONFIG__ = {config};\n{BRIDGE_JS}\n");
+    let mut script = format!("window.__SUPERAPP_CONFIG__ = {config};\n{DATA_PATH_JS}\n{BRIDGE_JS}\n");
+    if context.automation.is_some() {
+        script.push_str(AGENT_JS);
+        script.push('\n');
+    }
     let mut extras = String::new();
     for extra in [&context.app_js, &context.inject_script].into_iter().flatten() {
         extras.push_str(";\n");

@@ -53,6 +53,8 @@ pub enum UserEvent {
     Minimized(bool),
     /// SIGINT or SIGTERM (named): close the pages, answer what is in flight, end with 0.
     Shutdown(&'static str),
+    /// An automation command and where its answer goes.
+    Automation(crate::automation::command::Command, tokio::sync::oneshot::Sender<crate::automation::server::Answer>),
 }
 
 /// The shell's [`Outbox`]: everything goes to the UI thread as a [`UserEvent`], in order.

@@ -1,0 +1,449 @@
+// superapp-shell automation agent: what WeChat's miniprogram-automator asks of a page, done
+// inside the webview. Injected after the bridge into every webview of a run with automation
+// on (`superapp auto`, `--auto-port`, the Rust `testing` harness). The shell sends
+//   {type: 'automation', seq, op, args}
+// and the agent answers {type: 'automationDone', seq, ok, value | error} exactly once. It
+// also reports console calls ('automationLog'), uncaught errors and unhandled rejections
+// ('automationException') and calls of exposed functions ('automationBinding').
+//
+// Elements: CSS selectors (or XPath) over what the page renders. On a WXML render webview
+// the type selectors are WXML names (`view` is the DOM's `wx-view`) and tagName is the WXML
+// name. Element ids stay valid while the element is in the document.
+(function () {
+  'use strict';
+  var sa = window.__superapp;
+  if (!sa || window.__superappAgent) return;
+  var config = sa.config.automation || {};
+  var isRender = function () { return !!window.__wxmlRender; };
+  var logic = function () { return window.__wxmlLogic; };
+
+  function post(message) {
+    sa.post(message);
+  }
+
+  // Any value as JSON (what cannot be encoded becomes its string).
+  function plain(value) {
+    if (value === undefined) return null;
+    try {
+      return JSON.parse(JSON.stringify(value));
+    } catch (err) {
+      return String(value);
+    }
+  }
+
+  // ---- console and errors -------------------------------------------------------------
+
+  ['log', 'info', 'warn', 'error', 'debug'].forEach(function (level) {
+    var original = console[level];
+    console[level] = function () {
+      var args = Array.prototype.map.call(arguments, function (a) {
+        return a instanceof Error ? String(a.stack || a) : plain(a);
+      });
+      try {
+        post({ type: 'automationLog', level: level, args: args });
+      } catch (err) {
+        // a console call must never throw
+      }
+      return original.apply(console, arguments);
+    };
+  });
+  window.addEventListener('error', function (e) {
+    post({ type: 'automationException', message: String(e.message), stack: e.error && e.error.stack ? String(e.error.stack) : '' });
+  });
+  window.addEventListener('unhandledrejection', function (e) {
+    var reason = e.reason;
+    var message = reason && reason.message !== undefined ? reason.message : (reason && reason.errMsg) || JSON.stringify(plain(reason));
+    post({ type: 'automationException', message: String(message), stack: reason && reason.stack ? String(reason.stack) : '' });
+  });
+
+  // ---- bindings (miniProgram.exposeFunction) ------------------------------------------
+
+  function addBinding(name) {
+    window[name] = function () {
+      post({ type: 'automationBinding', name: name, args: plain(Array.prototype.slice.call(arguments)) });
+    };
+  }
+  (config.bindings || []).forEach(addBinding);
+
+  // ---- wx methods: call and mock ------------------------------------------------------
+
+  function compile(declaration) {
+    // eslint-disable-next-line no-eval
+    var fn = (0, eval)('(' + declaration + ')');
+    if (typeof fn !== 'function') throw new Error('functionDeclaration is not a function');
+    return fn;
+  }
+
+  var SYNC = /Sync$|^(getWindowInfo|getDeviceInfo|getAppBaseInfo|getCurrentPages|createSelectorQuery)$/;
+  function isSync(method) {
+    return SYNC.test(method);
+  }
+
+  // Calls wx[method](...args) as the mini program's code would: a sync API answers with
+  // its return value; an async one with its success object, or fails with its errMsg.
+  function callWxMethod(method, args) {
+    var fn = window.wx && window.wx[method];
+    if (typeof fn !== 'function') return Promise.reject(new Error('wx.' + method + ' is not a function'));
+    if (isSync(method)) return Promise.resolve(fn.apply(window.wx, args));
+    return new Promise(function (resolve, reject) {
+      var options = Object.assign({}, args[0] && typeof args[0] === 'object' ? args[0] : {});
+      options.success = function (res) { resolve(res); };
+      options.fail = function (res) { reject(new Error(res && res.errMsg ? res.errMsg : method + ':fail')); };
+      var rest = args.slice(1);
+      var returned = fn.apply(window.wx, [options].concat(rest));
+      if (returned && typeof returned.then === 'function') returned.then(null, function () {});
+    });
+  }
+
+  var originals = Object.create(null);
+  function mock(method, spec) {
+    var wx = window.wx || (window.wx = {});
+    if (!(method in originals)) originals[method] = wx[method];
+    var origin = originals[method];
+    var run;
+    if (spec.declaration !== undefined) {
+      var fn = compile(spec.declaration);
+      var extra = spec.args || [];
+      run = function (callArgs) { return fn.apply({ origin: origin }, callArgs.concat(extra)); };
+    } else {
+      run = function () { return plain(spec.result); };
+    }
+    wx[method] = function () {
+      var callArgs = Array.prototype.slice.call(arguments);
+      if (isSync(method)) return run(callArgs);
+      var options = callArgs[0] && typeof callArgs[0] === 'object' ? callArgs[0] : {};
+      var answer = Promise.resolve().then(function () { return run(callArgs); });
+      var routed = answer.then(function (res) {
+        if (typeof options.success === 'function') options.success(res);
+        if (typeof options.complete === 'function') options.complete(res);
+        return res;
+      }, function (err) {
+        var res = { errMsg: method + ':fail ' + (err && err.message ? err.message : String(err)) };
+        if (typeof options.fail === 'function') options.fail(res);
+        if (typeof options.complete === 'function') options.complete(res);
+        throw res;
+      });
+      var callbacks = ['success', 'fail', 'complete'].some(function (k) { return typeof options[k] === 'function'; });
+      if (callbacks) {
+        routed.then(null, function () {});
+        return undefined;
+      }
+      return routed;
+    };
+  }
+  function restore(method) {
+    if (!(method in originals)) return;
+    if (window.wx) window.wx[method] = originals[method];
+    delete originals[method];
+  }
+  (config.mocks || []).forEach(function (m) { mock(m.method, m); });
+
+  // ---- elements -----------------------------------------------------------------------
+
+  var elements = new Map();
+  var nextElement = 1;
+  var idOf = new WeakMap();
+
+  function register(el) {
+    var id = idOf.get(el);
+    if (!id) {
+      id = nextElement++;
+      idOf.set(el, id);
+      elements.set(id, el);
+    }
+    return { elementId: id, tagName: tagName(el) };
+  }
+
+  function element(id) {
+    var el = elements.get(id);
+    if (!el || !el.isConnected) {
+      elements.delete(id);
+      throw new Error('element ' + id + ' is no longer on the page');
+    }
+    return el;
+  }
+
+  function tagName(el) {
+    var name = el.localName;
+    return isRender() && name.indexOf('wx-') === 0 ? name.slice(3) : name;
+  }
+
+  // WXML type selectors name components (`view`): the DOM's are `wx-view`. Rewrites each
+  // type selector outside brackets, parentheses and quotes.
+  function wxmlSelector(selector) {
+    if (!isRender()) return selector;
+    var out = '';
+    var depth = 0;
+    var quote = null;
+    var atStart = true;
+    for (var i = 0; i < selector.length; i++) {
+      var c = selector[i];
+      if (quote) {
+        out += c;
+        if (c === quote) quote = null;
+        continue;
+      }
+      if (c === '"' || c === "'") quote = c;
+      else if (c === '[' || c === '(') depth++;
+      else if (c === ']' || c === ')') depth--;
+      if (depth === 0 && atStart && /[a-zA-Z]/.test(c)) {
+        var m = /^[a-zA-Z][\w-]*/.exec(selector.slice(i));
+        var name = m[0];
+        out += (name.indexOf('wx-') === 0 || name === 'html' || name === 'body') ? name : 'wx-' + name;
+        i += name.length - 1;
+        atStart = false;
+        continue;
+      }
+      out += c;
+      atStart = depth === 0 && /[\s>+~,]/.test(c);
+    }
+    return out;
+  }
+
+  function root() {
+    return document.getElementById('wx-root') || document.body || document.documentElement;
+  }
+
+  function query(scope, selector, single, xpath) {
+    var found = [];
+    if (xpath) {
+      var result = document.evaluate(selector, scope, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+      for (var i = 0; i < result.snapshotLength; i++) {
+        if (result.snapshotItem(i).nodeType === 1) found.push(result.snapshotItem(i));
+      }
+    } else {
+      found = Array.prototype.slice.call(scope.querySelectorAll(wxmlSelector(selector)));
+    }
+    found = found.filter(function (el) { return !el.__wxInternal; });
+    if (single) {
+      if (!found.length) throw new Error('no element matches ' + JSON.stringify(selector));
+      return register(found[0]);
+    }
+    return { elements: found.map(register) };
+  }
+
+  function escape(text) {
+    return String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  }
+
+  // WXML-like markup of what an element shows: component names, its attributes (not
+  // handlers), its text; the inner parts of built-in components are left out.
+  function wxml(el, outer) {
+    var inner = Array.prototype.map.call(el.childNodes, function (n) {
+      if (n.nodeType === 3) return escape(n.nodeValue);
+      if (n.nodeType !== 1 || n.__wxInternal) return '';
+      return wxml(n, true);
+    }).join('');
+    if (!outer) return inner;
+    var attrs = el.__wx ? el.__wx.attrs : null;
+    var names = attrs ? Object.keys(attrs) : Array.prototype.map.call(el.attributes, function (a) { return a.name; });
+    var text = names.filter(function (name) {
+      return !/^(bind|catch|capture-bind|capture-catch|mut-bind)/.test(name) && name.indexOf('wx:') !== 0;
+    }).map(function (name) {
+      var value = attrs ? attrs[name] : el.getAttribute(name);
+      return ' ' + name + '="' + escape(value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : value) + '"';
+    }).join('');
+    var tag = tagName(el);
+    return '<' + tag + text + '>' + inner + '</' + tag + '>';
+  }
+
+  // The public properties of a component, as DevTools lists them in `__propPublic`.
+  function properties(el) {
+    var props = {};
+    var attrs = el.__wx ? el.__wx.attrs : {};
+    Object.keys(attrs).forEach(function (name) {
+      if (!/^(bind|catch|capture-|mut-bind|data-|wx:)/.test(name)) props[name.replace(/-([a-z])/g, function (_, c) { return c.toUpperCase(); })] = plain(attrs[name]);
+    });
+    var field = el.__wx && el.__wx.inner;
+    if (field && 'value' in field) props.value = field.value;
+    if (!el.__wx && 'value' in el) props.value = el.value;
+    if (!el.__wx && 'checked' in el) props.checked = el.checked;
+    return props;
+  }
+
+  function center(el) {
+    var r = el.getBoundingClientRect();
+    return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+  }
+
+  function mouse(el, type, at, buttons) {
+    el.dispatchEvent(new MouseEvent(type, {
+      bubbles: true, cancelable: true, clientX: at.x, clientY: at.y, button: 0, buttons: buttons, view: window
+    }));
+  }
+
+  function fire(el, type, detail) {
+    if (isRender()) {
+      window.__wxmlRender.fire(type, el, detail || {});
+      return;
+    }
+    el.dispatchEvent(new CustomEvent(type, { bubbles: true, cancelable: true, detail: detail || {} }));
+  }
+
+  // ---- page instances (data and methods) -----------------------------------------------
+
+  function instance(pageId) {
+    var page = logic() ? logic().page(pageId) : sa.page();
+    if (!page) throw new Error('page ' + pageId + ' has no Page() instance');
+    return page;
+  }
+
+  function getPath(data, path) {
+    var value = data;
+    String(path).replace(/([^.[\]]+)|\[(\d+)\]/g, function (_, name, index) {
+      if (value !== undefined && value !== null) value = value[index !== undefined ? Number(index) : name];
+    });
+    return value;
+  }
+
+  // ---- the operations -------------------------------------------------------------------
+
+  var ops = {
+    callFunction: function (a) {
+      var fn = compile(a.functionDeclaration);
+      return Promise.resolve(fn.apply(null, a.args || [])).then(function (v) { return { result: plain(v) }; });
+    },
+    callWxMethod: function (a) {
+      return callWxMethod(a.method, a.args || []).then(function (v) { return { result: plain(v) }; });
+    },
+    mock: function (a) {
+      if (a.restore) restore(a.method);
+      else mock(a.method, a);
+      return {};
+    },
+    addBinding: function (a) {
+      addBinding(a.name);
+      return {};
+    },
+    getElements: function (a) {
+      var scope = a.elementId ? element(a.elementId) : root();
+      return query(scope, a.selector, a.single, a.xpath);
+    },
+    getWindowProperties: function (a) {
+      return {
+        properties: a.names.map(function (name) {
+          return plain(name.split('.').reduce(function (v, key) { return v === undefined || v === null ? undefined : v[key]; }, window));
+        })
+      };
+    },
+    getData: function (a) {
+      var page = instance(a.pageId);
+      return { data: plain(a.path ? getPath(page.data, a.path) : page.data) };
+    },
+    setData: function (a) {
+      var page = instance(a.pageId);
+      return new Promise(function (resolve) { page.setData(a.data, function () { resolve({}); }); });
+    },
+    callMethod: function (a) {
+      var page = instance(a.pageId);
+      if (typeof page[a.method] !== 'function') throw new Error('page ' + a.pageId + ' has no method ' + a.method);
+      return Promise.resolve(page[a.method].apply(page, a.args || [])).then(function (result) { return { result: plain(result) }; });
+    },
+    getWXML: function (a) {
+      return { wxml: wxml(element(a.elementId), a.outer) };
+    },
+    getAttributes: function (a) {
+      var el = element(a.elementId);
+      var attrs = el.__wx ? el.__wx.attrs : null;
+      return {
+        attributes: a.names.map(function (name) {
+          if (attrs) return name in attrs ? plain(attrs[name]) : null;
+          return el.getAttribute(name);
+        })
+      };
+    },
+    getStyles: function (a) {
+      var style = getComputedStyle(element(a.elementId));
+      return { styles: a.names.map(function (name) { return style.getPropertyValue(name) || style[name] || ''; }) };
+    },
+    getDOMProperties: function (a) {
+      var el = element(a.elementId);
+      return { properties: a.names.map(function (name) { return plain(el[name]); }) };
+    },
+    getProperties: function (a) {
+      var el = element(a.elementId);
+      var props = properties(el);
+      return {
+        properties: a.names.map(function (name) {
+          if (name === '__propPublic') {
+            var pub = {};
+            Object.keys(props).forEach(function (k) { pub[k] = true; });
+            return pub;
+          }
+          return name in props ? props[name] : null;
+        })
+      };
+    },
+    getOffset: function (a) {
+      var r = element(a.elementId).getBoundingClientRect();
+      return { left: Math.round(r.left + window.scrollX), top: Math.round(r.top + window.scrollY) };
+    },
+    tap: function (a) {
+      var el = element(a.elementId);
+      var at = center(el);
+      // A click at the element, as a mouse gives it: a WXML tap (and a navigator's
+      // navigation), or an HTML click.
+      if (el.__wx) {
+        mouse(el, 'click', at, 0);
+      } else {
+        el.click();
+      }
+      return {};
+    },
+    longpress: function (a) {
+      var el = element(a.elementId);
+      fire(el, 'longpress', center(el));
+      return {};
+    },
+    touch: function (a) {
+      var el = element(a.elementId);
+      var at = center(el);
+      var p = a.params || {};
+      var t = (p.touches && p.touches[0]) || (p.changedTouches && p.changedTouches[0]);
+      if (t) at = { x: t.clientX !== undefined ? t.clientX : t.pageX, y: t.clientY !== undefined ? t.clientY : t.pageY };
+      var type = { touchstart: 'mousedown', touchmove: 'mousemove', touchend: 'mouseup' }[a.type];
+      mouse(el, type, at, a.type === 'touchend' ? 0 : 1);
+      return {};
+    },
+    triggerEvent: function (a) {
+      fire(element(a.elementId), a.type, a.detail);
+      return {};
+    },
+    dispatchEvent: function (a) {
+      fire(element(a.elementId), a.eventName, a.detail);
+      return {};
+    },
+    input: function (a) {
+      var el = element(a.elementId);
+      var field = el.__wx ? el.__wx.inner : el;
+      if (!field || !('value' in field)) throw new Error(tagName(el) + ' takes no input');
+      field.value = a.args && a.args.length ? String(a.args[0]) : '';
+      field.dispatchEvent(new Event('input', { bubbles: true }));
+      return {};
+    }
+  };
+
+  function errorMessage(err) {
+    if (err && typeof err.message === 'string') return err.message;
+    if (err && typeof err.errMsg === 'string') return err.errMsg;
+    return String(err);
+  }
+
+  sa.on('automation', function (m) {
+    var done = function (ok, value) {
+      post(ok ? { type: 'automationDone', seq: m.seq, ok: true, value: plain(value) }
+              : { type: 'automationDone', seq: m.seq, ok: false, error: errorMessage(value) });
+    };
+    try {
+      var op = ops[m.op];
+      if (!op) throw new Error('unknown automation operation ' + m.op);
+      var out = op(m.args || {});
+      if (out && typeof out.then === 'function') out.then(function (v) { done(true, v); }, function (e) { done(false, e); });
+      else done(true, out);
+    } catch (err) {
+      done(false, err);
+    }
+  });
+
+  window.__superappAgent = true;
+})();

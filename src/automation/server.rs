@@ -1,0 +1,208 @@
+//! The automation server: a WebSocket on 127.0.0.1 that `miniprogram-automator` connects
+//! to. One client at a time (a second one is told so in a close frame and let go); each
+//! request is parsed into a [`Command`], carried out by the shell through [`Dispatch`],
+//! and answered exactly once: with its result, its error, or a timeout.
+
+use std::net::{SocketAddr, TcpListener as StdListener};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::Value;
+use tokio::net::TcpStream;
+use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::Message;
+
+use super::command::{info, Command};
+use super::protocol::{self, Request};
+
+/// How long one command may take before it is answered with a timeout.
+pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What the shell answers a command with.
+pub type Answer = Result<Value, String>;
+
+/// Hands a command to the shell; the receiver gets its answer.
+pub type Dispatch = Arc<dyn Fn(Command) -> oneshot::Receiver<Answer> + Send + Sync>;
+
+/// The server cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// Another process holds the port.
+    #[error("port {0} is in use: the automation server cannot listen on it")]
+    PortInUse(u16),
+    /// Any other failure to listen.
+    #[error("cannot listen on 127.0.0.1:{port}: {source}")]
+    Listen {
+        /// The port.
+        port: u16,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// Takes the port on 127.0.0.1 (only: automation gives full control of the mini program).
+pub fn bind(port: u16) -> Result<StdListener, ServerError> {
+    let listener = StdListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::AddrInUse {
+            ServerError::PortInUse(port)
+        } else {
+            ServerError::Listen { port, source }
+        }
+    })?;
+    listener.set_nonblocking(true).map_err(|source| ServerError::Listen { port, source })?;
+    Ok(listener)
+}
+
+/// Serves clients until the runtime ends. `events` carries the event frames
+/// (`App.logAdded`...) to the attached client.
+pub async fn serve(listener: StdListener, dispatch: Dispatch, events: broadcast::Sender<String>) {
+    let listener = match tokio::net::TcpListener::from_std(listener) {
+        Ok(listener) => listener,
+        Err(err) => {
+            tracing::error!(%err, "the automation server cannot listen");
+            return;
+        }
+    };
+    let attached = Arc::new(AtomicBool::new(false));
+    loop {
+        let (stream, peer) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            Err(err) => {
+                tracing::warn!(%err, "an automation client could not connect");
+                continue;
+            }
+        };
+        let (dispatch, events, attached) = (dispatch.clone(), events.subscribe(), attached.clone());
+        tokio::spawn(async move {
+            if let Err(err) = connection(stream, dispatch, events, attached).await {
+                tracing::debug!(%peer, %err, "an automation connection ended");
+            }
+        });
+    }
+}
+
+async fn connection(
+    stream: TcpStream,
+    dispatch: Dispatch,
+    mut events: broadcast::Receiver<String>,
+    attached: Arc<AtomicBool>,
+) -> Result<(), tokio_tungstenite::tungstenite::Error> {
+    // The launcher polls until the socket opens; a poll that is no WebSocket just ends.
+    let mut socket = tokio_tungstenite::accept_async(stream).await?;
+    if attached.swap(true, Ordering::AcqRel) {
+        tracing::warn!("a second automation client was refused: one is attached");
+        let frame = CloseFrame { code: CloseCode::Policy, reason: "another automation client is attached".into() };
+        socket.close(Some(frame)).await?;
+        return Ok(());
+    }
+    tracing::info!("an automation client attached");
+    let _detach = Detach(attached);
+    let (mut sink, mut source) = socket.split();
+    let (out, mut outgoing) = mpsc::unbounded_channel::<Message>();
+    let writer = tokio::spawn(async move {
+        while let Some(message) = outgoing.recv().await {
+            let closing = matches!(message, Message::Close(_));
+            if sink.send(message).await.is_err() || closing {
+                break;
+            }
+        }
+    });
+    let forward = {
+        let out = out.clone();
+        tokio::spawn(async move {
+            loop {
+                match events.recv().await {
+                    Ok(event) => {
+                        if out.send(Message::text(event)).is_err() {
+                            break;
+                        }
+                    }
+                    Err(broadcast::error::RecvError::Lagged(n)) => {
+                        tracing::warn!(dropped = n, "the automation client is slow: events were dropped")
+                    }
+                    Err(broadcast::error::RecvError::Closed) => break,
+                }
+            }
+        })
+    };
+    while let Some(frame) = source.next().await {
+        let text = match frame? {
+            Message::Text(text) => text.to_string(),
+            Message::Close(_) => break,
+            Message::Binary(_) => {
+                let _ = out.send(Message::text(protocol::frame_error("bad frame: binary frames are not requests")));
+                continue;
+            }
+            _ => continue,
+        };
+        let request = match Request::parse(&text) {
+            Ok(request) => request,
+            Err(err) => {
+                let frame = match Request::id_of(&text) {
+                    Some(id) => protocol::reply(&id, Err(err.to_string())),
+                    None => protocol::frame_error(&err.to_string()),
+                };
+                let _ = out.send(Message::text(frame));
+                continue;
+            }
+        };
+        let (out, dispatch) = (out.clone(), dispatch.clone());
+        // Each request runs on its own: a client may answer a modal (Tool.native) while
+        // an evaluate waits for it.
+        tokio::spawn(async move {
+            let span = tracing::info_span!("automation", method = %request.method);
+            let _enter = span.enter();
+            let command = match Command::parse(&request) {
+                Ok(command) => command,
+                Err(err) => {
+                    let _ = out.send(Message::text(protocol::reply(&request.id, Err(err.to_string()))));
+                    return;
+                }
+            };
+            drop(_enter);
+            match command {
+                Command::GetInfo => {
+                    let _ = out.send(Message::text(protocol::reply(&request.id, Ok(info()))));
+                }
+                Command::Close => {
+                    // Answered first: the client waits for this answer, then the shell ends.
+                    let _ = out.send(Message::text(protocol::reply(&request.id, Ok(serde_json::json!({})))));
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    drop(dispatch(Command::Close));
+                }
+                command => {
+                    let answer = run(&dispatch, command, &request.method).await;
+                    let _ = out.send(Message::text(protocol::reply(&request.id, answer)));
+                }
+            }
+        });
+    }
+    forward.abort();
+    drop(out);
+    let _ = writer.await;
+    tracing::info!("the automation client detached");
+    Ok(())
+}
+
+/// Carries out one command, with a timeout.
+pub async fn run(dispatch: &Dispatch, command: Command, method: &str) -> Answer {
+    let answer = dispatch(command);
+    match tokio::time::timeout(COMMAND_TIMEOUT, answer).await {
+        Ok(Ok(answer)) => answer,
+        Ok(Err(_)) => Err(format!("{method}: the shell ended before answering")),
+        Err(_) => Err(format!("{method} timed out after {} s", COMMAND_TIMEOUT.as_secs())),
+    }
+}
+
+/// Frees the client slot when a connection ends, however it ends.
+struct Detach(Arc<AtomicBool>);
+
+impl Drop for Detach {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
+}
