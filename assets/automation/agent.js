@@ -114,6 +114,10 @@
       var options = callArgs[0] && typeof callArgs[0] === 'object' ? callArgs[0] : {};
       var answer = Promise.resolve().then(function () { return run(callArgs); });
       var routed = answer.then(function (res) {
+        // An async API's answer always has an errMsg, mocked or not.
+        if (res && typeof res === 'object' && !Array.isArray(res) && typeof res.errMsg !== 'string') {
+          res = Object.assign({}, res, { errMsg: method + ':ok' });
+        }
         if (typeof options.success === 'function') options.success(res);
         if (typeof options.complete === 'function') options.complete(res);
         return res;

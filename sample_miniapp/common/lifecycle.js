@@ -13,6 +13,10 @@ function lifecycleLogger(name, extra) {
     onHide: function () { log('onHide'); },
     onUnload: function () { log('onUnload'); }
   };
+  // Page data, setData and methods, as in WeChat (render(data) draws the data).
+  Object.keys(extra || {}).forEach(function (key) {
+    if (!(key in page)) page[key] = extra[key];
+  });
   Page(page);
   return page;
 }

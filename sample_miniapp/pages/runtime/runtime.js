@@ -7,7 +7,17 @@ function showVisits(previous) {
     (previous instanceof Date ? '; last time: ' + previous.toISOString() : '');
 }
 
-lifecycleLogger('runtime', {
+var page = lifecycleLogger('runtime', {
+  // The page's data, drawn by render() after every setData (and for automated tests:
+  // page.data(), page.setData(), page.callMethod('likes')).
+  data: { likes: 0 },
+  render: function (data) {
+    document.getElementById('likes').textContent = data.likes + ' like(s)';
+  },
+  like: function () {
+    this.setData({ likes: this.data.likes + 1 });
+    return this.data.likes;
+  },
   onLoad: function () {
     var previous = wx.getStorageSync('lastOpened');
     wx.setStorageSync('visits', (wx.getStorageSync('visits') || 0) + 1);
@@ -16,6 +26,10 @@ lifecycleLogger('runtime', {
     document.getElementById('system').textContent = JSON.stringify(wx.getWindowInfo());
   }
 });
+
+document.getElementById('like').onclick = function () {
+  page.like();
+};
 
 document.getElementById('open-detail').onclick = function () {
   wx.navigateTo({ url: '/pages/detail/detail?id=42&from=runtime' });
