@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: formatting and lints, unit tests of the pure core, the headless
 # end-to-end, hostile-page, load, fuzz, process and CLI tests (the shell starts its own
-# private Xvfb; no display is needed). Then checks that no process the suite started
-# (Xvfb, WebKit, superapp) outlived it.
+# private Xvfb; no display is needed), then the JS suite in which WeChat's own
+# miniprogram-automator drives `superapp auto`. Then checks that no process the suite
+# started (Xvfb, WebKit, superapp) outlived it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -14,6 +15,8 @@ cargo clippy --all-targets --quiet -- -D warnings
 # Every process the suite starts inherits this mark in its environment.
 mark="superapp-suite-$$-$(date +%s%N)"
 SUPERAPP_TEST_MARK="$mark" cargo test "$@"
+cargo build --quiet --bin superapp
+SUPERAPP_TEST_MARK="$mark" SUPERAPP_BIN="$PWD/target/debug/superapp" node --test tests/automator/
 left=""
 for _ in $(seq 50); do
   left=$(grep -lsa "SUPERAPP_TEST_MARK=$mark" /proc/[0-9]*/environ | grep -v "/proc/self/" || true)
