@@ -45,6 +45,7 @@ pub mod cli;
 pub mod core;
 pub mod sample;
 pub mod shell;
+pub mod testing;
 pub mod wxml;
 
 pub use crate::core::api_error::ApiError;
@@ -56,4 +57,4 @@ pub use crate::core::handler::{ApiResult, Handler, IntoReply};
 pub use crate::core::host::{Host, HostError, Target, WebViewId};
 pub use crate::core::limits::Limits;
 pub use crate::core::package::Package;
-pub use crate::shell::{RunOptions, Shell, ShellBuilder, ShellError};
+pub use crate::shell::{AutomationHook, RunOptions, Shell, ShellBuilder, ShellError};

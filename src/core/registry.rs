@@ -1,7 +1,7 @@
 //! The handler registry and dispatch: lookup, timeout, panic and error capture.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use serde_json::{Map, Value};
@@ -18,22 +18,29 @@ struct Entry {
     timeout: Option<Duration>,
 }
 
+/// Handlers that answer instead of the registered ones while they are set (the testing
+/// harness's `mock_api`), by API name.
+pub type Overrides = Arc<RwLock<HashMap<String, Arc<dyn Handler>>>>;
+
 /// The fixed set of APIs a running shell answers. Built once by [`RegistryBuilder`];
-/// nothing can be added after, by construction.
+/// nothing can be added after, by construction (only a test's [`Overrides`] may answer
+/// in their place).
 pub struct Registry {
     entries: HashMap<String, Entry>,
     default_timeout: Duration,
+    overrides: Option<Overrides>,
 }
 
 /// Collects handlers by name before the shell starts (TCSAS `registerMiniAppApi`).
 pub struct RegistryBuilder {
     entries: HashMap<String, Entry>,
     default_timeout: Duration,
+    overrides: Option<Overrides>,
 }
 
 impl Default for RegistryBuilder {
     fn default() -> Self {
-        RegistryBuilder { entries: HashMap::new(), default_timeout: DEFAULT_TIMEOUT }
+        RegistryBuilder { entries: HashMap::new(), default_timeout: DEFAULT_TIMEOUT, overrides: None }
     }
 }
 
@@ -102,9 +109,15 @@ impl RegistryBuilder {
         self.entries.contains_key(name)
     }
 
+    /// Lets `overrides` answer in place of the registered handlers, by name.
+    pub fn overrides(mut self, overrides: Overrides) -> RegistryBuilder {
+        self.overrides = Some(overrides);
+        self
+    }
+
     /// Freezes the set of APIs.
     pub fn build(self) -> Registry {
-        Registry { entries: self.entries, default_timeout: self.default_timeout }
+        Registry { entries: self.entries, default_timeout: self.default_timeout, overrides: self.overrides }
     }
 }
 
@@ -132,12 +145,14 @@ impl Registry {
     /// future is then dropped, which cancels it) and an unknown name each come back as a
     /// [`CallError`]. Must be called within a tokio runtime.
     pub async fn dispatch(&self, call: MiniApiCall) -> Result<Option<Map<String, Value>>, CallError> {
-        let Some(entry) = self.entries.get(&call.api_name) else {
-            return Err(CallError::NotRegistered(call.api_name));
+        let overriding =
+            self.overrides.as_ref().and_then(|o| o.read().expect("overrides lock").get(&call.api_name).cloned());
+        let (handler, timeout) = match (overriding, self.entries.get(&call.api_name)) {
+            (Some(handler), entry) => (handler, entry.and_then(|e| e.timeout).unwrap_or(self.default_timeout)),
+            (None, Some(entry)) => (entry.handler.clone(), entry.timeout.unwrap_or(self.default_timeout)),
+            (None, None) => return Err(CallError::NotRegistered(call.api_name)),
         };
         let api = call.api_name.clone();
-        let timeout = entry.timeout.unwrap_or(self.default_timeout);
-        let handler = entry.handler.clone();
         // Even building the future runs host code: catch a panic there too.
         let future = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler.call(call))) {
             Ok(future) => future,

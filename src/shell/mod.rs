@@ -207,6 +207,21 @@ impl ShellBuilder {
         self
     }
 
+    /// Lets `overrides` answer in place of registered handlers (the testing harness).
+    pub(crate) fn api_overrides(mut self, overrides: crate::core::registry::Overrides) -> ShellBuilder {
+        self.registry = self.registry.overrides(overrides);
+        self
+    }
+
+    /// Adds an observer after any the host set (the testing harness's call log).
+    pub(crate) fn also_observe(mut self, observer: Arc<dyn CallObserver>) -> ShellBuilder {
+        self.observer = Some(match self.observer.take() {
+            Some(first) => Arc::new(Both(first, observer)),
+            None => observer,
+        });
+        self
+    }
+
     /// Freezes the set of APIs. Built-ins not overridden by a registration are added.
     pub fn build(mut self) -> Shell {
         let data_dir = self.data_dir.unwrap_or_else(default_data_dir);
