@@ -89,6 +89,10 @@ pub struct RunArgs {
     /// Save a PNG of the window to FILE just before the run ends.
     #[arg(long, value_name = "FILE")]
     pub screenshot: Option<PathBuf>,
+    /// Also serve WeChat's automator protocol on 127.0.0.1:PORT (as `superapp auto`), so
+    /// `automator.connect({wsEndpoint})` can drive this run.
+    #[arg(long, value_name = "PORT")]
+    pub auto_port: Option<u16>,
 }
 
 /// Flags of `superapp auto` (DevTools' own command line).
@@ -171,6 +175,7 @@ fn run_miniapp(args: RunArgs) -> Result<i32, String> {
         exit_after,
         trace: args.trace.clone(),
         screenshot: args.screenshot.clone(),
+        auto_port: args.auto_port,
         ..RunOptions::default()
     };
     shell.run(package, &options).map_err(|err| err.to_string())

@@ -5,6 +5,7 @@
 //! round trips are timed on the Rust side: in a sequential loop the interval between
 //! consecutive arrivals of calls is one full round trip.
 
+pub mod automation;
 pub mod bridge;
 pub mod child;
 pub mod floor;
@@ -47,6 +48,8 @@ pub struct Plan {
     pub cold_starts: usize,
     /// How long each page waits after its load before the first timed call, in ms.
     pub settle_ms: u64,
+    /// Automation requests of each kind.
+    pub automation_samples: usize,
 }
 
 impl Plan {
@@ -64,6 +67,7 @@ impl Plan {
             nav_rounds: 30,
             cold_starts: 5,
             settle_ms: 300,
+            automation_samples: 500,
         }
     }
 
@@ -81,6 +85,7 @@ impl Plan {
             nav_rounds: 2,
             cold_starts: 1,
             settle_ms: 0,
+            automation_samples: 10,
         }
     }
 
@@ -206,6 +211,15 @@ pub fn run(plan: &Plan, headless: bool) -> Result<Value, String> {
         }
     };
 
+    step("automation: App.callFunction (echo) and Page.getElement over the automator's WebSocket");
+    let (auto_call, auto_find) = match automation::run(plan.automation_samples) {
+        Ok(figures) => figures,
+        Err(err) => {
+            eprintln!("bench: the automation figures are missing: {err}");
+            (Vec::new(), Vec::new())
+        }
+    };
+
     let dir = std::env::temp_dir().join(format!("superapp-bench-{}-children", std::process::id()));
     child::write_packages(&dir)?;
     step("cold start: fresh processes");
@@ -256,6 +270,11 @@ pub fn run(plan: &Plan, headless: bool) -> Result<Value, String> {
             "set_data_p50_us": median(&wxml_set_data).map(round1),
             "set_data_p99_us": quantile(&wxml_set_data, 0.99).map(round1),
             "samples": {"navigate": wxml_ready.len(), "set_data": wxml_set_data.len()},
+        },
+        "automation": {
+            "call_function_p50_us": median(&auto_call).map(round1),
+            "get_element_p50_us": median(&auto_find).map(round1),
+            "samples": auto_call.len(),
         },
         "cold_start_ms": {"floor": cold_floor_ms, "shell": cold_shell_ms, "runs": plan.cold_starts},
         "memory_pss_mib": memory,
