@@ -80,7 +80,7 @@ fn cold_shell(dir: &Path) -> Result<(), String> {
             ready_and_exit("ready")
         })
         .build();
-    let package = Package::open(&dir.join("cold")).map_err(|e| e.to_string())?;
+    let package = Package::open(dir.join("cold")).map_err(|e| e.to_string())?;
     shell.run(package, &RunOptions::default()).map_err(|e| e.to_string())?;
     Err("the shell page never loaded".into())
 }
@@ -106,7 +106,7 @@ fn memory(dir: &Path) -> Result<(), String> {
             }
         })
         .build();
-    let package = Package::open(&dir.join("memory")).map_err(|e| e.to_string())?;
+    let package = Package::open(dir.join("memory")).map_err(|e| e.to_string())?;
     shell.run(package, &RunOptions::default()).map_err(|e| e.to_string())?;
     Err("the memory run never finished".into())
 }

@@ -89,7 +89,8 @@ impl std::fmt::Debug for Package {
 
 impl Package {
     /// Opens and validates the package in `dir`.
-    pub fn open(dir: &Path) -> Result<Package, PackageError> {
+    pub fn open(dir: impl AsRef<Path>) -> Result<Package, PackageError> {
+        let dir = dir.as_ref();
         let root = dir.canonicalize().map_err(|source| PackageError::Io { path: dir.to_path_buf(), source })?;
         let fallback_name =
             root.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_else(|| "miniapp".to_string());
