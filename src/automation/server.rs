@@ -206,3 +206,26 @@ impl Drop for Detach {
         self.0.store(false, Ordering::Release);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn every_command_gets_one_answer_even_when_the_shell_gives_none() {
+        // A shell that keeps the reply and never answers: a timeout, after 60 s.
+        let kept = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let keep = kept.clone();
+        let silent: Dispatch = Arc::new(move |_command| {
+            let (reply, answer) = oneshot::channel();
+            keep.lock().unwrap().push(reply);
+            answer
+        });
+        let answer = run(&silent, Command::GetPageStack, "App.getPageStack").await;
+        assert_eq!(answer, Err("App.getPageStack timed out after 60 s".to_string()));
+        // A shell that has ended (the reply dropped): said at once.
+        let ended: Dispatch = Arc::new(|_command| oneshot::channel().1);
+        let answer = run(&ended, Command::GetPageStack, "App.getPageStack").await;
+        assert_eq!(answer, Err("App.getPageStack: the shell ended before answering".to_string()));
+    }
+}

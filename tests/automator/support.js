@@ -2,6 +2,7 @@
 // own client, and finding the processes a launch left behind.
 'use strict';
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 const automator = require('miniprogram-automator');
 
@@ -12,8 +13,12 @@ let nextPort = 9520 + (process.pid % 200) * 2;
 
 /** Launches `project` (a folder of this repository) exactly as a team's suite would. */
 async function launch(project, mark) {
-  // Every process of this launch (shell, WebKit, Xvfb) inherits the mark.
+  // Every process of this launch (shell, WebKit, Xvfb) inherits the mark, and keeps its
+  // storage in a fresh folder (not the user's data directory).
   process.env.SUPERAPP_TEST_MARK = mark;
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'superapp-automator-'));
+  process.env.SUPERAPP_DATA_DIR = data;
+  process.on('exit', () => fs.rmSync(data, { recursive: true, force: true }));
   const port = nextPort++;
   const miniProgram = await automator.launch({ cliPath, projectPath: path.join(root, project), port });
   return { miniProgram, port };
