@@ -688,6 +688,42 @@ Page({
     assert!(seen[0]["nextSpare"].is_null() || seen[0]["nextSpare"] == json!(3), "{seen:?}");
 }
 
+/// A page opened while its preloaded webview is still loading waits for it, as any new page
+/// waits for its document: navigateTo at once from the first page's onReady (the spare was
+/// made a moment before) and from the second page's.
+fn a_page_opened_into_a_loading_spare_waits_for_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write_files(
+        dir,
+        &[
+            ("app.json", r#"{"pages":["pages/a/a","pages/b/b"]}"#),
+            ("project.config.json", r#"{"appid":"wxspare2"}"#),
+            ("pages/a/a.wxml", r#"<view id="a">a</view>"#),
+            ("pages/a/a.js", r#"Page({ onReady() { wx.navigateTo({ url: '/pages/b/b?n=1' }); } });"#),
+            ("pages/b/b.wxml", r#"<view id="b">{{n}}</view>"#),
+            (
+                "pages/b/b.js",
+                r#"Page({
+  onLoad(q) { this.setData({ n: q.n }); },
+  onReady() {
+    wx.invokeNativePlugin({ api_name: '__seen', data: { n: this.data.n, pages: getCurrentPages().length } });
+    if (getCurrentPages().length < 3) wx.navigateTo({ url: '/pages/b/b?n=' + (getCurrentPages().length + 1) });
+    else wx.exitMiniProgram();
+  }
+});"#,
+            ),
+        ],
+    );
+    let (builder, seen) = seen_recorder();
+    let outcome = support::run_dir(builder, dir, RunOptions::default());
+    assert_eq!(outcome.exit_code, 0);
+    assert_eq!(
+        *seen.lock().unwrap(),
+        vec![json!({"n": "1", "pages": 2, "webViewId": 2}), json!({"n": "3", "pages": 3, "webViewId": 3})]
+    );
+}
+
 /// The embedded WXML sample, as a person would use it: pick a fruit, type a name, call the
 /// Rust handler, open the detail page.
 fn the_wxml_sample_runs() {
@@ -758,6 +794,7 @@ fn main() -> ExitCode {
         ("scrolling_calls_on_page_scroll_and_on_reach_bottom", scrolling_calls_on_page_scroll_and_on_reach_bottom),
         ("pull_down_refresh_runs_on_pull_down_refresh", pull_down_refresh_runs_on_pull_down_refresh),
         ("the_next_page_opens_in_a_preloaded_webview", the_next_page_opens_in_a_preloaded_webview),
+        ("a_page_opened_into_a_loading_spare_waits_for_it", a_page_opened_into_a_loading_spare_waits_for_it),
         ("the_wxml_sample_runs", the_wxml_sample_runs),
         ("source_errors_name_file_line_and_column", source_errors_name_file_line_and_column),
     ])

@@ -265,27 +265,31 @@ impl MiniProgram {
     fn apply(&mut self, effects: Vec<Effect>) -> Result<(), ShellError> {
         for effect in effects {
             match effect {
-                Effect::Create(page_ref)
-                    if self.spare.as_ref().is_some_and(|s| s.ready && s.page.id == page_ref.web_view_id) =>
-                {
-                    // WeChat's trick: the new page's render webview was made and loaded
-                    // ahead of time; it only needs to be told its page.
-                    let page = self.spare.take().expect("checked").page;
+                Effect::Create(page_ref) if self.spare.as_ref().is_some_and(|s| s.page.id == page_ref.web_view_id) => {
+                    // WeChat's trick: the new page's render webview was made ahead of time;
+                    // it only needs to be told its page. If it is still loading, the page
+                    // waits for its `ready` as any new page does (its id is this page's).
+                    let Spare { page, ready } = self.spare.take().expect("checked");
+                    let id = page_ref.web_view_id;
                     let window = self.context.package.page_window(&page_ref.route);
-                    self.navs.insert(page.id, NavState::from_window(&window));
-                    self.pages.insert(page.id, page);
+                    self.navs.insert(id, NavState::from_window(&window));
+                    self.pages.insert(id, page);
                     let attach = Outbound::Attach { route: page_ref.route.clone(), query: page_ref.options.clone() };
-                    self.queue(page_ref.web_view_id, attach.encoded());
-                    tracing::info!(webview = page_ref.web_view_id, route = %page_ref.route, "page opened (preloaded)");
-                    for message in self.held.ready(page_ref.web_view_id) {
-                        self.queue(page_ref.web_view_id, message);
+                    tracing::info!(webview = id, route = %page_ref.route, loaded = ready, "page opened (preloaded)");
+                    self.hooks.push(id, Hook::OnLoad, false);
+                    if ready {
+                        for message in self.held.ready(id) {
+                            self.queue(id, message);
+                        }
+                        self.queue(id, attach.encoded());
+                        let actions = self.hooks.page_ready(id);
+                        self.act(actions);
+                    } else {
+                        self.deliver_when_listening(id, attach.encoded());
                     }
-                    self.hooks.push(page_ref.web_view_id, Hook::OnLoad, false);
-                    let actions = self.hooks.page_ready(page_ref.web_view_id);
-                    self.act(actions);
                 }
                 Effect::Create(page_ref) => {
-                    // A spare made for another id (or not loaded yet) is of no use now.
+                    // (a spare is always made for the next id: none can be left here)
                     self.spare = None;
                     let stack = serde_json::to_value(self.router.stack()).unwrap_or_default();
                     let setup = PageSetup { page: &page_ref, launch: !self.launched, stack, acts_for_pages: false };
