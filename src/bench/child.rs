@@ -56,7 +56,15 @@ pub fn run(kind: &str, dir: &Path) -> Result<(), String> {
         "cold-floor" => cold_floor(),
         "cold-shell" => cold_shell(dir),
         "memory" => memory(dir),
-        other => Err(format!("unknown bench child {other:?}")),
+        other => match other.strip_prefix("automation-").and_then(|n| n.parse().ok()) {
+            // The automation figures, in a fresh process as `superapp auto` is one.
+            Some(samples) => {
+                let (call, find) = super::automation::run(samples)?;
+                println!("{}", serde_json::json!({ "call": call, "find": find }));
+                Ok(())
+            }
+            None => Err(format!("unknown bench child {other:?}")),
+        },
     }
 }
 

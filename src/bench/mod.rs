@@ -211,17 +211,16 @@ pub fn run(plan: &Plan, headless: bool) -> Result<Value, String> {
         }
     };
 
-    step("automation: App.callFunction (echo) and Page.getElement over the automator's WebSocket");
-    let (auto_call, auto_find) = match automation::run(plan.automation_samples) {
+    let dir = std::env::temp_dir().join(format!("superapp-bench-{}-children", std::process::id()));
+    child::write_packages(&dir)?;
+    step("automation: App.callFunction (echo) and Page.getElement over the automator's WebSocket, in a fresh process");
+    let (auto_call, auto_find) = match automation_child(plan.automation_samples, &dir) {
         Ok(figures) => figures,
         Err(err) => {
             eprintln!("bench: the automation figures are missing: {err}");
             (Vec::new(), Vec::new())
         }
     };
-
-    let dir = std::env::temp_dir().join(format!("superapp-bench-{}-children", std::process::id()));
-    child::write_packages(&dir)?;
     step("cold start: fresh processes");
     let (mut cold_floor, mut cold_shell) = (Vec::new(), Vec::new());
     for _ in 0..plan.cold_starts {
@@ -280,6 +279,14 @@ pub fn run(plan: &Plan, headless: bool) -> Result<Value, String> {
         "memory_pss_mib": memory,
         "memory_per_extra_page_mib": per_page,
     }))
+}
+
+/// Runs the automation figures in a child process: (callFunction us, getElement us).
+fn automation_child(samples: usize, dir: &std::path::Path) -> Result<(Vec<f64>, Vec<f64>), String> {
+    let (_, line) = child::spawn_and_time(&format!("automation-{samples}"), dir)?;
+    let figures: Value = serde_json::from_str(&line).map_err(|e| format!("automation child: {e}: {line}"))?;
+    let list = |key: &str| figures[key].as_array().into_iter().flatten().filter_map(Value::as_f64).collect();
+    Ok((list("call"), list("find")))
 }
 
 /// Times each stage of sequential bridge round trips (see [`crate::core::profile`]) and

@@ -489,6 +489,8 @@ impl Shell {
                     if program.automate(&window, command, reply) == mini_program::After::Close && !shutting_down {
                         let _ = shutdown_proxy.send_event(UserEvent::Shutdown("Tool.close"));
                     }
+                    // The agent's part goes out now, not at the end of the loop pass.
+                    program.flush();
                     Ok(())
                 }
                 Event::UserEvent(UserEvent::Shutdown(signal)) => {
