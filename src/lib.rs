@@ -30,10 +30,16 @@
 //!   keeps each mini program's storage, crash-safe.
 //! - [`shell`]: the thin layer that names tao and wry: the window, the page webviews,
 //!   the `superapp://` scheme, the event loop and the private Xvfb of `--headless`.
-//! - [`wxml`]: WXML mini programs, so far WeChat's own compilers run as subprocesses.
+//! - [`wxml`]: WXML mini programs: WeChat's own compilers run as subprocesses, and the
+//!   bundle the two layers load.
+//! - [`automation`]: WeChat's `miniprogram-automator` protocol: frames, one typed command
+//!   enum, and the WebSocket server of `superapp auto`.
+//! - [`testing`]: a Rust test harness on the same commands, for host developers.
 //! - [`cli`]: the `superapp` command line.
 //! - [`bench`](mod@bench): `superapp bench`, the bridge measured against a raw-wry floor.
-//! - `assets/bridge.js`: the JS bridge injected into every page.
+//! - `assets/bridge.js`: the JS bridge injected into every page; `assets/wxml/`: the two
+//!   layers of a WXML mini program; `assets/automation/agent.js`: what automation does
+//!   inside a webview.
 //! - `sample_miniapp/`: the sample mini program, embedded in the binary.
 
 #![warn(missing_docs)]
