@@ -13,7 +13,7 @@
 //! }
 //!
 //! let shell = Shell::builder().register("myApiName", my_api).build();
-//! let package = Package::open("my_miniapp".as_ref()).unwrap();
+//! let package = Package::open("my_miniapp").unwrap();
 //! let status = shell.run(package, &RunOptions { headless: true, ..Default::default() }).unwrap();
 //! ```
 //!

@@ -58,6 +58,8 @@ pub struct MiniProgram {
     spare: Option<Spare>,
     /// Automation (`superapp auto`, the testing harness), when on.
     automator: Option<Automator>,
+    /// Every page has been sent its onUnload (the run is ending).
+    unloaded_all: bool,
 }
 
 impl MiniProgram {
@@ -87,6 +89,7 @@ impl MiniProgram {
             refreshing: None,
             spare: None,
             automator: None,
+            unloaded_all: false,
         };
         if program.context.wxml.is_some() {
             program.open_logic()?;
@@ -454,6 +457,10 @@ impl MiniProgram {
     /// Starts closing every page, as the shell shuts down: each live page gets its
     /// onUnload (the current page first), one at a time.
     pub fn unload_all(&mut self) {
+        // Once is enough (App.exit, then Tool.close or a signal).
+        if std::mem::replace(&mut self.unloaded_all, true) {
+            return;
+        }
         let mut pages: Vec<WebViewId> = self.router.stack().iter().rev().map(|page| page.web_view_id).collect();
         pages.extend(
             self.router.live().map(|page| page.web_view_id).filter(|id| !pages.contains(id)).collect::<Vec<_>>(),

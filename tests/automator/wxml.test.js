@@ -61,6 +61,17 @@ test('a tap reaches the bind:tap handler in the logic context', async () => {
   await until(async () => /✓/.test(await banana.text()));
 });
 
+test('triggerEvent and dispatchEvent fire WeChat events at an element', async () => {
+  const page = await miniProgram.currentPage();
+  const cherry = (await page.$$('.fruit'))[2];
+  await cherry.trigger('tap', { from: 'trigger' });
+  await until(async () => (await page.data('fruits[2].picked')) === true);
+  await cherry.dispatchEvent({ eventName: 'tap' });
+  await until(async () => (await page.data('fruits[2].picked')) === false);
+  // (picking twice put the shared tap count at 3)
+  await until(async () => (await page.data('taps')) === 3);
+});
+
 test('input types into an input and fires its bindinput', async () => {
   const page = await miniProgram.currentPage();
   const input = await page.$('input');
@@ -126,8 +137,8 @@ test('evaluate returns values, awaits promises and reports throws', async () => 
   assert.equal(await miniProgram.evaluate(() => 6 * 7), 42);
   assert.equal(await miniProgram.evaluate((a, b) => a + b, 'x', 'y'), 'xy');
   assert.deepEqual(await miniProgram.evaluate(() => new Promise((r) => setTimeout(() => r({ late: true }), 10))), { late: true });
-  // (a tap and a callMethod('pick') so far)
-  assert.equal(await miniProgram.evaluate(() => getApp().globalData.taps), 2);
+  // (a tap, a trigger, a dispatch and a callMethod('pick') so far)
+  assert.equal(await miniProgram.evaluate(() => getApp().globalData.taps), 4);
   await assert.rejects(miniProgram.evaluate(() => { throw new Error('thrown on purpose'); }), /thrown on purpose/);
   await assert.rejects(miniProgram.evaluate(() => Promise.reject(new Error('rejected on purpose'))), /rejected on purpose/);
 });
@@ -157,7 +168,7 @@ test('navigateTo, navigateBack and reLaunch', async () => {
   let page = await miniProgram.navigateTo('/pages/detail/detail?from=automator');
   assert.equal(page.path, 'pages/detail/detail');
   assert.deepEqual(page.query, { from: 'automator' });
-  assert.match(await text(page, '#info'), /^Opened from automator; 2 tap\(s\)/);
+  assert.match(await text(page, '#info'), /^Opened from automator; 4 tap\(s\)/);
   assert.equal((await miniProgram.pageStack()).length, 2);
   page = await miniProgram.navigateBack();
   assert.equal(page.path, 'pages/index/index');
