@@ -17,14 +17,15 @@ fn html_sample() -> Package {
     Package::embedded(&sample::SAMPLE_MINIAPP, "sample").expect("the embedded sample")
 }
 
-fn temp_data() -> tempfile::TempDir {
-    tempfile::tempdir().expect("a temporary data dir")
+/// The sample's handlers, with storage in a fresh folder (kept alive by the caller).
+fn sample_shell() -> (superapp_shell::ShellBuilder, tempfile::TempDir) {
+    let data = tempfile::tempdir().expect("a temporary data dir");
+    (sample::register(Shell::builder()).data_dir(data.path().to_path_buf()), data)
 }
 
 /// Elements, taps, input, page data and routing on a WXML mini program.
 fn drives_a_wxml_page() -> Result<(), Failed> {
-    let data = temp_data();
-    let builder = sample::register(Shell::builder()).data_dir(data.path().to_path_buf());
+    let (builder, _data) = sample_shell();
     testing::run(builder, wxml_sample(), |app| {
         app.wait_for(".fruit", WAIT)?;
         assert_eq!(app.count("view.fruit")?, 3);
@@ -49,8 +50,7 @@ fn drives_a_wxml_page() -> Result<(), Failed> {
 /// eval awaits Promises and turns a throw into an Err; console and exception streams;
 /// the log of bridge calls; host events; a screenshot.
 fn evaluates_and_observes() -> Result<(), Failed> {
-    let data = temp_data();
-    let builder = sample::register(Shell::builder()).data_dir(data.path().to_path_buf());
+    let (builder, _data) = sample_shell();
     testing::run(builder, wxml_sample(), |app| {
         assert_eq!(app.eval("6 * 7")?, json!(42));
         assert_eq!(
@@ -86,8 +86,7 @@ fn evaluates_and_observes() -> Result<(), Failed> {
 /// mock_api answers a registered API with a Rust closure, then restore_api puts the
 /// handler back; a modal is answered from the test.
 fn mocks_apis_and_answers_modals() -> Result<(), Failed> {
-    let data = temp_data();
-    let builder = sample::register(Shell::builder()).data_dir(data.path().to_path_buf());
+    let (builder, _data) = sample_shell();
     testing::run(builder, wxml_sample(), |app| {
         app.wait_for("#native", WAIT)?;
         app.mock_api("myApiName", |call: MiniApiCall| async move {
@@ -114,8 +113,7 @@ fn mocks_apis_and_answers_modals() -> Result<(), Failed> {
 
 /// HTML pages: elements by HTML names, a tap, and Page data with a render method.
 fn drives_an_html_page() -> Result<(), Failed> {
-    let data = temp_data();
-    let builder = sample::register(Shell::builder()).data_dir(data.path().to_path_buf());
+    let (builder, _data) = sample_shell();
     testing::run(builder, html_sample(), |app| {
         app.wait_for("#run-all", WAIT)?;
         assert_eq!(app.switch_tab("/pages/runtime/runtime")?.path, "pages/runtime/runtime");
@@ -130,8 +128,7 @@ fn drives_an_html_page() -> Result<(), Failed> {
 
 /// A failing test body fails the run with its message, and the shell still ends.
 fn a_failing_body_fails_the_run() -> Result<(), Failed> {
-    let data = temp_data();
-    let builder = Shell::builder().data_dir(data.path().to_path_buf());
+    let (builder, _data) = sample_shell();
     let started = std::time::Instant::now();
     let outcome = testing::run(builder, wxml_sample(), |app| {
         app.wait_for("#no-such-element", Duration::from_millis(300))?;

@@ -474,6 +474,13 @@ fn with_scripts(dir: &std::path::Path, scripts: &[(&str, &str)]) {
     write_files(dir, scripts);
 }
 
+/// Adds a `chrome` handler answering `Host::chrome_state()` (what the chrome shows).
+fn with_chrome(builder: superapp_shell::ShellBuilder) -> superapp_shell::ShellBuilder {
+    builder.register("chrome", |call: superapp_shell::MiniApiCall| async move {
+        call.host().chrome_state().await.map_err(superapp_shell::ApiError::new)
+    })
+}
+
 /// A shell with a `__seen` handler recording each call's data and the webViewId it came as.
 fn seen_recorder() -> (superapp_shell::ShellBuilder, std::sync::Arc<std::sync::Mutex<Vec<serde_json::Value>>>) {
     let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -610,10 +617,7 @@ Page({
         });
     "#);
     let (builder, seen) = seen_recorder();
-    let builder = builder.register("chrome", |call: superapp_shell::MiniApiCall| async move {
-        let state = call.host().chrome_state().await.map_err(superapp_shell::ApiError::new)?;
-        Ok(json!({ "pullDownRefresh": state["pullDownRefresh"] }))
-    });
+    let builder = with_chrome(builder);
     let options = RunOptions { inject_script: Some(inject), ..RunOptions::default() };
     let outcome = support::run_dir(builder, dir, options);
     assert_eq!(outcome.exit_code, 0);
@@ -647,7 +651,7 @@ Page({
   onReady() {
     (function poll() {
       chrome().then(function (c) {
-        if (c.preloaded === 2) wx.navigateTo({ url: '/pages/b/b?x=1' });
+        if (c.preloadedWebview === 2) wx.navigateTo({ url: '/pages/b/b?x=1' });
         else setTimeout(poll, 20);
       });
     })();
@@ -664,16 +668,13 @@ Page({
         when(function () { return $('#b') && /1 hi/.test($('#b').textContent); }, function () {
           wx.invokeNativePlugin({ api_name: 'chrome' }).then(function (c) {
             seen({ path: location.pathname, text: $('#b').textContent, size: getComputedStyle($('#b')).fontSize,
-                   query: window.__SUPERAPP_CONFIG__.query, nextSpare: c.preloaded });
+                   query: window.__SUPERAPP_CONFIG__.query, nextSpare: c.preloadedWebview });
             wx.exitMiniProgram();
           });
         });
     "#);
     let (builder, seen) = seen_recorder();
-    let builder = builder.register("chrome", |call: superapp_shell::MiniApiCall| async move {
-        let state = call.host().chrome_state().await.map_err(superapp_shell::ApiError::new)?;
-        Ok(json!({ "preloaded": state["preloadedWebview"] }))
-    });
+    let builder = with_chrome(builder);
     let options = RunOptions { inject_script: Some(inject), ..RunOptions::default() };
     let outcome = support::run_dir(builder, dir, options);
     assert_eq!(outcome.exit_code, 0);

@@ -292,12 +292,11 @@
     return page;
   }
 
+  // The value at a setData path ('list[1].x'), parsed as setData parses it.
   function getPath(data, path) {
-    var value = data;
-    String(path).replace(/([^.[\]]+)|\[(\d+)\]/g, function (_, name, index) {
-      if (value !== undefined && value !== null) value = value[index !== undefined ? Number(index) : name];
-    });
-    return value;
+    return window.__wxmlDataPath.parse(path).reduce(function (value, key) {
+      return value === undefined || value === null ? undefined : value[key];
+    }, data);
   }
 
   // ---- the operations -------------------------------------------------------------------

@@ -776,6 +776,17 @@ enum Failure {
     Shell(ShellError),
 }
 
+impl Failure {
+    /// What the caller is told.
+    fn message(self) -> String {
+        match self {
+            Failure::Call(message) => message,
+            Failure::Route(err) => err.to_string(),
+            Failure::Shell(err) => err.to_string(),
+        }
+    }
+}
+
 impl From<ShellError> for Failure {
     fn from(err: ShellError) -> Failure {
         Failure::Shell(err)

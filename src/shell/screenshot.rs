@@ -6,13 +6,7 @@ use gtk::prelude::*;
 
 /// Saves what the window shows now (pages and chrome) as a PNG.
 pub fn capture(window: &tao::window::Window, path: &Path) -> Result<(), String> {
-    use tao::platform::unix::WindowExtUnix;
-    let gdk_window = window.gtk_window().window().ok_or_else(|| "the window is not realised".to_string())?;
-    let (width, height) = (gdk_window.width(), gdk_window.height());
-    let pixbuf = gdk_window
-        .pixbuf(0, 0, width, height)
-        .ok_or_else(|| format!("cannot read the window's {width}x{height} pixels"))?;
-    pixbuf.savev(path, "png", &[]).map_err(|err| format!("cannot write {path:?}: {err}"))
+    std::fs::write(path, png(window)?).map_err(|err| format!("cannot write {path:?}: {err}"))
 }
 
 /// What the window shows now, as PNG bytes.

@@ -107,8 +107,9 @@ impl App {
         self.runtime.block_on(server::run(&self.dispatch, command, method)).map_err(Failed::from)
     }
 
+    /// Ends the run (the test body has returned).
     pub(super) fn close(&self) {
-        super::close(&self.dispatch);
+        let _ = self.runtime.block_on(server::run(&self.dispatch, Command::Close, "Tool.close"));
     }
 
     /// The page stack, home first.

@@ -34,7 +34,6 @@ use std::time::Duration;
 pub use app::{App, CallLog, PageInfo};
 pub use libtest_mimic::{Arguments, Failed, Trial};
 
-use crate::automation::command::Command;
 use crate::automation::server;
 use crate::shell::AutomationHook;
 use crate::{Package, RunOptions, ShellBuilder};
@@ -104,10 +103,4 @@ pub fn harness(trials: Vec<Trial>) -> std::process::ExitCode {
     // GTK runs windows on one thread per process, for the life of the process.
     args.test_threads = Some(1);
     libtest_mimic::run(&args, trials).exit_code()
-}
-
-/// Ends a run from the test thread (used once the test body returns).
-fn close(dispatch: &server::Dispatch) {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().expect("a runtime");
-    let _ = runtime.block_on(server::run(dispatch, Command::Close, "Tool.close"));
 }

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use tao::window::Window;
 use tokio::sync::{broadcast, oneshot};
 
-use super::{MiniProgram, LOGIC_ID};
+use super::{Failure, MiniProgram, LOGIC_ID};
 use crate::automation::command::{info, AgentCall, Command, Mock, Native, Where};
 use crate::automation::protocol;
 use crate::automation::server::Answer;
@@ -152,24 +152,17 @@ impl MiniProgram {
             Native::ConfirmModal | Native::CancelModal if self.modal.is_none() => Err("no modal is showing".into()),
             Native::ConfirmModal => done(self.chrome.press(&Control::ModalConfirm)),
             Native::CancelModal => done(self.chrome.press(&Control::ModalCancel)),
-            Native::NavigateLeft => self.native_route(|router| router.navigate_back(&json!(1))),
-            Native::SwitchTab(url) => self.native_route(|router| router.switch_tab(None, &json!(url))),
+            Native::NavigateLeft => {
+                self.route(|router| router.navigate_back(&json!(1))).map(|_| json!({})).map_err(Failure::message)
+            }
+            Native::SwitchTab(url) => {
+                self.route(|router| router.switch_tab(None, &json!(url))).map(|_| json!({})).map_err(Failure::message)
+            }
             Native::GoHome => {
                 let home = format!("/{}", self.context.package.home());
-                self.native_route(|router| router.re_launch(None, &json!(home)))
+                self.route(|router| router.re_launch(None, &json!(home))).map(|_| json!({})).map_err(Failure::message)
             }
         }
-    }
-
-    fn native_route(
-        &mut self,
-        decide: impl FnOnce(
-            &mut crate::core::router::Router,
-        ) -> Result<Vec<crate::core::router::Effect>, crate::core::router::RouteError>,
-    ) -> Answer {
-        let effects = decide(&mut self.router).map_err(|err| err.to_string())?;
-        self.apply(effects).map_err(|err| err.to_string())?;
-        Ok(json!({}))
     }
 
     /// Sends an operation to the agent of the webview `call.at` names.
