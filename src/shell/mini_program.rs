@@ -11,6 +11,7 @@ use serde_json::{json, Map, Value};
 use tao::window::Window;
 
 use super::chrome::{Chrome, NavState, ToastKind};
+use super::lane::Lane;
 use super::page::{self, Page, PageContext, PageSetup};
 use super::screenshot;
 use super::user_event::{Control, UserEvent};
@@ -60,6 +61,8 @@ pub struct MiniProgram {
     automator: Option<Automator>,
     /// Every page has been sent its onUnload (the run is ending).
     unloaded_all: bool,
+    /// The short way from the webviews' IPC handlers to this mini program.
+    lane: Rc<Lane>,
 }
 
 impl MiniProgram {
@@ -68,6 +71,7 @@ impl MiniProgram {
         context: PageContext,
         web_context: Rc<RefCell<SharedWebContext>>,
         chrome: Chrome,
+        lane: Rc<Lane>,
     ) -> Result<MiniProgram, ShellError> {
         web_context.borrow().own(Some(context.clone()));
         let router = Router::new(context.package.config(), 1);
@@ -90,6 +94,7 @@ impl MiniProgram {
             spare: None,
             automator: None,
             unloaded_all: false,
+            lane,
         };
         if program.context.wxml.is_some() {
             program.open_logic()?;
@@ -110,7 +115,15 @@ impl MiniProgram {
         let setup = PageSetup { page: &page_ref, launch: false, stack: Value::Array(Vec::new()), acts_for_pages: true };
         let mut shared = self.web_context.borrow_mut();
         let scheme = shared.scheme_to_register();
-        let page = page::open(&self.context, &mut shared.context, scheme, &self.chrome.pages, &setup, None)?;
+        let page = page::open(
+            &self.context,
+            &mut shared.context,
+            scheme,
+            &self.chrome.pages,
+            &setup,
+            None,
+            self.lane.clone(),
+        )?;
         shared.scheme_registered();
         drop(shared);
         let _ = page.webview.set_visible(false);
@@ -137,7 +150,15 @@ impl MiniProgram {
         });
         let mut shared = self.web_context.borrow_mut();
         let scheme = shared.scheme_to_register();
-        let opened = page::open(&self.context, &mut shared.context, scheme, &self.chrome.pages, &setup, related);
+        let opened = page::open(
+            &self.context,
+            &mut shared.context,
+            scheme,
+            &self.chrome.pages,
+            &setup,
+            related,
+            self.lane.clone(),
+        );
         shared.scheme_registered();
         drop(shared);
         match opened {
@@ -303,8 +324,15 @@ impl MiniProgram {
                     });
                     let mut shared = self.web_context.borrow_mut();
                     let scheme = shared.scheme_to_register();
-                    let page =
-                        page::open(&self.context, &mut shared.context, scheme, &self.chrome.pages, &setup, related)?;
+                    let page = page::open(
+                        &self.context,
+                        &mut shared.context,
+                        scheme,
+                        &self.chrome.pages,
+                        &setup,
+                        related,
+                        self.lane.clone(),
+                    )?;
                     shared.scheme_registered();
                     drop(shared);
                     let window = self.context.package.page_window(&page_ref.route);

@@ -8,6 +8,7 @@
 
 pub(crate) mod chrome;
 pub(crate) mod display;
+pub(crate) mod lane;
 pub(crate) mod mini_program;
 pub(crate) mod page;
 mod parent;
@@ -15,8 +16,10 @@ pub(crate) mod screenshot;
 pub(crate) mod user_event;
 pub(crate) mod web_context;
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::rc::Rc;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -372,10 +375,12 @@ impl Shell {
                 .then(|| Arc::new(mini_program::AutomationShared::default())),
         };
         let shared = context.automation.clone();
-        let mut program = MiniProgram::open(context, web_context, chrome)?;
+        let lane = lane::Lane::new();
+        let program = Rc::new(RefCell::new(MiniProgram::open(context, web_context, chrome, lane.clone())?));
+        lane.connect(&program);
         if let Some(shared) = shared {
             let (events, _) = tokio::sync::broadcast::channel(4096);
-            program.automate_with(mini_program::Automator::new(events.clone(), shared));
+            program.borrow_mut().automate_with(mini_program::Automator::new(events.clone(), shared));
             let proxy = event_loop.create_proxy();
             let dispatch: crate::automation::server::Dispatch = Arc::new(move |command| {
                 let (reply, answer) = tokio::sync::oneshot::channel();
@@ -425,6 +430,7 @@ impl Shell {
         let mut shutting_down = false;
         event_loop.run_return(|event, _target, control_flow| {
             *control_flow = ControlFlow::Wait;
+            let mut program = program.borrow_mut();
             let mut exit = |code: i32, control_flow: &mut ControlFlow| {
                 exit_code = code;
                 if let Some(path) = &options.screenshot {
@@ -455,10 +461,12 @@ impl Shell {
                 Event::UserEvent(UserEvent::Request(request)) => program.request(&window, request),
                 Event::UserEvent(UserEvent::Clicked(control)) => program.clicked(control),
                 Event::UserEvent(UserEvent::HookDone(id, hook)) => {
+                    lane.handled(id);
                     program.hook_done(id, hook);
                     Ok(())
                 }
                 Event::UserEvent(UserEvent::TwoLayer(from, messages)) => {
+                    lane.handled(from);
                     for message in messages {
                         program.two_layer(from, message);
                     }
@@ -466,6 +474,7 @@ impl Shell {
                     Ok(())
                 }
                 Event::UserEvent(UserEvent::PageReady(id)) => {
+                    lane.handled(id);
                     program.page_ready(id);
                     Ok(())
                 }
@@ -534,7 +543,8 @@ impl Shell {
         });
 
         self.host.detach();
-        program.close();
+        // (the lane holds only a weak reference)
+        Rc::into_inner(program).expect("the loop has ended: the run owns its mini program").into_inner().close();
         drop(window);
         runtime.shutdown_timeout(Duration::from_secs(1));
         tracing::info!(exit_code, "shell stopped");

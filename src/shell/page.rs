@@ -137,6 +137,7 @@ pub fn open(
     container: &impl gtk::prelude::IsA<gtk::Container>,
     setup: &PageSetup<'_>,
     related: Option<webkit2gtk::WebView>,
+    lane: std::rc::Rc<super::lane::Lane>,
 ) -> Result<Page, wry::Error> {
     let id = setup.page.web_view_id;
     let app_info = Arc::new(context.package.app_info().clone());
@@ -158,13 +159,17 @@ pub fn open(
                     return;
                 }
             };
-            // The two-layer messages of a batch go to the UI thread as one event, which
-            // delivers them at once (one hop, no wait for the end of a loop pass); the
-            // order of the batch is kept.
+            // The two-layer messages of a batch go to the mini program at once, through
+            // the lane (lane.rs), or else through the event loop as one event. A page's
+            // readiness and its hooks go through the loop. The order of the batch is kept.
             let mut two_layer = Vec::new();
             let send_two_layer = |two_layer: &mut Vec<PageMessage>| {
-                if !two_layer.is_empty() {
-                    let _ = context.proxy.send_event(UserEvent::TwoLayer(id, std::mem::take(two_layer)));
+                if two_layer.is_empty() {
+                    return;
+                }
+                if let Err(batch) = lane.deliver(id, std::mem::take(two_layer)) {
+                    lane.queued(id);
+                    let _ = context.proxy.send_event(UserEvent::TwoLayer(id, batch));
                 }
             };
             for body in messages {
@@ -174,11 +179,19 @@ pub fn open(
                     }
                     Ok(PageMessage::Ready) => {
                         send_two_layer(&mut two_layer);
+                        lane.queued(id);
                         let _ = context.proxy.send_event(UserEvent::PageReady(id));
                     }
                     Ok(PageMessage::HookDone(hook)) => {
                         send_two_layer(&mut two_layer);
+                        lane.queued(id);
                         let _ = context.proxy.send_event(UserEvent::HookDone(id, hook));
+                    }
+                    Ok(message @ PageMessage::PageHookDone { .. }) => {
+                        // (the loop looks at the end of the run after each hook)
+                        send_two_layer(&mut two_layer);
+                        lane.queued(id);
+                        let _ = context.proxy.send_event(UserEvent::TwoLayer(id, vec![message]));
                     }
                     Ok(message) => two_layer.push(message),
                     Err(err) => log_dropped(&origin, body, &err),
