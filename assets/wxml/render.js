@@ -106,23 +106,31 @@
     return st.inner;
   }
 
-  function templateChildren(dom) {
-    return Array.prototype.filter.call(dom.childNodes, function (n) { return !n.__wxInternal; });
-  }
-
+  // Each element keeps its template children and the virtual nodes they show (kids and
+  // vkids in its state): a patch compares the new virtual tree with the old one in JS and
+  // touches the DOM only where they differ. (A component's inner element is not a kid.)
   function create(node) {
     if (typeof node !== 'object' || node === null) return document.createTextNode(String(node));
     var el = document.createElement(node.tag === 'virtual' ? 'wx-block' : node.tag);
     setAttrs(el, node.attr);
     if (components[el.localName]) components[el.localName](el, node.attr || {});
-    (node.children || []).forEach(function (child) { el.appendChild(create(child)); });
+    var st = state(el);
+    var children = node.children || [];
+    st.kids = [];
+    st.vkids = [];
+    for (var i = 0; i < children.length; i++) {
+      var kid = create(children[i]);
+      el.appendChild(kid);
+      st.kids.push(kid);
+      st.vkids.push(children[i]);
+    }
     return el;
   }
 
-  function sameKind(dom, node) {
-    if (typeof node !== 'object' || node === null) return dom.nodeType === 3;
-    var tag = node.tag === 'virtual' ? 'wx-block' : node.tag;
-    return dom.nodeType === 1 && dom.localName === tag;
+  // The DOM node name a virtual node becomes ('#text' for text).
+  function kind(node) {
+    if (typeof node !== 'object' || node === null) return '#text';
+    return node.tag === 'virtual' ? 'wx-block' : node.tag;
   }
 
   // True when two attribute maps hold the same values (attribute values are JSON-like:
@@ -139,33 +147,43 @@
     return true;
   }
 
-  // Patches `dom` to show `node`; returns the DOM node now in its place.
-  function patch(dom, node) {
-    if (!sameKind(dom, node)) {
+  // Patches `dom`, which shows virtual node `old`, to show `node`; returns the DOM node now
+  // in its place.
+  function patch(dom, old, node) {
+    var k = kind(node);
+    if (kind(old) !== k) {
       var fresh = create(node);
       dom.parentNode.replaceChild(fresh, dom);
       return fresh;
     }
-    if (dom.nodeType === 3) {
+    if (k === '#text') {
       var text = String(node);
-      if (dom.nodeValue !== text) dom.nodeValue = text;
+      if (String(old) !== text) dom.nodeValue = text;
       return dom;
     }
-    if (!sameAttrs(state(dom).attrs, node.attr || {})) {
+    var st = state(dom);
+    if (!sameAttrs(st.attrs, node.attr || {})) {
       setAttrs(dom, node.attr);
-      if (components[dom.localName]) components[dom.localName](dom, node.attr || {});
+      if (components[k]) components[k](dom, node.attr || {});
     }
     var children = node.children || [];
-    var existing = templateChildren(dom);
+    var kids = st.kids, vkids = st.vkids;
     for (var i = 0; i < children.length; i++) {
-      if (existing[i]) patch(existing[i], children[i]);
-      else dom.appendChild(create(children[i]));
+      if (i < kids.length) {
+        kids[i] = patch(kids[i], vkids[i], children[i]);
+      } else {
+        kids.push(create(children[i]));
+        dom.appendChild(kids[i]);
+      }
+      vkids[i] = children[i];
     }
-    for (var j = children.length; j < existing.length; j++) dom.removeChild(existing[j]);
+    for (var j = kids.length - 1; j >= children.length; j--) dom.removeChild(kids[j]);
+    kids.length = vkids.length = children.length;
     return dom;
   }
 
   var root = null;
+  var rootNode = null; // the virtual tree the DOM shows
   var listener = null;
 
   function target(el) {
@@ -234,12 +252,14 @@
     mount: function (container, tree) {
       container.textContent = '';
       root = create(tree);
+      rootNode = tree;
       container.appendChild(root);
       return root;
     },
     /** Patches the mounted tree to show `tree`. */
     patch: function (tree) {
-      root = patch(root, tree);
+      root = patch(root, rootNode, tree);
+      rootNode = tree;
       return root;
     },
     /** Receives every handler call: fn(handlerName, event). */
