@@ -782,6 +782,53 @@ fn source_errors_name_file_line_and_column() {
     assert!(err.to_string().contains("bad.wxss(1:"), "{err}");
 }
 
+/// Timers of hidden webviews run at full speed: the logic context, a hidden webview that
+/// runs every page's JS, and an HTML page below the top of the stack. (WebKit throttles
+/// hidden pages by default: a 10 ms interval there fired about once a second.) A 10 ms
+/// interval must tick many times before a 2 s timeout set with it fires.
+fn timers_run_at_full_speed_in_hidden_webviews() {
+    const COUNT: &str = "var ticks = 0;
+function count() {
+  setInterval(function () { ticks++; }, 10);
+  setTimeout(function () {
+    wx.invokeNativePlugin({ api_name: '__seen', data: { ticks: ticks } }).then(function () { wx.exitMiniProgram(); });
+  }, 2000);
+}";
+    // WXML: the page's JS runs in the hidden logic context.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let wxml_js = format!("{COUNT}\nPage({{ onLoad() {{ count(); }} }});");
+    write_files(
+        dir,
+        &[("app.json", r#"{"pages":["pages/a/a"]}"#), ("pages/a/a.wxml", "<view>a</view>"), ("pages/a/a.js", &wxml_js)],
+    );
+    let (builder, seen) = seen_recorder();
+    assert_eq!(support::run_dir(builder, dir, RunOptions::default()).exit_code, 0);
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert!(seen[0]["ticks"].as_u64().unwrap() >= 50, "the logic context's timers were slowed down: {seen:?}");
+
+    // HTML: the first page counts while the second page covers it.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let first = format!(
+        "<!doctype html><html><body><script>{COUNT}\ncount(); wx.navigateTo({{ url: '/pages/b/b' }});</script></body></html>"
+    );
+    write_files(
+        dir,
+        &[
+            ("app.json", r#"{"pages":["pages/a/a","pages/b/b"]}"#),
+            ("pages/a/a.html", &first),
+            ("pages/b/b.html", "<!doctype html><html><body>b</body></html>"),
+        ],
+    );
+    let (builder, seen) = seen_recorder();
+    assert_eq!(support::run_dir(builder, dir, RunOptions::default()).exit_code, 0);
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert!(seen[0]["ticks"].as_u64().unwrap() >= 50, "a covered page's timers were slowed down: {seen:?}");
+}
+
 fn main() -> ExitCode {
     support::harness::main(&[
         ("wcc_output_renders_a_virtual_tree_in_a_real_page", wcc_output_renders_a_virtual_tree_in_a_real_page),
@@ -797,6 +844,7 @@ fn main() -> ExitCode {
         ("the_next_page_opens_in_a_preloaded_webview", the_next_page_opens_in_a_preloaded_webview),
         ("a_page_opened_into_a_loading_spare_waits_for_it", a_page_opened_into_a_loading_spare_waits_for_it),
         ("the_wxml_sample_runs", the_wxml_sample_runs),
+        ("timers_run_at_full_speed_in_hidden_webviews", timers_run_at_full_speed_in_hidden_webviews),
         ("source_errors_name_file_line_and_column", source_errors_name_file_line_and_column),
     ])
 }

@@ -15,6 +15,7 @@ mod parent;
 pub(crate) mod screenshot;
 pub(crate) mod user_event;
 pub(crate) mod web_context;
+pub(crate) mod webkit_features;
 
 use std::cell::RefCell;
 use std::collections::HashMap;

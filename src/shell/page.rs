@@ -241,6 +241,10 @@ pub fn open(
         builder = builder.with_related_view(related);
     }
     let webview = builder.build_gtk(container)?;
+    {
+        use wry::WebViewExtUnix;
+        super::webkit_features::turn_off(&webview.webview());
+    }
     Ok(Page { id, app_id: origin.app_info.app_id.clone(), webview })
 }
 
