@@ -785,13 +785,19 @@ fn source_errors_name_file_line_and_column() {
 /// Timers of hidden webviews run at full speed: the logic context, a hidden webview that
 /// runs every page's JS, and an HTML page below the top of the stack. (WebKit throttles
 /// hidden pages by default: a 10 ms interval there fired about once a second.) A 10 ms
-/// interval must tick many times before a 2 s timeout set with it fires.
+/// interval must tick many times before a 2 s timeout set with it fires. The logic
+/// context's animation frames run too (a hidden webview gets none from WebKit).
 fn timers_run_at_full_speed_in_hidden_webviews() {
-    const COUNT: &str = "var ticks = 0;
+    const COUNT: &str = "var ticks = 0, frames = 0;
 function count() {
   setInterval(function () { ticks++; }, 10);
+  requestAnimationFrame(function frame(time) {
+    if (typeof time === 'number') frames++;
+    requestAnimationFrame(frame);
+  });
   setTimeout(function () {
-    wx.invokeNativePlugin({ api_name: '__seen', data: { ticks: ticks } }).then(function () { wx.exitMiniProgram(); });
+    wx.invokeNativePlugin({ api_name: '__seen', data: { ticks: ticks, frames: frames } })
+      .then(function () { wx.exitMiniProgram(); });
   }, 2000);
 }";
     // WXML: the page's JS runs in the hidden logic context.
@@ -807,6 +813,7 @@ function count() {
     let seen = seen.lock().unwrap().clone();
     assert_eq!(seen.len(), 1, "{seen:?}");
     assert!(seen[0]["ticks"].as_u64().unwrap() >= 50, "the logic context's timers were slowed down: {seen:?}");
+    assert!(seen[0]["frames"].as_u64().unwrap() >= 20, "the logic context's animation frames stalled: {seen:?}");
 
     // HTML: the first page counts while the second page covers it.
     let tmp = tempfile::tempdir().unwrap();

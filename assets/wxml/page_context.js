@@ -39,6 +39,15 @@
   });
   window.__superappBind = bind;
 
+  // This context is a hidden webview, where WebKit runs no animation frames (nor does
+  // WeChat's logic layer have a display): a frame here is a 60 Hz timer, given the time as
+  // a frame callback is.
+  var timeout = window.setTimeout, clear = window.clearTimeout;
+  window.requestAnimationFrame = function (fn) {
+    return timeout(function () { fn(performance.now()); }, 16);
+  };
+  window.cancelAnimationFrame = function (id) { clear(id); };
+
   ['setTimeout', 'setInterval', 'queueMicrotask', 'requestAnimationFrame'].forEach(function (name) {
     var original = window[name];
     if (typeof original !== 'function') return;
