@@ -479,12 +479,12 @@
     }
     invokeSync('setStorageSync', 'setStorage', data);
   };
-  /** Returns the stored value, or undefined when the key holds nothing. */
+  /** Returns the stored value, or '' when the key holds nothing (as WeChat does). */
   wx.getStorageSync = function (key) {
     try {
       return decodeRes(invokeSync('getStorageSync', 'getStorage', { key: key })).data;
     } catch (err) {
-      if (String(err.message).indexOf('data not found') >= 0) return undefined;
+      if (String(err.message).indexOf('data not found') >= 0) return '';
       throw err;
     }
   };

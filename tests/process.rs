@@ -244,7 +244,7 @@ fn a_corrupt_store_file_is_reported_in_the_terminal_and_as_a_fail() {
           var sync, async_;
           try { wx.getStorageSync('profile'); } catch (e) { sync = e.errMsg; }
           try { await wx.getStorage({ key: 'profile' }); } catch (e) { async_ = e.errMsg; }
-          return { sync: sync, async: async_, missing: typeof wx.getStorageSync('never') };
+          return { sync: sync, async: async_, missing: wx.getStorageSync('never') };
         });"#,
     );
     let mock = write_mock(tmp.path(), json!({"__report": {"result": null}}));
@@ -256,7 +256,7 @@ fn a_corrupt_store_file_is_reported_in_the_terminal_and_as_a_fail() {
     assert!(stderr.contains("a storage file is corrupt"), "{stderr}");
     let report = trace_lines(&trace).into_iter().find(|l| l["api_name"] == "__report").unwrap();
     let name = superapp_shell::core::storage::file_name("profile");
-    assert_eq!(report["data"]["missing"], json!("undefined"));
+    assert_eq!(report["data"]["missing"], json!(""));
     for (key, api) in [("sync", "getStorageSync"), ("async", "getStorage")] {
         let text = report["data"][key].as_str().unwrap();
         assert!(

@@ -370,7 +370,7 @@ fn storage_keeps_types_and_survives_a_restart() {
             s: wx.getStorageSync('s'), n: wx.getStorageSync('n'), b: wx.getStorageSync('b'),
             nul: wx.getStorageSync('nul'), isDate: d instanceof Date, d: d.toISOString(),
             arr: wx.getStorageSync('arr'), obj: obj, missingAsync: missing,
-            missingSync: typeof wx.getStorageSync('gone')
+            missingSync: wx.getStorageSync('gone')
           };
         })()"#,
     );
@@ -379,7 +379,7 @@ fn storage_keeps_types_and_survives_a_restart() {
         seen.results[0]["value"],
         json!({"s": "text", "n": 42.5, "b": false, "nul": null, "isDate": true, "d": "2024-02-29T12:30:00.000Z",
                "arr": [1, "two", {"three": 3}], "obj": {"data": {"nested": {"ok": true}, "list": []}, "errMsg": "getStorage:ok"},
-               "missingAsync": "getStorage:fail data not found", "missingSync": "undefined"})
+               "missingAsync": "getStorage:fail data not found", "missingSync": ""})
     );
     // Web storage is kept per mini program too (each has its own web context data),
     // though every package is served from the same origin. (WebKit keeps no cookies
@@ -391,12 +391,12 @@ fn storage_keeps_types_and_survives_a_restart() {
     let other = tempfile::tempdir().unwrap();
     routing_app(other.path(), "wxother");
     let probe =
-        "wx.getStorageInfoSync().keys.length + ':' + typeof wx.getStorageSync('s') + ':' + localStorage.getItem('who')";
+        "wx.getStorageInfoSync().keys.length + ':' + JSON.stringify(wx.getStorageSync('s')) + ':' + localStorage.getItem('who')";
     let seen = run_steps(other.path(), data.path(), vec![eval(probe)], |b| b);
-    assert_eq!(seen.results[0]["value"], json!("0:undefined:null"));
+    assert_eq!(seen.results[0]["value"], json!("0:\"\":null"));
     // While the mini program itself finds its own again in a later run.
     let seen = run_steps(tmp.path(), data.path(), vec![eval(probe)], |b| b);
-    assert_eq!(seen.results[0]["value"], json!("7:string:wxstore"));
+    assert_eq!(seen.results[0]["value"], json!("7:\"text\":wxstore"));
 }
 
 fn storage_limits_fail_clearly() {

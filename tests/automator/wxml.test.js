@@ -115,7 +115,7 @@ test('mockWxMethod replaces a built-in and invokeNativePlugin until restored', a
     'getStorageSync',
     function (key, defaultValue) {
       const real = this.origin(key);
-      return real === undefined ? defaultValue : real.n + 1;
+      return real === '' ? defaultValue : real.n + 1;
     },
     'unknown'
   );
