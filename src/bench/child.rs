@@ -1,5 +1,7 @@
-//! Measurements that need a fresh process: cold start and memory. The benchmark runs
-//! `superapp bench-child <kind>` and reads one line from its stdout.
+//! Measurements that need a fresh process: cold start, memory, and the WXML and automation
+//! figures (a preview or `superapp auto` session is a fresh process; late in one long bench
+//! process every round trip is slower). The benchmark runs `superapp bench-child <kind>`
+//! and reads one line from its stdout.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -56,15 +58,26 @@ pub fn run(kind: &str, dir: &Path) -> Result<(), String> {
         "cold-floor" => cold_floor(),
         "cold-shell" => cold_shell(dir),
         "memory" => memory(dir),
-        other => match other.strip_prefix("automation-").and_then(|n| n.parse().ok()) {
-            // The automation figures, in a fresh process as `superapp auto` is one.
-            Some(samples) => {
+        other => {
+            let count = |prefix: &str| other.strip_prefix(prefix).and_then(|n| n.parse::<usize>().ok());
+            if let Some(samples) = count("automation-") {
                 let (call, find) = super::automation::run(samples)?;
-                println!("{}", serde_json::json!({ "call": call, "find": find }));
-                Ok(())
+                println!("{}", json!({ "call": call, "find": find }));
+            } else if let Some(rounds) = count("wxml-") {
+                let figures = super::wxml::run(rounds)?;
+                println!(
+                    "{}",
+                    json!({
+                        "ready": figures.ready_ms,
+                        "set_data": figures.set_data_us,
+                        "set_data_list": figures.set_data_list_us,
+                    })
+                );
+            } else {
+                return Err(format!("unknown bench child {other:?}"));
             }
-            None => Err(format!("unknown bench child {other:?}")),
-        },
+            Ok(())
+        }
     }
 }
 

@@ -202,14 +202,13 @@ pub fn run(plan: &Plan, headless: bool) -> Result<Value, String> {
     step("navigation: navigateTo and navigateBack");
     let (to, back) = bridge::navigation(plan.nav_rounds)?;
 
-    step("wxml: navigateTo -> onReady of a 100-item wx:for page, setData -> shown (a page showing the field, the 100-item page)");
-    let wxml = wxml::run(plan.nav_rounds).unwrap_or_else(|err| {
+    let dir = std::env::temp_dir().join(format!("superapp-bench-{}-children", std::process::id()));
+    child::write_packages(&dir)?;
+    step("wxml: navigateTo -> onReady of a 100-item wx:for page, setData -> shown (a page showing the field, the 100-item page), in a fresh process");
+    let wxml = wxml_child(plan.nav_rounds, &dir).unwrap_or_else(|err| {
         eprintln!("bench: the WXML figures are missing: {err}");
         wxml::Figures { ready_ms: Vec::new(), set_data_us: Vec::new(), set_data_list_us: Vec::new() }
     });
-
-    let dir = std::env::temp_dir().join(format!("superapp-bench-{}-children", std::process::id()));
-    child::write_packages(&dir)?;
     step("automation: App.callFunction (echo) and Page.getElement over the automator's WebSocket, in a fresh process");
     let (auto_call, auto_find) = match automation_child(plan.automation_samples, &dir) {
         Ok(figures) => figures,
@@ -282,6 +281,18 @@ pub fn run(plan: &Plan, headless: bool) -> Result<Value, String> {
         "memory_pss_mib": memory,
         "memory_per_extra_page_mib": per_page,
     }))
+}
+
+/// Runs the WXML figures in a child process.
+fn wxml_child(rounds: usize, dir: &std::path::Path) -> Result<wxml::Figures, String> {
+    let (_, line) = child::spawn_and_time(&format!("wxml-{rounds}"), dir)?;
+    let figures: Value = serde_json::from_str(&line).map_err(|e| format!("wxml child: {e}: {line}"))?;
+    let list = |key: &str| figures[key].as_array().into_iter().flatten().filter_map(Value::as_f64).collect();
+    Ok(wxml::Figures {
+        ready_ms: list("ready"),
+        set_data_us: list("set_data"),
+        set_data_list_us: list("set_data_list"),
+    })
 }
 
 /// Runs the automation figures in a child process: (callFunction us, getElement us).
