@@ -36,8 +36,9 @@ pub enum UserEvent {
     Request(ShellRequest),
     /// A chrome control was clicked.
     Clicked(Control),
-    /// A message of a WXML mini program's two layers (setData, rendered, events, hooks run
-    /// by the logic context), from this webview.
+    /// Messages of a WXML mini program's two layers (setData, rendered, events, hooks run
+    /// by the logic context), from this webview, that go through the event loop: hooks,
+    /// and batches the lane could not take (`lane.rs`).
     TwoLayer(WebViewId, Vec<crate::core::protocol::PageMessage>),
     /// A page's document is ready for its onLoad.
     PageReady(WebViewId),
