@@ -94,6 +94,36 @@ pub struct Bridge {
     host: Host,
     observer: Option<Arc<dyn CallObserver>>,
     in_flight: Mutex<InFlight>,
+    /// How many dispatched calls have not finished (answered and recorded), refused ones
+    /// included: the shell waits for them before it stops its runtime.
+    unfinished: tokio::sync::watch::Sender<usize>,
+}
+
+/// One dispatched call, counted in [`Bridge::settled`] until it has been answered and
+/// recorded, or answered by a shutdown (a handler still running then does not hold the
+/// shell up).
+struct Unfinished {
+    count: tokio::sync::watch::Sender<usize>,
+    done: std::sync::atomic::AtomicBool,
+}
+
+impl Unfinished {
+    fn new(count: &tokio::sync::watch::Sender<usize>) -> Arc<Unfinished> {
+        count.send_modify(|n| *n += 1);
+        Arc::new(Unfinished { count: count.clone(), done: Default::default() })
+    }
+
+    fn finish(&self) {
+        if !self.done.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            self.count.send_modify(|n| *n = n.saturating_sub(1));
+        }
+    }
+}
+
+impl Drop for Unfinished {
+    fn drop(&mut self) {
+        self.finish();
+    }
 }
 
 /// The asynchronous calls answered neither yet, by page and call id.
@@ -107,13 +137,22 @@ struct InFlight {
 struct Pending {
     api: String,
     progress: Arc<Progress>,
+    unfinished: Arc<Unfinished>,
 }
 
 impl Bridge {
     /// A bridge over a frozen registry.
     pub fn new(registry: Arc<Registry>, limits: Limits, host: Host, observer: Option<Arc<dyn CallObserver>>) -> Bridge {
         limits.check();
-        Bridge { registry, limits, host, observer, in_flight: Mutex::default() }
+        Bridge { registry, limits, host, observer, in_flight: Mutex::default(), unfinished: Default::default() }
+    }
+
+    /// Resolves once every dispatched call has finished: answered, and recorded by the
+    /// observer (the `--trace`). Calls made during a shutdown are refused at once, but
+    /// their answers and records still run on the runtime.
+    pub async fn settled(&self) {
+        let mut unfinished = self.unfinished.subscribe();
+        let _ = unfinished.wait_for(|n| *n == 0).await;
     }
 
     /// The registry this bridge dispatches to.
@@ -173,6 +212,7 @@ impl Bridge {
         for ((_, callback_id), pending) in calls {
             let res = fail_res(&pending.api, &CallError::ShuttingDown);
             pending.progress.finish(Outbound::Reply { callback_id, res }.encoded());
+            pending.unfinished.finish();
         }
         count
     }
@@ -211,7 +251,8 @@ impl Bridge {
         };
         profile::mark(Stage::Parsed, callback_id);
         let progress = Progress::new(outbox.clone(), sender, self.limits.max_states_per_call);
-        let refused = match self.admit(sender, callback_id, api, &progress) {
+        let unfinished = Unfinished::new(&self.unfinished);
+        let refused = match self.admit(sender, callback_id, api, &progress, &unfinished) {
             Admission::Admitted => None,
             Admission::Refused(error) => Some(error),
             Admission::Duplicate => {
@@ -246,6 +287,7 @@ impl Bridge {
                     }
                     Finish::PageClosed => tracing::info!(ok = answer.ok, "dropped a result: its page has closed"),
                 }
+                unfinished.finish();
             }
             .instrument(span),
         );
@@ -271,7 +313,14 @@ impl Bridge {
 
     /// Counts a call in, unless its page is at its limit, the shell is shutting down, or
     /// the id is already in flight.
-    fn admit(&self, web_view: WebViewId, callback_id: u64, api: String, progress: &Arc<Progress>) -> Admission {
+    fn admit(
+        &self,
+        web_view: WebViewId,
+        callback_id: u64,
+        api: String,
+        progress: &Arc<Progress>,
+        unfinished: &Arc<Unfinished>,
+    ) -> Admission {
         let mut in_flight = self.in_flight.lock().expect("in-flight lock");
         if in_flight.shutting_down {
             return Admission::Refused(CallError::ShuttingDown);
@@ -284,7 +333,10 @@ impl Bridge {
             return Admission::Refused(CallError::TooManyInFlight { limit: self.limits.max_calls_in_flight });
         }
         *count += 1;
-        in_flight.calls.insert((web_view, callback_id), Pending { api, progress: progress.clone() });
+        in_flight.calls.insert(
+            (web_view, callback_id),
+            Pending { api, progress: progress.clone(), unfinished: unfinished.clone() },
+        );
         Admission::Admitted
     }
 
@@ -666,6 +718,30 @@ mod tests {
                 r#"3 {"type":"reply","callbackId":2,"res":{"errMsg":"invokeNativePlugin:fail the shell is shutting down"}}"#,
             ]
         );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn settled_waits_for_answers_but_not_for_handlers_a_shutdown_answered() {
+        use futures_util::FutureExt;
+        let (bridge, gate) = gated_bridge(100);
+        let recorder = Arc::new(Recorder::default());
+        let outbox: Arc<dyn Outbox> = recorder.clone();
+        let rt = tokio::runtime::Handle::current();
+        assert!(bridge.settled().now_or_never().is_some(), "nothing dispatched yet");
+        bridge.on_message(&rt, &origin(), r#"{"callbackId":1,"api_name":"gated"}"#, &outbox);
+        assert!(bridge.settled().now_or_never().is_none(), "a call is running");
+        bridge.shut_down();
+        // The gated handler still runs, but its call has its answer.
+        tokio::time::timeout(Duration::from_secs(5), bridge.settled()).await.expect("settled after the shutdown");
+        // A call during the shutdown is refused at once; settled waits for its answer.
+        bridge.on_message(&rt, &origin(), r#"{"callbackId":2,"api_name":"gated"}"#, &outbox);
+        tokio::time::timeout(Duration::from_secs(5), bridge.settled()).await.expect("the refusal went out");
+        assert!(
+            recorder.sent.lock().unwrap().iter().any(|m| m.contains(r#""callbackId":2"#)),
+            "{:?}",
+            recorder.sent.lock().unwrap()
+        );
+        gate.notify_waiters();
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -108,11 +108,13 @@ impl MiniProgram {
         Ok(program)
     }
 
-    /// Opens the hidden logic context of a WXML mini program.
-    fn open_logic(&mut self) -> Result<(), ShellError> {
-        let page_ref =
-            crate::core::router::PageRef { web_view_id: LOGIC_ID, route: LOGIC_ROUTE.to_string(), options: Map::new() };
-        let setup = PageSetup { page: &page_ref, launch: false, stack: Value::Array(Vec::new()), acts_for_pages: true };
+    /// Opens a webview in the mini program's web context; with `with_pages`, in the web
+    /// process of its pages (the logic context's is apart).
+    fn open_webview(&self, setup: &PageSetup<'_>, with_pages: bool) -> Result<Page, wry::Error> {
+        let related = with_pages.then(|| self.pages.values().find(|page| page.id != LOGIC_ID)).flatten().map(|page| {
+            use wry::WebViewExtUnix;
+            page.webview.webview()
+        });
         let mut shared = self.web_context.borrow_mut();
         let scheme = shared.scheme_to_register();
         let page = page::open(
@@ -120,12 +122,23 @@ impl MiniProgram {
             &mut shared.context,
             scheme,
             &self.chrome.pages,
-            &setup,
-            None,
+            setup,
+            related,
             self.lane.clone(),
-        )?;
-        shared.scheme_registered();
-        drop(shared);
+        );
+        if page.is_ok() {
+            shared.scheme_registered();
+        }
+        page
+    }
+
+    /// Opens the hidden logic context of a WXML mini program.
+    fn open_logic(&mut self) -> Result<(), ShellError> {
+        let page_ref =
+            crate::core::router::PageRef { web_view_id: LOGIC_ID, route: LOGIC_ROUTE.to_string(), options: Map::new() };
+        let setup = PageSetup { page: &page_ref, launch: false, stack: Value::Array(Vec::new()), acts_for_pages: true };
+        // (its own web process: a slow page script cannot freeze the renderers)
+        let page = self.open_webview(&setup, false)?;
         let _ = page.webview.set_visible(false);
         self.pages.insert(LOGIC_ID, page);
         self.logic = Some(Logic { ready: false, backlog: Vec::new(), launched: false });
@@ -144,24 +157,7 @@ impl MiniProgram {
         };
         let stack = serde_json::to_value(self.router.stack()).unwrap_or_default();
         let setup = PageSetup { page: &page_ref, launch: false, stack, acts_for_pages: false };
-        let related = self.pages.values().find(|page| page.id != LOGIC_ID).map(|page| {
-            use wry::WebViewExtUnix;
-            page.webview.webview()
-        });
-        let mut shared = self.web_context.borrow_mut();
-        let scheme = shared.scheme_to_register();
-        let opened = page::open(
-            &self.context,
-            &mut shared.context,
-            scheme,
-            &self.chrome.pages,
-            &setup,
-            related,
-            self.lane.clone(),
-        );
-        shared.scheme_registered();
-        drop(shared);
-        match opened {
+        match self.open_webview(&setup, true) {
             Ok(page) => {
                 let _ = page.webview.set_visible(false);
                 tracing::debug!(webview = page.id, "preloaded a render webview");
@@ -318,23 +314,7 @@ impl MiniProgram {
                     let stack = serde_json::to_value(self.router.stack()).unwrap_or_default();
                     let setup = PageSetup { page: &page_ref, launch: !self.launched, stack, acts_for_pages: false };
                     self.launched = true;
-                    let related = self.pages.values().find(|page| page.id != LOGIC_ID).map(|page| {
-                        use wry::WebViewExtUnix;
-                        page.webview.webview()
-                    });
-                    let mut shared = self.web_context.borrow_mut();
-                    let scheme = shared.scheme_to_register();
-                    let page = page::open(
-                        &self.context,
-                        &mut shared.context,
-                        scheme,
-                        &self.chrome.pages,
-                        &setup,
-                        related,
-                        self.lane.clone(),
-                    )?;
-                    shared.scheme_registered();
-                    drop(shared);
+                    let page = self.open_webview(&setup, true)?;
                     let window = self.context.package.page_window(&page_ref.route);
                     self.navs.insert(page.id, NavState::from_window(&window));
                     self.pages.insert(page.id, page);

@@ -547,6 +547,11 @@ impl Shell {
         // (the lane holds only a weak reference)
         Rc::into_inner(program).expect("the loop has ended: the run owns its mini program").into_inner().close();
         drop(window);
+        // Calls made while the pages closed (their onUnload's, refused at once) are
+        // answered and traced before the runtime stops.
+        runtime.block_on(async {
+            let _ = tokio::time::timeout(Duration::from_secs(1), bridge.settled()).await;
+        });
         runtime.shutdown_timeout(Duration::from_secs(1));
         tracing::info!(exit_code, "shell stopped");
         Ok(exit_code)
