@@ -196,4 +196,5 @@ fn bench_quick_prints_every_figure_as_json() {
     number(&["floor_tokio_hop", "seq_p50_us"]);
     number(&["wxml", "navigate_to_ready_ms"]);
     number(&["wxml", "set_data_p50_us"]);
+    number(&["wxml", "set_data_list_p50_us"]);
 }
