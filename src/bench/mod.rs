@@ -285,9 +285,7 @@ pub fn run(plan: &Plan, headless: bool) -> Result<Value, String> {
 
 /// Runs the WXML figures in a child process.
 fn wxml_child(rounds: usize, dir: &std::path::Path) -> Result<wxml::Figures, String> {
-    let (_, line) = child::spawn_and_time(&format!("wxml-{rounds}"), dir)?;
-    let figures: Value = serde_json::from_str(&line).map_err(|e| format!("wxml child: {e}: {line}"))?;
-    let list = |key: &str| figures[key].as_array().into_iter().flatten().filter_map(Value::as_f64).collect();
+    let list = child_lists(&format!("wxml-{rounds}"), dir)?;
     Ok(wxml::Figures {
         ready_ms: list("ready"),
         set_data_us: list("set_data"),
@@ -295,11 +293,16 @@ fn wxml_child(rounds: usize, dir: &std::path::Path) -> Result<wxml::Figures, Str
     })
 }
 
+/// Runs child `kind`, whose line is a JSON object of number lists: the list by key.
+fn child_lists(kind: &str, dir: &std::path::Path) -> Result<impl Fn(&str) -> Vec<f64>, String> {
+    let (_, line) = child::spawn_and_time(kind, dir)?;
+    let figures: Value = serde_json::from_str(&line).map_err(|e| format!("{kind} child: {e}: {line}"))?;
+    Ok(move |key: &str| figures[key].as_array().into_iter().flatten().filter_map(Value::as_f64).collect())
+}
+
 /// Runs the automation figures in a child process: (callFunction us, getElement us).
 fn automation_child(samples: usize, dir: &std::path::Path) -> Result<(Vec<f64>, Vec<f64>), String> {
-    let (_, line) = child::spawn_and_time(&format!("automation-{samples}"), dir)?;
-    let figures: Value = serde_json::from_str(&line).map_err(|e| format!("automation child: {e}: {line}"))?;
-    let list = |key: &str| figures[key].as_array().into_iter().flatten().filter_map(Value::as_f64).collect();
+    let list = child_lists(&format!("automation-{samples}"), dir)?;
     Ok((list("call"), list("find")))
 }
 

@@ -94,28 +94,37 @@ pub struct Bridge {
     host: Host,
     observer: Option<Arc<dyn CallObserver>>,
     in_flight: Mutex<InFlight>,
-    /// How many dispatched calls have not finished (answered and recorded), refused ones
+    /// The dispatched calls not finished yet (answered and recorded), refused ones
     /// included: the shell waits for them before it stops its runtime.
-    unfinished: tokio::sync::watch::Sender<usize>,
+    unfinished: Arc<Unfinishing>,
+}
+
+/// A count of unfinished calls, and a signal when it comes back to zero (an atomic on
+/// each call; a wake-up only at zero).
+#[derive(Default)]
+struct Unfinishing {
+    count: std::sync::atomic::AtomicUsize,
+    none_left: tokio::sync::Notify,
 }
 
 /// One dispatched call, counted in [`Bridge::settled`] until it has been answered and
 /// recorded, or answered by a shutdown (a handler still running then does not hold the
 /// shell up).
 struct Unfinished {
-    count: tokio::sync::watch::Sender<usize>,
+    of: Arc<Unfinishing>,
     done: std::sync::atomic::AtomicBool,
 }
 
 impl Unfinished {
-    fn new(count: &tokio::sync::watch::Sender<usize>) -> Arc<Unfinished> {
-        count.send_modify(|n| *n += 1);
-        Arc::new(Unfinished { count: count.clone(), done: Default::default() })
+    fn new(of: &Arc<Unfinishing>) -> Arc<Unfinished> {
+        of.count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Arc::new(Unfinished { of: of.clone(), done: Default::default() })
     }
 
     fn finish(&self) {
-        if !self.done.swap(true, std::sync::atomic::Ordering::SeqCst) {
-            self.count.send_modify(|n| *n = n.saturating_sub(1));
+        use std::sync::atomic::Ordering::SeqCst;
+        if !self.done.swap(true, SeqCst) && self.of.count.fetch_sub(1, SeqCst) == 1 {
+            self.of.none_left.notify_waiters();
         }
     }
 }
@@ -151,8 +160,16 @@ impl Bridge {
     /// observer (the `--trace`). Calls made during a shutdown are refused at once, but
     /// their answers and records still run on the runtime.
     pub async fn settled(&self) {
-        let mut unfinished = self.unfinished.subscribe();
-        let _ = unfinished.wait_for(|n| *n == 0).await;
+        loop {
+            // (listening before looking, so a call finishing in between is not missed)
+            let none_left = self.unfinished.none_left.notified();
+            tokio::pin!(none_left);
+            none_left.as_mut().enable();
+            if self.unfinished.count.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+                return;
+            }
+            none_left.await;
+        }
     }
 
     /// The registry this bridge dispatches to.

@@ -46,10 +46,7 @@ impl Lane {
         let Ok(mut program) = program.try_borrow_mut() else {
             return Err(messages);
         };
-        for message in messages {
-            program.two_layer(from, message);
-        }
-        program.flush();
+        program.two_layer_batch(from, messages);
         Ok(())
     }
 

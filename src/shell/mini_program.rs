@@ -213,6 +213,14 @@ impl MiniProgram {
         }
     }
 
+    /// A batch of two-layer messages from webview `from`, in order, then delivered at once.
+    pub fn two_layer_batch(&mut self, from: WebViewId, messages: Vec<PageMessage>) {
+        for message in messages {
+            self.two_layer(from, message);
+        }
+        self.flush();
+    }
+
     /// Sends a message to a webview once its bridge listens (the logic context's backlog,
     /// or the event hold of a page still loading).
     fn deliver_when_listening(&mut self, id: WebViewId, message: Encoded) {

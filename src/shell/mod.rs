@@ -468,10 +468,7 @@ impl Shell {
                 }
                 Event::UserEvent(UserEvent::TwoLayer(from, messages)) => {
                     lane.handled(from);
-                    for message in messages {
-                        program.two_layer(from, message);
-                    }
-                    program.flush();
+                    program.two_layer_batch(from, messages);
                     Ok(())
                 }
                 Event::UserEvent(UserEvent::PageReady(id)) => {

@@ -162,14 +162,17 @@ pub fn open(
             // The two-layer messages of a batch go to the mini program at once, through
             // the lane (lane.rs), or else through the event loop as one event. A page's
             // readiness and its hooks go through the loop. The order of the batch is kept.
+            let through_loop = |event: UserEvent| {
+                lane.queued(id);
+                let _ = context.proxy.send_event(event);
+            };
             let mut two_layer = Vec::new();
             let send_two_layer = |two_layer: &mut Vec<PageMessage>| {
                 if two_layer.is_empty() {
                     return;
                 }
                 if let Err(batch) = lane.deliver(id, std::mem::take(two_layer)) {
-                    lane.queued(id);
-                    let _ = context.proxy.send_event(UserEvent::TwoLayer(id, batch));
+                    through_loop(UserEvent::TwoLayer(id, batch));
                 }
             };
             for body in messages {
@@ -179,19 +182,16 @@ pub fn open(
                     }
                     Ok(PageMessage::Ready) => {
                         send_two_layer(&mut two_layer);
-                        lane.queued(id);
-                        let _ = context.proxy.send_event(UserEvent::PageReady(id));
+                        through_loop(UserEvent::PageReady(id));
                     }
                     Ok(PageMessage::HookDone(hook)) => {
                         send_two_layer(&mut two_layer);
-                        lane.queued(id);
-                        let _ = context.proxy.send_event(UserEvent::HookDone(id, hook));
+                        through_loop(UserEvent::HookDone(id, hook));
                     }
                     Ok(message @ PageMessage::PageHookDone { .. }) => {
                         // (the loop looks at the end of the run after each hook)
                         send_two_layer(&mut two_layer);
-                        lane.queued(id);
-                        let _ = context.proxy.send_event(UserEvent::TwoLayer(id, vec![message]));
+                        through_loop(UserEvent::TwoLayer(id, vec![message]));
                     }
                     Ok(message) => two_layer.push(message),
                     Err(err) => log_dropped(&origin, body, &err),
