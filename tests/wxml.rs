@@ -725,6 +725,55 @@ fn a_page_opened_into_a_loading_spare_waits_for_it() {
     );
 }
 
+/// A closed page's webview is released: going to a page and back six times leaves no
+/// more webviews alive than after the first time (each return waits, up to 3 s, for the
+/// closed page to be let go).
+fn closed_pages_release_their_webviews() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write_files(
+        dir,
+        &[
+            ("app.json", r#"{"pages":["pages/a/a","pages/b/b"]}"#),
+            ("project.config.json", r#"{"appid":"wxrelease"}"#),
+            ("pages/a/a.wxml", r#"<view id="a">a</view>"#),
+            (
+                "pages/a/a.js",
+                r#"var visits = 0, first = null;
+Page({
+  onShow() {
+    var visit = visits++;
+    if (visit === 0) { wx.navigateTo({ url: '/pages/b/b' }); return; }
+    var deadline = Date.now() + 3000;
+    (function poll() {
+      wx.invokeNativePlugin({ api_name: 'live' }).then(function (r) {
+        var n = r.live;
+        if (first !== null && n > first && Date.now() < deadline) { setTimeout(poll, 20); return; }
+        if (first === null) first = n;
+        wx.invokeNativePlugin({ api_name: '__seen', data: { visit: visit, live: n } });
+        if (visit < 6) wx.navigateTo({ url: '/pages/b/b' });
+        else wx.exitMiniProgram();
+      });
+    })();
+  }
+});"#,
+            ),
+            ("pages/b/b.wxml", r#"<view id="b">b</view>"#),
+            ("pages/b/b.js", r#"Page({ onReady() { wx.navigateBack(); } });"#),
+        ],
+    );
+    let (builder, seen) = seen_recorder();
+    let builder = builder.register("live", |_call: superapp_shell::MiniApiCall| async move {
+        Ok(json!({ "live": superapp_shell::shell::live_webviews() }))
+    });
+    let outcome = support::run_dir(builder, dir, RunOptions::default());
+    assert_eq!(outcome.exit_code, 0);
+    let live: Vec<u64> = seen.lock().unwrap().iter().map(|s| s["live"].as_u64().unwrap()).collect();
+    assert_eq!(live.len(), 6, "{live:?}");
+    assert!(live[0] >= 2, "the logic context and page a at least: {live:?}");
+    assert!(live.iter().all(|n| *n <= live[0]), "closed pages were not released: {live:?}");
+}
+
 /// The embedded WXML sample, as a person would use it: pick a fruit, type a name, call the
 /// Rust handler, open the detail page.
 fn the_wxml_sample_runs() {
@@ -850,6 +899,7 @@ fn main() -> ExitCode {
         ("pull_down_refresh_runs_on_pull_down_refresh", pull_down_refresh_runs_on_pull_down_refresh),
         ("the_next_page_opens_in_a_preloaded_webview", the_next_page_opens_in_a_preloaded_webview),
         ("a_page_opened_into_a_loading_spare_waits_for_it", a_page_opened_into_a_loading_spare_waits_for_it),
+        ("closed_pages_release_their_webviews", closed_pages_release_their_webviews),
         ("the_wxml_sample_runs", the_wxml_sample_runs),
         ("timers_run_at_full_speed_in_hidden_webviews", timers_run_at_full_speed_in_hidden_webviews),
         ("source_errors_name_file_line_and_column", source_errors_name_file_line_and_column),

@@ -12,6 +12,7 @@ pub(crate) mod lane;
 pub(crate) mod mini_program;
 pub(crate) mod page;
 mod parent;
+pub(crate) mod release;
 pub(crate) mod screenshot;
 pub(crate) mod user_event;
 pub(crate) mod web_context;
@@ -32,6 +33,7 @@ use tao::platform::unix::{EventLoopBuilderExtUnix, WindowExtUnix};
 use tao::window::WindowBuilder;
 
 pub use parent::end_with_parent;
+pub use release::live_webviews;
 
 use crate::core::bridge::{Bridge, CallObserver};
 use crate::core::builtins;

@@ -44,6 +44,13 @@ pub struct Page {
     pub webview: WebView,
 }
 
+impl Drop for Page {
+    fn drop(&mut self) {
+        use wry::WebViewExtUnix;
+        super::release::let_go(&self.webview.webview());
+    }
+}
+
 /// What every page of one shell run shares.
 #[derive(Clone)]
 pub struct PageContext {
@@ -244,6 +251,7 @@ pub fn open(
     {
         use wry::WebViewExtUnix;
         super::webkit_features::turn_off(&webview.webview());
+        super::release::track(&webview.webview());
     }
     Ok(Page { id, app_id: origin.app_info.app_id.clone(), webview })
 }
