@@ -557,11 +557,27 @@ mod tests {
         for raw in messages {
             bridge.on_message(&tokio::runtime::Handle::current(), &origin(), raw, &outbox);
         }
-        for _ in 0..200 {
-            tokio::time::sleep(Duration::from_millis(2)).await;
-        }
+        answered(bridge).await;
         let sent = recorder.sent.lock().unwrap().clone();
         sent
+    }
+
+    /// Waits until every call dispatched so far has its answer.
+    async fn answered(bridge: &Bridge) {
+        tokio::time::timeout(Duration::from_secs(5), bridge.settled()).await.expect("every call answered within 5 s");
+    }
+
+    /// Waits until `outbox` has sent `n` messages.
+    async fn sent(recorder: &Recorder, n: usize) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        while recorder.sent.lock().unwrap().len() < n {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{n} messages within 5 s: {:?}",
+                recorder.sent.lock().unwrap()
+            );
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
     }
 
     #[test]
@@ -592,8 +608,9 @@ mod tests {
         let recorder = Arc::new(Recorder::default());
         let outbox: Arc<dyn Outbox> = recorder.clone();
         let raw = r#"{"callbackId":1,"api_name":"whoami","page":2}"#;
-        bridge(None).on_message(&tokio::runtime::Handle::current(), &logic, raw, &outbox);
-        settle().await;
+        let bridge = bridge(None);
+        bridge.on_message(&tokio::runtime::Handle::current(), &logic, raw, &outbox);
+        answered(&bridge).await;
         let sent = recorder.sent.lock().unwrap().clone();
         assert_eq!(sent.len(), 1);
         assert!(sent[0].starts_with(r#"9 {"type":"reply","callbackId":1,"res":{"params":{"stateEvent":"whoami_1","api_name":"whoami","data":null,"webviewId":2}"#), "{sent:?}");
@@ -664,26 +681,20 @@ mod tests {
         );
     }
 
-    fn gated_bridge(limit: usize) -> (Arc<Bridge>, Arc<tokio::sync::Notify>) {
-        let gate = Arc::new(tokio::sync::Notify::new());
-        let open = gate.clone();
+    /// A bridge whose `gated` handler answers once the gate (the returned sender) opens.
+    fn gated_bridge(limit: usize) -> (Arc<Bridge>, tokio::sync::watch::Sender<bool>) {
+        let (gate, opened) = tokio::sync::watch::channel(false);
         let registry = RegistryBuilder::new()
             .register("gated", move |_call: MiniApiCall| {
-                let open = open.clone();
+                let mut opened = opened.clone();
                 async move {
-                    open.notified().await;
+                    let _ = opened.wait_for(|open| *open).await;
                     Ok(json!({"late": true}))
                 }
             })
             .build();
         let limits = Limits { max_calls_in_flight: limit, ..Limits::default() };
         (Arc::new(Bridge::new(Arc::new(registry), limits, Host::new(), None)), gate)
-    }
-
-    async fn settle() {
-        for _ in 0..50 {
-            tokio::time::sleep(Duration::from_millis(2)).await;
-        }
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -695,16 +706,16 @@ mod tests {
         for id in [1, 2, 2, 3] {
             bridge.on_message(&rt, &origin(), &format!(r#"{{"callbackId":{id},"api_name":"gated"}}"#), &outbox);
         }
-        settle().await;
         assert_eq!(bridge.in_flight(3), 2);
+        sent(&recorder, 1).await;
         assert_eq!(
             *recorder.sent.lock().unwrap(),
             vec![
                 r#"3 {"type":"reply","callbackId":3,"res":{"errMsg":"invokeNativePlugin:fail too many calls in flight: the limit is 2 per page"}}"#
             ]
         );
-        gate.notify_waiters();
-        settle().await;
+        gate.send_replace(true);
+        answered(&bridge).await;
         assert_eq!(bridge.in_flight(3), 0);
         let mut sent = recorder.sent.lock().unwrap().clone();
         sent.sort();
@@ -720,12 +731,11 @@ mod tests {
         let closing = Origin::new(4, Arc::new(AppInfo::fallback("t")));
         bridge.on_message(&rt, &origin(), r#"{"callbackId":1,"api":"getThing","api_name":"gated"}"#, &outbox);
         bridge.on_message(&rt, &closing, r#"{"callbackId":1,"api_name":"gated"}"#, &outbox);
-        settle().await;
         bridge.page_closed(4);
         assert_eq!(bridge.shut_down(), 1);
         bridge.on_message(&rt, &origin(), r#"{"callbackId":2,"api_name":"gated"}"#, &outbox);
-        gate.notify_waiters();
-        settle().await;
+        gate.send_replace(true);
+        answered(&bridge).await;
         let mut sent = recorder.sent.lock().unwrap().clone();
         sent.sort();
         assert_eq!(
@@ -758,7 +768,7 @@ mod tests {
             "{:?}",
             recorder.sent.lock().unwrap()
         );
-        gate.notify_waiters();
+        gate.send_replace(true);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
