@@ -99,6 +99,11 @@ pub fn run(plan: &Plan, hop: Option<tokio::runtime::Handle>) -> Result<RunData, 
             _ => {}
         }
     });
+    {
+        // (as a closed page's: without it the webview and its web process outlive the round)
+        use wry::WebViewExtUnix;
+        crate::shell::release::let_go(&webview.webview());
+    }
     drop(webview);
     drop(window);
     let results = results.borrow_mut().take().ok_or("the floor page never finished")?;
