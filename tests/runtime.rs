@@ -287,6 +287,43 @@ fn the_stack_holds_at_most_ten_pages() {
     assert_eq!(r[10]["value"], json!(10));
 }
 
+/// A closed HTML page's webview is released: after five trips to a page and back, no more
+/// webviews are alive than before the first (the `live` handler waits up to 3 s for that).
+fn closed_html_pages_release_their_webviews() {
+    let tmp = tempfile::tempdir().unwrap();
+    routing_app(tmp.path(), "wxrelease");
+    let live = || eval("wx.invokeNativePlugin({ api_name: 'live' }).then(function (r) { return r.live; })");
+    let mut steps = vec![live()];
+    for _ in 0..5 {
+        steps.push(step("navigateTo", json!({"url": "/pages/a/a"}), true));
+        steps.push(step("navigateBack", json!({}), true));
+    }
+    steps.push(live());
+    let data = tempfile::tempdir().unwrap();
+    let first = Arc::new(Mutex::new(None::<usize>));
+    let seen = run_steps(tmp.path(), data.path(), steps, move |b| {
+        b.register("live", move |_call: MiniApiCall| {
+            let first = first.clone();
+            async move {
+                let deadline = std::time::Instant::now() + Duration::from_secs(3);
+                let limit = *first.lock().unwrap();
+                let mut n = superapp_shell::shell::live_webviews();
+                while limit.is_some_and(|limit| n > limit) && std::time::Instant::now() < deadline {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    n = superapp_shell::shell::live_webviews();
+                }
+                first.lock().unwrap().get_or_insert(n);
+                Ok(json!({ "live": n }))
+            }
+        })
+    });
+    let r = &seen.results;
+    assert!(r[1..11].iter().all(|x| err_msg(x).ends_with(":ok")), "{r:#?}");
+    let (before, after) = (r[0]["value"].as_u64().unwrap(), r[11]["value"].as_u64().unwrap());
+    assert!(before >= 1, "the home page at least: {before}");
+    assert!(after <= before, "closed pages were not released: {before} webviews before, {after} after");
+}
+
 /// The WebKit network processes this test process started (directly or below a child).
 fn network_processes() -> usize {
     let me = std::process::id();
@@ -700,6 +737,7 @@ const TESTS: &[(&str, fn())] = &[
     ("routing_follows_wechat_rules_and_lifecycle_order", routing_follows_wechat_rules_and_lifecycle_order),
     ("lifecycle_order_holds_with_slow_hooks", lifecycle_order_holds_with_slow_hooks),
     ("the_stack_holds_at_most_ten_pages", the_stack_holds_at_most_ten_pages),
+    ("closed_html_pages_release_their_webviews", closed_html_pages_release_their_webviews),
     ("storage_keeps_types_and_survives_a_restart", storage_keeps_types_and_survives_a_restart),
     ("storage_limits_fail_clearly", storage_limits_fail_clearly),
     ("runs_one_after_another_share_a_web_context", runs_one_after_another_share_a_web_context),
