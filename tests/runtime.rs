@@ -324,35 +324,6 @@ fn closed_html_pages_release_their_webviews() {
     assert!(after <= before, "closed pages were not released: {before} webviews before, {after} after");
 }
 
-/// The WebKit network processes this test process started (directly or below a child).
-fn network_processes() -> usize {
-    let me = std::process::id();
-    // (parent pid, command name) of a process.
-    let stat = |pid: u32| -> Option<(u32, String)> {
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-        let (head, tail) = stat.rsplit_once(") ")?;
-        let comm = head.split_once(" (")?.1.to_string();
-        Some((tail.split_whitespace().nth(1)?.parse().ok()?, comm))
-    };
-    let descends = |mut pid: u32| {
-        while let Some((parent, _)) = stat(pid) {
-            if parent == me {
-                return true;
-            }
-            if parent <= 1 {
-                break;
-            }
-            pid = parent;
-        }
-        false
-    };
-    std::fs::read_dir("/proc")
-        .unwrap()
-        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| stat(*pid).is_some_and(|(_, comm)| comm.starts_with("WebKitNetwork")) && descends(*pid))
-        .count()
-}
-
 fn runs_one_after_another_share_a_web_context() {
     // Two builds of one mini program, run one after the other with one data directory:
     // the second run serves its own files, and leaves no second network process behind
@@ -365,11 +336,15 @@ fn runs_one_after_another_share_a_web_context() {
     let title = || vec![eval("document.querySelector('h1').textContent")];
     let seen = run_steps(first.path(), data.path(), title(), |b| b);
     assert_eq!(seen.results[0]["value"], json!("home"));
-    let after_first = network_processes();
+    let after_first = support::webkit_processes("WebKitNetwork");
     assert!(after_first >= 1, "the first run started a network process");
     let seen = run_steps(second.path(), data.path(), title(), |b| b);
     assert_eq!(seen.results[0]["value"], json!("home, second build"));
-    assert_eq!(network_processes(), after_first, "the second run reused the first one's network process");
+    assert_eq!(
+        support::webkit_processes("WebKitNetwork"),
+        after_first,
+        "the second run reused the first one's network process"
+    );
 }
 
 fn storage_keeps_types_and_survives_a_restart() {

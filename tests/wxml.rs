@@ -774,6 +774,50 @@ Page({
     assert!(live.iter().all(|n| *n <= live[0]), "closed pages were not released: {live:?}");
 }
 
+/// A WXML mini program's logic context, its render webviews and its spare share one web
+/// process (a message between the layers wakes one process, not two).
+fn the_layers_share_one_web_process() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write_files(
+        dir,
+        &[
+            ("app.json", r#"{"pages":["pages/a/a","pages/b/b"]}"#),
+            ("project.config.json", r#"{"appid":"wxoneprocess"}"#),
+            ("pages/a/a.wxml", r#"<view>a</view>"#),
+            ("pages/a/a.js", r#"Page({ onReady() { wx.navigateTo({ url: '/pages/b/b' }); } });"#),
+            ("pages/b/b.wxml", r#"<view>b</view>"#),
+            (
+                "pages/b/b.js",
+                r#"Page({
+  onReady() {
+    (function poll() {
+      wx.invokeNativePlugin({ api_name: 'chrome' }).then(function (c) {
+        if (c.preloadedWebview !== 3) { setTimeout(poll, 20); return; }
+        wx.invokeNativePlugin({ api_name: 'processes' }).then(function (r) {
+          wx.invokeNativePlugin({ api_name: '__seen', data: r });
+          wx.exitMiniProgram();
+        });
+      });
+    })();
+  }
+});"#,
+            ),
+        ],
+    );
+    let (builder, seen) = seen_recorder();
+    let builder = with_chrome(builder).register("processes", |_call: superapp_shell::MiniApiCall| async move {
+        Ok(json!({ "web": support::webkit_processes("WebKitWebProces"), "live": superapp_shell::shell::live_webviews() }))
+    });
+    let outcome = support::run_dir(builder, dir, RunOptions::default());
+    assert_eq!(outcome.exit_code, 0);
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    // the logic context, pages a and b, and the spare for the next page
+    assert!(seen[0]["live"].as_u64().unwrap() >= 4, "{seen:?}");
+    assert_eq!(seen[0]["web"], json!(1), "{seen:?}");
+}
+
 /// The embedded WXML sample, as a person would use it: pick a fruit, type a name, call the
 /// Rust handler, open the detail page.
 fn the_wxml_sample_runs() {
@@ -900,6 +944,7 @@ fn main() -> ExitCode {
         ("the_next_page_opens_in_a_preloaded_webview", the_next_page_opens_in_a_preloaded_webview),
         ("a_page_opened_into_a_loading_spare_waits_for_it", a_page_opened_into_a_loading_spare_waits_for_it),
         ("closed_pages_release_their_webviews", closed_pages_release_their_webviews),
+        ("the_layers_share_one_web_process", the_layers_share_one_web_process),
         ("the_wxml_sample_runs", the_wxml_sample_runs),
         ("timers_run_at_full_speed_in_hidden_webviews", timers_run_at_full_speed_in_hidden_webviews),
         ("source_errors_name_file_line_and_column", source_errors_name_file_line_and_column),

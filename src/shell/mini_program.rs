@@ -108,10 +108,11 @@ impl MiniProgram {
         Ok(program)
     }
 
-    /// Opens a webview in the mini program's web context; with `with_pages`, in the web
-    /// process of its pages (the logic context's is apart).
-    fn open_webview(&self, setup: &PageSetup<'_>, with_pages: bool) -> Result<Page, wry::Error> {
-        let related = with_pages.then(|| self.pages.values().find(|page| page.id != LOGIC_ID)).flatten().map(|page| {
+    /// Opens a webview in the mini program's web context and in the web process of its
+    /// other webviews: a WXML mini program's logic context, its render webviews and its
+    /// spare share one process, as the pages of an HTML one do.
+    fn open_webview(&self, setup: &PageSetup<'_>) -> Result<Page, wry::Error> {
+        let related = self.pages.values().next().map(|page| {
             use wry::WebViewExtUnix;
             page.webview.webview()
         });
@@ -137,8 +138,7 @@ impl MiniProgram {
         let page_ref =
             crate::core::router::PageRef { web_view_id: LOGIC_ID, route: LOGIC_ROUTE.to_string(), options: Map::new() };
         let setup = PageSetup { page: &page_ref, launch: false, stack: Value::Array(Vec::new()), acts_for_pages: true };
-        // (its own web process: a slow page script cannot freeze the renderers)
-        let page = self.open_webview(&setup, false)?;
+        let page = self.open_webview(&setup)?;
         let _ = page.webview.set_visible(false);
         self.pages.insert(LOGIC_ID, page);
         self.logic = Some(Logic { ready: false, backlog: Vec::new(), launched: false });
@@ -157,7 +157,7 @@ impl MiniProgram {
         };
         let stack = serde_json::to_value(self.router.stack()).unwrap_or_default();
         let setup = PageSetup { page: &page_ref, launch: false, stack, acts_for_pages: false };
-        match self.open_webview(&setup, true) {
+        match self.open_webview(&setup) {
             Ok(page) => {
                 let _ = page.webview.set_visible(false);
                 tracing::debug!(webview = page.id, "preloaded a render webview");
@@ -322,7 +322,7 @@ impl MiniProgram {
                     let stack = serde_json::to_value(self.router.stack()).unwrap_or_default();
                     let setup = PageSetup { page: &page_ref, launch: !self.launched, stack, acts_for_pages: false };
                     self.launched = true;
-                    let page = self.open_webview(&setup, true)?;
+                    let page = self.open_webview(&setup)?;
                     let window = self.context.package.page_window(&page_ref.route);
                     self.navs.insert(page.id, NavState::from_window(&window));
                     self.pages.insert(page.id, page);
