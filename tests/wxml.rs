@@ -474,6 +474,23 @@ fn with_scripts(dir: &std::path::Path, scripts: &[(&str, &str)]) {
     write_files(dir, scripts);
 }
 
+/// Writes a two-page WXML mini program: page a (a view `#a` and `a_js`) and page b
+/// (`b_wxml` and `b_js`), with app id `app_id`.
+fn two_pages(dir: &std::path::Path, app_id: &str, a_js: &str, b_wxml: &str, b_js: &str) {
+    let config = format!(r#"{{"appid":"{app_id}"}}"#);
+    write_files(
+        dir,
+        &[
+            ("app.json", r#"{"pages":["pages/a/a","pages/b/b"]}"#),
+            ("project.config.json", &config),
+            ("pages/a/a.wxml", r#"<view id="a">a</view>"#),
+            ("pages/a/a.js", a_js),
+            ("pages/b/b.wxml", b_wxml),
+            ("pages/b/b.js", b_js),
+        ],
+    );
+}
+
 /// Adds a `chrome` handler answering `Host::chrome_state()` (what the chrome shows).
 fn with_chrome(builder: superapp_shell::ShellBuilder) -> superapp_shell::ShellBuilder {
     builder.register("chrome", |call: superapp_shell::MiniApiCall| async move {
@@ -638,15 +655,10 @@ Page({
 fn the_next_page_opens_in_a_preloaded_webview() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    write_files(
+    two_pages(
         dir,
-        &[
-            ("app.json", r#"{"pages":["pages/a/a","pages/b/b"]}"#),
-            ("project.config.json", r#"{"appid":"wxspare"}"#),
-            ("pages/a/a.wxml", r#"<view id="a">a</view>"#),
-            (
-                "pages/a/a.js",
-                r#"function chrome() { return wx.invokeNativePlugin({ api_name: 'chrome' }); }
+        "wxspare",
+        r#"function chrome() { return wx.invokeNativePlugin({ api_name: 'chrome' }); }
 Page({
   onReady() {
     (function poll() {
@@ -657,12 +669,10 @@ Page({
     })();
   }
 });"#,
-            ),
-            ("pages/b/b.wxml", r#"<view id="b" class="big">{{x}} {{greeting}}</view>"#),
-            ("pages/b/b.wxss", ".big { font-size: 30px; }"),
-            ("pages/b/b.js", r#"Page({ data: { greeting: 'hi' }, onLoad(q) { this.setData({ x: q.x }); } });"#),
-        ],
+        r#"<view id="b" class="big">{{x}} {{greeting}}</view>"#,
+        r#"Page({ data: { greeting: 'hi' }, onLoad(q) { this.setData({ x: q.x }); } });"#,
     );
+    write_files(dir, &[("pages/b/b.wxss", ".big { font-size: 30px; }")]);
     let inject = qa(r#"
         if (route !== 'pages/b/b') return;
         when(function () { return $('#b') && /1 hi/.test($('#b').textContent); }, function () {
@@ -695,17 +705,12 @@ Page({
 fn a_page_opened_into_a_loading_spare_waits_for_it() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    write_files(
+    two_pages(
         dir,
-        &[
-            ("app.json", r#"{"pages":["pages/a/a","pages/b/b"]}"#),
-            ("project.config.json", r#"{"appid":"wxspare2"}"#),
-            ("pages/a/a.wxml", r#"<view id="a">a</view>"#),
-            ("pages/a/a.js", r#"Page({ onReady() { wx.navigateTo({ url: '/pages/b/b?n=1' }); } });"#),
-            ("pages/b/b.wxml", r#"<view id="b">{{n}}</view>"#),
-            (
-                "pages/b/b.js",
-                r#"Page({
+        "wxspare2",
+        r#"Page({ onReady() { wx.navigateTo({ url: '/pages/b/b?n=1' }); } });"#,
+        r#"<view id="b">{{n}}</view>"#,
+        r#"Page({
   onLoad(q) { this.setData({ n: q.n }); },
   onReady() {
     wx.invokeNativePlugin({ api_name: '__seen', data: { n: this.data.n, pages: getCurrentPages().length } });
@@ -713,8 +718,6 @@ fn a_page_opened_into_a_loading_spare_waits_for_it() {
     else wx.exitMiniProgram();
   }
 });"#,
-            ),
-        ],
     );
     let (builder, seen) = seen_recorder();
     let outcome = support::run_dir(builder, dir, RunOptions::default());
@@ -731,15 +734,10 @@ fn a_page_opened_into_a_loading_spare_waits_for_it() {
 fn closed_pages_release_their_webviews() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    write_files(
+    two_pages(
         dir,
-        &[
-            ("app.json", r#"{"pages":["pages/a/a","pages/b/b"]}"#),
-            ("project.config.json", r#"{"appid":"wxrelease"}"#),
-            ("pages/a/a.wxml", r#"<view id="a">a</view>"#),
-            (
-                "pages/a/a.js",
-                r#"var visits = 0, first = null;
+        "wxrelease",
+        r#"var visits = 0, first = null;
 Page({
   onShow() {
     var visit = visits++;
@@ -757,10 +755,8 @@ Page({
     })();
   }
 });"#,
-            ),
-            ("pages/b/b.wxml", r#"<view id="b">b</view>"#),
-            ("pages/b/b.js", r#"Page({ onReady() { wx.navigateBack(); } });"#),
-        ],
+        r#"<view id="b">b</view>"#,
+        r#"Page({ onReady() { wx.navigateBack(); } });"#,
     );
     let (builder, seen) = seen_recorder();
     let builder = builder.register("live", |_call: superapp_shell::MiniApiCall| async move {
@@ -779,17 +775,12 @@ Page({
 fn the_layers_share_one_web_process() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    write_files(
+    two_pages(
         dir,
-        &[
-            ("app.json", r#"{"pages":["pages/a/a","pages/b/b"]}"#),
-            ("project.config.json", r#"{"appid":"wxoneprocess"}"#),
-            ("pages/a/a.wxml", r#"<view>a</view>"#),
-            ("pages/a/a.js", r#"Page({ onReady() { wx.navigateTo({ url: '/pages/b/b' }); } });"#),
-            ("pages/b/b.wxml", r#"<view>b</view>"#),
-            (
-                "pages/b/b.js",
-                r#"Page({
+        "wxoneprocess",
+        r#"Page({ onReady() { wx.navigateTo({ url: '/pages/b/b' }); } });"#,
+        r#"<view>b</view>"#,
+        r#"Page({
   onReady() {
     (function poll() {
       wx.invokeNativePlugin({ api_name: 'chrome' }).then(function (c) {
@@ -802,8 +793,6 @@ fn the_layers_share_one_web_process() {
     })();
   }
 });"#,
-            ),
-        ],
     );
     let (builder, seen) = seen_recorder();
     let builder = with_chrome(builder).register("processes", |_call: superapp_shell::MiniApiCall| async move {
