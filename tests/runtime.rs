@@ -509,7 +509,6 @@ fn with_chrome_probes(builder: ShellBuilder, shots: &Path) -> ShellBuilder {
         .register("__shot", move |call: MiniApiCall| {
             let path = shots.join(format!("{}.png", call.data().as_str().unwrap_or("shot")));
             async move {
-                tokio::time::sleep(Duration::from_millis(300)).await; // let the chrome repaint
                 call.host().screenshot(&path).await.map_err(superapp_shell::ApiError::new)?;
                 Ok(())
             }
@@ -518,6 +517,17 @@ fn with_chrome_probes(builder: ShellBuilder, shots: &Path) -> ShellBuilder {
 
 fn chrome() -> Value {
     eval("wx.invokeNativePlugin({ api_name: '__chrome' })")
+}
+
+/// JS: `untilChrome(test)` reads `__chrome` every 20 ms until `test(state)` holds or
+/// 5 s pass, and resolves with the last state read (the test's asserts judge it).
+const UNTIL_CHROME: &str = "function untilChrome(test) { var end = Date.now() + 5000; return (function poll() { \
+    return wx.invokeNativePlugin({ api_name: '__chrome' }).then(function (s) { \
+    return test(s) || Date.now() > end ? s : new Promise(function (r) { setTimeout(r, 20); }).then(poll); }); })(); }";
+
+/// An eval step whose script may call `untilChrome`.
+fn eval_until_chrome(script: &str) -> Value {
+    eval(&format!("(function () {{ {UNTIL_CHROME} {script} }})()"))
 }
 
 fn press(control: &str) -> Value {
@@ -544,27 +554,21 @@ fn the_chrome_shows_titles_bars_toasts_and_modals() {
         chrome(),                                                                  // 11
         step("hideLoading", json!({}), false),                                     // 12
         step("showToast", json!({"title": "Brief", "icon": "none", "duration": 100}), false), // 13
-        eval("new Promise(function (r) { setTimeout(r, 600); })"),                 // 14
+        eval_until_chrome("return untilChrome(function (s) { return !s.toast; });"), // 14
         chrome(),                                                                  // 15: the brief toast is gone
-        eval(
-            r#"(function () {
-            var answer = wx.showModal({ title: 'Delete?', content: 'This cannot be undone', confirmText: 'Delete' });
-            return new Promise(function (r) { setTimeout(r, 300); }).then(function () {
-              return wx.invokeNativePlugin({ api_name: '__chrome' }).then(function (state) {
-                wx.invokeNativePlugin({ api_name: '__press', data: 'modal:confirm' });
-                return answer.then(function (res) { return { state: state.modal, res: res }; });
-              });
-            });
-          })()"#,
+        eval_until_chrome(
+            r#"var answer = wx.showModal({ title: 'Delete?', content: 'This cannot be undone', confirmText: 'Delete' });
+            return untilChrome(function (s) { return s.modal; }).then(function (state) {
+              wx.invokeNativePlugin({ api_name: '__press', data: 'modal:confirm' });
+              return answer.then(function (res) { return { state: state.modal, res: res }; });
+            });"#,
         ), // 16
-        eval(
-            r#"(function () {
-            var answer = wx.showModal({ title: 'Again', showCancel: true });
-            return new Promise(function (r) { setTimeout(r, 200); }).then(function () {
+        eval_until_chrome(
+            r#"var answer = wx.showModal({ title: 'Again', showCancel: true });
+            return untilChrome(function (s) { return s.modal; }).then(function () {
               wx.invokeNativePlugin({ api_name: '__press', data: 'modal:cancel' });
               return answer;
-            });
-          })()"#,
+            });"#,
         ), // 17
         press("back"),                                                             // 18: back to home
         chrome(),                                                                  // 19
@@ -649,7 +653,6 @@ fn minimising_hides_and_restoring_shows_the_top_page() {
     let data = tempfile::tempdir().unwrap();
     let steps = vec![
         eval("wx.invokeNativePlugin({ api_name: '__press', data: 'minimize' })"),
-        eval("new Promise(function (r) { setTimeout(r, 200); })"),
         json!({"eval": "wx.invokeNativePlugin({ api_name: '__press', data: 'restore' })", "navigates": true}),
     ];
     let shots = tempfile::tempdir().unwrap();

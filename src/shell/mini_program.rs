@@ -565,6 +565,13 @@ impl MiniProgram {
             self.modal = Some(reply);
             return Ok(());
         }
+        if api == UiApi::Screenshot {
+            let path = std::path::PathBuf::from(data.as_str().unwrap_or_default());
+            screenshot::after_next_frame(window, move |png| {
+                let _ = reply.send(png.and_then(|png| screenshot::save(&png, &path)).map(|()| None));
+            });
+            return Ok(());
+        }
         let answer = self.answer(window, web_view_id, api, &data);
         let answer = match answer {
             Ok(answer) => answer,
@@ -711,10 +718,7 @@ impl MiniProgram {
                     },
                 }
             }
-            UiApi::Screenshot => {
-                let path = data.as_str().unwrap_or_default();
-                screenshot::capture(window, std::path::Path::new(path)).map_err(Failure::Call)?;
-            }
+            UiApi::Screenshot => return Err(Failure::Call("a screenshot is answered after the next frame".into())),
         }
         Ok(Ok(None))
     }

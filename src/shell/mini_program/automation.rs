@@ -103,8 +103,13 @@ impl MiniProgram {
             Command::GetCurrentPage => {
                 self.router.top().map(page_json).ok_or_else(|| "there is no current page".to_string())
             }
-            Command::CaptureScreenshot => screenshot::png(window)
-                .map(|png| json!({ "data": base64::engine::general_purpose::STANDARD.encode(png) })),
+            Command::CaptureScreenshot => {
+                screenshot::after_next_frame(window, move |png| {
+                    let data = png.map(|png| json!({ "data": base64::engine::general_purpose::STANDARD.encode(png) }));
+                    let _ = reply.send(data);
+                });
+                return After::Nothing;
+            }
             Command::Native(native) => self.native(native),
             Command::MockWxMethod { method, mock } => {
                 let spec = match &mock {
