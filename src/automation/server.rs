@@ -85,6 +85,28 @@ pub async fn serve(listener: StdListener, dispatch: Dispatch, events: broadcast:
     }
 }
 
+/// A frame for the writer, and who waits until it is written.
+type Outgoing = (Message, Option<oneshot::Sender<()>>);
+
+/// The frames of one connection, sent in order by its writer task.
+#[derive(Clone)]
+struct Outbox(mpsc::UnboundedSender<Outgoing>);
+
+impl Outbox {
+    /// Queues a text frame; false once the writer has stopped.
+    fn send(&self, text: impl Into<String>) -> bool {
+        self.0.send((Message::text(text.into()), None)).is_ok()
+    }
+
+    /// Sends a text frame and waits until it is written (or the writer has stopped).
+    async fn written(&self, text: impl Into<String>) {
+        let (done, wait) = oneshot::channel();
+        if self.0.send((Message::text(text.into()), Some(done))).is_ok() {
+            let _ = wait.await;
+        }
+    }
+}
+
 async fn connection(
     stream: TcpStream,
     dispatch: Dispatch,
@@ -102,12 +124,16 @@ async fn connection(
     tracing::info!("an automation client attached");
     let _detach = Detach(attached);
     let (mut sink, mut source) = socket.split();
-    let (out, mut outgoing) = mpsc::unbounded_channel::<Message>();
+    let (out, mut outgoing) = mpsc::unbounded_channel::<Outgoing>();
+    let out = Outbox(out);
     let writer = tokio::spawn(async move {
-        while let Some(message) = outgoing.recv().await {
+        while let Some((message, written)) = outgoing.recv().await {
             let closing = matches!(message, Message::Close(_));
             if sink.send(message).await.is_err() || closing {
                 break;
+            }
+            if let Some(written) = written {
+                let _ = written.send(());
             }
         }
     });
@@ -117,7 +143,7 @@ async fn connection(
             loop {
                 match events.recv().await {
                     Ok(event) => {
-                        if out.send(Message::text(event)).is_err() {
+                        if !out.send(event) {
                             break;
                         }
                     }
@@ -134,7 +160,7 @@ async fn connection(
             Message::Text(text) => text.to_string(),
             Message::Close(_) => break,
             Message::Binary(_) => {
-                let _ = out.send(Message::text(protocol::frame_error("bad frame: binary frames are not requests")));
+                out.send(protocol::frame_error("bad frame: binary frames are not requests"));
                 continue;
             }
             _ => continue,
@@ -146,7 +172,7 @@ async fn connection(
                     Some(id) => protocol::reply(&id, Err(err.to_string())),
                     None => protocol::frame_error(&err.to_string()),
                 };
-                let _ = out.send(Message::text(frame));
+                out.send(frame);
                 continue;
             }
         };
@@ -159,24 +185,23 @@ async fn connection(
             let command = match Command::parse(&request) {
                 Ok(command) => command,
                 Err(err) => {
-                    let _ = out.send(Message::text(protocol::reply(&request.id, Err(err.to_string()))));
+                    out.send(protocol::reply(&request.id, Err(err.to_string())));
                     return;
                 }
             };
             drop(_enter);
             match command {
                 Command::GetInfo => {
-                    let _ = out.send(Message::text(protocol::reply(&request.id, Ok(info()))));
+                    out.send(protocol::reply(&request.id, Ok(info())));
                 }
                 Command::Close => {
                     // Answered first: the client waits for this answer, then the shell ends.
-                    let _ = out.send(Message::text(protocol::reply(&request.id, Ok(serde_json::json!({})))));
-                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    out.written(protocol::reply(&request.id, Ok(serde_json::json!({})))).await;
                     drop(dispatch(Command::Close));
                 }
                 command => {
                     let answer = run(&dispatch, command, &request.method).await;
-                    let _ = out.send(Message::text(protocol::reply(&request.id, answer)));
+                    out.send(protocol::reply(&request.id, answer));
                 }
             }
         });
