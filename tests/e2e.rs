@@ -149,7 +149,12 @@ fn the_bridge_exposes_every_built_in() {
 fn handler_sees_the_tcsas_envelope_and_the_shells_origin() {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let sink = seen.clone();
-    let builder = Shell::builder().register("whoami", move |call: MiniApiCall| {
+    let count = seen.clone();
+    let builder = Shell::builder().register("seenCount", move |_call: MiniApiCall| {
+        let count = count.clone();
+        async move { Ok(json!({"n": count.lock().unwrap().len()})) }
+    });
+    let builder = builder.register("whoami", move |call: MiniApiCall| {
         let sink = sink.clone();
         async move {
             sink.lock().unwrap().push(json!({
@@ -169,7 +174,7 @@ fn handler_sees_the_tcsas_envelope_and_the_shells_origin() {
           // A page cannot claim another webview or app: these extra fields are ignored.
           window.ipc.postMessage(JSON.stringify({ type: 'invoke', callbackId: 999, api_name: 'whoami',
             data: 'forged', webviewId: 77, appInfo: { appId: 'evil' } }));
-          await sleep(300);
+          await until(function () { return wx.invokeNativePlugin({ api_name: 'seenCount' }).then(function (r) { return r.n === 2; }); });
           return { res: res };
         });
         "#,
@@ -455,7 +460,6 @@ fn malformed_messages_are_dropped_without_harm() {
           ['not json', '[1,2]', '{"callbackId":"7","api_name":"echo"}', '{"type":"hello","callbackId":3}',
            '{"api_name":"echo"}', ''].forEach(function (m) { window.ipc.postMessage(m); });
           var res = await wx.invokeNativePlugin({ api_name: 'echo', data: 'after garbage' });
-          await sleep(200);
           return { res: res, pending: window.__superapp.pendingCount() };
         });
         "#,
@@ -515,7 +519,9 @@ fn host_events_reach_the_targeted_pages() {
           wx.onNativePluginEvent('a', function (data) { second.push(data.n); });
           var id = wx.onGeneralNativeEvent(function (payload) { general.push(payload); });
           await wx.invokeNativePlugin({ api_name: 'emitAll' });
-          await sleep(100);
+          // The script runs while the document loads: events wait until its bridge
+          // listens, so they may come after the reply. Three are for this page.
+          await until(function () { return general.length >= 3; });
           wx.offGeneralNativeEvent(id);
           await wx.invokeNativePlugin({ api_name: 'emitAfterOff' });
           var fromThread = new Promise(function (resolve) { wx.onNativePluginEvent('fromThread', resolve); });

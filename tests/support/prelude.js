@@ -16,6 +16,16 @@ function done(value) {
 function sleep(ms) {
   return new Promise(function (resolve) { setTimeout(resolve, ms); });
 }
+// Resolves once test() (which may return a promise) is true, checking every 20 ms; after
+// 10 s it resolves anyway, with false, and the test's own asserts judge what it saw.
+function until(test) {
+  var end = Date.now() + 10000;
+  return (function poll() {
+    return Promise.resolve(test()).then(function (ok) {
+      return ok || Date.now() > end ? !!ok : sleep(20).then(poll);
+    });
+  })();
+}
 // Runs an async test body; whatever it returns is reported, a throw is an error.
 function test(body) {
   Promise.resolve()
