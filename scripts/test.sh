@@ -15,7 +15,8 @@ cargo clippy --all-targets --quiet -- -D warnings
 # Every process the suite starts inherits this mark in its environment.
 mark="superapp-suite-$$-$(date +%s%N)"
 SUPERAPP_TEST_MARK="$mark" cargo test "$@"
-cargo build --quiet --bin superapp
+# `cargo test` has built target/debug/superapp (the integration tests run it); a separate
+# `cargo build` would build every dependency again, without the dev-dependencies' features.
 SUPERAPP_TEST_MARK="$mark" SUPERAPP_BIN="$PWD/target/debug/superapp" node --test tests/automator/
 left=""
 for _ in $(seq 50); do
