@@ -552,14 +552,12 @@ mod tests {
     }
 
     async fn run(bridge: &Arc<Bridge>, messages: &[&str]) -> Vec<String> {
-        let recorder = Arc::new(Recorder::default());
-        let outbox: Arc<dyn Outbox> = recorder.clone();
+        let (recorder, outbox) = Recorder::with_outbox();
         for raw in messages {
             bridge.on_message(&tokio::runtime::Handle::current(), &origin(), raw, &outbox);
         }
         answered(bridge).await;
-        let sent = recorder.sent.lock().unwrap().clone();
-        sent
+        recorder.sent()
     }
 
     /// Waits until every call dispatched so far has its answer.
@@ -570,12 +568,8 @@ mod tests {
     /// Waits until `outbox` has sent `n` messages.
     async fn sent(recorder: &Recorder, n: usize) {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
-        while recorder.sent.lock().unwrap().len() < n {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "{n} messages within 5 s: {:?}",
-                recorder.sent.lock().unwrap()
-            );
+        while recorder.sent().len() < n {
+            assert!(tokio::time::Instant::now() < deadline, "{n} messages within 5 s: {:?}", recorder.sent());
             tokio::time::sleep(Duration::from_millis(1)).await;
         }
     }
@@ -605,13 +599,12 @@ mod tests {
         let pages: Origins = Arc::default();
         pages.write().unwrap().insert(2, Origin::new(2, app.clone()));
         let logic = Origin { web_view_id: 9, app_info: app, acts_for: Some(pages) };
-        let recorder = Arc::new(Recorder::default());
-        let outbox: Arc<dyn Outbox> = recorder.clone();
+        let (recorder, outbox) = Recorder::with_outbox();
         let raw = r#"{"callbackId":1,"api_name":"whoami","page":2}"#;
         let bridge = bridge(None);
         bridge.on_message(&tokio::runtime::Handle::current(), &logic, raw, &outbox);
         answered(&bridge).await;
-        let sent = recorder.sent.lock().unwrap().clone();
+        let sent = recorder.sent();
         assert_eq!(sent.len(), 1);
         assert!(sent[0].starts_with(r#"9 {"type":"reply","callbackId":1,"res":{"params":{"stateEvent":"whoami_1","api_name":"whoami","data":null,"webviewId":2}"#), "{sent:?}");
     }
@@ -700,8 +693,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn over_its_in_flight_limit_a_page_gets_a_fail_at_once_and_ids_are_not_replayed() {
         let (bridge, gate) = gated_bridge(2);
-        let recorder = Arc::new(Recorder::default());
-        let outbox: Arc<dyn Outbox> = recorder.clone();
+        let (recorder, outbox) = Recorder::with_outbox();
         let rt = tokio::runtime::Handle::current();
         for id in [1, 2, 2, 3] {
             bridge.on_message(&rt, &origin(), &format!(r#"{{"callbackId":{id},"api_name":"gated"}}"#), &outbox);
@@ -709,7 +701,7 @@ mod tests {
         assert_eq!(bridge.in_flight(3), 2);
         sent(&recorder, 1).await;
         assert_eq!(
-            *recorder.sent.lock().unwrap(),
+            recorder.sent(),
             vec![
                 r#"3 {"type":"reply","callbackId":3,"res":{"errMsg":"invokeNativePlugin:fail too many calls in flight: the limit is 2 per page"}}"#
             ]
@@ -717,7 +709,7 @@ mod tests {
         gate.send_replace(true);
         answered(&bridge).await;
         assert_eq!(bridge.in_flight(3), 0);
-        let mut sent = recorder.sent.lock().unwrap().clone();
+        let mut sent = recorder.sent();
         sent.sort();
         assert_eq!(sent.len(), 3, "one answer each for calls 1, 2 and 3; none for the replayed 2: {sent:?}");
     }
@@ -725,8 +717,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn shutdown_answers_calls_in_flight_once_and_a_closed_page_gets_nothing() {
         let (bridge, gate) = gated_bridge(100);
-        let recorder = Arc::new(Recorder::default());
-        let outbox: Arc<dyn Outbox> = recorder.clone();
+        let (recorder, outbox) = Recorder::with_outbox();
         let rt = tokio::runtime::Handle::current();
         let closing = Origin::new(4, Arc::new(AppInfo::fallback("t")));
         bridge.on_message(&rt, &origin(), r#"{"callbackId":1,"api":"getThing","api_name":"gated"}"#, &outbox);
@@ -736,7 +727,7 @@ mod tests {
         bridge.on_message(&rt, &origin(), r#"{"callbackId":2,"api_name":"gated"}"#, &outbox);
         gate.send_replace(true);
         answered(&bridge).await;
-        let mut sent = recorder.sent.lock().unwrap().clone();
+        let mut sent = recorder.sent();
         sent.sort();
         assert_eq!(
             sent,
@@ -751,8 +742,7 @@ mod tests {
     async fn settled_waits_for_answers_but_not_for_handlers_a_shutdown_answered() {
         use futures_util::FutureExt;
         let (bridge, gate) = gated_bridge(100);
-        let recorder = Arc::new(Recorder::default());
-        let outbox: Arc<dyn Outbox> = recorder.clone();
+        let (recorder, outbox) = Recorder::with_outbox();
         let rt = tokio::runtime::Handle::current();
         assert!(bridge.settled().now_or_never().is_some(), "nothing dispatched yet");
         bridge.on_message(&rt, &origin(), r#"{"callbackId":1,"api_name":"gated"}"#, &outbox);
@@ -763,11 +753,7 @@ mod tests {
         // A call during the shutdown is refused at once; settled waits for its answer.
         bridge.on_message(&rt, &origin(), r#"{"callbackId":2,"api_name":"gated"}"#, &outbox);
         tokio::time::timeout(Duration::from_secs(5), bridge.settled()).await.expect("the refusal went out");
-        assert!(
-            recorder.sent.lock().unwrap().iter().any(|m| m.contains(r#""callbackId":2"#)),
-            "{:?}",
-            recorder.sent.lock().unwrap()
-        );
+        assert!(recorder.sent().iter().any(|m| m.contains(r#""callbackId":2"#)), "{:?}", recorder.sent());
         gate.send_replace(true);
     }
 

@@ -222,7 +222,7 @@ mod tests {
         assert!(!call.send_state(json!(4)));
         assert_eq!(progress.finish(Encoded { text: "AGAIN".into(), reply_to: Some(1) }), Finish::AlreadyAnswered);
         assert_eq!(
-            *recorder.sent.lock().unwrap(),
+            recorder.sent(),
             vec![
                 r#"4 {"type":"state","stateEvent":"up_1","data":1}"#.to_string(),
                 r#"4 {"type":"state","stateEvent":"up_1","data":2}"#.to_string(),
@@ -237,7 +237,7 @@ mod tests {
         let progress = Progress::new(recorder.clone(), 4, 10);
         progress.page_closed();
         assert_eq!(progress.finish(Encoded { text: "REPLY".into(), reply_to: Some(1) }), Finish::PageClosed);
-        assert!(recorder.sent.lock().unwrap().is_empty());
+        assert!(recorder.sent().is_empty());
     }
 
     #[test]

@@ -152,7 +152,20 @@ pub(crate) mod tests {
     /// An outbox that records everything, for unit tests.
     #[derive(Default)]
     pub(crate) struct Recorder {
-        pub(crate) sent: Mutex<Vec<String>>,
+        sent: Mutex<Vec<String>>,
+    }
+
+    impl Recorder {
+        /// A new recorder, and the same recorder as the outbox a bridge or host sends to.
+        pub(crate) fn with_outbox() -> (Arc<Recorder>, Arc<dyn Outbox>) {
+            let recorder = Arc::new(Recorder::default());
+            (recorder.clone(), recorder)
+        }
+
+        /// What was sent so far, in order.
+        pub(crate) fn sent(&self) -> Vec<String> {
+            self.sent.lock().unwrap().clone()
+        }
     }
 
     impl Outbox for Recorder {
@@ -181,7 +194,7 @@ pub(crate) mod tests {
         host.detach();
         assert_eq!(host.exit(0), Err(HostError::NotRunning));
         assert_eq!(
-            *recorder.sent.lock().unwrap(),
+            recorder.sent(),
             vec![r#"App("wx1") {"type":"event","event":"tick","data":{"n":1}}"#.to_string(), "exit 0".to_string()]
         );
     }
