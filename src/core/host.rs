@@ -137,7 +137,7 @@ impl Host {
         self.request(0, UiApi::Press, Value::String(control.to_string())).await.map(|_| ())
     }
 
-    /// Saves a PNG of the window as it looks now.
+    /// Saves a PNG of the window once it has painted every change made so far.
     pub async fn screenshot(&self, path: &std::path::Path) -> Result<(), String> {
         let path = Value::String(path.display().to_string());
         self.request(0, UiApi::Screenshot, path).await.map(|_| ())
