@@ -819,9 +819,9 @@ fn the_wxml_sample_runs() {
             input.value = 'kka';
             input.dispatchEvent(new Event('input', { bubbles: true }));
             $('#native').click();
-            when(function () { return text('#native-result') !== ''; }, function () {
+            when(function () { return text('#native-result') !== '' && text('#host') !== ''; }, function () {
               seen({ hook: 'index', banana: text('.fruit.picked'), card: text('.card .muted'), native: text('#native-result'),
-                     hello: text('#hello') });
+                     hello: text('#hello'), host: text('#host') });
               $('#detail').click();
             });
           });
@@ -848,7 +848,8 @@ fn the_wxml_sample_runs() {
         *seen.lock().unwrap(),
         vec![
             json!({"hook": "index", "banana": "2. Banana ¥1.20 ✓", "card": "Tapped 1 time(s). The page JS runs in the logic context; this view only renders.",
-                   "native": "myApiHandler: invokeNativePlugin:ok", "hello": "Hello, kka", "webViewId": 1}),
+                   "native": "myApiHandler: invokeNativePlugin:ok", "hello": "Hello, kka",
+                   "host": format!("Shown by superapp-shell {} on {}.", env!("CARGO_PKG_VERSION"), std::env::consts::OS), "webViewId": 1}),
             json!({"hook": "detail", "info": "Opened from index; 1 tap(s) so far (shared App); 3 price(s) formatted (shared module).", "webViewId": 2}),
         ]
     );

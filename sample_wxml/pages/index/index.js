@@ -6,11 +6,20 @@ Page({
     taps: 0,
     name: '',
     nativeResult: '',
+    host: '',
     fruits: [
       { name: 'Apple', price: format.price(350), picked: false },
       { name: 'Banana', price: format.price(120), picked: false },
       { name: 'Cherry', price: format.price(990), picked: false }
     ]
+  },
+
+  // Page JS calls a Rust handler as an HTML page does (here the sample's getHostInfo).
+  onLoad() {
+    wx.invokeNativePlugin({
+      api_name: 'getHostInfo',
+      success: (res) => this.setData({ host: 'Shown by ' + res.host + ' ' + res.version + ' on ' + res.os + '.' })
+    });
   },
 
   // A tap on a fruit: the dataset says which; setData with a path key re-renders it.
