@@ -90,9 +90,9 @@ type Outgoing = (Message, Option<oneshot::Sender<()>>);
 
 /// The frames of one connection, sent in order by its writer task.
 #[derive(Clone)]
-struct Outbox(mpsc::UnboundedSender<Outgoing>);
+struct FrameQueue(mpsc::UnboundedSender<Outgoing>);
 
-impl Outbox {
+impl FrameQueue {
     /// Queues a text frame; false once the writer has stopped.
     fn send(&self, text: impl Into<String>) -> bool {
         self.0.send((Message::text(text.into()), None)).is_ok()
@@ -125,7 +125,7 @@ async fn connection(
     let _detach = Detach(attached);
     let (mut sink, mut source) = socket.split();
     let (out, mut outgoing) = mpsc::unbounded_channel::<Outgoing>();
-    let out = Outbox(out);
+    let out = FrameQueue(out);
     let writer = tokio::spawn(async move {
         while let Some((message, written)) = outgoing.recv().await {
             let closing = matches!(message, Message::Close(_));
