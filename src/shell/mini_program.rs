@@ -596,7 +596,10 @@ impl MiniProgram {
             UiApi::ReLaunch => return self.route(|router| router.re_launch(from_page, url)),
             UiApi::SwitchTab => return self.route(|router| router.switch_tab(from_page, url)),
             UiApi::NavigateBack => return self.route(|router| router.navigate_back(&data["delta"])),
-            UiApi::ShowModal => return Err(Failure::Call("showModal is answered by the modal".into())),
+            // (request() answers these later: when the modal is pressed, after the next frame)
+            UiApi::ShowModal | UiApi::Screenshot => {
+                return Err(Failure::Call(format!("{api} is answered later, by request()")))
+            }
             UiApi::ShowToast => {
                 let title = data.get("title").and_then(Value::as_str).unwrap_or("");
                 let icon = data.get("icon").and_then(Value::as_str).unwrap_or("success");
@@ -718,7 +721,6 @@ impl MiniProgram {
                     },
                 }
             }
-            UiApi::Screenshot => return Err(Failure::Call("a screenshot is answered after the next frame".into())),
         }
         Ok(Ok(None))
     }

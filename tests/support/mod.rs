@@ -114,28 +114,8 @@ pub fn run_page(builder: ShellBuilder, script: &str) -> Outcome {
 /// with `name` (`WebKitWebProcess`, `WebKitNetwork`).
 pub fn webkit_processes(name: &str) -> usize {
     let me = std::process::id();
-    // (parent pid, command name) of a process.
-    let stat = |pid: u32| -> Option<(u32, String)> {
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-        let (head, tail) = stat.rsplit_once(") ")?;
-        let comm = head.split_once(" (")?.1.to_string();
-        Some((tail.split_whitespace().nth(1)?.parse().ok()?, comm))
-    };
-    let descends = |mut pid: u32| {
-        while let Some((parent, _)) = stat(pid) {
-            if parent == me {
-                return true;
-            }
-            if parent <= 1 {
-                break;
-            }
-            pid = parent;
-        }
-        false
-    };
-    std::fs::read_dir("/proc")
-        .unwrap()
-        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| stat(*pid).is_some_and(|(_, comm)| comm.starts_with(name)) && descends(*pid))
+    superapp_shell::bench::pss::process_tree(me)
+        .iter()
+        .filter(|(pid, comm)| *pid != me && comm.starts_with(name))
         .count()
 }
