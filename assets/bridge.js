@@ -42,12 +42,15 @@
     return typeof value === 'function';
   }
 
-  // A page callback that throws must not stop the delivery of other answers.
-  function callSafely(fn, arg, what) {
+  // A page callback that throws must not stop the delivery of other answers. The error is
+  // reported as an uncaught one (assets/console.js); `failedLoad` when it stopped the page
+  // from loading (its onLoad).
+  function callSafely(fn, arg, what, failedLoad) {
     try {
       fn(arg);
     } catch (err) {
-      console.error('[superapp] ' + what + ' callback threw', err);
+      if (window.__superappReportError) window.__superappReportError(err, failedLoad);
+      else console.error('[superapp] ' + what + ' callback threw', err);
     }
   }
 
@@ -189,7 +192,7 @@
 
   function callHook(target, name, arg) {
     if (target && isFunction(target[name])) {
-      callSafely(function (a) { target[name].call(target, a); }, arg, name);
+      callSafely(function (a) { target[name].call(target, a); }, arg, name, name === 'onLoad');
     }
   }
 
@@ -209,8 +212,10 @@
       runLoad();
     } else {
       if (message.hook === 'onUnload') unloaded = true;
-      if (message.app) callHook(appObject, message.hook);
+      // (the shell decides whether the App or the page goes first: src/core/lifecycle.rs)
+      if (message.app && message.appFirst) callHook(appObject, message.hook);
       callHook(pageObject, message.hook);
+      if (message.app && !message.appFirst) callHook(appObject, message.hook);
     }
     send(JSON.stringify({ type: 'hookDone', hook: message.hook }));
   }
@@ -225,6 +230,7 @@
       callSafely(function () { pageObject.render(pageObject.data); }, null, 'render');
     }
     callHook(pageObject, 'onLoad', copy(config.query));
+    if (window.__superappLoaded) window.__superappLoaded();
     callHook(pageObject, 'onShow');
     var ready = false;
     // onReady: once, after the first render; never after onUnload (a page closed before
@@ -273,6 +279,8 @@
     pageObject.route = config.route;
     pageObject.options = copy(config.query);
     pageObject.__webviewId__ = config.webviewId;
+    /** The channel to the page that opened this one with navigateTo({events}). */
+    pageObject.getOpenerEventChannel = function () { return channelFor('opened', config.webviewId); };
     pageObject.data = object && object.data !== undefined ? copy(object.data) : {};
     pageObject.setData = function (changes, callback) {
       if (changes === null || typeof changes !== 'object') throw new TypeError('setData(changes: object, callback?)');
@@ -326,6 +334,9 @@
         if (progress) callSafely(progress, message.data, 'progress');
       } else if (message.type === 'lifecycle') {
         runHook(message);
+      } else if (message.type === 'channelEvent') {
+        var end = channelFor(message.side, message.side === 'opener' ? message.token : message.opened);
+        end.__receive(message.name, message.args || []);
       } else if (message.type === 'pages') {
         currentPages = message.pages;
       } else if (message.type === 'event') {
@@ -495,6 +506,90 @@
     invokeSync('clearStorageSync', 'clearStorage', {});
   };
 
+  // ---- EventChannel (navigateTo({events}), res.eventChannel, getOpenerEventChannel) ---
+
+  // Both ends of every channel this context holds: 'opener:<token>' (the token is this
+  // context's own name for a channel it opened), 'opened:<webviewId>'. Events cross through
+  // the shell (src/core/event_channel.rs). An event that arrives while its end has no
+  // listener for its name is kept and handed to the first listener that subscribes to it.
+  var channels = Object.create(null);
+  var nextChannel = 1;
+
+  function channelFor(side, key) {
+    var id = side + ':' + key;
+    if (!channels[id]) channels[id] = new EventChannel(side, String(key));
+    return channels[id];
+  }
+
+  /** One end of a channel between an opener page and the page it opened. */
+  function EventChannel(side, key) {
+    Object.defineProperty(this, '__end', { value: { side: side, key: key, listeners: {}, kept: {} } });
+  }
+  /** Sends an event to the other end: emit(name, ...args). */
+  EventChannel.prototype.emit = function (name) {
+    var args = Array.prototype.slice.call(arguments, 1);
+    var end = this.__end;
+    send(JSON.stringify({
+      type: 'channelEmit', side: end.side, key: end.key, name: String(name), args: args,
+      page: window.__superappActivePage
+    }));
+  };
+  function listen(channel, name, fn, once) {
+    if (!isFunction(fn)) throw new TypeError('EventChannel.' + (once ? 'once' : 'on') + '(eventName, callback: function)');
+    var end = channel.__end;
+    (end.listeners[name] || (end.listeners[name] = [])).push({ fn: bindPage(fn), original: fn, once: once });
+    var kept = end.kept[name];
+    if (kept) {
+      delete end.kept[name];
+      kept.forEach(function (args) { channel.__receive(name, args); });
+    }
+  }
+  /** Listens to an event from the other end. */
+  EventChannel.prototype.on = function (name, fn) { listen(this, name, fn, false); };
+  /** Listens to the next event of this name only. */
+  EventChannel.prototype.once = function (name, fn) { listen(this, name, fn, true); };
+  /** Removes one listener of an event, or all of them when fn is not given. */
+  EventChannel.prototype.off = function (name, fn) {
+    var listeners = this.__end.listeners;
+    if (!listeners[name]) return;
+    listeners[name] = fn === undefined ? [] : listeners[name].filter(function (l) { return l.original !== fn; });
+  };
+  Object.defineProperty(EventChannel.prototype, '__receive', {
+    value: function (name, args) {
+      var end = this.__end;
+      var listeners = end.listeners[name];
+      if (!listeners || !listeners.length) {
+        (end.kept[name] || (end.kept[name] = [])).push(args);
+        return;
+      }
+      end.listeners[name] = listeners.filter(function (l) { return !l.once; });
+      listeners.forEach(function (l) {
+        callSafely(function () { l.fn.apply(null, args); }, null, 'EventChannel ' + name);
+      });
+    }
+  });
+
+  // navigateTo({events}): the opener's end of the channel, in res.eventChannel.
+  var navigateTo = wx.navigateTo;
+  if (navigateTo) {
+    wx.navigateTo = function (opts) {
+      opts = opts || {};
+      var token = 'c' + nextChannel++;
+      var channel = channelFor('opener', token);
+      var events = opts.events && typeof opts.events === 'object' ? opts.events : {};
+      Object.keys(events).forEach(function (name) {
+        if (isFunction(events[name])) channel.on(name, events[name]);
+      });
+      var data = dataOf(opts);
+      delete data.events;
+      data.eventChannel = token;
+      return invokeAsync('navigateTo', 'navigateTo', data, opts, function (res) {
+        res.eventChannel = channel;
+        return res;
+      });
+    };
+  }
+
   // Custom APIs the mini program declares in app.json's extApi: wx.<name>(opts).
   (config.extApi || []).forEach(function (api) {
     wx[api.name] = function (opts) {
@@ -518,6 +613,8 @@
       post: function (message) {
         send(JSON.stringify(message));
       },
+      /** One end of an EventChannel: side 'opener' or 'opened', key token or webview id. */
+      eventChannel: channelFor,
       /** The page object this page registered with Page() (HTML pages). */
       page: function () {
         return pageObject;

@@ -3,8 +3,8 @@
 // on (`superapp auto`, `--auto-port`, the Rust `testing` harness). The shell sends
 //   {type: 'automation', seq, op, args}
 // and the agent answers {type: 'automationDone', seq, ok, value | error} exactly once. It
-// also reports console calls ('automationLog'), uncaught errors and unhandled rejections
-// ('automationException') and calls of exposed functions ('automationBinding').
+// also reports calls of exposed functions ('automationBinding'). Console calls and errors
+// reach the automator from the shell's one capture (assets/console.js).
 //
 // Elements: CSS selectors (or XPath) over what the page renders. On a WXML render webview
 // the type selectors are WXML names (`view` is the DOM's `wx-view`) and tagName is the WXML
@@ -30,31 +30,6 @@
       return String(value);
     }
   }
-
-  // ---- console and errors -------------------------------------------------------------
-
-  ['log', 'info', 'warn', 'error', 'debug'].forEach(function (level) {
-    var original = console[level];
-    console[level] = function () {
-      var args = Array.prototype.map.call(arguments, function (a) {
-        return a instanceof Error ? String(a.stack || a) : plain(a);
-      });
-      try {
-        post({ type: 'automationLog', level: level, args: args });
-      } catch (err) {
-        // a console call must never throw
-      }
-      return original.apply(console, arguments);
-    };
-  });
-  window.addEventListener('error', function (e) {
-    post({ type: 'automationException', message: String(e.message), stack: e.error && e.error.stack ? String(e.error.stack) : '' });
-  });
-  window.addEventListener('unhandledrejection', function (e) {
-    var reason = e.reason;
-    var message = reason && reason.message !== undefined ? reason.message : (reason && reason.errMsg) || JSON.stringify(plain(reason));
-    post({ type: 'automationException', message: String(message), stack: reason && reason.stack ? String(reason.stack) : '' });
-  });
 
   // ---- bindings (miniProgram.exposeFunction) ------------------------------------------
 

@@ -18,7 +18,8 @@
   var pageDefinitions = Object.create(null); // route -> the object given to Page()
   var loadingRoute = null; // the route whose JS is running, for Page()
   var appObject = null;
-  var instances = []; // live page instances, in stack order as the shell says
+  var live = Object.create(null); // webview id -> live page instance (tab pages off the stack too)
+  var stackIds = []; // the page stack as the shell says, home first
   var sink = function () {};
   var nextSeq = 1;
   var pendingCallbacks = Object.create(null); // seq -> [callback, instance]
@@ -79,6 +80,8 @@
     page.route = route;
     page.options = copy(query || {});
     page.__webviewId__ = webviewId;
+    /** The channel to the page that opened this one with navigateTo({events}). */
+    page.getOpenerEventChannel = function () { return window.__superapp.eventChannel('opened', webviewId); };
     page.setData = function (changes, callback) {
       if (changes === null || typeof changes !== 'object') throw new TypeError('setData(changes: object, callback?)');
       var sent = {};
@@ -91,7 +94,7 @@
       if (typeof callback === 'function') pendingCallbacks[seq] = [callback, page];
       sink({ webviewId: webviewId, seq: seq, data: sent });
     };
-    instances.push(page);
+    live[webviewId] = page;
     return page;
   }
 
@@ -102,19 +105,18 @@
     require: function (path) { return load(resolve('', path)); },
     /** Creates the instance of a page; runs its JS the first time its route is used. */
     createPage: createInstance,
-    /** The page instance of a webview. */
+    /** The page instance of a webview (on the stack or a tab page kept alive). */
     page: function (webviewId) {
-      return instances.filter(function (p) { return p.__webviewId__ === webviewId; })[0];
+      return live[webviewId];
     },
     /** Drops a page instance (it was unloaded). */
     removePage: function (webviewId) {
-      instances = instances.filter(function (p) { return p.__webviewId__ !== webviewId; });
+      delete live[webviewId];
     },
-    /** Orders the live instances as the page stack (webview ids, home first). */
+    /** The page stack (webview ids, home first); getCurrentPages() follows it. Instances
+     *  off the stack (tab pages kept alive, pages about to unload) stay alive. */
     setStack: function (ids) {
-      var byId = {};
-      instances.forEach(function (p) { byId[p.__webviewId__] = p; });
-      instances = ids.map(function (id) { return byId[id]; }).filter(Boolean);
+      stackIds = ids.slice();
     },
     /** Receives every setData: fn({webviewId, seq, data}). */
     onSetData: function (fn) { sink = fn; },
@@ -139,7 +141,9 @@
     pageDefinitions[loadingRoute] = object || {};
   };
   /** The page instances, home first, current last. */
-  window.getCurrentPages = function () { return instances.slice(); };
+  window.getCurrentPages = function () {
+    return stackIds.map(function (id) { return live[id]; }).filter(Boolean);
+  };
   var wx = window.wx || (window.wx = {});
   /** Runs `fn` after the current synchronous work (and its setData calls). */
   wx.nextTick = function (fn) { Promise.resolve().then(fn); };

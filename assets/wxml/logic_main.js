@@ -14,12 +14,14 @@
   var stack = [];
   C.fallback(function () { return stack.length ? stack[stack.length - 1] : undefined; });
 
-  function call(target, name, arg) {
+  // Runs a hook; a throw is reported as an uncaught error (assets/console.js), one that
+  // stops the page from loading when `failedLoad`.
+  function call(target, name, arg, failedLoad) {
     if (!target || typeof target[name] !== 'function') return;
     try {
       target[name](arg);
     } catch (err) {
-      console.error('[superapp] ' + name + ' threw', err);
+      window.__superappReportError(err, failedLoad);
     }
   }
 
@@ -41,17 +43,20 @@
       try {
         page = L.createPage(m.route, id, m.query);
       } catch (err) {
-        console.error('[superapp] cannot create page ' + m.route, err);
+        // Its module failed to load or did not call Page(): the page shows why.
+        window.__superappReportError(err, true);
       }
       if (page) {
         // The first render: the page's initial data.
         page.setData(JSON.parse(JSON.stringify(page.data)));
-        call(page, 'onLoad', JSON.parse(JSON.stringify(m.query || {})));
+        call(page, 'onLoad', JSON.parse(JSON.stringify(m.query || {})), true);
         call(page, 'onShow');
       }
     } else {
-      if (m.app) call(getApp(), m.hook);
+      // (the shell decides whether the App or the page goes first: src/core/lifecycle.rs)
+      if (m.app && m.appFirst) call(getApp(), m.hook);
       call(L.page(id), m.hook);
+      if (m.app && !m.appFirst) call(getApp(), m.hook);
       if (m.hook === 'onUnload') {
         L.removePage(id);
         delete readyFired[id];
@@ -91,7 +96,7 @@
     try {
       asPage(m.webviewId, function () { handler.call(page, m.event); });
     } catch (err) {
-      console.error('[superapp] handler ' + m.handler + ' threw', err);
+      window.__superappReportError(err, false);
     }
   });
 

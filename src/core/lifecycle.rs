@@ -6,6 +6,11 @@
 //! interleave with the `onLoad` of the next. A new page's `onLoad` also waits until the
 //! page has said its document is ready. Plain data in, [`Action`]s out: the shell sends
 //! the messages and runs the timers.
+//!
+//! A route call is answered through the same queue: [`LifecycleQueue::push_settle`] puts
+//! a barrier after the route's hooks, and its [`Action::Settle`] comes out only once they
+//! have all run. So the caller's `success` follows the new page's `onLoad` and `onShow`,
+//! on HTML and WXML pages alike (WeChat's order; `eventChannel` depends on it).
 
 use std::collections::{HashSet, VecDeque};
 use std::time::Duration;
@@ -39,6 +44,13 @@ pub enum Hook {
     OnPullDownRefresh,
 }
 
+/// The order when the whole mini program hides or shows (the window is minimised or
+/// hidden, then restored): going away, the page hides before the App; coming back, the App
+/// shows before the page. Both page kinds take it from here.
+pub fn app_runs_first(hook: Hook) -> bool {
+    hook != Hook::OnHide
+}
+
 /// One hook waiting its turn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Step {
@@ -50,11 +62,21 @@ pub struct Step {
     pub app: bool,
 }
 
+/// One entry of the queue: a hook, or the answer of a route call that waits for the
+/// hooks queued before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Item {
+    Hook(Step),
+    Settle(u64),
+}
+
 /// What the shell must do next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     /// Send this hook to its page.
     Run(Step),
+    /// Every hook queued before this route call's barrier has run: answer the call.
+    Settle(u64),
     /// Call [`LifecycleQueue::timed_out`] with this generation after this long.
     StartTimer {
         /// Names the hook being waited for.
@@ -82,11 +104,15 @@ struct Awaiting {
 /// The queue of one mini program's hooks.
 #[derive(Debug, Default)]
 pub struct LifecycleQueue {
-    steps: VecDeque<Step>,
+    steps: VecDeque<Item>,
     awaiting: Option<Awaiting>,
     generation: u64,
     ready: HashSet<WebViewId>,
     gone: HashSet<WebViewId>,
+    /// Pages whose `onLoad` has gone out.
+    started: HashSet<WebViewId>,
+    /// Pages that have run `onLoad` and `onShow` (or ran out of time doing it).
+    loaded: HashSet<WebViewId>,
 }
 
 impl LifecycleQueue {
@@ -97,7 +123,23 @@ impl LifecycleQueue {
 
     /// Queues a hook; call [`pump`](Self::pump) after queueing a batch.
     pub fn push(&mut self, page: WebViewId, hook: Hook, app: bool) {
-        self.steps.push_back(Step { page, hook, app });
+        self.steps.push_back(Item::Hook(Step { page, hook, app }));
+    }
+
+    /// Queues the answer of a route call (named by `token`): [`Action::Settle`] comes out
+    /// once every hook queued before it has run, timed out, or lost its page.
+    pub fn push_settle(&mut self, token: u64) {
+        self.steps.push_back(Item::Settle(token));
+    }
+
+    /// Whether the page's `onLoad` has been sent (`getCurrentPages()` names it from then).
+    pub fn has_started(&self, page: WebViewId) -> bool {
+        self.started.contains(&page)
+    }
+
+    /// Whether the page has run `onLoad` and `onShow` (the automator names it from then).
+    pub fn has_loaded(&self, page: WebViewId) -> bool {
+        self.loaded.contains(&page)
     }
 
     /// The page the queue is waiting for, if any.
@@ -114,7 +156,14 @@ impl LifecycleQueue {
     pub fn pump(&mut self) -> Vec<Action> {
         let mut actions = Vec::new();
         while self.awaiting.is_none() {
-            let Some(step) = self.steps.pop_front() else { break };
+            let step = match self.steps.pop_front() {
+                None => break,
+                Some(Item::Settle(token)) => {
+                    actions.push(Action::Settle(token));
+                    continue;
+                }
+                Some(Item::Hook(step)) => step,
+            };
             if self.gone.contains(&step.page) {
                 continue;
             }
@@ -124,7 +173,7 @@ impl LifecycleQueue {
             let sent = !is_load || self.ready.contains(&step.page);
             self.awaiting = Some(Awaiting { step, generation, sent });
             if sent {
-                actions.push(Action::Run(step));
+                actions.push(self.run(step));
             }
             let after = if is_load { LOAD_TIMEOUT } else { HOOK_TIMEOUT };
             actions.push(Action::StartTimer { generation, after });
@@ -138,7 +187,8 @@ impl LifecycleQueue {
         match &mut self.awaiting {
             Some(awaiting) if awaiting.step.page == page && !awaiting.sent => {
                 awaiting.sent = true;
-                vec![Action::Run(awaiting.step)]
+                let step = awaiting.step;
+                vec![self.run(step)]
             }
             _ => Vec::new(),
         }
@@ -154,8 +204,12 @@ impl LifecycleQueue {
         }
         self.awaiting = None;
         let mut actions = Vec::new();
-        if hook == Hook::OnUnload {
-            actions.push(Action::DestroyAfter { page, after: UNLOAD_GRACE });
+        match hook {
+            Hook::OnUnload => actions.push(Action::DestroyAfter { page, after: UNLOAD_GRACE }),
+            Hook::OnLoad => {
+                self.loaded.insert(page);
+            }
+            _ => {}
         }
         actions.extend(self.pump());
         actions
@@ -175,11 +229,38 @@ impl LifecycleQueue {
         );
         self.awaiting = None;
         let mut actions = Vec::new();
-        if awaiting.step.hook == Hook::OnUnload {
-            actions.push(Action::DestroyAfter { page: awaiting.step.page, after: UNLOAD_GRACE });
+        match awaiting.step.hook {
+            Hook::OnUnload => actions.push(Action::DestroyAfter { page: awaiting.step.page, after: UNLOAD_GRACE }),
+            // A page whose onLoad ran out of time is still the page: name it.
+            Hook::OnLoad => {
+                self.started.insert(awaiting.step.page);
+                self.loaded.insert(awaiting.step.page);
+            }
+            _ => {}
         }
         actions.extend(self.pump());
         actions
+    }
+
+    /// Every route answer still waiting (the run is ending), in order; the queue keeps its
+    /// hooks.
+    pub fn drain_settles(&mut self) -> Vec<u64> {
+        let mut tokens = Vec::new();
+        self.steps.retain(|item| match item {
+            Item::Settle(token) => {
+                tokens.push(*token);
+                false
+            }
+            Item::Hook(_) => true,
+        });
+        tokens
+    }
+
+    fn run(&mut self, step: Step) -> Action {
+        if step.hook == Hook::OnLoad {
+            self.started.insert(step.page);
+        }
+        Action::Run(step)
     }
 
     /// The page's webview is gone: its queued hooks are dropped, and the queue stops
@@ -187,7 +268,9 @@ impl LifecycleQueue {
     pub fn forget(&mut self, page: WebViewId) -> Vec<Action> {
         self.gone.insert(page);
         self.ready.remove(&page);
-        self.steps.retain(|step| step.page != page);
+        self.started.remove(&page);
+        self.loaded.remove(&page);
+        self.steps.retain(|item| !matches!(item, Item::Hook(step) if step.page == page));
         if self.awaiting.is_some_and(|a| a.step.page == page) {
             self.awaiting = None;
             return self.pump();
@@ -278,6 +361,40 @@ mod tests {
     }
 
     #[test]
+    fn a_route_answer_waits_for_the_new_page_to_load_and_show() {
+        let mut queue = LifecycleQueue::new();
+        queue.push(1, Hook::OnHide, false);
+        queue.push(2, Hook::OnLoad, false);
+        queue.push_settle(7);
+        assert_eq!(runs(&queue.pump()), vec![run(1, Hook::OnHide)]);
+        assert!(!queue.has_started(2));
+        assert_eq!(runs(&queue.done(1, Hook::OnHide)), vec![], "page 2 is not ready yet");
+        assert_eq!(queue.page_ready(2), vec![run(2, Hook::OnLoad)]);
+        assert!(queue.has_started(2) && !queue.has_loaded(2));
+        assert_eq!(queue.done(2, Hook::OnLoad), vec![Action::Settle(7)]);
+        assert!(queue.has_loaded(2));
+        assert!(queue.is_idle());
+    }
+
+    #[test]
+    fn a_route_answer_with_no_hooks_before_it_goes_at_once_and_a_lost_page_does_not_hold_it() {
+        let mut queue = LifecycleQueue::new();
+        queue.push_settle(1);
+        assert_eq!(queue.pump(), vec![Action::Settle(1)]);
+        queue.push(3, Hook::OnLoad, false);
+        queue.push_settle(2);
+        queue.pump();
+        assert_eq!(queue.forget(3), vec![Action::Settle(2)]);
+        queue.push(4, Hook::OnUnload, false);
+        queue.push_settle(3);
+        queue.push(5, Hook::OnLoad, false);
+        queue.push_settle(4);
+        queue.pump();
+        assert_eq!(queue.drain_settles(), vec![3, 4]);
+        assert_eq!(queue.waiting_for(), Some((4, Hook::OnUnload)));
+    }
+
+    #[test]
     fn hooks_serialise_as_their_js_names() {
         assert_eq!(serde_json::to_string(&Hook::OnUnload).unwrap(), r#""onUnload""#);
         assert_eq!(serde_json::from_str::<Hook>(r#""onLoad""#).unwrap(), Hook::OnLoad);
@@ -304,7 +421,7 @@ mod tests {
                             let _ = tx.send(generation);
                         });
                     }
-                    Action::DestroyAfter { .. } => {}
+                    Action::DestroyAfter { .. } | Action::Settle(_) => {}
                 }
             }
         };

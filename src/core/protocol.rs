@@ -36,6 +36,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::call_error::CallError;
+use super::console::JsError;
+use super::event_channel::Side;
 use super::host::WebViewId;
 use super::lifecycle::Hook;
 use super::limits::Limits;
@@ -115,6 +117,13 @@ struct RawInvoke {
     message: Option<Value>,
     stack: Option<Value>,
     name: Option<String>,
+    source: Option<String>,
+    line: Option<u32>,
+    column: Option<u32>,
+    #[serde(rename = "failedLoad")]
+    failed_load: Option<bool>,
+    side: Option<Side>,
+    key: Option<String>,
 }
 
 /// What one pass over a message's text tells, before any parsing: how deep it nests, and
@@ -234,19 +243,30 @@ pub enum PageMessage {
         /// Its value, or its error message.
         outcome: Result<Value, String>,
     },
-    /// From the automation agent: a `console.*` call.
-    AutomationLog {
+    /// A `console.*` call in any webview (assets/console.js).
+    Console {
         /// `log`, `info`, `warn`, `error` or `debug`.
         level: String,
-        /// Its arguments, as JSON.
+        /// Its arguments, as JSON (an `Error` as its message and stack).
         args: Value,
+        /// In a logic context: the page whose code made it.
+        page: Option<WebViewId>,
     },
-    /// From the automation agent: an uncaught error or unhandled rejection.
-    AutomationException {
-        /// Its message.
-        message: String,
-        /// Its stack, if any.
-        stack: String,
+    /// An uncaught error, an unhandled rejection, a script that failed to parse, or a
+    /// throw from a hook or callback, in any webview (assets/console.js).
+    Exception(JsError),
+    /// An end of an `EventChannel` emitted an event.
+    ChannelEmit {
+        /// The side the emitting page holds.
+        side: Side,
+        /// The channel as that side names it (the opener's token, or the opened page's id).
+        key: String,
+        /// The event's name.
+        event: String,
+        /// Its arguments.
+        args: Value,
+        /// In a logic context: the page whose code emitted it.
+        page: Option<WebViewId>,
     },
     /// From the automation agent: an exposed function was called.
     AutomationBinding {
@@ -281,8 +301,9 @@ impl PageMessage {
             PageMessage::Rendered { .. } => "rendered",
             PageMessage::WxmlEvent { .. } => "wxmlEvent",
             PageMessage::AutomationDone { .. } => "automationDone",
-            PageMessage::AutomationLog { .. } => "automationLog",
-            PageMessage::AutomationException { .. } => "automationException",
+            PageMessage::Console { .. } => "console",
+            PageMessage::Exception(_) => "exception",
+            PageMessage::ChannelEmit { .. } => "channelEmit",
             PageMessage::AutomationBinding { .. } => "automationBinding",
         }
     }
@@ -363,19 +384,40 @@ impl PageMessage {
                 };
                 return Ok(PageMessage::AutomationDone { seq, outcome });
             }
-            Some("automationLog") => {
-                return Ok(PageMessage::AutomationLog {
+            Some("console") => {
+                return Ok(PageMessage::Console {
                     level: msg.level.unwrap_or_else(|| "log".into()),
                     args: msg.args.unwrap_or(Value::Array(Vec::new())),
+                    page: msg.page,
                 })
             }
-            Some("automationException") => {
+            Some("exception") => {
                 let text = |v: Option<Value>| match v {
                     Some(Value::String(text)) => text,
                     Some(other) => other.to_string(),
                     None => String::new(),
                 };
-                return Ok(PageMessage::AutomationException { message: text(msg.message), stack: text(msg.stack) });
+                return Ok(PageMessage::Exception(JsError {
+                    message: text(msg.message),
+                    stack: text(msg.stack),
+                    source: msg.source.filter(|s| !s.is_empty()),
+                    line: msg.line.filter(|l| *l > 0),
+                    column: msg.column,
+                    page: msg.page,
+                    failed_load: msg.failed_load.unwrap_or(false),
+                }));
+            }
+            Some("channelEmit") => {
+                let (Some(side), Some(key), Some(event)) = (msg.side, msg.key, msg.name) else {
+                    return Err(ProtocolError::Malformed("channelEmit needs side, key and name".into()));
+                };
+                return Ok(PageMessage::ChannelEmit {
+                    side,
+                    key,
+                    event,
+                    args: msg.args.unwrap_or(Value::Array(Vec::new())),
+                    page: msg.page,
+                });
             }
             Some("automationBinding") => {
                 let name = msg.name.ok_or_else(|| ProtocolError::Malformed("automationBinding needs name".into()))?;
@@ -467,6 +509,29 @@ pub enum Outbound {
         hook: Hook,
         /// Whether the App runs it too (the window was minimised or restored).
         app: bool,
+        /// Whether the App runs it before the page ([`app_runs_first`](super::lifecycle::app_runs_first)).
+        #[serde(rename = "appFirst")]
+        app_first: bool,
+    },
+    /// An event from the other end of an `EventChannel`.
+    #[serde(rename = "channelEvent")]
+    ChannelEvent {
+        /// The side of the channel that receives it.
+        side: Side,
+        /// The opener's token for the channel.
+        token: String,
+        /// The opened page (the channel's name on its side).
+        opened: WebViewId,
+        /// The event's name.
+        name: String,
+        /// Its arguments.
+        args: Value,
+    },
+    /// To a page (a WXML page's render webview): its code failed to load; show why.
+    #[serde(rename = "pageError")]
+    PageError {
+        /// One line: the message and where.
+        message: String,
     },
     /// The page stack changed (what `getCurrentPages()` returns).
     Pages {
@@ -484,6 +549,9 @@ pub enum Outbound {
         hook: Hook,
         /// Whether the App runs it too.
         app: bool,
+        /// Whether the App runs it before the page.
+        #[serde(rename = "appFirst")]
+        app_first: bool,
         /// The page's route.
         route: String,
         /// Its query (`onLoad(query)`).
@@ -775,13 +843,14 @@ mod tests {
             page: 3,
             hook: Hook::OnLoad,
             app: false,
+            app_first: true,
             route: "pages/a/a".into(),
             query: Map::new(),
             launch: true,
         };
         assert_eq!(
             hook.encode(),
-            r#"{"type":"lifecycle","webviewId":3,"hook":"onLoad","app":false,"route":"pages/a/a","query":{},"launch":true}"#
+            r#"{"type":"lifecycle","webviewId":3,"hook":"onLoad","app":false,"appFirst":true,"route":"pages/a/a","query":{},"launch":true}"#
         );
         assert_eq!(Outbound::Rendered { page: 3, seq: 9 }.encode(), r#"{"type":"rendered","webviewId":3,"seq":9}"#);
         assert_eq!(
@@ -792,8 +861,19 @@ mod tests {
 
     #[test]
     fn encodes_the_shells_own_messages() {
-        let hook = Outbound::Lifecycle { hook: Hook::OnHide, app: true };
-        assert_eq!(hook.encode(), r#"{"type":"lifecycle","hook":"onHide","app":true}"#);
+        let hook = Outbound::Lifecycle { hook: Hook::OnHide, app: true, app_first: false };
+        assert_eq!(hook.encode(), r#"{"type":"lifecycle","hook":"onHide","app":true,"appFirst":false}"#);
+        let event = Outbound::ChannelEvent {
+            side: crate::core::event_channel::Side::Opened,
+            token: "c1".into(),
+            opened: 4,
+            name: "hello".into(),
+            args: serde_json::json!([1]),
+        };
+        assert_eq!(
+            event.encode(),
+            r#"{"type":"channelEvent","side":"opened","token":"c1","opened":4,"name":"hello","args":[1]}"#
+        );
         let page = PageRef { web_view_id: 2, route: "pages/a/a".into(), options: Map::new() };
         assert_eq!(
             Outbound::Pages { pages: vec![page] }.encode(),

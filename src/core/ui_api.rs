@@ -50,6 +50,11 @@ pub enum UiApi {
 }
 
 impl UiApi {
+    /// Whether this is a routing API (answered after the new page has loaded).
+    pub fn is_route(self) -> bool {
+        matches!(self, UiApi::NavigateTo | UiApi::RedirectTo | UiApi::NavigateBack | UiApi::ReLaunch | UiApi::SwitchTab)
+    }
+
     /// Every UI-thread request.
     pub const ALL: [UiApi; 21] = [
         UiApi::NavigateTo,

@@ -20,7 +20,7 @@ use super::ShellError;
 use crate::core::app_config::is_hex_color;
 use crate::core::event_hold::{EventHold, Offer};
 use crate::core::host::{ShellRequest, Target, WebViewId};
-use crate::core::lifecycle::{Action, Hook, LifecycleQueue};
+use crate::core::lifecycle::{app_runs_first, Action, Hook, LifecycleQueue};
 use crate::core::profile::{self, Stage};
 use crate::core::protocol::{delivery_script, Encoded, Outbound, PageMessage};
 use crate::wxml::bundle::{LOGIC_ROUTE, SPARE_ROUTE};
@@ -28,11 +28,15 @@ use crate::wxml::bundle::{LOGIC_ROUTE, SPARE_ROUTE};
 /// The webview id of a WXML mini program's logic context (never a page's: the router
 /// numbers pages from 1).
 pub const LOGIC_ID: WebViewId = 1_000_000_000;
-use crate::core::router::{Effect, RouteError, Router};
+use crate::core::router::{Effect, Router};
 
 mod automation;
+mod page_output;
+mod routing;
+use crate::core::event_channel::Channels;
 use crate::core::ui_api::UiApi;
 pub use automation::{After, AutomationShared, Automator};
+use routing::Settle;
 
 type Answer = Result<Option<Map<String, Value>>, String>;
 
@@ -63,6 +67,17 @@ pub struct MiniProgram {
     unloaded_all: bool,
     /// The short way from the webviews' IPC handlers to this mini program.
     lane: Rc<Lane>,
+    /// Route calls waiting for their hooks, by barrier token.
+    settles: HashMap<u64, Settle>,
+    next_settle: u64,
+    /// The `EventChannel`s between pages.
+    channels: Channels,
+    /// WXML pages whose render webview has shown its first render.
+    rendered: std::collections::HashSet<WebViewId>,
+    /// Automation messages for WXML pages that have not rendered yet.
+    awaiting_render: Vec<(WebViewId, Encoded)>,
+    /// The App is hidden (the window is minimised or hidden).
+    app_hidden: bool,
 }
 
 impl MiniProgram {
@@ -95,6 +110,12 @@ impl MiniProgram {
             automator: None,
             unloaded_all: false,
             lane,
+            settles: HashMap::new(),
+            next_settle: 0,
+            channels: Channels::new(),
+            rendered: Default::default(),
+            awaiting_render: Vec::new(),
+            app_hidden: false,
         };
         if program.context.wxml.is_some() {
             program.open_logic()?;
@@ -191,6 +212,7 @@ impl MiniProgram {
             }
             PageMessage::Rendered { seq } if from_page => {
                 self.send_to_logic(Outbound::Rendered { page: from, seq }.encoded());
+                self.first_render(from);
                 if self.spare.is_none() {
                     self.preload();
                 }
@@ -199,11 +221,11 @@ impl MiniProgram {
                 self.send_to_logic(Outbound::WxmlEvent { page: from, handler, event }.encoded())
             }
             PageMessage::AutomationDone { seq, outcome } => self.agent_done(from, seq, outcome),
-            PageMessage::AutomationLog { level, args } => {
-                self.agent_event("App.logAdded", json!({ "type": level, "args": args, "webviewId": from }))
+            PageMessage::Console { level, args, page } => self.console(from, page, &level, args),
+            PageMessage::Exception(error) => self.exception(from, error),
+            PageMessage::ChannelEmit { side, key, event, args, page } => {
+                self.channel_emit(from, page, side, key, event, args)
             }
-            PageMessage::AutomationException { message, stack } => self
-                .agent_event("App.exceptionThrown", json!({ "message": message, "stack": stack, "webviewId": from })),
             PageMessage::AutomationBinding { name, args } => {
                 self.agent_event("App.bindingCalled", json!({ "name": name, "args": args }))
             }
@@ -346,14 +368,7 @@ impl MiniProgram {
             let _ = page.webview.set_visible(Some(page.id) == top);
         }
         self.refresh_chrome();
-        let stack = Outbound::Pages { pages: self.router.stack().to_vec() }.encoded();
-        let live: Vec<WebViewId> = self.router.live().map(|page| page.web_view_id).collect();
-        for id in live {
-            self.queue(id, stack.clone());
-        }
-        if self.logic.is_some() {
-            self.send_to_logic(stack);
-        }
+        self.publish_stack();
         let actions = self.hooks.pump();
         self.act(actions);
         Ok(())
@@ -378,8 +393,13 @@ impl MiniProgram {
     fn act(&mut self, actions: Vec<Action>) {
         for action in actions {
             match action {
+                Action::Settle(token) => self.settled(token),
                 Action::Run(step) if self.logic.is_some() => {
                     // WXML: the page's JS runs in the logic context.
+                    if step.hook == Hook::OnLoad {
+                        // getCurrentPages() names the page from its onLoad on.
+                        self.publish_stack();
+                    }
                     let page = self.router.live().find(|page| page.web_view_id == step.page).cloned();
                     let logic = self.logic.as_mut().expect("checked");
                     let launch = step.hook == Hook::OnLoad && !logic.launched;
@@ -388,6 +408,7 @@ impl MiniProgram {
                         page: step.page,
                         hook: step.hook,
                         app: step.app,
+                        app_first: app_runs_first(step.hook),
                         route: page.as_ref().map(|p| p.route.clone()).unwrap_or_default(),
                         query: page.map(|p| p.options).unwrap_or_default(),
                         launch,
@@ -395,7 +416,12 @@ impl MiniProgram {
                     self.send_to_logic(message.encoded());
                 }
                 Action::Run(step) => {
-                    let message = Outbound::Lifecycle { hook: step.hook, app: step.app }.encoded();
+                    if step.hook == Hook::OnLoad {
+                        self.publish_stack();
+                    }
+                    let message =
+                        Outbound::Lifecycle { hook: step.hook, app: step.app, app_first: app_runs_first(step.hook) }
+                            .encoded();
                     self.queue(step.page, message);
                 }
                 Action::StartTimer { generation, after } => {
@@ -463,6 +489,9 @@ impl MiniProgram {
             self.context.bridge.page_closed(id);
             self.context.origins.write().expect("origins lock").remove(&id);
             self.agent_webview_closed(id);
+            self.channels.page_closed(id);
+            self.rendered.remove(&id);
+            self.awaiting_render.retain(|(page, _)| *page != id);
             drop(page);
             let actions = self.hooks.forget(id);
             self.act(actions);
@@ -493,8 +522,13 @@ impl MiniProgram {
         self.hooks.is_idle()
     }
 
-    /// The window was minimised or restored: the top page and the App hide or show.
+    /// The window was minimised or hidden (`true`), or restored or shown again: the top
+    /// page and the App hide or show. Minimising a hidden window (or hiding a minimised
+    /// one) changes nothing: the App hides once and shows once.
     pub fn minimized(&mut self, minimized: bool) {
+        if std::mem::replace(&mut self.app_hidden, minimized) == minimized {
+            return;
+        }
         if let Some(top) = self.router.top() {
             let hook = if minimized { Hook::OnHide } else { Hook::OnShow };
             self.hooks.push(top.web_view_id, hook, true);
@@ -572,11 +606,16 @@ impl MiniProgram {
             });
             return Ok(());
         }
+        if api.is_route() {
+            let settle: Settle = Box::new(move |result| {
+                let _ = reply.send(result.map(|()| None));
+            });
+            return self.route_call(web_view_id, api, &data, settle);
+        }
         let answer = self.answer(window, web_view_id, api, &data);
         let answer = match answer {
             Ok(answer) => answer,
             Err(Failure::Call(message)) => Err(message),
-            Err(Failure::Route(err)) => Err(err.to_string()),
             Err(Failure::Shell(err)) => {
                 let _ = reply.send(Err(err.to_string()));
                 return Err(err);
@@ -587,15 +626,11 @@ impl MiniProgram {
     }
 
     fn answer(&mut self, window: &Window, from: WebViewId, api: UiApi, data: &Value) -> Result<Answer, Failure> {
-        let from_route = self.router.live().find(|page| page.web_view_id == from).map(|page| page.route.clone());
-        let from_page = from_route.as_deref();
-        let url = &data["url"];
         match api {
-            UiApi::NavigateTo => return self.route(|router| router.navigate_to(from_page, url)),
-            UiApi::RedirectTo => return self.route(|router| router.redirect_to(from_page, url)),
-            UiApi::ReLaunch => return self.route(|router| router.re_launch(from_page, url)),
-            UiApi::SwitchTab => return self.route(|router| router.switch_tab(from_page, url)),
-            UiApi::NavigateBack => return self.route(|router| router.navigate_back(&data["delta"])),
+            // (request() carries these out: answered after the new page has loaded)
+            UiApi::NavigateTo | UiApi::RedirectTo | UiApi::ReLaunch | UiApi::SwitchTab | UiApi::NavigateBack => {
+                return Err(Failure::Call(format!("{api} is answered by route_call()")))
+            }
             // (request() answers these later: when the modal is pressed, after the next frame)
             UiApi::ShowModal | UiApi::Screenshot => {
                 return Err(Failure::Call(format!("{api} is answered later, by request()")))
@@ -711,6 +746,8 @@ impl MiniProgram {
                     // As a window manager would: a window-state event through GDK's queue,
                     // which reaches the shell through the GTK signal handler of the window.
                     "minimize" => queue_window_state(window, true).map_err(Failure::Call)?,
+                    "hide" => window.set_visible(false),
+                    "show" => window.set_visible(true),
                     "restore" => queue_window_state(window, false).map_err(Failure::Call)?,
                     "back" => self.chrome.press(&Control::Back).map_err(Failure::Call)?,
                     "modal:confirm" => self.chrome.press(&Control::ModalConfirm).map_err(Failure::Call)?,
@@ -722,16 +759,6 @@ impl MiniProgram {
                 }
             }
         }
-        Ok(Ok(None))
-    }
-
-    /// Applies a route change the router decided, or answers its refusal.
-    fn route(
-        &mut self,
-        decide: impl FnOnce(&mut Router) -> Result<Vec<Effect>, RouteError>,
-    ) -> Result<Answer, Failure> {
-        let effects = decide(&mut self.router).map_err(Failure::Route)?;
-        self.apply(effects)?;
         Ok(Ok(None))
     }
 
@@ -765,6 +792,7 @@ impl MiniProgram {
     /// Closes every page (the run is ending).
     pub fn close(mut self) {
         self.agent_shut_down();
+        self.fail_unsettled();
         self.chrome.detach();
         self.spare = None;
         self.pages.clear();
@@ -794,19 +822,7 @@ struct Logic {
 
 enum Failure {
     Call(String),
-    Route(RouteError),
     Shell(ShellError),
-}
-
-impl Failure {
-    /// What the caller is told.
-    fn message(self) -> String {
-        match self {
-            Failure::Call(message) => message,
-            Failure::Route(err) => err.to_string(),
-            Failure::Shell(err) => err.to_string(),
-        }
-    }
 }
 
 impl From<ShellError> for Failure {

@@ -355,6 +355,16 @@ impl Shell {
                 }
                 gtk::glib::Propagation::Proceed
             });
+            // A window hidden and shown again (by the host, or a tray) hides and shows
+            // the App as minimising does.
+            let hidden = event_loop.create_proxy();
+            window.gtk_window().connect_hide(move |_| {
+                let _ = hidden.send_event(UserEvent::Minimized(true));
+            });
+            let shown = event_loop.create_proxy();
+            window.gtk_window().connect_show(move |_| {
+                let _ = shown.send_event(UserEvent::Minimized(false));
+            });
         }
         let web_data = crate::core::storage::Storage::app_dir(&self.data_dir, &app_info.app_id).join("webview");
         let web_context = web_context::for_dir(&web_data);

@@ -29,6 +29,8 @@ pub const SYNC_PATH: &str = "/__superapp/invoke";
 const BRIDGE_JS: &str = include_str!("../../assets/bridge.js");
 const DATA_PATH_JS: &str = include_str!("../../assets/wxml/data_path.js");
 const AGENT_JS: &str = include_str!("../../assets/automation/agent.js");
+/// The capture of console output and errors, injected right after the bridge.
+const CONSOLE_JS: &str = include_str!("../../assets/console.js");
 
 /// The shell's view of which webview belongs to which mini program, shared with the
 /// custom protocol handler (which runs for every webview of a web context).
@@ -103,8 +105,9 @@ pub fn init_script(context: &PageContext, origin: &Origin, setup: &PageSetup<'_>
         "extApi": context.package.config().ext_api,
         "wxFunctions": crate::core::builtins::WX_FUNCTIONS,
         "automation": context.automation.as_ref().map(|shared| shared.config()),
+        "html": context.wxml.is_none(),
     });
-    let mut script = format!("window.__SUPERAPP_CONFIG__ = {config};\n{DATA_PATH_JS}\n{BRIDGE_JS}\n");
+    let mut script = format!("window.__SUPERAPP_CONFIG__ = {config};\n{DATA_PATH_JS}\n{BRIDGE_JS}\n{CONSOLE_JS}\n");
     if context.automation.is_some() {
         script.push_str(AGENT_JS);
         script.push('\n');

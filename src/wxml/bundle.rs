@@ -32,6 +32,9 @@ wx-image{display:inline-block;width:320px;height:240px;overflow:hidden}[hidden]{
 const RPX_JS: &str = "window.__transformRpx__=function(n,w){if(n===0)return 0;\
 var v=Math.floor(n/750*(w||document.documentElement.clientWidth||window.innerWidth)+1e-4);return v===0?1:v;};\n";
 
+/// The address of the logic context's script, where its errors say they are.
+pub const APP_SERVICE: &str = "__superapp/wxml/app_service.js";
+
 /// Everything a WXML mini program's layers load.
 #[derive(Debug)]
 pub struct Bundle {
@@ -39,6 +42,8 @@ pub struct Bundle {
     styles: String,
     app_service: String,
     routes: Vec<String>,
+    /// Where each package JS file starts in app_service.js: (its first line, the file).
+    lines: Vec<(u32, String)>,
 }
 
 impl Bundle {
@@ -80,19 +85,55 @@ impl Bundle {
             styles.push_str("};\n");
         }
         let mut app_service = String::new();
+        let mut lines = Vec::new();
+        let mut line = 1u32;
         for file in with(".js") {
             let bytes = package.read(&file).map_err(|err| CompileError::Source { message: err.to_string() })?;
             app_service.push_str(&format!(
                 "__wxmlLogic.define({}, function (require, module, exports) {{\n",
                 serde_json::to_string(&file).expect("a path serialises")
             ));
-            app_service.push_str(&String::from_utf8_lossy(&bytes));
+            line += 1;
+            lines.push((line, file.clone()));
+            let text = String::from_utf8_lossy(&bytes);
+            line += text.matches('\n').count() as u32 + 2;
+            app_service.push_str(&text);
             app_service.push_str("\n});\n");
         }
         if files.iter().any(|f| f == "app.js") {
             app_service.push_str("__wxmlLogic.require('app.js');\n");
         }
-        Ok(Bundle { gwx, styles, app_service, routes })
+        Ok(Bundle { gwx, styles, app_service, routes, lines })
+    }
+
+    /// The package file and line of a line of app_service.js.
+    pub fn locate(&self, line: u32) -> Option<(String, u32)> {
+        let i = self.lines.partition_point(|(first, _)| *first <= line).checked_sub(1)?;
+        let (first, file) = &self.lines[i];
+        Some((file.clone(), line - first + 1))
+    }
+
+    /// Rewrites every `app_service.js:line` in `text` (a stack, a message) to the package
+    /// file and line it came from.
+    pub fn rewrite_locations(&self, text: &str) -> String {
+        let needle = "app_service.js:";
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(at) = rest.find(needle) {
+            let (before, after) = rest.split_at(at);
+            let digits = after[needle.len()..].bytes().take_while(u8::is_ascii_digit).count();
+            let line = after[needle.len()..needle.len() + digits].parse::<u32>().ok();
+            // `superapp://app/__superapp/wxml/app_service.js` becomes the file's path.
+            let before = before.strip_suffix("superapp://app/__superapp/wxml/").unwrap_or(before);
+            out.push_str(before);
+            match line.and_then(|line| self.locate(line)) {
+                Some((file, line)) => out.push_str(&format!("{file}:{line}")),
+                None => out.push_str(&after[..needle.len() + digits]),
+            }
+            rest = &after[needle.len() + digits..];
+        }
+        out.push_str(rest);
+        out
     }
 
     /// The file served at `path` (`/__superapp/wxml/gwx.js`, `/pages/x/x.html`...), with
@@ -192,12 +233,31 @@ mod tests {
     }
 
     #[test]
+    fn app_service_lines_map_back_to_their_files() {
+        let bundle = Bundle {
+            gwx: String::new(),
+            styles: String::new(),
+            app_service: String::new(),
+            routes: Vec::new(),
+            lines: vec![(2, "app.js".into()), (10, "pages/a/a.js".into())],
+        };
+        assert_eq!(bundle.locate(1), None);
+        assert_eq!(bundle.locate(2), Some(("app.js".into(), 1)));
+        assert_eq!(bundle.locate(12), Some(("pages/a/a.js".into(), 3)));
+        assert_eq!(
+            bundle.rewrite_locations("onLoad@superapp://app/__superapp/wxml/app_service.js:12:7\n@app_service.js:x"),
+            "onLoad@pages/a/a.js:3:7\n@app_service.js:x"
+        );
+    }
+
+    #[test]
     fn serves_its_files_and_page_documents_only() {
         let bundle = Bundle {
             gwx: "$gwx=1".into(),
             styles: "css()".into(),
             app_service: "define()".into(),
             routes: vec!["pages/a/a".into()],
+            lines: Vec::new(),
         };
         assert_eq!(bundle.serve("/__superapp/wxml/gwx.js").unwrap().0.as_ref(), b"$gwx=1");
         assert_eq!(bundle.serve("/__superapp/wxml/styles.js").unwrap().0.as_ref(), b"css()");

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use tao::window::Window;
 use tokio::sync::{broadcast, oneshot};
 
-use super::{Failure, MiniProgram, LOGIC_ID};
+use super::{MiniProgram, Settle, LOGIC_ID};
 use crate::automation::command::{info, AgentCall, Command, Mock, Native, Where};
 use crate::automation::protocol;
 use crate::automation::server::Answer;
@@ -97,11 +97,11 @@ impl MiniProgram {
             }
             _ if exited => Err("the mini program has exited (App.exit); only Tool.close is left".into()),
             Command::GetPageStack => {
-                let stack: Vec<Value> = self.router.stack().iter().map(page_json).collect();
+                let stack: Vec<Value> = self.loaded_stack().iter().map(page_json).collect();
                 Ok(json!({ "pageStack": stack }))
             }
             Command::GetCurrentPage => {
-                self.router.top().map(page_json).ok_or_else(|| "there is no current page".to_string())
+                self.loaded_stack().last().map(page_json).ok_or_else(|| "there is no current page".to_string())
             }
             Command::CaptureScreenshot => {
                 screenshot::after_next_frame(window, move |png| {
@@ -110,7 +110,10 @@ impl MiniProgram {
                 });
                 return After::Nothing;
             }
-            Command::Native(native) => self.native(native),
+            Command::Native(native) => {
+                self.native(native, reply);
+                return After::Nothing;
+            }
             Command::MockWxMethod { method, mock } => {
                 let spec = match &mock {
                     None => json!({ "method": method, "restore": true }),
@@ -151,22 +154,33 @@ impl MiniProgram {
         After::Nothing
     }
 
-    fn native(&mut self, native: Native) -> Answer {
-        let done = |result: Result<(), String>| result.map(|()| json!({}));
-        match native {
-            Native::ConfirmModal | Native::CancelModal if self.modal.is_none() => Err("no modal is showing".into()),
-            Native::ConfirmModal => done(self.chrome.press(&Control::ModalConfirm)),
-            Native::CancelModal => done(self.chrome.press(&Control::ModalCancel)),
-            Native::NavigateLeft => {
-                self.route(|router| router.navigate_back(&json!(1))).map(|_| json!({})).map_err(Failure::message)
+    /// A native control: answered now, or (a route) after the new page has loaded.
+    fn native(&mut self, native: Native, reply: oneshot::Sender<Answer>) {
+        let settle: Settle = Box::new(move |result: Result<(), String>| {
+            let _ = reply.send(result.map(|()| json!({})));
+        });
+        let routed = match native {
+            Native::ConfirmModal | Native::CancelModal if self.modal.is_none() => {
+                settle(Err("no modal is showing".into()));
+                Ok(())
             }
-            Native::SwitchTab(url) => {
-                self.route(|router| router.switch_tab(None, &json!(url))).map(|_| json!({})).map_err(Failure::message)
+            Native::ConfirmModal => {
+                settle(self.chrome.press(&Control::ModalConfirm));
+                Ok(())
             }
+            Native::CancelModal => {
+                settle(self.chrome.press(&Control::ModalCancel));
+                Ok(())
+            }
+            Native::NavigateLeft => self.route_by_shell(|router| router.navigate_back(&json!(1)), settle),
+            Native::SwitchTab(url) => self.route_by_shell(|router| router.switch_tab(None, &json!(url)), settle),
             Native::GoHome => {
                 let home = format!("/{}", self.context.package.home());
-                self.route(|router| router.re_launch(None, &json!(home))).map(|_| json!({})).map_err(Failure::message)
+                self.route_by_shell(|router| router.re_launch(None, &json!(home)), settle)
             }
+        };
+        if let Err(err) = routed {
+            tracing::error!(%err, "a native route failed");
         }
     }
 
@@ -197,8 +211,19 @@ impl MiniProgram {
         automator.next_seq += 1;
         automator.pending.insert(seq, (target, reply));
         let message = Outbound::Automation { seq, op: call.op.to_string(), args: call.args }.encoded();
-        self.deliver_when_listening(target, message);
+        if wxml && target != LOGIC_ID && !self.rendered.contains(&target) {
+            // A query of a page that has shown nothing yet waits for its first render
+            // (COMMAND_TIMEOUT bounds the wait, as for any command).
+            self.awaiting_render.push((target, message));
+        } else {
+            self.deliver_when_listening(target, message);
+        }
         Ok(())
+    }
+
+    /// The stack as the automator sees it: a page is named once it has run `onLoad`.
+    fn loaded_stack(&self) -> Vec<crate::core::router::PageRef> {
+        self.router.stack().iter().filter(|page| self.hooks.has_loaded(page.web_view_id)).cloned().collect()
     }
 
     /// Every webview's agent: replace a `wx` function, add a binding.
