@@ -307,9 +307,12 @@
     return appObject || undefined;
   };
 
-  /** The page stack, home first, current last: [{route, options, webViewId}]. */
+  /** The page stack, home first, current last. This page's own entry is its page object
+   *  (as WeChat's getCurrentPages() gives instances); the others, which live in other
+   *  webviews, are {route, options, webViewId}. */
   window.getCurrentPages = function () {
     return currentPages.map(function (page) {
+      if (pageObject && page.webViewId === config.webviewId) return pageObject;
       return { route: page.route, options: copy(page.options), webViewId: page.webViewId };
     });
   };

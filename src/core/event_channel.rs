@@ -68,13 +68,15 @@ impl Channels {
 
     /// An event emitted by page `from` on its `side` of a channel (`key` is the opener's
     /// token for the opener's side, the opened page's id for the other): where it goes.
-    pub fn route(&self, from: WebViewId, side: Side, key: &str) -> Result<Delivery, ChannelError> {
+    /// `from` is `None` for a WXML logic context, which runs the code of all its pages
+    /// (its tokens are its own, so the key alone names the channel).
+    pub fn route(&self, from: Option<WebViewId>, side: Side, key: &str) -> Result<Delivery, ChannelError> {
         let unknown = || ChannelError::Unknown(key.to_string());
         match side {
             Side::Opener => self
                 .by_opened
                 .iter()
-                .find(|(_, channel)| channel.opener == from && channel.token == key)
+                .find(|(_, channel)| from.is_none_or(|from| channel.opener == from) && channel.token == key)
                 .map(|(opened, channel)| Delivery {
                     page: *opened,
                     side: Side::Opened,
@@ -83,8 +85,13 @@ impl Channels {
                 })
                 .ok_or_else(unknown),
             Side::Opened => {
-                let channel = self.by_opened.get(&from).filter(|_| key == from.to_string()).ok_or_else(unknown)?;
-                Ok(Delivery { page: channel.opener, side: Side::Opener, token: channel.token.clone(), opened: from })
+                let opened: WebViewId = key.parse().map_err(|_| unknown())?;
+                let channel = self
+                    .by_opened
+                    .get(&opened)
+                    .filter(|_| from.is_none_or(|from| from == opened))
+                    .ok_or_else(unknown)?;
+                Ok(Delivery { page: channel.opener, side: Side::Opener, token: channel.token.clone(), opened })
             }
         }
     }
@@ -110,11 +117,11 @@ mod tests {
         channels.open("c1".into(), 1, 2);
         channels.open("c1".into(), 5, 6);
         assert_eq!(
-            channels.route(1, Side::Opener, "c1"),
+            channels.route(Some(1), Side::Opener, "c1"),
             Ok(Delivery { page: 2, side: Side::Opened, token: "c1".into(), opened: 2 })
         );
         assert_eq!(
-            channels.route(6, Side::Opened, "6"),
+            channels.route(Some(6), Side::Opened, "6"),
             Ok(Delivery { page: 5, side: Side::Opener, token: "c1".into(), opened: 6 })
         );
         // A page cannot speak for another page's end.
@@ -132,8 +139,8 @@ mod tests {
         channels.open("a".into(), 1, 2);
         channels.open("b".into(), 2, 3);
         channels.page_closed(2);
-        assert!(channels.route(1, Side::Opener, "a").is_err());
-        assert!(channels.route(3, Side::Opened, "3").is_err());
+        assert!(channels.route(Some(1), Side::Opener, "a").is_err());
+        assert!(channels.route(Some(3), Side::Opened, "3").is_err());
         assert!(!channels.has_opener(3));
     }
 

@@ -77,8 +77,8 @@ impl MiniProgram {
         name: String,
         args: Value,
     ) {
-        let Some(page) = self.speaker(from, page) else { return };
-        match self.channels.route(page, side, &key) {
+        let speaker = if from == LOGIC_ID { None } else { Some(from) };
+        match self.channels.route(speaker, side, &key) {
             Ok(delivery) => {
                 let host = self.host_of(delivery.page);
                 let message = Outbound::ChannelEvent {
@@ -90,7 +90,9 @@ impl MiniProgram {
                 };
                 self.deliver_when_listening(host, message.encoded());
             }
-            Err(err) => tracing::debug!(webview = page, %err, event = %name, "an event channel emit went nowhere"),
+            Err(err) => {
+                tracing::debug!(webview = from, ?page, %err, event = %name, "an event channel emit went nowhere")
+            }
         }
     }
 

@@ -1,0 +1,420 @@
+//! Conformance: one four-page mini program (two tab pages), written once as WXML and once
+//! as HTML from the same page JS, driven through every route of WeChat's routing table
+//! and its tab-switch table. Each route is one row; both forms must log the same hooks,
+//! in the same order, with the route's `success` after the new page's `onLoad` and
+//! `onShow`. Then `EventChannel` both ways, a query right after a tap navigation, and the
+//! App hiding and showing with the window.
+
+mod support;
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use superapp_shell::testing::{self, Failed, WAIT};
+use superapp_shell::{MiniApiCall, Package, Shell, ShellBuilder};
+use support::write_files;
+
+/// How the mini program is written.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Form {
+    Wxml,
+    Html,
+}
+
+const PAGES: [&str; 4] = ["pages/home/home", "pages/tab2/tab2", "pages/a/a", "pages/b/b"];
+
+/// Every page's JS, the same file for both forms: each hook logs `route#id hook [arg]`.
+fn page_js(route: &str) -> String {
+    let title = route.rsplit('/').next().unwrap();
+    format!(
+        r#"function logPage(page, hook, arg) {{
+  var line = page.route + '#' + page.__webviewId__ + ' ' + hook + (arg === undefined ? '' : ' ' + JSON.stringify(arg));
+  wx.invokeNativePlugin({{ api_name: '__hook', sync: true, data: {{ line: line }} }});
+}}
+Page({{
+  data: {{ title: '{title}', shown: 0 }},
+  onLoad: function (query) {{
+    logPage(this, 'onLoad', query);
+    var page = this;
+    var channel = this.getOpenerEventChannel();
+    channel.on('fromOpener', function (data) {{ logPage(page, 'heard', data); }});
+    channel.emit('fromOpened', {{ route: this.route }});
+  }},
+  onShow: function () {{ logPage(this, 'onShow'); this.setData({{ shown: this.data.shown + 1 }}); }},
+  onHide: function () {{ logPage(this, 'onHide'); }},
+  onUnload: function () {{ logPage(this, 'onUnload'); }},
+  goA: function () {{ wx.navigateTo({{ url: '/pages/a/a' }}); }}
+}});
+"#
+    )
+}
+
+const APP_JS: &str = r#"function logApp(hook) {
+  wx.invokeNativePlugin({ api_name: '__hook', sync: true, data: { line: 'App ' + hook } });
+}
+App({
+  onLaunch: function () { logApp('onLaunch'); },
+  onShow: function () { logApp('onShow'); },
+  onHide: function () { logApp('onHide'); }
+});
+"#;
+
+fn write_package(dir: &Path, form: Form) {
+    let app_json = json!({
+        "pages": PAGES,
+        "tabBar": {"list": [{"pagePath": "pages/home/home", "text": "Home"}, {"pagePath": "pages/tab2/tab2", "text": "Two"}]}
+    });
+    let config = json!({"appid": format!("wxconform{form:?}").to_lowercase(), "projectname": "Conformance"});
+    write_files(
+        dir,
+        &[("app.json", &app_json.to_string()), ("project.config.json", &config.to_string()), ("app.js", APP_JS)],
+    );
+    for route in PAGES {
+        write_files(dir, &[(&format!("{route}.js"), &page_js(route))]);
+        let title = route.rsplit('/').next().unwrap();
+        match form {
+            Form::Wxml => write_files(
+                dir,
+                &[(
+                    &format!("{route}.wxml"),
+                    "<view class=\"title\">{{title}}</view><navigator class=\"go\" url=\"/pages/a/a\">to a</navigator>",
+                )],
+            ),
+            Form::Html => write_files(
+                dir,
+                &[(
+                    &format!("{route}.html"),
+                    &format!(
+                        "<!doctype html><html><head><meta charset=\"utf-8\"></head><body>\
+<div class=\"title\">{title}</div><a class=\"go\" onclick=\"wx.navigateTo({{url: '/pages/a/a'}})\">to a</a>\
+<script src=\"{title}.js\"></script></body></html>"
+                    ),
+                )],
+            ),
+        }
+    }
+}
+
+/// The shell, with `__hook` recording what pages log and `__press` pressing a control.
+fn shell(log: Arc<Mutex<Vec<String>>>) -> (ShellBuilder, tempfile::TempDir) {
+    let data = tempfile::tempdir().unwrap();
+    let builder = Shell::builder()
+        .data_dir(data.path().to_path_buf())
+        .register("__hook", move |call: MiniApiCall| {
+            let log = log.clone();
+            async move {
+                log.lock().unwrap().push(call.data()["line"].as_str().unwrap_or_default().to_string());
+                Ok(())
+            }
+        })
+        .register("__press", |call: MiniApiCall| async move {
+            let control = call.data().as_str().unwrap_or_default().to_string();
+            call.host().press(&control).await.map_err(superapp_shell::ApiError::new)?;
+            Ok(())
+        });
+    (builder, data)
+}
+
+/// Calls a routing API from the mini program's JS; its `success` logs `success`.
+fn route_js(api: &str, options: Value) -> String {
+    format!(
+        "new Promise(function (resolve) {{ var o = {options}; \
+o.success = function () {{ wx.invokeNativePlugin({{ api_name: '__hook', sync: true, data: {{ line: 'success' }} }}); resolve('ok'); }}; \
+o.fail = function (e) {{ resolve(e.errMsg); }}; wx.{api}(o); }})"
+    )
+}
+
+/// One row of the routing table: what to do, then the hooks it runs, in order.
+struct Row {
+    what: &'static str,
+    api: &'static str,
+    options: Value,
+    hooks: &'static [&'static str],
+    /// The stack afterwards (`getCurrentPages()` and the automator's page stack).
+    stack: &'static [&'static str],
+}
+
+/// WeChat's routing table and tab-switch table, as the shell implements them for both page
+/// kinds (README: "Lifecycle").
+fn table() -> Vec<Row> {
+    let row = |what, api, options, hooks, stack| Row { what, api, options, hooks, stack };
+    vec![
+        row(
+            "navigateTo from a tab page: the tab page hides",
+            "navigateTo",
+            json!({"url": "/pages/a/a?x=1"}),
+            &["pages/home/home#1 onHide", "pages/a/a#2 onLoad {\"x\":\"1\"}", "pages/a/a#2 onShow", "success"][..],
+            &["pages/home/home#1", "pages/a/a#2"][..],
+        ),
+        row(
+            "navigateTo from a page",
+            "navigateTo",
+            json!({"url": "../b/b"}),
+            &["pages/a/a#2 onHide", "pages/b/b#3 onLoad {}", "pages/b/b#3 onShow", "success"],
+            &["pages/home/home#1", "pages/a/a#2", "pages/b/b#3"],
+        ),
+        row(
+            "navigateBack delta 2: newest first",
+            "navigateBack",
+            json!({"delta": 2}),
+            &["pages/b/b#3 onUnload", "pages/a/a#2 onUnload", "pages/home/home#1 onShow", "success"],
+            &["pages/home/home#1"],
+        ),
+        row(
+            "navigateTo again",
+            "navigateTo",
+            json!({"url": "/pages/a/a"}),
+            &["pages/home/home#1 onHide", "pages/a/a#4 onLoad {}", "pages/a/a#4 onShow", "success"],
+            &["pages/home/home#1", "pages/a/a#4"],
+        ),
+        row(
+            "redirectTo: the old page unloads first",
+            "redirectTo",
+            json!({"url": "/pages/b/b?r=1"}),
+            &["pages/a/a#4 onUnload", "pages/b/b#5 onLoad {\"r\":\"1\"}", "pages/b/b#5 onShow", "success"],
+            &["pages/home/home#1", "pages/b/b#5"],
+        ),
+        row(
+            "navigateBack one page",
+            "navigateBack",
+            json!({}),
+            &["pages/b/b#5 onUnload", "pages/home/home#1 onShow", "success"],
+            &["pages/home/home#1"],
+        ),
+        row(
+            "switchTab to a new tab: the old tab hides and stays alive",
+            "switchTab",
+            json!({"url": "/pages/tab2/tab2"}),
+            &["pages/home/home#1 onHide", "pages/tab2/tab2#6 onLoad {}", "pages/tab2/tab2#6 onShow", "success"],
+            &["pages/tab2/tab2#6"],
+        ),
+        row(
+            "navigateTo from the second tab",
+            "navigateTo",
+            json!({"url": "/pages/a/a"}),
+            &["pages/tab2/tab2#6 onHide", "pages/a/a#7 onLoad {}", "pages/a/a#7 onShow", "success"],
+            &["pages/tab2/tab2#6", "pages/a/a#7"],
+        ),
+        row(
+            "switchTab back to a live tab: non-tab pages unload, no second onLoad",
+            "switchTab",
+            json!({"url": "/pages/home/home"}),
+            &["pages/a/a#7 onUnload", "pages/home/home#1 onShow", "success"],
+            &["pages/home/home#1"],
+        ),
+        row(
+            "switchTab between live tabs",
+            "switchTab",
+            json!({"url": "/pages/tab2/tab2"}),
+            &["pages/home/home#1 onHide", "pages/tab2/tab2#6 onShow", "success"],
+            &["pages/tab2/tab2#6"],
+        ),
+        row(
+            "navigateTo before a reLaunch",
+            "navigateTo",
+            json!({"url": "/pages/a/a"}),
+            &["pages/tab2/tab2#6 onHide", "pages/a/a#8 onLoad {}", "pages/a/a#8 onShow", "success"],
+            &["pages/tab2/tab2#6", "pages/a/a#8"],
+        ),
+        row(
+            "reLaunch: the stack newest first, then the tabs kept alive",
+            "reLaunch",
+            json!({"url": "/pages/b/b?y=2"}),
+            &[
+                "pages/a/a#8 onUnload",
+                "pages/tab2/tab2#6 onUnload",
+                "pages/home/home#1 onUnload",
+                "pages/b/b#9 onLoad {\"y\":\"2\"}",
+                "pages/b/b#9 onShow",
+                "success",
+            ],
+            &["pages/b/b#9"],
+        ),
+    ]
+}
+
+/// Waits until the log holds at least `n` lines (hooks that no call waits for).
+fn wait_for_lines(log: &Arc<Mutex<Vec<String>>>, n: usize) {
+    let deadline = Instant::now() + WAIT;
+    while log.lock().unwrap().len() < n && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn take(log: &Arc<Mutex<Vec<String>>>) -> Vec<String> {
+    std::mem::take(&mut *log.lock().unwrap())
+}
+
+fn stack_of(app: &testing::App) -> Result<Vec<String>, Failed> {
+    Ok(app.page_stack()?.iter().map(|p| format!("{}#{}", p.path, p.id)).collect())
+}
+
+fn js_stack(app: &testing::App) -> Result<Value, Failed> {
+    app.eval("JSON.stringify(getCurrentPages().map(function (p) { return p.route + '#' + (p.__webviewId__ || p.webViewId); }))")
+}
+
+/// Every route of the table, on one form.
+fn routes_follow_the_table(form: Form) {
+    let tmp = tempfile::tempdir().unwrap();
+    write_package(tmp.path(), form);
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let (builder, _data) = shell(log.clone());
+    let package = Package::open(tmp.path()).unwrap();
+    let seen = log.clone();
+    testing::run(builder, package, move |app| {
+        wait_for_lines(&seen, 4);
+        assert_eq!(
+            take(&seen),
+            ["App onLaunch", "App onShow", "pages/home/home#1 onLoad {}", "pages/home/home#1 onShow"],
+            "{form:?}: launch"
+        );
+        for row in table() {
+            let answer = app.eval(&route_js(row.api, row.options.clone()))?;
+            assert_eq!(answer, json!("ok"), "{form:?}: {}", row.what);
+            // The route's answer came after the hooks: they are all in the log already.
+            assert_eq!(take(&seen), row.hooks, "{form:?}: {}", row.what);
+            assert_eq!(stack_of(app)?, row.stack, "{form:?}: {} (automator)", row.what);
+            let expected = serde_json::to_string(row.stack).unwrap();
+            assert_eq!(js_stack(app)?, json!(expected), "{form:?}: {} (getCurrentPages)", row.what);
+        }
+        // The App hides after the page and shows before it: minimised and restored, hidden
+        // and shown.
+        for (press, hooks) in [
+            ("minimize", ["pages/b/b#9 onHide", "App onHide"]),
+            ("restore", ["App onShow", "pages/b/b#9 onShow"]),
+            ("hide", ["pages/b/b#9 onHide", "App onHide"]),
+            ("show", ["App onShow", "pages/b/b#9 onShow"]),
+        ] {
+            app.eval(&format!("wx.invokeNativePlugin({{ api_name: '__press', data: '{press}' }})"))?;
+            wait_for_lines(&seen, 2);
+            assert_eq!(take(&seen), hooks, "{form:?}: {press}");
+        }
+        Ok(())
+    })
+    .unwrap_or_else(|err| panic!("{form:?}: {err:?}"));
+}
+
+fn routing_table_on_wxml_pages() {
+    routes_follow_the_table(Form::Wxml);
+}
+
+fn routing_table_on_html_pages() {
+    routes_follow_the_table(Form::Html);
+}
+
+/// A tab page's data survives being left: `shown` counts its onShows.
+fn tab_pages_keep_their_data(form: Form) {
+    let tmp = tempfile::tempdir().unwrap();
+    write_package(tmp.path(), form);
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let (builder, _data) = shell(log);
+    testing::run(builder, Package::open(tmp.path()).unwrap(), move |app| {
+        app.eval(&route_js("switchTab", json!({"url": "/pages/tab2/tab2"})))?;
+        app.eval(&route_js("switchTab", json!({"url": "/pages/home/home"})))?;
+        app.eval(&route_js("switchTab", json!({"url": "/pages/tab2/tab2"})))?;
+        app.eval(&route_js("switchTab", json!({"url": "/pages/home/home"})))?;
+        assert_eq!(app.current_page()?.id, 1, "{form:?}: the same home instance");
+        assert_eq!(app.data(Some("shown"))?, json!(3), "{form:?}: home kept its data");
+        Ok(())
+    })
+    .unwrap_or_else(|err| panic!("{form:?}: {err:?}"));
+}
+
+fn tab_pages_keep_their_data_on_both_forms() {
+    tab_pages_keep_their_data(Form::Wxml);
+    tab_pages_keep_their_data(Form::Html);
+}
+
+/// `navigateTo({events})`: the opened page's emit in its onLoad reaches the opener's
+/// listener; the opener's emit in `success` reaches the listener the opened page added
+/// in onLoad; `once` hears one event; an event emitted before any listener is kept for
+/// the first one.
+fn event_channel(form: Form) {
+    let tmp = tempfile::tempdir().unwrap();
+    write_package(tmp.path(), form);
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let (builder, _data) = shell(log.clone());
+    let seen = log.clone();
+    testing::run(builder, Package::open(tmp.path()).unwrap(), move |app| {
+        wait_for_lines(&seen, 4);
+        take(&seen);
+        let js = r#"new Promise(function (resolve) {
+          var heard = [];
+          wx.navigateTo({
+            url: '/pages/a/a',
+            events: { fromOpened: function (data) { heard.push(['fromOpened', data]); } },
+            success: function (res) {
+              res.eventChannel.emit('fromOpener', { n: 1 });
+              res.eventChannel.emit('early', 'kept');
+              res.eventChannel.once('fromOpened', function () { heard.push(['once']); });
+              resolve({ heard: heard, hasChannel: typeof res.eventChannel.on === 'function' });
+            }
+          });
+        })"#;
+        let answer = app.eval(js)?;
+        assert_eq!(
+            answer,
+            json!({"heard": [["fromOpened", {"route": "pages/a/a"}]], "hasChannel": true}),
+            "{form:?}: the opener heard the opened page's onLoad emit before success"
+        );
+        // The opened page's listener hears the opener's emit; a later listener gets the
+        // event kept for it.
+        wait_for_lines(&seen, 4);
+        let lines = take(&seen);
+        assert_eq!(
+            lines,
+            ["pages/home/home#1 onHide", "pages/a/a#2 onLoad {}", "pages/a/a#2 onShow", "pages/a/a#2 heard {\"n\":1}"],
+            "{form:?}"
+        );
+        let kept = app.eval(
+            "new Promise(function (resolve) { var p = getCurrentPages(); var page = p[p.length - 1]; \
+             page.getOpenerEventChannel().on('early', function (v) { resolve(v); }); })",
+        )?;
+        assert_eq!(kept, json!("kept"), "{form:?}: an event emitted before the listener is kept for it");
+        Ok(())
+    })
+    .unwrap_or_else(|err| panic!("{form:?}: {err:?}"));
+}
+
+fn event_channel_both_ways_on_both_forms() {
+    event_channel(Form::Wxml);
+    event_channel(Form::Html);
+}
+
+/// Tap a navigator, wait until the automator names the new page, and query it at once:
+/// the element is there (a WXML query waits for the page's first render), every time.
+fn a_query_right_after_a_tap_navigation_finds_the_new_page(form: Form) {
+    let tmp = tempfile::tempdir().unwrap();
+    write_package(tmp.path(), form);
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let (builder, _data) = shell(log);
+    testing::run(builder, Package::open(tmp.path()).unwrap(), move |app| {
+        app.wait_for(".go", WAIT)?;
+        for attempt in 0..6 {
+            app.tap(".go")?;
+            app.wait_until(|app| Ok(app.current_page()?.path == "pages/a/a"), WAIT)?;
+            assert_eq!(app.text(".title")?, "a", "{form:?}: attempt {attempt}");
+            app.navigate_back()?;
+        }
+        Ok(())
+    })
+    .unwrap_or_else(|err| panic!("{form:?}: {err:?}"));
+}
+
+fn a_query_right_after_a_tap_navigation_on_both_forms() {
+    a_query_right_after_a_tap_navigation_finds_the_new_page(Form::Wxml);
+    a_query_right_after_a_tap_navigation_finds_the_new_page(Form::Html);
+}
+
+fn main() -> ExitCode {
+    support::harness::main(&[
+        ("routing_table_on_wxml_pages", routing_table_on_wxml_pages),
+        ("routing_table_on_html_pages", routing_table_on_html_pages),
+        ("tab_pages_keep_their_data_on_both_forms", tab_pages_keep_their_data_on_both_forms),
+        ("event_channel_both_ways_on_both_forms", event_channel_both_ways_on_both_forms),
+        ("a_query_right_after_a_tap_navigation_on_both_forms", a_query_right_after_a_tap_navigation_on_both_forms),
+    ])
+}
