@@ -125,11 +125,15 @@ mod tests {
             Ok(Delivery { page: 5, side: Side::Opener, token: "c1".into(), opened: 6 })
         );
         // A page cannot speak for another page's end.
-        assert_eq!(channels.route(3, Side::Opener, "c1"), Err(ChannelError::Unknown("c1".into())));
+        assert_eq!(channels.route(Some(3), Side::Opener, "c1"), Err(ChannelError::Unknown("c1".into())));
         assert_eq!(
-            channels.route(2, Side::Opened, "6").unwrap_err().to_string(),
+            channels.route(Some(2), Side::Opened, "6").unwrap_err().to_string(),
             "no event channel \"6\" is open for this page"
         );
+        // A logic context speaks for all its pages.
+        assert_eq!(channels.route(None, Side::Opened, "6").unwrap().page, 5);
+        assert_eq!(channels.route(None, Side::Opener, "c1").unwrap().opened, 2);
+        assert!(channels.route(None, Side::Opened, "x").is_err());
         assert!(channels.has_opener(2));
     }
 
