@@ -130,10 +130,13 @@ mod tests {
             channels.route(Some(2), Side::Opened, "6").unwrap_err().to_string(),
             "no event channel \"6\" is open for this page"
         );
-        // A logic context speaks for all its pages.
-        assert_eq!(channels.route(None, Side::Opened, "6").unwrap().page, 5);
-        assert_eq!(channels.route(None, Side::Opener, "c1").unwrap().opened, 2);
-        assert!(channels.route(None, Side::Opened, "x").is_err());
+        // A logic context speaks for all its pages (its tokens come from one counter).
+        let mut logic = Channels::new();
+        logic.open("c1".into(), 1, 2);
+        logic.open("c2".into(), 2, 3);
+        assert_eq!(logic.route(None, Side::Opened, "3").unwrap().page, 2);
+        assert_eq!(logic.route(None, Side::Opener, "c1").unwrap().opened, 2);
+        assert!(logic.route(None, Side::Opened, "x").is_err());
         assert!(channels.has_opener(2));
     }
 
