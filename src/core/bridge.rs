@@ -147,6 +147,15 @@ struct Pending {
     api: String,
     progress: Arc<Progress>,
     unfinished: Arc<Unfinished>,
+    /// What the trace records if a shutdown answers the call (only when observed).
+    trace: Option<PendingTrace>,
+}
+
+struct PendingTrace {
+    origin: Origin,
+    arrived: (SystemTime, Instant),
+    api_name: String,
+    data: Value,
 }
 
 impl Bridge {
@@ -228,6 +237,10 @@ impl Bridge {
         let count = calls.len();
         for ((_, callback_id), pending) in calls {
             let res = fail_res(&pending.api, &CallError::ShuttingDown);
+            // Recorded before its answer leaves, as every answer is.
+            if let Some(trace) = &pending.trace {
+                self.observe(&trace.origin, trace.arrived, &trace.api_name, Some(&trace.data), &res, false, 0);
+            }
             pending.progress.finish(Outbound::Reply { callback_id, res }.encoded());
             pending.unfinished.finish();
         }
@@ -269,7 +282,18 @@ impl Bridge {
         profile::mark(Stage::Parsed, callback_id);
         let progress = Progress::new(outbox.clone(), sender, self.limits.max_states_per_call);
         let unfinished = Unfinished::new(&self.unfinished);
-        let refused = match self.admit(sender, callback_id, api, &progress, &unfinished) {
+        let trace = self.observer.as_ref().map(|_| match &inbound {
+            Inbound::Invoke(call) => PendingTrace {
+                origin: called_by.clone(),
+                arrived,
+                api_name: call.api_name.clone(),
+                data: call.data.clone(),
+            },
+            Inbound::Reject { .. } => {
+                PendingTrace { origin: called_by.clone(), arrived, api_name: String::new(), data: Value::Null }
+            }
+        });
+        let refused = match self.admit(sender, callback_id, api, &progress, &unfinished, trace) {
             Admission::Admitted => None,
             Admission::Refused(error) => Some(error),
             Admission::Duplicate => {
@@ -337,6 +361,7 @@ impl Bridge {
         api: String,
         progress: &Arc<Progress>,
         unfinished: &Arc<Unfinished>,
+        trace: Option<PendingTrace>,
     ) -> Admission {
         let mut in_flight = self.in_flight.lock().expect("in-flight lock");
         if in_flight.shutting_down {
@@ -352,7 +377,7 @@ impl Bridge {
         *count += 1;
         in_flight.calls.insert(
             (web_view, callback_id),
-            Pending { api, progress: progress.clone(), unfinished: unfinished.clone() },
+            Pending { api, progress: progress.clone(), unfinished: unfinished.clone(), trace },
         );
         Admission::Admitted
     }
@@ -676,6 +701,13 @@ mod tests {
 
     /// A bridge whose `gated` handler answers once the gate (the returned sender) opens.
     fn gated_bridge(limit: usize) -> (Arc<Bridge>, tokio::sync::watch::Sender<bool>) {
+        gated_bridge_observed(limit, None)
+    }
+
+    fn gated_bridge_observed(
+        limit: usize,
+        observer: Option<Arc<dyn CallObserver>>,
+    ) -> (Arc<Bridge>, tokio::sync::watch::Sender<bool>) {
         let (gate, opened) = tokio::sync::watch::channel(false);
         let registry = RegistryBuilder::new()
             .register("gated", move |_call: MiniApiCall| {
@@ -687,7 +719,24 @@ mod tests {
             })
             .build();
         let limits = Limits { max_calls_in_flight: limit, ..Limits::default() };
-        (Arc::new(Bridge::new(Arc::new(registry), limits, Host::new(), None)), gate)
+        (Arc::new(Bridge::new(Arc::new(registry), limits, Host::new(), observer)), gate)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_call_a_shutdown_answers_is_traced_once_with_its_fail() {
+        let calls = Arc::new(Calls::default());
+        let (bridge, gate) = gated_bridge_observed(10, Some(calls.clone()));
+        let (_recorder, outbox) = Recorder::with_outbox();
+        let rt = tokio::runtime::Handle::current();
+        bridge.on_message(&rt, &origin(), r#"{"callbackId":1,"api_name":"gated","data":{"k":1}}"#, &outbox);
+        assert_eq!(bridge.shut_down(), 1);
+        answered(&bridge).await;
+        assert_eq!(
+            *calls.0.lock().unwrap(),
+            vec![r#"gated {"k":1} false 0 {"errMsg":"invokeNativePlugin:fail the shell is shutting down"}"#]
+        );
+        // (the handler's own result, when it comes, is dropped: the call has its answer)
+        gate.send_replace(true);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

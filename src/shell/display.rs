@@ -58,7 +58,10 @@ fn start_xvfb() -> Result<Xvfb, ShellError> {
         .args(["-displayfd", "1", "-screen", "0", "1280x1024x24", "-nolisten", "tcp", "-noreset"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null());
+        .stderr(Stdio::null())
+        // A process group of its own: a terminal's Ctrl-C (sent to the shell's group)
+        // must not take the display away before the shell has closed its pages.
+        .process_group(0);
     #[allow(unsafe_code)]
     // SAFETY: prctl is async-signal-safe and touches no memory of the parent.
     unsafe {

@@ -14,6 +14,7 @@ pub(crate) mod page;
 mod parent;
 pub(crate) mod release;
 pub(crate) mod screenshot;
+pub mod stop_signals;
 pub(crate) mod user_event;
 pub(crate) mod web_context;
 pub(crate) mod webkit_features;
@@ -253,7 +254,8 @@ pub fn default_data_dir() -> PathBuf {
         .unwrap_or_else(|| std::env::temp_dir().join("superapp-shell"))
 }
 
-/// How long a shutdown (SIGINT, SIGTERM) waits for the pages' onUnload before ending.
+/// How long a shutdown (SIGINT, SIGTERM) waits for the pages' onUnload, and the calls
+/// they make, before the calls still in flight are failed and the run ends.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
 /// A desktop host for one mini program, with a fixed set of native APIs.
@@ -327,11 +329,16 @@ impl Shell {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("superapp-handler")
+            // The shell's SIGINT/SIGTERM handler runs here (stop_signals.rs).
+            .on_thread_start(stop_signals::unblock_in_this_thread)
             .enable_all()
             .build()
             .map_err(ShellError::Runtime)?;
         let bridge = Arc::new(Bridge::new(self.registry.clone(), self.limits, self.host.clone(), observer));
 
+        // WebKit's processes, started from this thread, start with SIGINT/SIGTERM blocked:
+        // a Ctrl-C to the process group reaches the shell alone.
+        let _signals_blocked = stop_signals::StopSignalsBlocked::new();
         let mut event_loop = EventLoopBuilder::<UserEvent>::with_user_event().with_any_thread(true).build();
         let proxy_outbox = ProxyOutbox::new(event_loop.create_proxy());
         let deliveries = proxy_outbox.delivery_count();
@@ -440,7 +447,7 @@ impl Shell {
         }
 
         let mut exit_code = 0;
-        let mut shutting_down = false;
+        let mut stop = Stop::Running;
         event_loop.run_return(|event, _target, control_flow| {
             *control_flow = ControlFlow::Wait;
             let mut program = program.borrow_mut();
@@ -505,7 +512,8 @@ impl Shell {
                     Ok(())
                 }
                 Event::UserEvent(UserEvent::Automation(command, reply)) => {
-                    if program.automate(&window, command, reply) == mini_program::After::Close && !shutting_down {
+                    if program.automate(&window, command, reply) == mini_program::After::Close && stop == Stop::Running
+                    {
                         let _ = shutdown_proxy.send_event(UserEvent::Shutdown("Tool.close"));
                     }
                     // The agent's part goes out now, not at the end of the loop pass.
@@ -513,10 +521,9 @@ impl Shell {
                     Ok(())
                 }
                 Event::UserEvent(UserEvent::Shutdown(signal)) => {
-                    if !shutting_down {
-                        shutting_down = true;
-                        let answered = bridge.shut_down();
-                        tracing::info!(signal, calls_answered = answered, "shutting down: closing the pages");
+                    if stop == Stop::Running {
+                        stop = Stop::Unloading;
+                        tracing::info!(signal, "shutting down: closing the pages");
                         program.unload_all();
                         let proxy = shutdown_proxy.clone();
                         runtime.spawn(async move {
@@ -527,6 +534,12 @@ impl Shell {
                     Ok(())
                 }
                 Event::UserEvent(UserEvent::Exit(code)) => {
+                    // Calls still in flight (the grace period ran out, or the run ends
+                    // another way) are answered now with a fail, and traced.
+                    let answered = bridge.shut_down();
+                    if answered > 0 {
+                        tracing::info!(calls = answered, "answered the calls still in flight with a fail");
+                    }
                     program.flush();
                     exit(code, control_flow);
                     Ok(())
@@ -544,11 +557,16 @@ impl Shell {
             if let Err(err) = result {
                 tracing::error!(%err, "the shell cannot go on");
                 exit(1, control_flow);
-            } else if shutting_down && *control_flow != ControlFlow::Exit && program.hooks_idle() {
-                // Every page ran its onUnload (or ran out of time): deliver what is
-                // queued, then end with status 0.
+            } else if stop == Stop::Unloading && *control_flow != ControlFlow::Exit && program.hooks_idle() {
+                // Every page ran its onUnload (or ran out of time): the calls it made are
+                // answered normally (within the grace period), then the run ends with 0.
+                stop = Stop::Settling;
                 program.flush();
-                exit(0, control_flow);
+                let (bridge, proxy) = (bridge.clone(), shutdown_proxy.clone());
+                runtime.spawn(async move {
+                    bridge.settled().await;
+                    let _ = proxy.send_event(UserEvent::Exit(0));
+                });
             }
         });
 
@@ -565,6 +583,17 @@ impl Shell {
         tracing::info!(exit_code, "shell stopped");
         Ok(exit_code)
     }
+}
+
+/// How far a stop (SIGINT, SIGTERM, `Tool.close`) has gone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    /// No stop asked for.
+    Running,
+    /// The pages are running their onUnload, one at a time.
+    Unloading,
+    /// Every page has unloaded; the calls their onUnload made are being answered.
+    Settling,
 }
 
 struct Both(Arc<dyn CallObserver>, Arc<dyn CallObserver>);
