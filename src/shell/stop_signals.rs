@@ -37,6 +37,12 @@ impl StopSignalsBlocked {
     }
 }
 
+impl Default for StopSignalsBlocked {
+    fn default() -> Self {
+        StopSignalsBlocked::new()
+    }
+}
+
 impl Drop for StopSignalsBlocked {
     fn drop(&mut self) {
         #[allow(unsafe_code)]
@@ -92,6 +98,6 @@ mod tests {
         })
         .join()
         .unwrap();
-        assert_eq!(sigint_blocked(std::process::id()).is_some(), true);
+        assert!(sigint_blocked(std::process::id()).is_some());
     }
 }
