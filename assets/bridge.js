@@ -278,7 +278,8 @@
     pageObject = object || {};
     pageObject.route = config.route;
     pageObject.options = copy(config.query);
-    pageObject.__webviewId__ = config.webviewId;
+    // Every entry of getCurrentPages() names its webview as webViewId, on both page kinds.
+    pageObject.webViewId = config.webviewId;
     /** The channel to the page that opened this one with navigateTo({events}). */
     pageObject.getOpenerEventChannel = function () { return channelFor('opened', config.webviewId); };
     pageObject.data = object && object.data !== undefined ? copy(object.data) : {};

@@ -31,7 +31,7 @@ fn page_js(route: &str) -> String {
     let title = route.rsplit('/').next().unwrap();
     format!(
         r#"function logPage(page, hook, arg) {{
-  var line = page.route + '#' + page.__webviewId__ + ' ' + hook + (arg === undefined ? '' : ' ' + JSON.stringify(arg));
+  var line = page.route + '#' + page.webViewId + ' ' + hook + (arg === undefined ? '' : ' ' + JSON.stringify(arg));
   wx.invokeNativePlugin({{ api_name: '__hook', sync: true, data: {{ line: line }} }});
 }}
 Page({{
@@ -253,7 +253,7 @@ fn stack_of(app: &testing::App) -> Result<Vec<String>, Failed> {
 }
 
 fn js_stack(app: &testing::App) -> Result<Value, Failed> {
-    app.eval("JSON.stringify(getCurrentPages().map(function (p) { return p.route + '#' + (p.__webviewId__ || p.webViewId); }))")
+    app.eval("JSON.stringify(getCurrentPages().map(function (p) { return p.route + '#' + p.webViewId; }))")
 }
 
 /// Every route of the table, on one form.

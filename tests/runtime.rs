@@ -207,9 +207,10 @@ fn routing_and_lifecycle_order() {
     assert_eq!(r[2]["pages"][1]["options"], json!({"id": "7", "name": "x y"}));
     assert_eq!(
         serde_json::from_str::<Value>(r[15]["value"].as_str().unwrap()).unwrap(),
-        // Each page has its own App instance: onLaunch ran in the first page only.
+        // Each page has its own App instance: onLaunch ran in the first page only. The
+        // page's own entry is its page object (with its data).
         json!({"app": {"launches": 0},
-               "pages": [{"route": "pages/detail/detail", "options": {"from": "relaunch"}, "webViewId": 7}]})
+               "pages": [{"route": "pages/detail/detail", "options": {"from": "relaunch"}, "webViewId": 7, "data": {}}]})
     );
     let order: Vec<&str> = seen.lifecycle.iter().map(String::as_str).filter(|l| !l.ends_with("onReady")).collect();
     assert_eq!(
@@ -647,20 +648,6 @@ fn the_chrome_shows_titles_bars_toasts_and_modals() {
     assert!(dark.count() > 50, "the title is drawn in black on the bar");
 }
 
-fn minimising_hides_and_restoring_shows_the_top_page() {
-    let tmp = tempfile::tempdir().unwrap();
-    routing_app(tmp.path(), "wxminimize");
-    let data = tempfile::tempdir().unwrap();
-    let steps = vec![
-        eval("wx.invokeNativePlugin({ api_name: '__press', data: 'minimize' })"),
-        json!({"eval": "wx.invokeNativePlugin({ api_name: '__press', data: 'restore' })", "navigates": true}),
-    ];
-    let shots = tempfile::tempdir().unwrap();
-    let seen = run_steps(tmp.path(), data.path(), steps, |b| with_chrome_probes(b, shots.path()));
-    let order: Vec<&str> = seen.lifecycle.iter().map(String::as_str).filter(|l| !l.ends_with("onReady")).collect();
-    assert_eq!(&order[4..], ["#0 App.onHide", "pages/home/home#1 onHide", "#0 App.onShow", "pages/home/home#1 onShow"]);
-}
-
 fn a_host_registration_overrides_a_built_in() {
     let tmp = tempfile::tempdir().unwrap();
     routing_app(tmp.path(), "wxoverride");
@@ -721,7 +708,6 @@ const TESTS: &[(&str, fn())] = &[
     ("runs_one_after_another_share_a_web_context", runs_one_after_another_share_a_web_context),
     ("ext_api_calls_registered_handlers_directly", ext_api_calls_registered_handlers_directly),
     ("the_chrome_shows_titles_bars_toasts_and_modals", the_chrome_shows_titles_bars_toasts_and_modals),
-    ("minimising_hides_and_restoring_shows_the_top_page", minimising_hides_and_restoring_shows_the_top_page),
     ("a_host_registration_overrides_a_built_in", a_host_registration_overrides_a_built_in),
     ("an_html_page_pulls_down_to_refresh", an_html_page_pulls_down_to_refresh),
 ];

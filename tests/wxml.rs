@@ -182,7 +182,7 @@ fn the_logic_runtime_shares_app_and_modules_and_sets_data_by_path() {
           L.rendered(sent[0].seq);
           out.calledAfterRender = called;
           L.setStack([1, 3]);
-          out.pages = getCurrentPages().map(function (p) { return p.route + '#' + p.__webviewId__; });
+          out.pages = getCurrentPages().map(function (p) { return p.route + '#' + p.webViewId; });
           try { Page({}); } catch (e) { out.pageOutsideItsFile = e.message; }
           var order = [];
           wx.nextTick(function () { order.push('tick'); });

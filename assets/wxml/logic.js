@@ -79,7 +79,8 @@
     page.data = copy(definition.data || {});
     page.route = route;
     page.options = copy(query || {});
-    page.__webviewId__ = webviewId;
+    // Every entry of getCurrentPages() names its webview as webViewId, on both page kinds.
+    page.webViewId = webviewId;
     /** The channel to the page that opened this one with navigateTo({events}). */
     page.getOpenerEventChannel = function () { return window.__superapp.eventChannel('opened', webviewId); };
     page.setData = function (changes, callback) {

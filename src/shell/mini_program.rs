@@ -20,7 +20,7 @@ use super::ShellError;
 use crate::core::app_config::is_hex_color;
 use crate::core::event_hold::{EventHold, Offer};
 use crate::core::host::{ShellRequest, Target, WebViewId};
-use crate::core::lifecycle::{app_runs_first, Action, Hook, LifecycleQueue};
+use crate::core::lifecycle::{app_runs_first, Action, Hook, LifecycleQueue, UNLOAD_GRACE};
 use crate::core::profile::{self, Stage};
 use crate::core::protocol::{delivery_script, Encoded, Outbound, PageMessage};
 use crate::wxml::bundle::{LOGIC_ROUTE, SPARE_ROUTE};
@@ -68,7 +68,7 @@ pub struct MiniProgram {
     /// The short way from the webviews' IPC handlers to this mini program.
     lane: Rc<Lane>,
     /// Route calls waiting for their hooks, by barrier token.
-    settles: HashMap<u64, Settle>,
+    settles: HashMap<u64, (Option<WebViewId>, Settle)>,
     next_settle: u64,
     /// The `EventChannel`s between pages.
     channels: Channels,
@@ -481,6 +481,12 @@ impl MiniProgram {
     /// Destroys an unloaded page's webview.
     pub fn destroy(&mut self, id: WebViewId) {
         if self.router.live().any(|page| page.web_view_id == id) {
+            return;
+        }
+        if self.awaits_settle(id) {
+            // It closed itself with a route call: its answer comes after the new page's
+            // hooks; the grace period counts again from here.
+            self.later(UNLOAD_GRACE, UserEvent::Destroy(id));
             return;
         }
         if let Some(page) = self.pages.remove(&id) {

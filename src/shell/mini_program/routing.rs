@@ -43,7 +43,8 @@ impl MiniProgram {
                 if let (Some(channel), Some(Effect::Create(page))) = (opener_channel, effects.last()) {
                     self.channels.open(channel, from, page.web_view_id);
                 }
-                self.apply_then_settle(effects, settle)
+                let caller = Some(self.host_of(from)).filter(|host| *host != LOGIC_ID);
+                self.apply_then_settle(effects, caller, settle)
             }
             Err(err) => {
                 settle(Err(err.to_string()));
@@ -52,12 +53,19 @@ impl MiniProgram {
         }
     }
 
-    fn apply_then_settle(&mut self, effects: Vec<Effect>, settle: Settle) -> Result<(), ShellError> {
+    /// `caller`: the webview whose JS gets the answer, kept alive until it has it (a page
+    /// that closes itself with `redirectTo` or `navigateBack` still gets its `success`).
+    fn apply_then_settle(
+        &mut self,
+        effects: Vec<Effect>,
+        caller: Option<WebViewId>,
+        settle: Settle,
+    ) -> Result<(), ShellError> {
         if let Err(err) = self.apply(effects) {
             settle(Err(err.to_string()));
             return Err(err);
         }
-        self.settle_after_hooks(settle);
+        self.settle_after_hooks(caller, settle);
         Ok(())
     }
 
@@ -69,7 +77,7 @@ impl MiniProgram {
         settle: Settle,
     ) -> Result<(), ShellError> {
         match decide(&mut self.router) {
-            Ok(effects) => self.apply_then_settle(effects, settle),
+            Ok(effects) => self.apply_then_settle(effects, None, settle),
             Err(err) => {
                 settle(Err(err.to_string()));
                 Ok(())
@@ -77,10 +85,10 @@ impl MiniProgram {
         }
     }
 
-    fn settle_after_hooks(&mut self, settle: Settle) {
+    fn settle_after_hooks(&mut self, caller: Option<WebViewId>, settle: Settle) {
         self.next_settle += 1;
         let token = self.next_settle;
-        self.settles.insert(token, settle);
+        self.settles.insert(token, (caller, settle));
         self.hooks.push_settle(token);
         let actions = self.hooks.pump();
         self.act(actions);
@@ -89,19 +97,24 @@ impl MiniProgram {
     /// The hooks before a route call's barrier have run: answer it.
     pub(super) fn settled(&mut self, token: u64) {
         self.publish_stack();
-        if let Some(settle) = self.settles.remove(&token) {
+        if let Some((_, settle)) = self.settles.remove(&token) {
             settle(Ok(()));
         }
+    }
+
+    /// Whether a route call made by `page` waits for its answer.
+    pub(super) fn awaits_settle(&self, page: WebViewId) -> bool {
+        self.settles.values().any(|(caller, _)| *caller == Some(page))
     }
 
     /// Fails every route call still waiting (the run is ending).
     pub(super) fn fail_unsettled(&mut self) {
         for token in self.hooks.drain_settles() {
-            if let Some(settle) = self.settles.remove(&token) {
+            if let Some((_, settle)) = self.settles.remove(&token) {
                 settle(Err("the shell is shutting down".into()));
             }
         }
-        for (_, settle) in self.settles.drain() {
+        for (_, (_, settle)) in self.settles.drain() {
             settle(Err("the shell is shutting down".into()));
         }
     }
