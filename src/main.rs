@@ -1,5 +1,7 @@
 //! The `superapp` binary: parse arguments, set up tracing, call the library.
 
+use std::io::IsTerminal;
+
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
@@ -8,6 +10,8 @@ fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .with_writer(std::io::stderr)
+        // Colour codes only for a terminal: not in a pipe, a pager or a log file.
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     superapp_shell::cli::run(cli)
 }

@@ -71,9 +71,53 @@ fn an_invalid_package_is_refused_naming_file_and_field() {
 }
 
 #[test]
+fn wxss_and_wxml_errors_are_one_line_and_exit_2_before_any_page_opens() {
+    let cases = [
+        ("app.wxss", "page { color: red; }\n.a { color: red\n", "app.wxss:2:12: unexpected token '$'"),
+        ("app.wxss", "page {}\n.a { color: red; }}\n", "app.wxss:2:19: error at token '}'"),
+        (
+            "pages/home/home.wxml",
+            "<view><text>{{a}}</text></vie>\n",
+            "pages/home/home.wxml:1:26: expect end-tag 'view'., near 'vie'",
+        ),
+    ];
+    for (file, text, expected) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut files = vec![
+            ("app.json", r#"{"pages":["pages/home/home"]}"#),
+            ("app.js", "App({})"),
+            ("app.wxss", "page {}"),
+            ("pages/home/home.js", "Page({})"),
+            ("pages/home/home.wxml", "<view>home</view>"),
+        ];
+        files.retain(|(name, _)| *name != file);
+        files.push((file, text));
+        support::write_files(tmp.path(), &files);
+        let output = Command::new(env!("CARGO_BIN_EXE_superapp"))
+            .args(["run", "--headless", tmp.path().to_str().unwrap()])
+            .env("RUST_LOG", "info")
+            .env("SUPERAPP_DATA_DIR", std::env::temp_dir().join("superapp-cli-tests"))
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{file}: {}", stderr(&output));
+        // The one line, and nothing else: no page opened, no Xvfb started.
+        assert_eq!(stderr(&output), format!("superapp: {expected}\n"), "{file}");
+    }
+}
+
+#[test]
 fn exit_after_bounds_the_run_of_the_sample() {
-    let output = superapp(&["run", "--headless", "--exit-after", "1"]);
+    let output = Command::new(env!("CARGO_BIN_EXE_superapp"))
+        .args(["run", "--headless", "--exit-after", "1"])
+        .env("RUST_LOG", "info")
+        .env("SUPERAPP_DATA_DIR", std::env::temp_dir().join("superapp-cli-tests"))
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // Log lines into a pipe are plain text: no colour codes.
+    let log = stderr(&output);
+    assert!(log.contains(" INFO ") && log.contains("page opened"), "{log}");
+    assert!(!log.contains('\x1b'), "{log}");
     let output = superapp(&["run", "--headless", "--exit-after", "-1"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("--exit-after must be a non-negative number of seconds, got -1"));

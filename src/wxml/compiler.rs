@@ -121,11 +121,43 @@ fn run(tool: &'static str, mut command: Command) -> Result<String, CompileError>
     // wcsc reports source errors on stderr with status 0: any `ERR:` line is a failure.
     let failed = !output.status.success() || stderr.lines().any(|line| line.starts_with("ERR"));
     if failed {
-        let message = if stderr.is_empty() { format!("{tool} failed ({})", output.status) } else { stderr };
+        let message = source_errors(&stderr).unwrap_or_else(|| format!("{tool} failed ({})", output.status));
         return Err(CompileError::Source { message });
     }
     String::from_utf8(output.stdout)
         .map_err(|_| CompileError::Source { message: format!("{tool} wrote text that is not UTF-8") })
+}
+
+/// The compilers' error report as one line per error, `file:line:column: message`, without
+/// their noise: `wcsc`'s `ERR: app.wxss(3:12): unexpected token `$`` and its closing
+/// `error file count: 0` become `app.wxss:3:12: unexpected token '$'`; `wcc` already writes
+/// `file:line:column: message`. `None` when nothing is left.
+pub fn source_errors(stderr: &str) -> Option<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for line in stderr.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with("error file count") {
+            continue;
+        }
+        let line = line.strip_prefix("ERR:").map(str::trim).unwrap_or(line);
+        let line = match located(line) {
+            Some((file, at, message)) => format!("{file}:{at}: {message}"),
+            None => line.to_string(),
+        };
+        let line = line.replace('`', "'");
+        if !lines.contains(&line) {
+            lines.push(line);
+        }
+    }
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
+/// `app.wxss(3:12): message` as (`app.wxss`, `3:12`, `message`).
+fn located(line: &str) -> Option<(&str, &str, &str)> {
+    let (head, message) = line.split_once("): ")?;
+    let (file, at) = head.rsplit_once('(')?;
+    let valid =
+        at.split(':').count() == 2 && at.split(':').all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    valid.then_some((file, at, message))
 }
 
 /// Splits `wcsc`'s output, `key=value=key=value...` with each value a JS string body
@@ -172,6 +204,23 @@ pub fn unescape_js(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compiler_errors_come_out_one_line_each_without_the_noise() {
+        assert_eq!(
+            source_errors("ERR: app.wxss(3:12): unexpected token `$`\n\nerror file count: 0\n").as_deref(),
+            Some("app.wxss:3:12: unexpected token '$'")
+        );
+        assert_eq!(
+            source_errors("ERR: path `nope.wxss` not found from `app.wxss`.\n\nerror file count: 0").as_deref(),
+            Some("path 'nope.wxss' not found from 'app.wxss'.")
+        );
+        assert_eq!(
+            source_errors("pages/home/home.wxml:1:26: expect end-tag `view`., near `vie`\n").as_deref(),
+            Some("pages/home/home.wxml:1:26: expect end-tag 'view'., near 'vie'")
+        );
+        assert_eq!(source_errors("\nerror file count: 0\n"), None);
+    }
 
     #[test]
     fn splits_and_unescapes_wcsc_output() {

@@ -14,6 +14,7 @@ pub fn main(tests: &[(&'static str, fn())]) -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
         )
         .with_test_writer()
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .try_init();
     let trials = tests
         .iter()
