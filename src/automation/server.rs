@@ -155,15 +155,20 @@ async fn connection(
             }
         })
     };
-    while let Some(frame) = source.next().await {
-        let text = match frame? {
-            Message::Text(text) => text.to_string(),
-            Message::Close(_) => break,
-            Message::Binary(_) => {
+    // The requests in flight: a client that goes away takes them with it, so the slot is
+    // free at once (the shell's late answers fall on closed channels).
+    let mut requests = tokio::task::JoinSet::new();
+    let ended = loop {
+        while requests.try_join_next().is_some() {}
+        let text = match source.next().await {
+            None | Some(Ok(Message::Close(_))) => break Ok(()),
+            Some(Err(err)) => break Err(err),
+            Some(Ok(Message::Text(text))) => text.to_string(),
+            Some(Ok(Message::Binary(_))) => {
                 out.send(protocol::frame_error("bad frame: binary frames are not requests"));
                 continue;
             }
-            _ => continue,
+            Some(Ok(_)) => continue,
         };
         let request = match Request::parse(&text) {
             Ok(request) => request,
@@ -176,41 +181,47 @@ async fn connection(
                 continue;
             }
         };
-        let (out, dispatch) = (out.clone(), dispatch.clone());
-        // Each request runs on its own: a client may answer a modal (Tool.native) while
-        // an evaluate waits for it.
-        tokio::spawn(async move {
-            let span = tracing::info_span!("automation", method = %request.method);
-            let _enter = span.enter();
-            let command = match Command::parse(&request) {
+        let command = {
+            let _enter = tracing::info_span!("automation", method = %request.method).entered();
+            match Command::parse(&request) {
                 Ok(command) => command,
                 Err(err) => {
                     out.send(protocol::reply(&request.id, Err(err.to_string())));
-                    return;
-                }
-            };
-            drop(_enter);
-            match command {
-                Command::GetInfo => {
-                    out.send(protocol::reply(&request.id, Ok(info())));
-                }
-                Command::Close => {
-                    // Answered first: the client waits for this answer, then the shell ends.
-                    out.written(protocol::reply(&request.id, Ok(serde_json::json!({})))).await;
-                    drop(dispatch(Command::Close));
-                }
-                command => {
-                    let answer = run(&dispatch, command, &request.method).await;
-                    out.send(protocol::reply(&request.id, answer));
+                    continue;
                 }
             }
-        });
-    }
+        };
+        let (out, dispatch) = (out.clone(), dispatch.clone());
+        match command {
+            Command::GetInfo => {
+                out.send(protocol::reply(&request.id, Ok(info())));
+            }
+            Command::Close => {
+                // Answered first: the client waits for this answer, then the shell ends,
+                // whether or not the client stays to see it.
+                tokio::spawn(async move {
+                    out.written(protocol::reply(&request.id, Ok(serde_json::json!({})))).await;
+                    drop(dispatch(Command::Close));
+                });
+            }
+            // Each request runs on its own: a client may answer a modal (Tool.native)
+            // while an evaluate waits for it.
+            command => {
+                requests.spawn(async move {
+                    let answer = run(&dispatch, command, &request.method).await;
+                    out.send(protocol::reply(&request.id, answer));
+                });
+            }
+        }
+    };
+    requests.abort_all();
     forward.abort();
     drop(out);
-    let _ = writer.await;
+    drop(_detach);
     tracing::info!("the automation client detached");
-    Ok(())
+    // The frames already queued still go out, if the client is there to take them.
+    let _ = writer.await;
+    ended
 }
 
 /// Carries out one command, with a timeout.
@@ -252,5 +263,56 @@ mod tests {
         let ended: Dispatch = Arc::new(|_command| oneshot::channel().1);
         let answer = run(&ended, Command::GetPageStack, "App.getPageStack").await;
         assert_eq!(answer, Err("App.getPageStack: the shell ended before answering".to_string()));
+    }
+
+    /// A client connected to `port`, or `None` if the server refused it (the slot is taken).
+    async fn attach(
+        port: u16,
+    ) -> Option<tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<TcpStream>>> {
+        let (mut socket, _) = tokio_tungstenite::connect_async(format!("ws://127.0.0.1:{port}")).await.unwrap();
+        socket.send(Message::text(r#"{"id":"info","method":"Tool.getInfo","params":{}}"#)).await.unwrap();
+        match socket.next().await {
+            Some(Ok(Message::Text(text))) if text.contains(r#""id":"info""#) => Some(socket),
+            _ => None,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_client_that_leaves_with_requests_pending_frees_the_slot_at_once() {
+        // A shell that never answers: the request stays pending until its 60 s timeout.
+        let kept = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let keep = kept.clone();
+        let silent: Dispatch = Arc::new(move |_command| {
+            let (reply, answer) = oneshot::channel();
+            keep.lock().unwrap().push(reply);
+            answer
+        });
+        let listener = bind(0).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(serve(listener, silent, broadcast::channel(8).0));
+
+        let mut client = attach(port).await.expect("the first client is served");
+        // A client that says goodbye (miniProgram.disconnect()), then one that just goes.
+        for graceful in [true, false] {
+            assert!(attach(port).await.is_none(), "a second client is refused while one is attached");
+            let pending = kept.lock().unwrap().len();
+            client.send(Message::text(r#"{"id":1,"method":"App.getPageStack","params":{}}"#)).await.unwrap();
+            while kept.lock().unwrap().len() == pending {
+                tokio::task::yield_now().await;
+            }
+            if graceful {
+                client.close(None).await.unwrap();
+            }
+            drop(client);
+            // The server sees the disconnect asynchronously: try again until it has, well
+            // within the command timeout.
+            let started = tokio::time::Instant::now();
+            let mut next = None;
+            while next.is_none() && started.elapsed() < COMMAND_TIMEOUT / 6 {
+                next = attach(port).await;
+            }
+            client =
+                next.unwrap_or_else(|| panic!("graceful {graceful}: the slot was still taken after the client left"));
+        }
     }
 }
