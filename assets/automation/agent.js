@@ -179,6 +179,41 @@
     return out;
   }
 
+  // The same for XPath: each element name test (`//view`, `[text]`, `child::view`) becomes
+  // `wx-view`; attributes (`@id`), functions and node tests (`text()`), axes (`child::`),
+  // the operators (`and`, `or`, `div`, `mod`), numbers and quoted strings stay.
+  function wxmlXpath(xpath) {
+    if (!isRender()) return xpath;
+    var out = '';
+    var before = '';  // the last character outside whitespace, '' at the start
+    var quote = null;
+    for (var i = 0; i < xpath.length; i++) {
+      var c = xpath[i];
+      if (quote) {
+        out += c;
+        if (c === quote) { quote = null; before = c; }
+        continue;
+      }
+      if (c === '"' || c === "'") { quote = c; out += c; continue; }
+      if (/[a-zA-Z_]/.test(c)) {
+        var name = /^[a-zA-Z_][\w.-]*/.exec(xpath.slice(i))[0];
+        var rest = xpath.slice(i + name.length).replace(/^\s+/, '');
+        var isStep = before === '' || /[\/\[(|,:]/.test(before);
+        var isNameTest = isStep && before !== '@' && rest[0] !== '(' && rest.slice(0, 2) !== '::';
+        var keep = name.indexOf('wx-') === 0 || name === 'html' || name === 'body';
+        out += isNameTest && !keep ? 'wx-' + name : name;
+        i += name.length - 1;
+        // After an operator another name test may come (`[a and b]`).
+        var operator = !isNameTest && /^(and|or|div|mod)$/.test(name);
+        before = operator ? '|' : name[name.length - 1];
+        continue;
+      }
+      out += c;
+      if (!/\s/.test(c)) before = c;
+    }
+    return out;
+  }
+
   function root() {
     return document.getElementById('wx-root') || document.body || document.documentElement;
   }
@@ -186,7 +221,7 @@
   function query(scope, selector, single, xpath) {
     var found = [];
     if (xpath) {
-      var result = document.evaluate(selector, scope, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+      var result = document.evaluate(wxmlXpath(selector), scope, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
       for (var i = 0; i < result.snapshotLength; i++) {
         if (result.snapshotItem(i).nodeType === 1) found.push(result.snapshotItem(i));
       }

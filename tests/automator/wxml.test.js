@@ -52,6 +52,18 @@ test('$ and $$ find what the page renders, by WXML names', async () => {
   assert.ok(offset.top > 0 && offset.left >= 0, JSON.stringify(offset));
 });
 
+test('XPath takes WXML names too', async () => {
+  const page = await miniProgram.currentPage();
+  const hello = await page.getElementByXpath('//view[@id="hello"]');
+  assert.equal(hello.tagName, 'view');
+  assert.equal(await hello.text(), 'Hello, stranger');
+  const fruits = await page.getElementsByXpath('//view[contains(@class, "fruit")]');
+  assert.equal(fruits.length, 3);
+  const texts = await page.getElementsByXpath('//view[contains(@class, "fruit") and text]/text');
+  assert.equal(texts.length, 3);
+  assert.equal(texts[0].tagName, 'text');
+});
+
 test('a tap reaches the bind:tap handler in the logic context', async () => {
   const page = await miniProgram.currentPage();
   const [, banana] = await page.$$('.fruit');
