@@ -5,6 +5,7 @@
 mod support;
 
 use std::path::{Path, PathBuf};
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -104,47 +105,72 @@ fn write_mock(dir: &Path, mocks: Value) -> PathBuf {
     path
 }
 
-fn signal(child: &Child, signal: i32) {
-    // kill(1) by pid: the test needs no unsafe code for it.
-    let status = Command::new("kill").arg(format!("-{signal}")).arg(child.id().to_string()).status().unwrap();
+/// Who a stop signal goes to.
+#[derive(Debug, Clone, Copy)]
+enum To {
+    /// The shell alone (`kill PID`, as a service manager that stops the main process).
+    Shell,
+    /// The shell's whole process group (`kill -- -PGID`, as Ctrl-C in a terminal does).
+    Group,
+}
+
+fn signal(child: &Child, signal: i32, to: To) {
+    // kill(1): the test needs no unsafe code for it.
+    let target = match to {
+        To::Shell => child.id().to_string(),
+        To::Group => format!("-{}", child.id()),
+    };
+    let status = Command::new("kill").arg(format!("-{signal}")).arg("--").arg(target).status().unwrap();
     assert!(status.success());
 }
 
-fn stopping_on(sig: i32) {
+/// One run of the stop page until `ready`, stopped by `sig` sent `to`; returns the trace
+/// and the shell's terminal output.
+fn run_and_stop(app: &Path, data: &Path, tmp: &Path, sig: i32, to: To) -> (Vec<Value>, String) {
+    let mock = write_mock(
+        tmp,
+        json!({"slow": {"result": null, "delayMs": 60000}, "ready": {"result": null}, "unloaded": {"result": null},
+               "sawFail": {"result": null}, "found": {"result": null}}),
+    );
+    let trace = tmp.join(format!("trace-{}.jsonl", marker()));
+    let mark = marker();
+    // Its own process group, as a shell started from a terminal has.
+    let mut child = shell(&run_args("60", &mock, &trace, app), &mark, data).process_group(0).spawn().unwrap();
+    wait_for_trace(&mut child, &trace, |lines| lines.iter().any(|l| l["api_name"] == "ready"));
+    assert!(!processes_marked(&mark).is_empty());
+    let sent = Instant::now();
+    signal(&child, sig, to);
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(0), "{sig} to {to:?}: {stderr}");
+    assert!(sent.elapsed() < Duration::from_secs(10), "the shell took {:?} to stop", sent.elapsed());
+    assert_none_left(&mark);
+    (trace_lines(&trace), stderr)
+}
+
+fn stopping_on(sig: i32, to: To) {
     let tmp = tempfile::tempdir().unwrap();
     let app = tmp.path().join("app");
     support::one_page_app(
         &app,
         r#"
         Page({ onUnload: function () {
+          wx.setStorageSync('draft', 'saved on unload');
           wx.invokeNativePlugin({ api_name: 'unloaded', data: { route: this.route } });
         } });
+        wx.invokeNativePlugin({ api_name: 'found', data: { draft: wx.getStorageSync('draft') } });
         wx.invokeNativePlugin({ api_name: 'slow', data: 1,
           fail: function (res) { wx.invokeNativePlugin({ api_name: 'sawFail', data: res.errMsg }); } });
         wx.invokeNativePlugin({ api_name: 'ready' });
         "#,
     );
-    let mock = write_mock(
-        tmp.path(),
-        json!({"slow": {"result": null, "delayMs": 60000}, "ready": {"result": null}, "unloaded": {"result": null}, "sawFail": {"result": null}}),
-    );
-    let trace = tmp.path().join("trace.jsonl");
-    let mark = marker();
     let data = tmp.path().join("data");
-    let mut child = shell(&run_args("60", &mock, &trace, &app), &mark, &data).spawn().unwrap();
-    wait_for_trace(&mut child, &trace, |lines| lines.iter().any(|l| l["api_name"] == "ready"));
-    assert!(!processes_marked(&mark).is_empty());
-    let sent = Instant::now();
-    signal(&child, sig);
-    let output = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(0), "{stderr}");
-    assert!(sent.elapsed() < Duration::from_secs(10), "the shell took {:?} to stop", sent.elapsed());
-    let lines = trace_lines(&trace);
-    let seen = |name: &str| lines.iter().find(|l| l["api_name"] == name).cloned();
-    // The page unloaded first, and the call its onUnload made was answered normally; only
-    // then was the call in flight at the signal failed, and traced, once.
-    let unloaded = seen("unloaded").unwrap_or_else(|| panic!("onUnload did not run: {lines:?}\n{stderr}"));
+    let (lines, stderr) = run_and_stop(&app, &data, tmp.path(), sig, to);
+    let seen = |lines: &[Value], name: &str| lines.iter().find(|l| l["api_name"] == name).cloned();
+    assert_eq!(seen(&lines, "found").unwrap()["data"], json!({"draft": ""}));
+    // The page unloaded first, and the calls its onUnload made were answered normally;
+    // only then was the call in flight at the signal failed, and traced, once.
+    let unloaded = seen(&lines, "unloaded").unwrap_or_else(|| panic!("onUnload did not run: {lines:?}\n{stderr}"));
     assert_eq!(
         (unloaded["data"].clone(), unloaded["outcome"].clone()),
         (json!({"route": "pages/index/index"}), json!("ok"))
@@ -153,17 +179,29 @@ fn stopping_on(sig: i32) {
     assert_eq!(slow.len(), 1, "the call in flight is traced once: {lines:?}");
     assert_eq!(slow[0]["errMsg"], json!("invokeNativePlugin:fail the shell is shutting down"));
     assert!(stderr.contains("shutting down: closing the pages"), "{stderr}");
-    assert_none_left(&mark);
+    // What onUnload stored is there for the next run.
+    let (lines, _) = run_and_stop(&app, &data, tmp.path(), 15, To::Shell);
+    assert_eq!(seen(&lines, "found").unwrap()["data"], json!({"draft": "saved on unload"}), "{sig} to {to:?}");
 }
 
 #[test]
-fn sigterm_closes_the_pages_answers_calls_in_flight_and_exits_0() {
-    stopping_on(15);
+fn sigterm_to_the_shell_unloads_the_pages_keeps_their_writes_and_exits_0() {
+    stopping_on(15, To::Shell);
 }
 
 #[test]
-fn sigint_does_the_same() {
-    stopping_on(2);
+fn sigint_to_the_shell_does_the_same() {
+    stopping_on(2, To::Shell);
+}
+
+#[test]
+fn ctrl_c_sigint_to_the_process_group_does_the_same() {
+    stopping_on(2, To::Group);
+}
+
+#[test]
+fn sigterm_to_the_process_group_does_the_same() {
+    stopping_on(15, To::Group);
 }
 
 #[test]
