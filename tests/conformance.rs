@@ -256,45 +256,57 @@ fn js_stack(app: &testing::App) -> Result<Value, Failed> {
     app.eval("JSON.stringify(getCurrentPages().map(function (p) { return p.route + '#' + p.webViewId; }))")
 }
 
-/// Every route of the table, on one form.
-fn routes_follow_the_table(form: Form) {
+/// Runs `test` on the package written in `form` (after `change` edits its files), with
+/// the log of what the pages recorded.
+fn run_form<F>(form: Form, change: impl FnOnce(&Path), test: F)
+where
+    F: FnOnce(&testing::App, &Arc<Mutex<Vec<String>>>) -> Result<(), Failed> + Send + 'static,
+{
     let tmp = tempfile::tempdir().unwrap();
     write_package(tmp.path(), form);
+    change(tmp.path());
     let log = Arc::new(Mutex::new(Vec::new()));
     let (builder, _data) = shell(log.clone());
-    let package = Package::open(tmp.path()).unwrap();
-    let seen = log.clone();
-    testing::run(builder, package, move |app| {
-        wait_for_lines(&seen, 4);
-        assert_eq!(
-            take(&seen),
-            ["App onLaunch", "App onShow", "pages/home/home#1 onLoad {}", "pages/home/home#1 onShow"],
-            "{form:?}: launch"
-        );
-        for row in table() {
-            let answer = app.eval(&route_js(row.api, row.options.clone()))?;
-            assert_eq!(answer, json!("ok"), "{form:?}: {}", row.what);
-            // The route's answer came after the hooks: they are all in the log already.
-            assert_eq!(take(&seen), row.hooks, "{form:?}: {}", row.what);
-            assert_eq!(stack_of(app)?, row.stack, "{form:?}: {} (automator)", row.what);
-            let expected = serde_json::to_string(row.stack).unwrap();
-            assert_eq!(js_stack(app)?, json!(expected), "{form:?}: {} (getCurrentPages)", row.what);
-        }
-        // The App hides after the page and shows before it: minimised and restored, hidden
-        // and shown.
-        for (press, hooks) in [
-            ("minimize", ["pages/b/b#9 onHide", "App onHide"]),
-            ("restore", ["App onShow", "pages/b/b#9 onShow"]),
-            ("hide", ["pages/b/b#9 onHide", "App onHide"]),
-            ("show", ["App onShow", "pages/b/b#9 onShow"]),
-        ] {
-            app.eval(&format!("wx.invokeNativePlugin({{ api_name: '__press', data: '{press}' }})"))?;
-            wait_for_lines(&seen, 2);
-            assert_eq!(take(&seen), hooks, "{form:?}: {press}");
-        }
-        Ok(())
-    })
-    .unwrap_or_else(|err| panic!("{form:?}: {err:?}"));
+    testing::run(builder, Package::open(tmp.path()).unwrap(), move |app| test(app, &log))
+        .unwrap_or_else(|err| panic!("{form:?}: {err:?}"));
+}
+
+/// Every route of the table, on one form.
+fn routes_follow_the_table(form: Form) {
+    run_form(
+        form,
+        |_| {},
+        move |app, seen| {
+            wait_for_lines(seen, 4);
+            assert_eq!(
+                take(seen),
+                ["App onLaunch", "App onShow", "pages/home/home#1 onLoad {}", "pages/home/home#1 onShow"],
+                "{form:?}: launch"
+            );
+            for row in table() {
+                let answer = app.eval(&route_js(row.api, row.options.clone()))?;
+                assert_eq!(answer, json!("ok"), "{form:?}: {}", row.what);
+                // The route's answer came after the hooks: they are all in the log already.
+                assert_eq!(take(seen), row.hooks, "{form:?}: {}", row.what);
+                assert_eq!(stack_of(app)?, row.stack, "{form:?}: {} (automator)", row.what);
+                let expected = serde_json::to_string(row.stack).unwrap();
+                assert_eq!(js_stack(app)?, json!(expected), "{form:?}: {} (getCurrentPages)", row.what);
+            }
+            // The App hides after the page and shows before it: minimised and restored, hidden
+            // and shown.
+            for (press, hooks) in [
+                ("minimize", ["pages/b/b#9 onHide", "App onHide"]),
+                ("restore", ["App onShow", "pages/b/b#9 onShow"]),
+                ("hide", ["pages/b/b#9 onHide", "App onHide"]),
+                ("show", ["App onShow", "pages/b/b#9 onShow"]),
+            ] {
+                app.eval(&format!("wx.invokeNativePlugin({{ api_name: '__press', data: '{press}' }})"))?;
+                wait_for_lines(seen, 2);
+                assert_eq!(take(seen), hooks, "{form:?}: {press}");
+            }
+            Ok(())
+        },
+    );
 }
 
 fn routing_table_on_wxml_pages() {
@@ -307,20 +319,19 @@ fn routing_table_on_html_pages() {
 
 /// A tab page's data survives being left: `shown` counts its onShows.
 fn tab_pages_keep_their_data(form: Form) {
-    let tmp = tempfile::tempdir().unwrap();
-    write_package(tmp.path(), form);
-    let log = Arc::new(Mutex::new(Vec::new()));
-    let (builder, _data) = shell(log);
-    testing::run(builder, Package::open(tmp.path()).unwrap(), move |app| {
-        app.eval(&route_js("switchTab", json!({"url": "/pages/tab2/tab2"})))?;
-        app.eval(&route_js("switchTab", json!({"url": "/pages/home/home"})))?;
-        app.eval(&route_js("switchTab", json!({"url": "/pages/tab2/tab2"})))?;
-        app.eval(&route_js("switchTab", json!({"url": "/pages/home/home"})))?;
-        assert_eq!(app.current_page()?.id, 1, "{form:?}: the same home instance");
-        assert_eq!(app.data(Some("shown"))?, json!(3), "{form:?}: home kept its data");
-        Ok(())
-    })
-    .unwrap_or_else(|err| panic!("{form:?}: {err:?}"));
+    run_form(
+        form,
+        |_| {},
+        move |app, _| {
+            app.eval(&route_js("switchTab", json!({"url": "/pages/tab2/tab2"})))?;
+            app.eval(&route_js("switchTab", json!({"url": "/pages/home/home"})))?;
+            app.eval(&route_js("switchTab", json!({"url": "/pages/tab2/tab2"})))?;
+            app.eval(&route_js("switchTab", json!({"url": "/pages/home/home"})))?;
+            assert_eq!(app.current_page()?.id, 1, "{form:?}: the same home instance");
+            assert_eq!(app.data(Some("shown"))?, json!(3), "{form:?}: home kept its data");
+            Ok(())
+        },
+    );
 }
 
 fn tab_pages_keep_their_data_on_both_forms() {
@@ -333,15 +344,13 @@ fn tab_pages_keep_their_data_on_both_forms() {
 /// in onLoad; `once` hears one event; an event emitted before any listener is kept for
 /// the first one.
 fn event_channel(form: Form) {
-    let tmp = tempfile::tempdir().unwrap();
-    write_package(tmp.path(), form);
-    let log = Arc::new(Mutex::new(Vec::new()));
-    let (builder, _data) = shell(log.clone());
-    let seen = log.clone();
-    testing::run(builder, Package::open(tmp.path()).unwrap(), move |app| {
-        wait_for_lines(&seen, 4);
-        take(&seen);
-        let js = r#"new Promise(function (resolve) {
+    run_form(
+        form,
+        |_| {},
+        move |app, seen| {
+            wait_for_lines(seen, 4);
+            take(seen);
+            let js = r#"new Promise(function (resolve) {
           var heard = [];
           wx.navigateTo({
             url: '/pages/a/a',
@@ -354,29 +363,34 @@ fn event_channel(form: Form) {
             }
           });
         })"#;
-        let answer = app.eval(js)?;
-        assert_eq!(
-            answer,
-            json!({"heard": [["fromOpened", {"route": "pages/a/a"}]], "hasChannel": true}),
-            "{form:?}: the opener heard the opened page's onLoad emit before success"
-        );
-        // The opened page's listener hears the opener's emit; a later listener gets the
-        // event kept for it.
-        wait_for_lines(&seen, 4);
-        let lines = take(&seen);
-        assert_eq!(
-            lines,
-            ["pages/home/home#1 onHide", "pages/a/a#2 onLoad {}", "pages/a/a#2 onShow", "pages/a/a#2 heard {\"n\":1}"],
-            "{form:?}"
-        );
-        let kept = app.eval(
-            "new Promise(function (resolve) { var p = getCurrentPages(); var page = p[p.length - 1]; \
+            let answer = app.eval(js)?;
+            assert_eq!(
+                answer,
+                json!({"heard": [["fromOpened", {"route": "pages/a/a"}]], "hasChannel": true}),
+                "{form:?}: the opener heard the opened page's onLoad emit before success"
+            );
+            // The opened page's listener hears the opener's emit; a later listener gets the
+            // event kept for it.
+            wait_for_lines(seen, 4);
+            let lines = take(seen);
+            assert_eq!(
+                lines,
+                [
+                    "pages/home/home#1 onHide",
+                    "pages/a/a#2 onLoad {}",
+                    "pages/a/a#2 onShow",
+                    "pages/a/a#2 heard {\"n\":1}"
+                ],
+                "{form:?}"
+            );
+            let kept = app.eval(
+                "new Promise(function (resolve) { var p = getCurrentPages(); var page = p[p.length - 1]; \
              page.getOpenerEventChannel().on('early', function (v) { resolve(v); }); })",
-        )?;
-        assert_eq!(kept, json!("kept"), "{form:?}: an event emitted before the listener is kept for it");
-        Ok(())
-    })
-    .unwrap_or_else(|err| panic!("{form:?}: {err:?}"));
+            )?;
+            assert_eq!(kept, json!("kept"), "{form:?}: an event emitted before the listener is kept for it");
+            Ok(())
+        },
+    );
 }
 
 fn event_channel_both_ways_on_both_forms() {
@@ -387,26 +401,54 @@ fn event_channel_both_ways_on_both_forms() {
 /// Tap a navigator, wait until the automator names the new page, and query it at once:
 /// the element is there (a WXML query waits for the page's first render), every time.
 fn a_query_right_after_a_tap_navigation_finds_the_new_page(form: Form) {
-    let tmp = tempfile::tempdir().unwrap();
-    write_package(tmp.path(), form);
-    let log = Arc::new(Mutex::new(Vec::new()));
-    let (builder, _data) = shell(log);
-    testing::run(builder, Package::open(tmp.path()).unwrap(), move |app| {
-        app.wait_for(".go", WAIT)?;
-        for attempt in 0..6 {
-            app.tap(".go")?;
-            app.wait_until(|app| Ok(app.current_page()?.path == "pages/a/a"), WAIT)?;
-            assert_eq!(app.text(".title")?, "a", "{form:?}: attempt {attempt}");
-            app.navigate_back()?;
-        }
-        Ok(())
-    })
-    .unwrap_or_else(|err| panic!("{form:?}: {err:?}"));
+    run_form(
+        form,
+        |_| {},
+        move |app, _| {
+            app.wait_for(".go", WAIT)?;
+            for attempt in 0..6 {
+                app.tap(".go")?;
+                app.wait_until(|app| Ok(app.current_page()?.path == "pages/a/a"), WAIT)?;
+                assert_eq!(app.text(".title")?, "a", "{form:?}: attempt {attempt}");
+                app.navigate_back()?;
+            }
+            Ok(())
+        },
+    );
 }
 
 fn a_query_right_after_a_tap_navigation_on_both_forms() {
     a_query_right_after_a_tap_navigation_finds_the_new_page(Form::Wxml);
     a_query_right_after_a_tap_navigation_finds_the_new_page(Form::Html);
+}
+
+/// A page whose `onLoad` throws says so on screen (not a blank page), naming the error
+/// and where; the run goes on: going back works.
+fn a_page_that_fails_to_load_says_so_on_screen(form: Form) {
+    let failing = |dir: &Path| {
+        write_files(
+            dir,
+            &[("pages/a/a.js", "Page({\n  onLoad: function () {\n    throw new Error('no data');\n  }\n});\n")],
+        )
+    };
+    run_form(form, failing, move |app, _| {
+        app.wait_for(".go", WAIT)?;
+        assert_eq!(app.eval(&route_js("navigateTo", json!({"url": "/pages/a/a"})))?, json!("ok"), "{form:?}");
+        app.wait_for("#__superapp-error", WAIT)?;
+        let shown = app.text("#__superapp-error")?;
+        assert!(
+            shown.contains("Error: no data") && shown.contains("pages/a/a.js:3:"),
+            "{form:?}: the page shows {shown:?}"
+        );
+        assert_eq!(app.navigate_back()?.path, "pages/home/home", "{form:?}");
+        assert_eq!(app.text(".title")?, "home", "{form:?}");
+        Ok(())
+    });
+}
+
+fn a_page_that_fails_to_load_says_so_on_both_forms() {
+    a_page_that_fails_to_load_says_so_on_screen(Form::Wxml);
+    a_page_that_fails_to_load_says_so_on_screen(Form::Html);
 }
 
 fn main() -> ExitCode {
@@ -416,5 +458,6 @@ fn main() -> ExitCode {
         ("tab_pages_keep_their_data_on_both_forms", tab_pages_keep_their_data_on_both_forms),
         ("event_channel_both_ways_on_both_forms", event_channel_both_ways_on_both_forms),
         ("a_query_right_after_a_tap_navigation_on_both_forms", a_query_right_after_a_tap_navigation_on_both_forms),
+        ("a_page_that_fails_to_load_says_so_on_both_forms", a_page_that_fails_to_load_says_so_on_both_forms),
     ])
 }

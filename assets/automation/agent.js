@@ -214,8 +214,10 @@
     return out;
   }
 
+  // What a page shows: its body (a WXML page's rendered tree, and the shell's error box
+  // over it when the page failed to load).
   function root() {
-    return document.getElementById('wx-root') || document.body || document.documentElement;
+    return document.body || document.documentElement;
   }
 
   function query(scope, selector, single, xpath) {

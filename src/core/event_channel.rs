@@ -100,11 +100,6 @@ impl Channels {
     pub fn page_closed(&mut self, page: WebViewId) {
         self.by_opened.retain(|opened, channel| *opened != page && channel.opener != page);
     }
-
-    /// Whether `opened` was opened with a channel.
-    pub fn has_opener(&self, opened: WebViewId) -> bool {
-        self.by_opened.contains_key(&opened)
-    }
 }
 
 #[cfg(test)]
@@ -137,7 +132,6 @@ mod tests {
         assert_eq!(logic.route(None, Side::Opened, "3").unwrap().page, 2);
         assert_eq!(logic.route(None, Side::Opener, "c1").unwrap().opened, 2);
         assert!(logic.route(None, Side::Opened, "x").is_err());
-        assert!(channels.has_opener(2));
     }
 
     #[test]
@@ -148,7 +142,7 @@ mod tests {
         channels.page_closed(2);
         assert!(channels.route(Some(1), Side::Opener, "a").is_err());
         assert!(channels.route(Some(3), Side::Opened, "3").is_err());
-        assert!(!channels.has_opener(3));
+        assert!(channels.by_opened.is_empty());
     }
 
     #[test]

@@ -55,7 +55,15 @@ impl MiniProgram {
             }
         }
         let app = self.context.package.app_info().app_id.clone();
-        let route = self.route_of(page);
+        let mut route = self.route_of(page);
+        if route.is_empty() {
+            // A script that failed before any page ran (a syntax error in the logic
+            // context): the page whose JS file it is.
+            let file = error.source.as_deref().and_then(|source| source.strip_suffix(".js"));
+            if let Some(page_route) = file.filter(|file| self.context.package.pages().iter().any(|p| p == file)) {
+                route = page_route.to_string();
+            }
+        }
         let at = error.location().unwrap_or_else(|| "unknown location".into());
         tracing::error!(target: PAGE_TARGET, %app, %route, %at, "{}", error.message);
         if error.failed_load {
