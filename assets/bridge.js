@@ -392,6 +392,12 @@
     generalListeners.delete(id);
   };
 
+  /** Runs `fn` after the current synchronous work (and the setData calls it made). */
+  wx.nextTick = function (fn) {
+    if (!isFunction(fn)) throw new TypeError('wx.nextTick(callback: function)');
+    Promise.resolve().then(bindPage(fn));
+  };
+
   // ---- built-in APIs ---------------------------------------------------------------
 
   // The options object without its callbacks: what goes to Rust as data.

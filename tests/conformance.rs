@@ -451,6 +451,34 @@ fn a_page_that_fails_to_load_says_so_on_both_forms() {
     a_page_that_fails_to_load_says_so_on_screen(Form::Html);
 }
 
+/// `wx` has every function of the one list (built-ins and the bridge's own), wherever page
+/// JS runs; `nextTick` runs after the current work.
+fn wx_has_every_function(form: Form) {
+    use superapp_shell::core::builtins::{BRIDGE_FUNCTIONS, WX_FUNCTIONS};
+    let names: Vec<&str> = WX_FUNCTIONS.iter().map(|f| f.wx).chain(BRIDGE_FUNCTIONS.iter().copied()).collect();
+    let names = serde_json::to_string(&names).unwrap();
+    run_form(
+        form,
+        |_| {},
+        move |app, _| {
+            let missing =
+                app.eval(&format!("{names}.filter(function (n) {{ return typeof wx[n] !== 'function'; }})"))?;
+            assert_eq!(missing, json!([]), "{form:?}");
+            let order = app.eval(
+                "new Promise(function (resolve) { var seen = []; \
+             wx.nextTick(function () { seen.push('tick'); resolve(seen); }); seen.push('now'); })",
+            )?;
+            assert_eq!(order, json!(["now", "tick"]), "{form:?}");
+            Ok(())
+        },
+    );
+}
+
+fn wx_has_every_function_on_both_forms() {
+    wx_has_every_function(Form::Wxml);
+    wx_has_every_function(Form::Html);
+}
+
 fn main() -> ExitCode {
     support::harness::main(&[
         ("routing_table_on_wxml_pages", routing_table_on_wxml_pages),
@@ -459,5 +487,6 @@ fn main() -> ExitCode {
         ("event_channel_both_ways_on_both_forms", event_channel_both_ways_on_both_forms),
         ("a_query_right_after_a_tap_navigation_on_both_forms", a_query_right_after_a_tap_navigation_on_both_forms),
         ("a_page_that_fails_to_load_says_so_on_both_forms", a_page_that_fails_to_load_says_so_on_both_forms),
+        ("wx_has_every_function_on_both_forms", wx_has_every_function_on_both_forms),
     ])
 }

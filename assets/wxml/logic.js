@@ -145,7 +145,4 @@
   window.getCurrentPages = function () {
     return stackIds.map(function (id) { return live[id]; }).filter(Boolean);
   };
-  var wx = window.wx || (window.wx = {});
-  /** Runs `fn` after the current synchronous work (and its setData calls). */
-  wx.nextTick = function (fn) { Promise.resolve().then(fn); };
 })();

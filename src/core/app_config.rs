@@ -431,6 +431,10 @@ mod tests {
                 r#"app.json: field "extApi[1].name": "invokeNativePlugin" is reserved: it would replace a wx built-in"#,
             ),
             (
+                json!({"pages": ["a"], "extApi": [{"name": "nextTick"}]}),
+                r#"app.json: field "extApi[0].name": "nextTick" is reserved: it would replace a wx built-in"#,
+            ),
+            (
                 json!({"pages": ["a"], "extApi": [{"name": "__proto__"}]}),
                 r#"app.json: field "extApi[0].name": "__proto__" is reserved: it would replace a wx built-in"#,
             ),

@@ -84,9 +84,11 @@ pub const WX_FUNCTIONS: &[WxFunction] = &[
     f("getStorageInfoSync", "getStorageInfo", Form::SyncGetter),
 ];
 
-/// The `wx` functions the bridge itself defines (not built-in APIs).
+/// The `wx` functions the bridge itself defines (not built-in APIs), in every page and
+/// logic context. With [`WX_FUNCTIONS`] this is the one list of what `wx` has: an `extApi`
+/// may take none of these names.
 pub const BRIDGE_FUNCTIONS: &[&str] =
-    &["invokeNativePlugin", "onNativePluginEvent", "onGeneralNativeEvent", "offGeneralNativeEvent"];
+    &["invokeNativePlugin", "onNativePluginEvent", "onGeneralNativeEvent", "offGeneralNativeEvent", "nextTick"];
 
 /// The built-ins answered in the core (the rest are [`UiApi`]s).
 pub const CORE_APIS: &[&str] =
