@@ -341,6 +341,8 @@
       } else if (message.type === 'channelEvent') {
         var end = channelFor(message.side, message.side === 'opener' ? message.token : message.opened);
         end.__receive(message.name, message.args || []);
+      } else if (message.type === 'scrollTo') {
+        scrollPage(message);
       } else if (message.type === 'pages') {
         currentPages = message.pages;
       } else if (message.type === 'event') {
@@ -355,6 +357,90 @@
         });
       }
     }
+  }
+
+  // WXML type selectors name components (`view`): the DOM's are `wx-view`. On a WXML
+  // page's render webview, rewrites each type selector outside brackets, parentheses and
+  // quotes; elsewhere a selector is the DOM's already.
+  function domSelector(selector) {
+    if (!window.__wxmlRender) return selector;
+    var out = '';
+    var depth = 0;
+    var quote = null;
+    var atStart = true;
+    for (var i = 0; i < selector.length; i++) {
+      var c = selector[i];
+      if (quote) {
+        out += c;
+        if (c === quote) quote = null;
+        continue;
+      }
+      if (c === '"' || c === "'") quote = c;
+      else if (c === '[' || c === '(') depth++;
+      else if (c === ']' || c === ')') depth--;
+      if (depth === 0 && atStart && /[a-zA-Z]/.test(c)) {
+        var m = /^[a-zA-Z][\w-]*/.exec(selector.slice(i));
+        var name = m[0];
+        out += (name.indexOf('wx-') === 0 || name === 'html' || name === 'body') ? name : 'wx-' + name;
+        i += name.length - 1;
+        atStart = false;
+        continue;
+      }
+      out += c;
+      atStart = depth === 0 && /[\s>+~,]/.test(c);
+    }
+    return out;
+  }
+
+  // wx.pageScrollTo, carried out where the page is drawn (this HTML page, or a WXML page's
+  // render webview): to `scrollTop`, or to the first match of `selector` plus `offsetTop`,
+  // over `duration` ms; then the shell is told, and the call answered.
+  function scrollPage(m) {
+    var done = function (error) {
+      send(JSON.stringify(error ? { type: 'scrolled', seq: m.seq, error: error } : { type: 'scrolled', seq: m.seq }));
+    };
+    var top = m.scrollTop;
+    if (m.selector) {
+      var el;
+      try {
+        el = document.querySelector(domSelector(m.selector));
+      } catch (err) {
+        done('selector ' + JSON.stringify(m.selector) + ' is not valid: ' + err.message);
+        return;
+      }
+      if (!el) {
+        done('no element matches ' + JSON.stringify(m.selector));
+        return;
+      }
+      top = el.getBoundingClientRect().top + window.scrollY + (m.offsetTop || 0);
+    }
+    var root = document.scrollingElement || document.documentElement;
+    top = Math.max(0, Math.min(top, root.scrollHeight - window.innerHeight));
+    var from = window.scrollY;
+    var finished = false;
+    var finish = function () {
+      if (finished) return;
+      finished = true;
+      window.scrollTo(0, top);
+      done(null);
+    };
+    if (!m.duration || from === top) {
+      finish();
+      return;
+    }
+    // Eased frames; a timer finishes it should frames stop (a hidden page draws none).
+    var start = null;
+    var frame = function (now) {
+      if (finished) return;
+      if (start === null) start = now;
+      var k = Math.min(1, (now - start) / m.duration);
+      var eased = k < 0.5 ? 2 * k * k : 1 - Math.pow(-2 * k + 2, 2) / 2;
+      window.scrollTo(0, from + (top - from) * eased);
+      if (k < 1) requestAnimationFrame(frame);
+      else finish();
+    };
+    requestAnimationFrame(frame);
+    setTimeout(finish, m.duration + 250);
   }
 
   var wx = window.wx || {};
@@ -623,6 +709,8 @@
       post: function (message) {
         send(JSON.stringify(message));
       },
+      /** A CSS selector with WXML type names as this webview's DOM names them. */
+      domSelector: domSelector,
       /** One end of an EventChannel: side 'opener' or 'opened', key token or webview id. */
       eventChannel: channelFor,
       /** The page object this page registered with Page() (HTML pages). */

@@ -479,6 +479,60 @@ fn wx_has_every_function_on_both_forms() {
     wx_has_every_function(Form::Html);
 }
 
+/// `wx.pageScrollTo`: to a position, at once or over the default 300 ms, and to an element
+/// plus an offset; `success` comes once the page is there. Bad options fail clearly.
+fn page_scroll_to(form: Form) {
+    let tall = move |dir: &Path| {
+        match form {
+        Form::Wxml => write_files(
+            dir,
+            &[(
+                "pages/home/home.wxml",
+                "<view class=\"title\">{{title}}</view><view style=\"height:2000px\"></view>\
+                 <view id=\"far\">far</view><view style=\"height:2000px\"></view>",
+            )],
+        ),
+        Form::Html => write_files(
+            dir,
+            &[(
+                "pages/home/home.html",
+                "<!doctype html><html><body><div class=\"title\">home</div><div style=\"height:2000px\"></div>\
+                 <div id=\"far\">far</div><div style=\"height:2000px\"></div><script src=\"home.js\"></script></body></html>",
+            )],
+        ),
+    }
+    };
+    run_form(form, tall, move |app, _| {
+        app.wait_for("#far", WAIT)?;
+        let scroll = |options: &str| {
+            app.eval(&format!(
+                "new Promise(function (resolve) {{ var o = {options}; \
+                 o.success = function () {{ resolve('ok'); }}; o.fail = function (e) {{ resolve(e.errMsg); }}; \
+                 wx.pageScrollTo(o); }})"
+            ))
+        };
+        assert_eq!(scroll("{ scrollTop: 300, duration: 0 }")?, json!("ok"), "{form:?}");
+        assert_eq!(app.scroll_top()?, 300.0, "{form:?}: at once");
+        assert_eq!(scroll("{ scrollTop: 900 }")?, json!("ok"), "{form:?}");
+        assert_eq!(app.scroll_top()?, 900.0, "{form:?}: answered once there, after 300 ms");
+        let far = app.offset("#far")?.1;
+        let selector = if form == Form::Wxml { "view#far" } else { "div#far" };
+        assert_eq!(scroll(&format!("{{ selector: '{selector}', offsetTop: -10, duration: 100 }}"))?, json!("ok"));
+        assert_eq!(app.scroll_top()?, far - 10.0, "{form:?}: to the element, plus the offset");
+        assert_eq!(scroll("{ selector: '#nope' }")?, json!("pageScrollTo:fail no element matches \"#nope\""));
+        assert_eq!(
+            scroll("{ duration: 10 }")?,
+            json!("pageScrollTo:fail parameter error: scrollTop (a number) or selector (a string) is required")
+        );
+        Ok(())
+    });
+}
+
+fn page_scroll_to_on_both_forms() {
+    page_scroll_to(Form::Wxml);
+    page_scroll_to(Form::Html);
+}
+
 fn main() -> ExitCode {
     support::harness::main(&[
         ("routing_table_on_wxml_pages", routing_table_on_wxml_pages),
@@ -488,5 +542,6 @@ fn main() -> ExitCode {
         ("a_query_right_after_a_tap_navigation_on_both_forms", a_query_right_after_a_tap_navigation_on_both_forms),
         ("a_page_that_fails_to_load_says_so_on_both_forms", a_page_that_fails_to_load_says_so_on_both_forms),
         ("wx_has_every_function_on_both_forms", wx_has_every_function_on_both_forms),
+        ("page_scroll_to_on_both_forms", page_scroll_to_on_both_forms),
     ])
 }

@@ -147,36 +147,10 @@
     return isRender() && name.indexOf('wx-') === 0 ? name.slice(3) : name;
   }
 
-  // WXML type selectors name components (`view`): the DOM's are `wx-view`. Rewrites each
-  // type selector outside brackets, parentheses and quotes.
+  // WXML type selectors name components (`view`): the DOM's are `wx-view` (the bridge's
+  // domSelector does the rewrite, for pageScrollTo too).
   function wxmlSelector(selector) {
-    if (!isRender()) return selector;
-    var out = '';
-    var depth = 0;
-    var quote = null;
-    var atStart = true;
-    for (var i = 0; i < selector.length; i++) {
-      var c = selector[i];
-      if (quote) {
-        out += c;
-        if (c === quote) quote = null;
-        continue;
-      }
-      if (c === '"' || c === "'") quote = c;
-      else if (c === '[' || c === '(') depth++;
-      else if (c === ']' || c === ')') depth--;
-      if (depth === 0 && atStart && /[a-zA-Z]/.test(c)) {
-        var m = /^[a-zA-Z][\w-]*/.exec(selector.slice(i));
-        var name = m[0];
-        out += (name.indexOf('wx-') === 0 || name === 'html' || name === 'body') ? name : 'wx-' + name;
-        i += name.length - 1;
-        atStart = false;
-        continue;
-      }
-      out += c;
-      atStart = depth === 0 && /[\s>+~,]/.test(c);
-    }
-    return out;
+    return sa.domSelector(selector);
   }
 
   // The same for XPath: each element name test (`//view`, `[text]`, `child::view`) becomes

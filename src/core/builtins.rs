@@ -67,6 +67,7 @@ pub const WX_FUNCTIONS: &[WxFunction] = &[
     f("setNavigationBarColor", "setNavigationBarColor", Form::Async),
     f("startPullDownRefresh", "startPullDownRefresh", Form::Async),
     f("stopPullDownRefresh", "stopPullDownRefresh", Form::Async),
+    f("pageScrollTo", "pageScrollTo", Form::Async),
     f("getSystemInfo", "getSystemInfo", Form::Async),
     f("getSystemInfoSync", "getSystemInfo", Form::SyncGetter),
     f("getWindowInfo", "getWindowInfo", Form::SyncGetter),

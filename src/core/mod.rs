@@ -16,6 +16,7 @@ pub mod lifecycle;
 pub mod limits;
 pub mod mock;
 pub mod package;
+pub mod page_scroll;
 pub(crate) mod profile;
 pub mod protocol;
 pub mod registry;

@@ -268,6 +268,13 @@ pub enum PageMessage {
         /// In a logic context: the page whose code emitted it.
         page: Option<WebViewId>,
     },
+    /// From a page: it carried out [`Outbound::ScrollTo`] `seq` (or could not: `error`).
+    Scrolled {
+        /// The shell's number for the scroll.
+        seq: u64,
+        /// Why the page could not scroll there.
+        error: Option<String>,
+    },
     /// From the automation agent: an exposed function was called.
     AutomationBinding {
         /// The function's name.
@@ -304,6 +311,7 @@ impl PageMessage {
             PageMessage::Console { .. } => "console",
             PageMessage::Exception(_) => "exception",
             PageMessage::ChannelEmit { .. } => "channelEmit",
+            PageMessage::Scrolled { .. } => "scrolled",
             PageMessage::AutomationBinding { .. } => "automationBinding",
         }
     }
@@ -406,6 +414,15 @@ impl PageMessage {
                     page: msg.page,
                     failed_load: msg.failed_load.unwrap_or(false),
                 }));
+            }
+            Some("scrolled") => {
+                let seq = msg.seq.ok_or_else(|| ProtocolError::Malformed("scrolled needs seq".into()))?;
+                let error = match msg.error {
+                    None | Some(Value::Null) => None,
+                    Some(Value::String(text)) => Some(text),
+                    Some(other) => Some(other.to_string()),
+                };
+                return Ok(PageMessage::Scrolled { seq, error });
             }
             Some("channelEmit") => {
                 let (Some(side), Some(key), Some(event)) = (msg.side, msg.key, msg.name) else {
@@ -586,6 +603,16 @@ pub enum Outbound {
         op: String,
         /// Its argument.
         args: Value,
+    },
+    /// To a page (a WXML page's render webview): scroll (`wx.pageScrollTo`), then answer
+    /// [`PageMessage::Scrolled`].
+    #[serde(rename = "scrollTo")]
+    ScrollTo {
+        /// The shell's number for it.
+        seq: u64,
+        /// Where and how fast.
+        #[serde(flatten)]
+        scroll: crate::core::page_scroll::PageScroll,
     },
     /// To the logic context: a page's render webview rendered setData `seq`.
     #[serde(rename = "rendered")]
@@ -913,6 +940,26 @@ mod tests {
         assert_eq!(state.encode(), r#"{"type":"state","stateEvent":"up_1","data":{"percent":50}}"#);
         let event = Outbound::Event { event: "tick".into(), data: json!(1) };
         assert_eq!(event.encode(), r#"{"type":"event","event":"tick","data":1}"#);
+    }
+
+    #[test]
+    fn a_page_scroll_goes_out_and_comes_back_as_literal_wire_text() {
+        let scroll =
+            crate::core::page_scroll::PageScroll::from_options(&json!({"selector": "#far", "offsetTop": -8})).unwrap();
+        assert_eq!(
+            Outbound::ScrollTo { seq: 3, scroll }.encode(),
+            r##"{"type":"scrollTo","seq":3,"scrollTop":null,"selector":"#far","offsetTop":-8.0,"duration":300}"##
+        );
+        let limits = Limits::default();
+        assert_eq!(
+            PageMessage::parse(r#"{"type":"scrolled","seq":3}"#, &limits).unwrap(),
+            PageMessage::Scrolled { seq: 3, error: None }
+        );
+        assert_eq!(
+            PageMessage::parse(r##"{"type":"scrolled","seq":4,"error":"no element matches \"#x\""}"##, &limits)
+                .unwrap(),
+            PageMessage::Scrolled { seq: 4, error: Some("no element matches \"#x\"".into()) }
+        );
     }
 
     #[test]

@@ -33,6 +33,9 @@ pub enum UiApi {
     StartPullDownRefresh,
     /// `wx.stopPullDownRefresh()`: the refresh indicator goes.
     StopPullDownRefresh,
+    /// `wx.pageScrollTo({scrollTop | selector, offsetTop, duration})`: answered once the
+    /// current page is there ([`PageScroll`](super::page_scroll::PageScroll)).
+    PageScrollTo,
     /// `wx.getSystemInfo()` and `wx.getSystemInfoSync()`.
     GetSystemInfo,
     /// `wx.getWindowInfo()`.
@@ -56,7 +59,7 @@ impl UiApi {
     }
 
     /// Every UI-thread request.
-    pub const ALL: [UiApi; 21] = [
+    pub const ALL: [UiApi; 22] = [
         UiApi::NavigateTo,
         UiApi::RedirectTo,
         UiApi::NavigateBack,
@@ -71,6 +74,7 @@ impl UiApi {
         UiApi::SetNavigationBarColor,
         UiApi::StartPullDownRefresh,
         UiApi::StopPullDownRefresh,
+        UiApi::PageScrollTo,
         UiApi::GetSystemInfo,
         UiApi::GetWindowInfo,
         UiApi::GetDeviceInfo,
@@ -98,6 +102,7 @@ impl UiApi {
             UiApi::SetNavigationBarColor => "setNavigationBarColor",
             UiApi::StartPullDownRefresh => "startPullDownRefresh",
             UiApi::StopPullDownRefresh => "stopPullDownRefresh",
+            UiApi::PageScrollTo => "pageScrollTo",
             UiApi::GetSystemInfo => "getSystemInfo",
             UiApi::GetWindowInfo => "getWindowInfo",
             UiApi::GetDeviceInfo => "getDeviceInfo",
@@ -144,6 +149,6 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), UiApi::ALL.len());
         assert_eq!(UiApi::from_name("exitMiniProgram"), None);
-        assert_eq!(UiApi::page_apis().count(), 18);
+        assert_eq!(UiApi::page_apis().count(), 19);
     }
 }

@@ -32,6 +32,7 @@ use crate::core::router::{Effect, Router};
 
 mod automation;
 mod page_output;
+mod page_scroll;
 mod routing;
 use crate::core::event_channel::Channels;
 use crate::core::ui_api::UiApi;
@@ -67,6 +68,9 @@ pub struct MiniProgram {
     unloaded_all: bool,
     /// The short way from the webviews' IPC handlers to this mini program.
     lane: Rc<Lane>,
+    /// `wx.pageScrollTo` calls waiting for their page, by number.
+    scrolls: HashMap<u64, (WebViewId, page_scroll::ScrollReply)>,
+    next_scroll: u64,
     /// Route calls waiting for their hooks, by barrier token.
     settles: HashMap<u64, (Option<WebViewId>, Settle)>,
     next_settle: u64,
@@ -111,6 +115,8 @@ impl MiniProgram {
             unloaded_all: false,
             lane,
             settles: HashMap::new(),
+            scrolls: HashMap::new(),
+            next_scroll: 0,
             next_settle: 0,
             channels: Channels::new(),
             rendered: Default::default(),
@@ -226,6 +232,7 @@ impl MiniProgram {
             PageMessage::ChannelEmit { side, key, event, args, page } => {
                 self.channel_emit(from, page, side, key, event, args)
             }
+            PageMessage::Scrolled { seq, error } => self.scrolled(from, seq, error),
             PageMessage::AutomationBinding { name, args } => {
                 self.agent_event("App.bindingCalled", json!({ "name": name, "args": args }))
             }
@@ -496,6 +503,7 @@ impl MiniProgram {
             self.context.origins.write().expect("origins lock").remove(&id);
             self.agent_webview_closed(id);
             self.channels.page_closed(id);
+            self.fail_scrolls(Some(id), "the page closed before it scrolled");
             self.rendered.remove(&id);
             self.awaiting_render.retain(|(page, _)| *page != id);
             drop(page);
@@ -612,6 +620,10 @@ impl MiniProgram {
             });
             return Ok(());
         }
+        if api == UiApi::PageScrollTo {
+            self.page_scroll_to(&data, reply);
+            return Ok(());
+        }
         if api.is_route() {
             let settle: Settle = Box::new(move |result| {
                 let _ = reply.send(result.map(|()| None));
@@ -637,8 +649,9 @@ impl MiniProgram {
             UiApi::NavigateTo | UiApi::RedirectTo | UiApi::ReLaunch | UiApi::SwitchTab | UiApi::NavigateBack => {
                 return Err(Failure::Call(format!("{api} is answered by route_call()")))
             }
-            // (request() answers these later: when the modal is pressed, after the next frame)
-            UiApi::ShowModal | UiApi::Screenshot => {
+            // (request() answers these later: when the modal is pressed, after the next
+            // frame, when the page has scrolled)
+            UiApi::ShowModal | UiApi::Screenshot | UiApi::PageScrollTo => {
                 return Err(Failure::Call(format!("{api} is answered later, by request()")))
             }
             UiApi::ShowToast => {
@@ -799,6 +812,7 @@ impl MiniProgram {
     pub fn close(mut self) {
         self.agent_shut_down();
         self.fail_unsettled();
+        self.fail_scrolls(None, "the shell is shutting down");
         self.chrome.detach();
         self.spare = None;
         self.pages.clear();

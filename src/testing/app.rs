@@ -247,6 +247,19 @@ impl App {
         Ok(found["properties"][0].as_str().unwrap_or_default().to_string())
     }
 
+    /// Where an element is on its page: `(left, top)` in px from the page's top left.
+    pub fn offset(&self, selector: &str) -> Result<(f64, f64), Failed> {
+        let found = self.on_element(selector, "Element.getOffset", json!({}))?;
+        Ok((found["left"].as_f64().unwrap_or_default(), found["top"].as_f64().unwrap_or_default()))
+    }
+
+    /// How far the current page is scrolled down, in px.
+    pub fn scroll_top(&self) -> Result<f64, Failed> {
+        let page = self.page_id()?;
+        let found = self.send("Page.getWindowProperties", json!({ "pageId": page, "names": ["scrollY"] }))?;
+        found["properties"][0].as_f64().ok_or_else(|| Failed::from(format!("scrollY is not a number: {found}")))
+    }
+
     /// An attribute of an element (`null` when absent; data-* keep their types on WXML pages).
     pub fn attribute(&self, selector: &str, name: &str) -> Result<Value, Failed> {
         Ok(self.on_element(selector, "Element.getAttributes", json!({ "names": [name] }))?["attributes"][0].take())

@@ -26,6 +26,12 @@ test('Tool.getInfo reports the base library level and the version', async () => 
   assert.equal((await miniProgram.callWxMethod('getAppBaseInfo')).SDKVersion, '3.0.0');
 });
 
+test('miniProgram.pageScrollTo calls wx.pageScrollTo, which the shell has', async () => {
+  await miniProgram.pageScrollTo(0);
+  const page = await miniProgram.currentPage();
+  assert.equal(await page.scrollTop(), 0);
+});
+
 test('the page stack and the current page', async () => {
   const stack = await miniProgram.pageStack();
   assert.deepEqual(stack.map((p) => [p.path, p.query]), [['pages/index/index', {}]]);
