@@ -247,9 +247,9 @@ impl Drop for Detach {
 mod tests {
     use super::*;
 
-    #[tokio::test(start_paused = true)]
-    async fn every_command_gets_one_answer_even_when_the_shell_gives_none() {
-        // A shell that keeps the reply and never answers: a timeout, after 60 s.
+    /// A shell that keeps every reply and never answers; the replies it holds.
+    #[allow(clippy::type_complexity)]
+    fn silent() -> (Dispatch, Arc<std::sync::Mutex<Vec<oneshot::Sender<Answer>>>>) {
         let kept = Arc::new(std::sync::Mutex::new(Vec::new()));
         let keep = kept.clone();
         let silent: Dispatch = Arc::new(move |_command| {
@@ -257,6 +257,13 @@ mod tests {
             keep.lock().unwrap().push(reply);
             answer
         });
+        (silent, kept)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn every_command_gets_one_answer_even_when_the_shell_gives_none() {
+        // A shell that keeps the reply and never answers: a timeout, after 60 s.
+        let (silent, _kept) = silent();
         let answer = run(&silent, Command::GetPageStack, "App.getPageStack").await;
         assert_eq!(answer, Err("App.getPageStack timed out after 60 s".to_string()));
         // A shell that has ended (the reply dropped): said at once.
@@ -280,13 +287,7 @@ mod tests {
     #[tokio::test]
     async fn a_client_that_leaves_with_requests_pending_frees_the_slot_at_once() {
         // A shell that never answers: the request stays pending until its 60 s timeout.
-        let kept = Arc::new(std::sync::Mutex::new(Vec::new()));
-        let keep = kept.clone();
-        let silent: Dispatch = Arc::new(move |_command| {
-            let (reply, answer) = oneshot::channel();
-            keep.lock().unwrap().push(reply);
-            answer
-        });
+        let (silent, kept) = silent();
         let listener = bind(0).unwrap();
         let port = listener.local_addr().unwrap().port();
         tokio::spawn(serve(listener, silent, broadcast::channel(8).0));
