@@ -6,14 +6,19 @@
 // sink (the shell carries them to the page's render webview); the callback runs once the
 // render layer says it has rendered them.
 //
-// Needs assets/wxml/data_path.js first. The package's JS files are wrapped by the shell as
+// Needs assets/wxml/data_path.js first. Each package JS file is its own script, wrapped by
+// the shell as
 //   __wxmlLogic.define('pages/home/home.js', function (require, module, exports) { ... });
-// and run once each, when first required.
+// and run once, when first required. A file whose script did not load (a syntax error)
+// stops only the modules that need it, each naming that error; a module whose code threw
+// is not kept, so the next require runs it again and names the same error.
 (function () {
   'use strict';
   if (window.__wxmlLogic) return;
 
   var factories = Object.create(null); // path -> factory
+  var expected = Object.create(null); // path -> true: the package's JS files
+  var loadErrors = Object.create(null); // path -> why its script did not load
   var modules = Object.create(null); // path -> module (one instance per mini program)
   var pageDefinitions = Object.create(null); // route -> the object given to Page()
   var loadingRoute = null; // the route whose JS is running, for Page()
@@ -43,13 +48,35 @@
     return resolved;
   }
 
+  // A module script that fails to parse reports itself here (before console.js's report).
+  var MODULES = '/__superapp/wxml/modules/';
+  window.addEventListener('error', function (e) {
+    var at = String(e.filename || '').indexOf(MODULES);
+    if (at < 0) return;
+    var file = String(e.filename).slice(at + MODULES.length);
+    if (!factories[file] && !loadErrors[file]) {
+      loadErrors[file] = String(e.message || 'it failed to load') +
+        ' (' + file + ':' + e.lineno + ')';
+    }
+  }, true);
+
   function load(path) {
     if (modules[path]) return modules[path].exports;
     var factory = factories[path];
-    if (!factory) throw new Error('module "' + path + '" is not defined');
+    if (!factory) {
+      if (loadErrors[path]) throw new Error('module "' + path + '" could not be loaded: ' + loadErrors[path]);
+      if (expected[path]) throw new Error('module "' + path + '" could not be loaded');
+      throw new Error('module "' + path + '" is not defined');
+    }
     var module = { exports: {}, id: path };
     modules[path] = module;
-    factory.call(module.exports, function (p) { return load(resolve(path, p)); }, module, module.exports);
+    try {
+      factory.call(module.exports, function (p) { return load(resolve(path, p)); }, module, module.exports);
+    } catch (err) {
+      // Not kept: the next require runs it again (and names this error again).
+      delete modules[path];
+      throw err;
+    }
     return module.exports;
   }
 
@@ -102,6 +129,8 @@
   window.__wxmlLogic = Object.freeze({
     /** Defines a package file's module (run once, when first required). */
     define: function (path, factory) { factories[path] = factory; },
+    /** Names the package's JS files (the last script): one missing had a load error. */
+    expect: function (paths) { paths.forEach(function (p) { expected[p] = true; }); },
     /** Requires a module by package path (`utils/util.js`). */
     require: function (path) { return load(resolve('', path)); },
     /** Creates the instance of a page; runs its JS the first time its route is used. */

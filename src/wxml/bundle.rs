@@ -32,18 +32,27 @@ wx-image{display:inline-block;width:320px;height:240px;overflow:hidden}[hidden]{
 const RPX_JS: &str = "window.__transformRpx__=function(n,w){if(n===0)return 0;\
 var v=Math.floor(n/750*(w||document.documentElement.clientWidth||window.innerWidth)+1e-4);return v===0?1:v;};\n";
 
-/// The address of the logic context's script, where its errors say they are.
-pub const APP_SERVICE: &str = "__superapp/wxml/app_service.js";
+/// Where the package's JS files are served, each as its own script (a module), so that a
+/// syntax error in one stops that module alone and names its own file and line.
+pub const MODULES: &str = "/__superapp/wxml/modules/";
+
+/// A module's script: the file's text, wrapped on its first line so its lines stay the
+/// file's lines.
+fn module_script(file: &str, text: &str) -> String {
+    format!(
+        "__wxmlLogic.define({}, function (require, module, exports) {{{text}\n}});\n",
+        serde_json::to_string(file).expect("a path serialises")
+    )
+}
 
 /// Everything a WXML mini program's layers load.
 #[derive(Debug)]
 pub struct Bundle {
     gwx: String,
     styles: String,
-    app_service: String,
+    /// Each package JS file's module script, by file.
+    modules: std::collections::BTreeMap<String, String>,
     routes: Vec<String>,
-    /// Where each package JS file starts in app_service.js: (its first line, the file).
-    lines: Vec<(u32, String)>,
 }
 
 impl Bundle {
@@ -84,56 +93,43 @@ impl Bundle {
             }
             styles.push_str("};\n");
         }
-        let mut app_service = String::new();
-        let mut lines = Vec::new();
-        let mut line = 1u32;
+        let mut modules = std::collections::BTreeMap::new();
         for file in with(".js") {
             let bytes = package.read(&file).map_err(|err| CompileError::Source { message: err.to_string() })?;
-            app_service.push_str(&format!(
-                "__wxmlLogic.define({}, function (require, module, exports) {{\n",
-                serde_json::to_string(&file).expect("a path serialises")
-            ));
-            line += 1;
-            lines.push((line, file.clone()));
-            let text = String::from_utf8_lossy(&bytes);
-            line += text.matches('\n').count() as u32 + 2;
-            app_service.push_str(&text);
-            app_service.push_str("\n});\n");
+            let script = module_script(&file, &String::from_utf8_lossy(&bytes));
+            modules.insert(file, script);
         }
-        if files.iter().any(|f| f == "app.js") {
-            app_service.push_str("__wxmlLogic.require('app.js');\n");
-        }
-        Ok(Bundle { gwx, styles, app_service, routes, lines })
+        Ok(Bundle { gwx, styles, modules, routes })
     }
 
-    /// The package file and line of a line of app_service.js.
-    pub fn locate(&self, line: u32) -> Option<(String, u32)> {
-        let i = self.lines.partition_point(|(first, _)| *first <= line).checked_sub(1)?;
-        let (first, file) = &self.lines[i];
-        Some((file.clone(), line - first + 1))
+    /// The package file a script address names (`superapp://app/__superapp/wxml/modules/
+    /// pages/a/a.js` is `pages/a/a.js`), if it is a module of this bundle.
+    pub fn module_file(&self, source: &str) -> Option<String> {
+        let file = source.split_once(MODULES).map(|(_, file)| file)?;
+        self.modules.contains_key(file).then(|| file.to_string())
     }
 
-    /// Rewrites every `app_service.js:line` in `text` (a stack, a message) to the package
-    /// file and line it came from.
+    /// Rewrites every module address in `text` (a stack, a message) to its package file:
+    /// `onLoad@superapp://app/__superapp/wxml/modules/pages/a/a.js:3:7` becomes
+    /// `onLoad@pages/a/a.js:3:7`.
     pub fn rewrite_locations(&self, text: &str) -> String {
-        let needle = "app_service.js:";
-        let mut out = String::with_capacity(text.len());
-        let mut rest = text;
-        while let Some(at) = rest.find(needle) {
-            let (before, after) = rest.split_at(at);
-            let digits = after[needle.len()..].bytes().take_while(u8::is_ascii_digit).count();
-            let line = after[needle.len()..needle.len() + digits].parse::<u32>().ok();
-            // `superapp://app/__superapp/wxml/app_service.js` becomes the file's path.
-            let before = before.strip_suffix("superapp://app/__superapp/wxml/").unwrap_or(before);
-            out.push_str(before);
-            match line.and_then(|line| self.locate(line)) {
-                Some((file, line)) => out.push_str(&format!("{file}:{line}")),
-                None => out.push_str(&after[..needle.len() + digits]),
-            }
-            rest = &after[needle.len() + digits..];
+        text.replace(&format!("superapp://app{MODULES}"), "")
+    }
+
+    /// The document of the logic context: the runtime, then each module's script (in the
+    /// order of the package's files), then the start (app.js).
+    pub fn logic_document(&self) -> String {
+        let mut modules = String::new();
+        for file in self.modules.keys() {
+            let src = format!("{MODULES}{file}");
+            modules.push_str(&format!("<script src=\"{}\"></script>", html_attribute(&src)));
         }
-        out.push_str(rest);
-        out
+        format!(
+            "<!doctype html><html><head><meta charset=\"utf-8\"></head><body>\
+<script src=\"{PREFIX}page_context.js\"></script><script src=\"{PREFIX}data_path.js\"></script>\
+<script src=\"{PREFIX}logic.js\"></script><script src=\"{PREFIX}logic_main.js\"></script>\
+{modules}<script src=\"{PREFIX}start.js\"></script></body></html>"
+        )
     }
 
     /// The file served at `path` (`/__superapp/wxml/gwx.js`, `/pages/x/x.html`...), with
@@ -142,11 +138,14 @@ impl Bundle {
         const JS: &str = "text/javascript; charset=utf-8";
         const HTML: &str = "text/html; charset=utf-8";
         let owned = |text: &str| Cow::Owned(text.as_bytes().to_vec());
+        if let Some(file) = path.strip_prefix(MODULES) {
+            return self.modules.get(file).map(|script| (owned(script), JS));
+        }
         if let Some(name) = path.strip_prefix(PREFIX) {
             let fixed = |text: &'static str| Some((Cow::Borrowed(text.as_bytes()), JS));
             return match name {
                 "gwx.js" => Some((owned(&self.gwx), JS)),
-                "app_service.js" => Some((owned(&self.app_service), JS)),
+                "start.js" => Some((owned(&start_script(&self.modules)), JS)),
                 "render.js" => fixed(RENDER_JS),
                 "render_main.js" => fixed(RENDER_MAIN_JS),
                 "logic.js" => fixed(LOGIC_JS),
@@ -154,7 +153,7 @@ impl Bundle {
                 "data_path.js" => fixed(DATA_PATH_JS),
                 "page_context.js" => fixed(PAGE_CONTEXT_JS),
                 "styles.js" => Some((owned(&self.styles), JS)),
-                "logic.html" => Some((owned(&logic_document()), HTML)),
+                "logic.html" => Some((owned(&self.logic_document()), HTML)),
                 "spare.html" => Some((owned(&render_document()), HTML)),
                 _ => None,
             };
@@ -206,19 +205,34 @@ pub fn render_document() -> String {
     )
 }
 
-/// The document of the logic context.
-pub fn logic_document() -> String {
-    format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\"></head><body>\
-<script src=\"{PREFIX}page_context.js\"></script><script src=\"{PREFIX}data_path.js\"></script>\
-<script src=\"{PREFIX}logic.js\"></script>\
-<script src=\"{PREFIX}logic_main.js\"></script><script src=\"{PREFIX}app_service.js\"></script></body></html>"
-    )
+/// The last script of the logic context: names the modules the package has (so that one
+/// whose script did not load says so), then runs app.js.
+fn start_script(modules: &std::collections::BTreeMap<String, String>) -> String {
+    let files: Vec<&String> = modules.keys().collect();
+    let mut script = format!("__wxmlLogic.expect({});\n", serde_json::to_string(&files).expect("paths serialise"));
+    if modules.contains_key("app.js") {
+        script.push_str("__wxmlLogic.require('app.js');\n");
+    }
+    script
+}
+
+/// `text` as an HTML attribute value (between double quotes).
+fn html_attribute(text: &str) -> String {
+    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn bundle(modules: &[(&str, &str)]) -> Bundle {
+        Bundle {
+            gwx: "$gwx=1".into(),
+            styles: "css()".into(),
+            modules: modules.iter().map(|(file, text)| (file.to_string(), module_script(file, text))).collect(),
+            routes: vec!["pages/a/a".into()],
+        }
+    }
 
     #[test]
     fn documents_load_their_layer_in_order() {
@@ -226,46 +240,58 @@ mod tests {
         let order = ["styles.js", "gwx.js", "data_path.js", "render.js", "render_main.js"];
         let positions: Vec<usize> = order.iter().map(|f| render.find(f).expect(f)).collect();
         assert!(positions.windows(2).all(|w| w[0] < w[1]), "{render}");
-        let logic = logic_document();
-        let order = ["page_context.js", "data_path.js", "logic.js", "logic_main.js", "app_service.js"];
+        let logic = bundle(&[("app.js", "App({})"), ("pages/a/a.js", "Page({})")]).logic_document();
+        let order = [
+            "page_context.js",
+            "data_path.js",
+            "logic.js",
+            "logic_main.js",
+            "modules/app.js",
+            "modules/pages/a/a.js",
+            "start.js",
+        ];
         let positions: Vec<usize> = order.iter().map(|f| logic.find(f).expect(f)).collect();
         assert!(positions.windows(2).all(|w| w[0] < w[1]), "{logic}");
     }
 
     #[test]
-    fn app_service_lines_map_back_to_their_files() {
-        let bundle = Bundle {
-            gwx: String::new(),
-            styles: String::new(),
-            app_service: String::new(),
-            routes: Vec::new(),
-            lines: vec![(2, "app.js".into()), (10, "pages/a/a.js".into())],
-        };
-        assert_eq!(bundle.locate(1), None);
-        assert_eq!(bundle.locate(2), Some(("app.js".into(), 1)));
-        assert_eq!(bundle.locate(12), Some(("pages/a/a.js".into(), 3)));
+    fn a_module_keeps_its_files_lines_and_its_address_maps_back() {
+        let bundle = bundle(&[("app.js", "App({})"), ("pages/a/a.js", "Page({\n  onLoad() {}\n})")]);
+        let (script, _) = bundle.serve("/__superapp/wxml/modules/pages/a/a.js").unwrap();
+        let script = String::from_utf8(script.into_owned()).unwrap();
+        assert_eq!(script.lines().nth(1), Some("  onLoad() {}"), "line 2 of the file is line 2 of its script");
+        assert!(script.starts_with(r#"__wxmlLogic.define("pages/a/a.js", function (require, module, exports) {Page({"#));
         assert_eq!(
-            bundle.rewrite_locations("onLoad@superapp://app/__superapp/wxml/app_service.js:12:7\n@app_service.js:x"),
-            "onLoad@pages/a/a.js:3:7\n@app_service.js:x"
+            bundle.module_file("superapp://app/__superapp/wxml/modules/pages/a/a.js"),
+            Some("pages/a/a.js".to_string())
+        );
+        assert_eq!(bundle.module_file("superapp://app/__superapp/wxml/modules/nope.js"), None);
+        assert_eq!(
+            bundle.rewrite_locations("onLoad@superapp://app/__superapp/wxml/modules/pages/a/a.js:3:7\n@logic.js:1"),
+            "onLoad@pages/a/a.js:3:7\n@logic.js:1"
+        );
+        let (start, _) = bundle.serve("/__superapp/wxml/start.js").unwrap();
+        assert_eq!(
+            String::from_utf8(start.into_owned()).unwrap(),
+            "__wxmlLogic.expect([\"app.js\",\"pages/a/a.js\"]);\n__wxmlLogic.require('app.js');\n"
         );
     }
 
     #[test]
     fn serves_its_files_and_page_documents_only() {
-        let bundle = Bundle {
-            gwx: "$gwx=1".into(),
-            styles: "css()".into(),
-            app_service: "define()".into(),
-            routes: vec!["pages/a/a".into()],
-            lines: Vec::new(),
-        };
+        let bundle = bundle(&[("app.js", "App({})")]);
         assert_eq!(bundle.serve("/__superapp/wxml/gwx.js").unwrap().0.as_ref(), b"$gwx=1");
         assert_eq!(bundle.serve("/__superapp/wxml/styles.js").unwrap().0.as_ref(), b"css()");
         assert!(bundle.serve("/__superapp/wxml/spare.html").unwrap().1.starts_with("text/html"));
         assert!(bundle.serve("/pages/a/a.html").unwrap().1.starts_with("text/html"));
         assert!(bundle.serve("/__superapp/wxml/logic.html").is_some());
-        for missing in ["/pages/b/b.html", "/__superapp/wxml/nope.js", "/__superapp/wxml/style/pages/a/a.js", "/app.js"]
-        {
+        for missing in [
+            "/pages/b/b.html",
+            "/__superapp/wxml/nope.js",
+            "/__superapp/wxml/style/pages/a/a.js",
+            "/app.js",
+            "/__superapp/wxml/modules/nope.js",
+        ] {
             assert!(bundle.serve(missing).is_none(), "{missing}");
         }
     }

@@ -48,11 +48,8 @@ impl MiniProgram {
     pub(super) fn exception(&mut self, from: WebViewId, mut error: JsError) {
         let page = self.speaker(from, error.page);
         error.stack = self.source_lines(&error.stack);
-        if let (Some(source), Some(line)) = (&error.source, error.line) {
-            if let Some((file, line)) = self.logic_source_line(source, line) {
-                error.source = Some(file);
-                error.line = Some(line);
-            }
+        if let Some(file) = error.source.as_deref().and_then(|source| self.module_file(source)) {
+            error.source = Some(file);
         }
         let app = self.context.package.app_info().app_id.clone();
         let mut route = self.route_of(page);
@@ -70,6 +67,9 @@ impl MiniProgram {
             if let Some(page) = page.filter(|page| *page != LOGIC_ID) {
                 let message = format!("{} ({at})", error.message);
                 self.deliver_when_listening(page, Outbound::PageError { message }.encoded());
+                // What it shows now is all it will show: queries held for its first render
+                // go out (after the error box).
+                self.first_render(page);
             }
         }
         self.agent_event("App.exceptionThrown", error.automator_params(page.unwrap_or(from)));
@@ -118,8 +118,7 @@ impl MiniProgram {
         }
     }
 
-    /// Rewrites the logic context's `app_service.js:line:col` references to the package
-    /// file and line they came from.
+    /// Rewrites the logic context's module addresses in `text` to package files.
     fn source_lines(&self, text: &str) -> String {
         match &self.context.wxml {
             Some(bundle) => bundle.rewrite_locations(text),
@@ -127,8 +126,8 @@ impl MiniProgram {
         }
     }
 
-    fn logic_source_line(&self, source: &str, line: u32) -> Option<(String, u32)> {
-        let bundle = self.context.wxml.as_ref()?;
-        source.ends_with(crate::wxml::bundle::APP_SERVICE).then(|| bundle.locate(line))?
+    /// The package file of a logic context's module address.
+    fn module_file(&self, source: &str) -> Option<String> {
+        self.context.wxml.as_ref()?.module_file(source)
     }
 }
