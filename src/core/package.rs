@@ -88,23 +88,32 @@ impl std::fmt::Debug for Package {
 }
 
 impl Package {
-    /// Opens and validates the package in `dir`.
+    /// Opens and validates the package in `dir`: a mini program folder (holding
+    /// `app.json`), or a project folder whose `project.config.json` names it with
+    /// `miniprogramRoot`, as WeChat DevTools opens it. Either way the project's
+    /// `project.config.json` gives the identity.
     pub fn open(dir: impl AsRef<Path>) -> Result<Package, PackageError> {
         let dir = dir.as_ref();
-        let root = dir.canonicalize().map_err(|source| PackageError::Io { path: dir.to_path_buf(), source })?;
-        let fallback_name =
-            root.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_else(|| "miniapp".to_string());
-        let fallback = AppInfo { app_id: local_app_id(&root), ..AppInfo::fallback(&fallback_name) };
-        Package::load(Root::Disk(root), fallback)
+        let dir = dir.canonicalize().map_err(|source| PackageError::Io { path: dir.to_path_buf(), source })?;
+        let project = Project::find(&dir)?;
+        let fallback_name = project
+            .dir
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "miniapp".to_string());
+        let fallback = AppInfo { app_id: local_app_id(&project.dir), ..AppInfo::fallback(&fallback_name) };
+        Package::load(Root::Disk(project.root), fallback, project.config)
     }
 
     /// Opens and validates a package embedded in the binary.
     pub fn embedded(dir: &'static Dir<'static>, name: &str) -> Result<Package, PackageError> {
         let fallback = AppInfo { app_id: format!("local-embedded-{name}"), ..AppInfo::fallback(name) };
-        Package::load(Root::Embedded(dir), fallback)
+        Package::load(Root::Embedded(dir), fallback, None)
     }
 
-    fn load(root: Root, fallback: AppInfo) -> Result<Package, PackageError> {
+    /// `project`: the project's `project.config.json`, when it was read already (it may
+    /// lie above the package root); otherwise the root's own is read, if any.
+    fn load(root: Root, fallback: AppInfo, project: Option<Value>) -> Result<Package, PackageError> {
         let mut package = Package {
             root,
             app_info: fallback.clone(),
@@ -117,8 +126,12 @@ impl Package {
             page_windows: std::collections::HashMap::new(),
             kind: PageKind::Html,
         };
-        if package.exists("project.config.json") {
-            let config = package.read_json("project.config.json")?;
+        let project = match project {
+            Some(config) => Some(config),
+            None if package.exists("project.config.json") => Some(package.read_json("project.config.json")?),
+            None => None,
+        };
+        if let Some(config) = project {
             package.app_info = app_info_from(&config, fallback)?;
         }
         let app = package.read_json("app.json")?;
@@ -327,9 +340,71 @@ pub fn safe_relative_path(url_path: &str) -> Result<String, PackageError> {
     Ok(trimmed.to_string())
 }
 
+/// Where a project on disk keeps its mini program: DevTools' `miniprogramRoot`.
+struct Project {
+    /// The folder of `project.config.json` (or the folder opened, without one).
+    dir: PathBuf,
+    /// The mini program's folder, holding `app.json`.
+    root: PathBuf,
+    /// `project.config.json`, if there is one.
+    config: Option<Value>,
+}
+
+impl Project {
+    /// The project of folder `dir` (canonical): `dir` itself, its `miniprogramRoot`, or
+    /// (when `dir` is that mini program folder) the project above it.
+    fn find(dir: &Path) -> Result<Project, PackageError> {
+        const FILE: &str = "project.config.json";
+        let read = |folder: &Path| -> Result<Option<Value>, PackageError> {
+            let path = folder.join(FILE);
+            match std::fs::read(&path) {
+                Ok(bytes) => serde_json::from_slice(&bytes)
+                    .map(Some)
+                    .map_err(|err| PackageError::Json { file: FILE.into(), message: err.to_string() }),
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(source) => Err(PackageError::Io { path, source }),
+            }
+        };
+        let named_root = |folder: &Path, config: &Value| -> Result<Option<PathBuf>, PackageError> {
+            let field =
+                |message: String| PackageError::Field { file: FILE.into(), field: "miniprogramRoot".into(), message };
+            let name = match config.get("miniprogramRoot") {
+                None | Some(Value::Null) => return Ok(None),
+                Some(Value::String(name)) => name.trim_end_matches('/'),
+                Some(other) => return Err(field(format!("expected a string, got {other}"))),
+            };
+            if name.is_empty() || name == "." {
+                return Ok(None);
+            }
+            let root =
+                folder.join(name).canonicalize().map_err(|_| field(format!("folder {name:?} does not exist")))?;
+            if !root.starts_with(folder) || !root.is_dir() {
+                return Err(field(format!("{name:?} is not a folder inside the project")));
+            }
+            Ok(Some(root))
+        };
+        if let Some(config) = read(dir)? {
+            let root = named_root(dir, &config)?.unwrap_or_else(|| dir.to_path_buf());
+            return Ok(Project { dir: dir.to_path_buf(), root, config: Some(config) });
+        }
+        // The mini program folder of a project opened directly: the project is above it.
+        if dir.join("app.json").is_file() {
+            for above in dir.ancestors().skip(1).take(3) {
+                if let Ok(Some(config)) = read(above) {
+                    if named_root(above, &config).ok().flatten().as_deref() == Some(dir) {
+                        return Ok(Project { dir: above.to_path_buf(), root: dir.to_path_buf(), config: Some(config) });
+                    }
+                }
+            }
+        }
+        Ok(Project { dir: dir.to_path_buf(), root: dir.to_path_buf(), config: None })
+    }
+}
+
 /// The app id of a package whose `project.config.json` names none: `local-` and 16 hex
 /// digits of the SHA-256 of its folder's canonical path. Stable for a folder, distinct
-/// between folders, so two such packages never share storage or web data.
+/// between folders, so two such packages never share storage or web data. For a
+/// project with a `miniprogramRoot`, the folder is the project's.
 pub fn local_app_id(canonical_dir: &Path) -> String {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(canonical_dir.as_os_str().as_encoded_bytes());
@@ -402,6 +477,36 @@ mod tests {
                 ("pages/index/index.html", "<p>home</p>"),
                 ("pages/b/b.html", "<p>b</p>"),
             ],
+        );
+    }
+
+    #[test]
+    fn a_project_opens_from_its_folder_or_its_miniprogram_root_alike() {
+        let tmp = tempfile::tempdir().unwrap();
+        write(
+            tmp.path(),
+            &[
+                ("project.config.json", r#"{"appid":"wxdemo","projectname":"Demo","miniprogramRoot":"miniprogram/"}"#),
+                ("miniprogram/app.json", r#"{"pages":["pages/index/index"]}"#),
+                ("miniprogram/pages/index/index.html", "<p>home</p>"),
+            ],
+        );
+        for dir in [tmp.path().to_path_buf(), tmp.path().join("miniprogram")] {
+            let package = Package::open(&dir).unwrap();
+            assert_eq!(package.app_info().app_id, "wxdemo", "{dir:?}");
+            assert_eq!(package.pages(), ["pages/index/index"]);
+            assert_eq!(package.dir(), Some(tmp.path().join("miniprogram").canonicalize().unwrap().as_path()));
+        }
+        // A miniprogramRoot that is not there is named.
+        write(tmp.path(), &[("project.config.json", r#"{"miniprogramRoot":"src/"}"#)]);
+        assert_eq!(
+            Package::open(tmp.path()).unwrap_err().to_string(),
+            r#"project.config.json: field "miniprogramRoot": folder "src" does not exist"#
+        );
+        write(tmp.path(), &[("project.config.json", r#"{"miniprogramRoot":"../"}"#)]);
+        assert_eq!(
+            Package::open(tmp.path()).unwrap_err().to_string(),
+            r#"project.config.json: field "miniprogramRoot": ".." is not a folder inside the project"#
         );
     }
 
