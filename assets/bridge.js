@@ -478,6 +478,30 @@
     generalListeners.delete(id);
   };
 
+  // WeChat's logic layer has a `global` object shared by all modules (`global.isDemo =
+  // true` in app.js); it is a plain object, not the JS global object, as there.
+  if (typeof window.global === 'undefined') window.global = {};
+
+  /** Whether this shell has an API or component: `wx.canIUse('showToast')`,
+   *  `wx.canIUse('getSystemInfoSync.return.theme')`, `wx.canIUse('view')`. Answered from
+   *  what `wx` really has and from the render layer's component table (config.components,
+   *  src/core/builtins.rs); what follows the name (`.object.x`, `.return.x`) is not
+   *  checked further. */
+  wx.canIUse = function (schema) {
+    if (typeof schema !== 'string' || !schema) throw new TypeError('wx.canIUse(schema: string)');
+    var name = schema.split('.')[0];
+    if (Object.prototype.hasOwnProperty.call(wx, name)) return true;
+    return (config.components || []).indexOf(name) >= 0;
+  };
+
+  /** The mini program's account: {miniProgram: {appId, envVersion, version}, plugin}. */
+  wx.getAccountInfoSync = function () {
+    return copy(config.account || { miniProgram: { appId: config.appId, envVersion: 'develop', version: '' }, plugin: {} });
+  };
+
+  /** WeChat's environment values: the user data folder's path for file APIs. */
+  wx.env = { USER_DATA_PATH: 'wxfile://usr' };
+
   /** Runs `fn` after the current synchronous work (and the setData calls it made). */
   wx.nextTick = function (fn) {
     if (!isFunction(fn)) throw new TypeError('wx.nextTick(callback: function)');

@@ -469,6 +469,19 @@ fn wx_has_every_function(form: Form) {
              wx.nextTick(function () { seen.push('tick'); resolve(seen); }); seen.push('now'); })",
             )?;
             assert_eq!(order, json!(["now", "tick"]), "{form:?}");
+            // The globals and members real code checks for.
+            let seen = app.eval(
+            "JSON.stringify({ global: typeof global, canIUse: ['showToast', 'getSystemInfoSync.return.theme', 'view', \
+             'navigator', 'map', 'noSuchApi'].map(function (s) { return wx.canIUse(s); }), \
+             account: wx.getAccountInfoSync(), userData: wx.env.USER_DATA_PATH })",
+        )?;
+            assert_eq!(
+                serde_json::from_str::<Value>(seen.as_str().unwrap()).unwrap(),
+                json!({"global": "object", "canIUse": [true, true, true, true, false, false],
+                   "account": {"miniProgram": {"appId": format!("wxconform{form:?}").to_lowercase(), "envVersion": "develop", "version": "0.0.0"}, "plugin": {}},
+                   "userData": "wxfile://usr"}),
+                "{form:?}"
+            );
             Ok(())
         },
     );

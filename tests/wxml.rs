@@ -960,6 +960,34 @@ fn one_bad_module_stops_only_the_pages_that_need_it() {
     .unwrap();
 }
 
+/// `global` is shared by app.js and every module (WeChat's demo sets `global.isDemo` in
+/// app.js before `App()`); `require.async` gives a Promise of a module.
+fn global_and_require_async_work_as_in_wechat() {
+    use superapp_shell::testing::{self, WAIT};
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[
+            ("app.json", r#"{"pages": ["pages/home/home"]}"#),
+            ("app.js", "global.isDemo = true;\nApp({ globalData: { fromApp: global.isDemo } });"),
+            ("utils/later.js", "module.exports = { word: 'later' };"),
+            ("pages/home/home.wxml", "<view class=\"home\">{{demo}} {{word}}</view>"),
+            (
+                "pages/home/home.js",
+                "Page({ data: { demo: '', word: '' }, onLoad: function () { var page = this; \
+                 this.setData({ demo: String(global.isDemo && getApp().globalData.fromApp) }); \
+                 require.async('../../utils/later.js').then(function (m) { page.setData({ word: m.word }); }); } });",
+            ),
+        ],
+    );
+    let package = superapp_shell::Package::open(tmp.path()).unwrap();
+    testing::run(Shell::builder(), package, |app| {
+        app.wait_until(|app| Ok(app.count(".home")? == 1 && app.text(".home")? == "true later"), WAIT)?;
+        Ok(())
+    })
+    .unwrap();
+}
+
 fn main() -> ExitCode {
     support::harness::main(&[
         ("wcc_output_renders_a_virtual_tree_in_a_real_page", wcc_output_renders_a_virtual_tree_in_a_real_page),
@@ -980,5 +1008,6 @@ fn main() -> ExitCode {
         ("timers_run_at_full_speed_in_hidden_webviews", timers_run_at_full_speed_in_hidden_webviews),
         ("source_errors_name_file_line_and_column", source_errors_name_file_line_and_column),
         ("one_bad_module_stops_only_the_pages_that_need_it", one_bad_module_stops_only_the_pages_that_need_it),
+        ("global_and_require_async_work_as_in_wechat", global_and_require_async_work_as_in_wechat),
     ])
 }

@@ -70,8 +70,15 @@
     }
     var module = { exports: {}, id: path };
     modules[path] = module;
+    var require = function (p) { return load(resolve(path, p)); };
+    /** require.async(path): a Promise of the module (for subpackage modules in WeChat). */
+    require.async = function (p) {
+      return new Promise(function (done, fail) {
+        try { done(require(p)); } catch (err) { fail(err); }
+      });
+    };
     try {
-      factory.call(module.exports, function (p) { return load(resolve(path, p)); }, module, module.exports);
+      factory.call(module.exports, require, module, module.exports);
     } catch (err) {
       // Not kept: the next require runs it again (and names this error again).
       delete modules[path];

@@ -28,6 +28,16 @@ impl VerType {
             _ => None,
         }
     }
+
+    /// WeChat's name for it in `wx.getAccountInfoSync().miniProgram.envVersion`:
+    /// `develop`, `trial` (a preview or a build under review) or `release`.
+    pub fn env_version(self) -> &'static str {
+        match self {
+            VerType::Develop => "develop",
+            VerType::Preview | VerType::Audit => "trial",
+            VerType::Online => "release",
+        }
+    }
 }
 
 /// A mini program's identity, read from its package's `project.config.json`.
@@ -49,6 +59,15 @@ pub struct AppInfo {
 }
 
 impl AppInfo {
+    /// What `wx.getAccountInfoSync()` returns: `{miniProgram: {appId, envVersion, version},
+    /// plugin: {}}`.
+    pub fn account_info(&self) -> serde_json::Value {
+        serde_json::json!({
+            "miniProgram": {"appId": self.app_id, "envVersion": self.ver_type.env_version(), "version": self.version},
+            "plugin": {}
+        })
+    }
+
     /// The identity used when a package says nothing about itself: app id `"local"`,
     /// the given name, version `"0.0.0"`, develop.
     pub fn fallback(name: &str) -> AppInfo {
@@ -80,5 +99,18 @@ mod tests {
         assert_eq!(VerType::parse("Preview"), Some(VerType::Preview));
         assert_eq!(VerType::parse("3"), Some(VerType::Online));
         assert_eq!(VerType::parse("beta"), None);
+    }
+
+    #[test]
+    fn account_info_says_the_app_and_its_environment_as_wechat_does() {
+        let mut info = AppInfo::fallback("demo");
+        info.app_id = "wx42".into();
+        info.ver_type = VerType::Preview;
+        assert_eq!(
+            info.account_info(),
+            serde_json::json!({"miniProgram": {"appId": "wx42", "envVersion": "trial", "version": "0.0.0"}, "plugin": {}})
+        );
+        assert_eq!(VerType::Online.env_version(), "release");
+        assert_eq!(VerType::Develop.env_version(), "develop");
     }
 }

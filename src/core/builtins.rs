@@ -88,8 +88,23 @@ pub const WX_FUNCTIONS: &[WxFunction] = &[
 /// The `wx` functions the bridge itself defines (not built-in APIs), in every page and
 /// logic context. With [`WX_FUNCTIONS`] this is the one list of what `wx` has: an `extApi`
 /// may take none of these names.
-pub const BRIDGE_FUNCTIONS: &[&str] =
-    &["invokeNativePlugin", "onNativePluginEvent", "onGeneralNativeEvent", "offGeneralNativeEvent", "nextTick"];
+pub const BRIDGE_FUNCTIONS: &[&str] = &[
+    "invokeNativePlugin",
+    "onNativePluginEvent",
+    "onGeneralNativeEvent",
+    "offGeneralNativeEvent",
+    "nextTick",
+    "canIUse",
+    "getAccountInfoSync",
+];
+
+/// The `wx` members that are values, not functions (`wx.env.USER_DATA_PATH`).
+pub const WX_VALUES: &[&str] = &["env"];
+
+/// The built-in components the render layer implements: `wx.canIUse('swiper')` answers
+/// from this list.
+pub const COMPONENTS: &[&str] =
+    &["view", "text", "button", "image", "input", "textarea", "navigator", "block", "page-meta"];
 
 /// The built-ins answered in the core (the rest are [`UiApi`]s).
 pub const CORE_APIS: &[&str] =
@@ -111,6 +126,7 @@ pub fn is_reserved_wx_name(name: &str) -> bool {
     name.starts_with("__")
         || OBJECT_NAMES.contains(&name)
         || BRIDGE_FUNCTIONS.contains(&name)
+        || WX_VALUES.contains(&name)
         || WX_FUNCTIONS.iter().any(|function| function.wx == name)
 }
 
