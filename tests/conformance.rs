@@ -73,28 +73,33 @@ fn write_package(dir: &Path, form: Form) {
         &[("app.json", &app_json.to_string()), ("project.config.json", &config.to_string()), ("app.js", APP_JS)],
     );
     for route in PAGES {
-        write_files(dir, &[(&format!("{route}.js"), &page_js(route))]);
-        let title = route.rsplit('/').next().unwrap();
-        match form {
-            Form::Wxml => write_files(
-                dir,
-                &[(
-                    &format!("{route}.wxml"),
-                    "<view class=\"title\">{{title}}</view><navigator class=\"go\" url=\"/pages/a/a\">to a</navigator>",
-                )],
-            ),
-            Form::Html => write_files(
-                dir,
-                &[(
-                    &format!("{route}.html"),
-                    &format!(
-                        "<!doctype html><html><head><meta charset=\"utf-8\"></head><body>\
+        write_page(dir, form, route);
+    }
+}
+
+/// One page of the package, in `form`: the same JS, its title, a link to page a.
+fn write_page(dir: &Path, form: Form, route: &str) {
+    write_files(dir, &[(&format!("{route}.js"), &page_js(route))]);
+    let title = route.rsplit('/').next().unwrap();
+    match form {
+        Form::Wxml => write_files(
+            dir,
+            &[(
+                &format!("{route}.wxml"),
+                "<view class=\"title\">{{title}}</view><navigator class=\"go\" url=\"/pages/a/a\">to a</navigator>",
+            )],
+        ),
+        Form::Html => write_files(
+            dir,
+            &[(
+                &format!("{route}.html"),
+                &format!(
+                    "<!doctype html><html><head><meta charset=\"utf-8\"></head><body>\
 <div class=\"title\">{title}</div><a class=\"go\" onclick=\"wx.navigateTo({{url: '/pages/a/a'}})\">to a</a>\
 <script src=\"{title}.js\"></script></body></html>"
-                    ),
-                )],
-            ),
-        }
+                ),
+            )],
+        ),
     }
 }
 
@@ -546,6 +551,47 @@ fn page_scroll_to_on_both_forms() {
     page_scroll_to(Form::Html);
 }
 
+/// A page of a subpackage (`subpackages` in app.json) is a page like any other: routes
+/// reach it by `root/page`, and it runs as the main package's pages do.
+fn a_subpackage_page_is_a_page_like_any_other(form: Form) {
+    let with_subpackage = move |dir: &Path| {
+        let app_json = json!({
+            "pages": PAGES,
+            "subPackages": [{"root": "packageA", "pages": ["pages/cat/cat"]}],
+            "preloadRule": {"pages/home/home": {"packages": ["packageA"]}},
+            "tabBar": {"list": [{"pagePath": "pages/home/home", "text": "Home"}, {"pagePath": "pages/tab2/tab2", "text": "Two"}]}
+        });
+        write_files(dir, &[("app.json", &app_json.to_string())]);
+        write_page(dir, form, "packageA/pages/cat/cat");
+    };
+    run_form(form, with_subpackage, move |app, seen| {
+        wait_for_lines(seen, 4);
+        take(seen);
+        assert_eq!(app.eval(&route_js("navigateTo", json!({"url": "/packageA/pages/cat/cat?k=v"})))?, json!("ok"));
+        assert_eq!(
+            take(seen),
+            [
+                "pages/home/home#1 onHide",
+                "packageA/pages/cat/cat#2 onLoad {\"k\":\"v\"}",
+                "packageA/pages/cat/cat#2 onShow",
+                "success"
+            ],
+            "{form:?}"
+        );
+        app.wait_for(".title", WAIT)?;
+        assert_eq!(app.text(".title")?, "cat", "{form:?}");
+        // Relative URLs resolve from the subpackage page.
+        assert_eq!(app.eval(&route_js("redirectTo", json!({"url": "../../../pages/a/a"})))?, json!("ok"));
+        assert_eq!(app.current_page()?.path, "pages/a/a", "{form:?}");
+        Ok(())
+    });
+}
+
+fn a_subpackage_page_on_both_forms() {
+    a_subpackage_page_is_a_page_like_any_other(Form::Wxml);
+    a_subpackage_page_is_a_page_like_any_other(Form::Html);
+}
+
 fn main() -> ExitCode {
     support::harness::main(&[
         ("routing_table_on_wxml_pages", routing_table_on_wxml_pages),
@@ -556,5 +602,6 @@ fn main() -> ExitCode {
         ("a_page_that_fails_to_load_says_so_on_both_forms", a_page_that_fails_to_load_says_so_on_both_forms),
         ("wx_has_every_function_on_both_forms", wx_has_every_function_on_both_forms),
         ("page_scroll_to_on_both_forms", page_scroll_to_on_both_forms),
+        ("a_subpackage_page_on_both_forms", a_subpackage_page_on_both_forms),
     ])
 }

@@ -172,8 +172,12 @@ pub struct ExtApi {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AppConfig {
-    /// Page routes, home first.
+    /// Page routes, home first: the main package's, then each subpackage's
+    /// (`root/page`). A subpackage page is a page like any other.
     pub pages: Vec<String>,
+    /// The subpackages (`subpackages` or `subPackages`; `preloadRule` is accepted and has
+    /// nothing to do: every page is local).
+    pub subpackages: Vec<Subpackage>,
     /// The app-wide window settings.
     pub window: WindowConfig,
     /// The tab bar, if any.
@@ -194,7 +198,10 @@ impl AppConfig {
         let Value::Object(app) = app else {
             return Err(err(file, "", format!("expected an object, got {app}")));
         };
-        let pages = parse_pages(app.get("pages"))?;
+        let mut pages = parse_pages(app.get("pages"), "pages", "", &[])?;
+        let subpackages = parse_subpackages(app, &pages)?;
+        let main_pages = pages.clone();
+        pages.extend(subpackages.iter().flat_map(|sub| sub.pages.iter().cloned()));
         let window = match app.get("window") {
             None => WindowConfig::default(),
             Some(Value::Object(window)) => WindowConfig::parse(window, file, "window.")?,
@@ -202,7 +209,7 @@ impl AppConfig {
         };
         let tab_bar = match app.get("tabBar") {
             None => None,
-            Some(Value::Object(bar)) => Some(parse_tab_bar(bar, &pages)?),
+            Some(Value::Object(bar)) => Some(parse_tab_bar(bar, &main_pages)?),
             Some(other) => return Err(err(file, "tabBar", format!("expected an object, got {other}"))),
         };
         let ext_api = match app.get("extApi") {
@@ -212,7 +219,7 @@ impl AppConfig {
             }
             Some(other) => return Err(err(file, "extApi", format!("expected an array, got {other}"))),
         };
-        Ok(AppConfig { pages, window, tab_bar, ext_api })
+        Ok(AppConfig { pages, subpackages, window, tab_bar, ext_api })
     }
 }
 
@@ -226,17 +233,68 @@ pub fn is_hex_color(text: &str) -> bool {
         .is_some_and(|hex| matches!(hex.len(), 3 | 6 | 8) && hex.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-fn parse_pages(pages: Option<&Value>) -> Result<Vec<String>, FieldError> {
+/// A subpackage of `app.json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Subpackage {
+    /// Its folder (`packageA`).
+    pub root: String,
+    /// Its name, if it has one.
+    pub name: Option<String>,
+    /// Whether it runs without the main package (accepted; every page is local here).
+    pub independent: bool,
+    /// Its pages' routes, root included (`packageA/pages/cat/cat`).
+    pub pages: Vec<String>,
+}
+
+fn parse_subpackages(app: &Map<String, Value>, main: &[String]) -> Result<Vec<Subpackage>, FieldError> {
+    let file = "app.json";
+    let (key, list) = match (app.get("subpackages"), app.get("subPackages")) {
+        (Some(_), Some(_)) => return Err(err(file, "subPackages", "give subpackages or subPackages, not both".into())),
+        (Some(list), None) => ("subpackages", list),
+        (None, Some(list)) => ("subPackages", list),
+        (None, None) => return Ok(Vec::new()),
+    };
+    let Value::Array(list) = list else { return Err(err(file, key, format!("expected an array, got {list}"))) };
+    let mut seen: Vec<String> = main.to_vec();
+    let mut out = Vec::with_capacity(list.len());
+    for (i, sub) in list.iter().enumerate() {
+        let field = |name: &str| format!("{key}[{i}].{name}");
+        let Value::Object(sub) = sub else {
+            return Err(err(file, &format!("{key}[{i}]"), format!("expected an object, got {sub}")));
+        };
+        let root = match sub.get("root") {
+            Some(Value::String(root)) => root.trim_matches('/').to_string(),
+            other => {
+                let got = other.map_or("nothing".to_string(), Value::to_string);
+                return Err(err(file, &field("root"), format!("expected a folder name, got {got}")));
+            }
+        };
+        if root.is_empty() || root.split('/').any(|seg| seg.is_empty() || seg == "." || seg == "..") {
+            return Err(err(file, &field("root"), format!("{root:?} is not a folder of the package")));
+        }
+        let name = sub.get("name").and_then(Value::as_str).map(str::to_string);
+        let independent = sub.get("independent").and_then(Value::as_bool).unwrap_or(false);
+        let pages = parse_pages(sub.get("pages"), &field("pages"), &format!("{root}/"), &seen)?;
+        seen.extend(pages.iter().cloned());
+        out.push(Subpackage { root, name, independent, pages });
+    }
+    Ok(out)
+}
+
+/// The page list at `field`, each route prefixed with `prefix` (a subpackage's root);
+/// none may repeat `seen` or itself.
+fn parse_pages(pages: Option<&Value>, field: &str, prefix: &str, seen: &[String]) -> Result<Vec<String>, FieldError> {
     let file = "app.json";
     let list = match pages {
         Some(Value::Array(list)) if !list.is_empty() => list,
-        Some(Value::Array(_)) => return Err(err(file, "pages", "must list at least one page".into())),
-        None => return Err(err(file, "pages", "is missing".into())),
-        Some(other) => return Err(err(file, "pages", format!("expected an array, got {other}"))),
+        Some(Value::Array(_)) => return Err(err(file, field, "must list at least one page".into())),
+        None => return Err(err(file, field, "is missing".into())),
+        Some(other) => return Err(err(file, field, format!("expected an array, got {other}"))),
     };
+    let list_field = field;
     let mut out: Vec<String> = Vec::with_capacity(list.len());
     for (i, page) in list.iter().enumerate() {
-        let field = format!("pages[{i}]");
+        let field = format!("{list_field}[{i}]");
         let Some(page) = page.as_str() else {
             return Err(err(file, &field, format!("expected a string, got {page}")));
         };
@@ -248,10 +306,11 @@ fn parse_pages(pages: Option<&Value>) -> Result<Vec<String>, FieldError> {
         if !valid {
             return Err(err(file, &field, format!("{page:?} is not a page path like \"pages/index/index\"")));
         }
-        if out.iter().any(|seen| seen == page) {
+        let page = format!("{prefix}{page}");
+        if out.iter().chain(seen).any(|seen| *seen == page) {
             return Err(err(file, &field, format!("{page:?} is listed twice")));
         }
-        out.push(page.to_string());
+        out.push(page);
     }
     Ok(out)
 }
@@ -356,6 +415,44 @@ mod tests {
             config.ext_api,
             vec![ExtApi { name: "scanCard".into(), sync: true }, ExtApi { name: "openDoor".into(), sync: false },]
         );
+    }
+
+    #[test]
+    fn subpackage_pages_are_pages_with_their_root() {
+        for key in ["subpackages", "subPackages"] {
+            let config = AppConfig::parse(&json!({
+                "pages": ["pages/index/index"],
+                key: [
+                    {"root": "packageA/", "pages": ["pages/cat/cat", "pages/dog/dog"]},
+                    {"root": "packageB", "name": "b", "independent": true, "pages": ["pages/apple/apple"]}
+                ],
+                "preloadRule": {"pages/index/index": {"packages": ["packageA"]}}
+            }))
+            .unwrap();
+            assert_eq!(
+                config.pages,
+                ["pages/index/index", "packageA/pages/cat/cat", "packageA/pages/dog/dog", "packageB/pages/apple/apple"]
+            );
+            assert_eq!(config.subpackages[1].name.as_deref(), Some("b"));
+            assert!(config.subpackages[1].independent);
+        }
+        let refused = |app: Value| AppConfig::parse(&app).unwrap_err();
+        assert_eq!(
+            refused(json!({"pages": ["a"], "subpackages": [{"root": "p", "pages": ["x", "x"]}]})),
+            err("app.json", "subpackages[0].pages[1]", "\"p/x\" is listed twice".into())
+        );
+        assert_eq!(
+            refused(json!({"pages": ["a"], "subpackages": [{"root": "../up", "pages": ["x"]}]})),
+            err("app.json", "subpackages[0].root", "\"../up\" is not a folder of the package".into())
+        );
+        assert_eq!(
+            refused(json!({"pages": ["a"], "subpackages": [], "subPackages": []})),
+            err("app.json", "subPackages", "give subpackages or subPackages, not both".into())
+        );
+        // A tab page lives in the main package.
+        let tab = json!({"pages": ["a"], "subpackages": [{"root": "p", "pages": ["x"]}],
+                         "tabBar": {"list": [{"pagePath": "a", "text": "A"}, {"pagePath": "p/x", "text": "X"}]}});
+        assert!(AppConfig::parse(&tab).is_err());
     }
 
     #[test]

@@ -119,6 +119,7 @@ impl Package {
             app_info: fallback.clone(),
             config: AppConfig {
                 pages: Vec::new(),
+                subpackages: Vec::new(),
                 window: WindowConfig::default(),
                 tab_bar: None,
                 ext_api: Vec::new(),
