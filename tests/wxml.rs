@@ -988,6 +988,45 @@ fn global_and_require_async_work_as_in_wechat() {
     .unwrap();
 }
 
+/// A relative image path resolves from the page's folder on every page, the launch page and
+/// the pages opened after it (in a preloaded render webview) alike.
+fn relative_image_paths_resolve_from_the_page_on_every_page() {
+    use superapp_shell::testing::{self, WAIT};
+    let tmp = tempfile::tempdir().unwrap();
+    let dot =
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"8\" height=\"6\"><rect width=\"8\" height=\"6\"/></svg>";
+    let page = "<image class=\"pic\" src=\"../img/dot.svg\"></image>";
+    write_files(
+        tmp.path(),
+        &[
+            ("app.json", r#"{"pages": ["pages/home/home", "pages/b/b"]}"#),
+            ("app.js", "App({})"),
+            ("pages/img/dot.svg", dot),
+            ("pages/home/home.wxml", page),
+            ("pages/home/home.js", "Page({})"),
+            ("pages/b/b.wxml", page),
+            ("pages/b/b.js", "Page({})"),
+        ],
+    );
+    let package = superapp_shell::Package::open(tmp.path()).unwrap();
+    testing::run(Shell::builder(), package, |app| {
+        let loaded = |app: &testing::App| -> Result<bool, testing::Failed> {
+            let page = app.current_page()?.id;
+            let found = app.send(
+                "Page.getWindowProperties",
+                json!({"pageId": page, "names": ["document.images.0.naturalWidth"]}),
+            )?;
+            // (0 until it loads, and for good when it cannot)
+            Ok(found["properties"][0].as_f64().is_some_and(|width| width > 0.0))
+        };
+        app.wait_until(loaded, WAIT)?;
+        app.navigate_to("/pages/b/b")?;
+        app.wait_until(loaded, WAIT)?;
+        Ok(())
+    })
+    .unwrap();
+}
+
 fn main() -> ExitCode {
     support::harness::main(&[
         ("wcc_output_renders_a_virtual_tree_in_a_real_page", wcc_output_renders_a_virtual_tree_in_a_real_page),
@@ -1009,5 +1048,9 @@ fn main() -> ExitCode {
         ("source_errors_name_file_line_and_column", source_errors_name_file_line_and_column),
         ("one_bad_module_stops_only_the_pages_that_need_it", one_bad_module_stops_only_the_pages_that_need_it),
         ("global_and_require_async_work_as_in_wechat", global_and_require_async_work_as_in_wechat),
+        (
+            "relative_image_paths_resolve_from_the_page_on_every_page",
+            relative_image_paths_resolve_from_the_page_on_every_page,
+        ),
     ])
 }

@@ -16,6 +16,11 @@
     if (template) return;
     sa.config.route = route;
     if (query) sa.config.query = query;
+    // Relative URLs (an image's src, a url() in WXSS) resolve from the page's folder, as
+    // in WeChat, also in a preloaded webview whose document lives elsewhere.
+    var base = document.createElement('base');
+    base.href = '/' + route.split('/').slice(0, -1).map(encodeURIComponent).join('/') + '/';
+    document.head.insertBefore(base, document.head.firstChild);
     var styles = window.__wxmlStyles && window.__wxmlStyles[route];
     if (styles) styles();
     template = $gwx(route + '.wxml');
