@@ -863,6 +863,21 @@ fn source_errors_name_file_line_and_column() {
     assert!(matches!(&err, CompileError::Source { message } if message.starts_with("pages/bad/bad.wxml:1:")), "{err}");
     let err = compilers.wxss_to_js(tmp.path(), &["bad.wxss".into()]).unwrap_err();
     assert_eq!(err.to_string(), "bad.wxss:1:12: unexpected token '$'");
+    // An absolute @import resolves from the package root, from any folder.
+    write_files(
+        tmp.path(),
+        &[
+            ("common/reset.wxss", ".r { color: red; }\n"),
+            ("sub/pages/a/a.wxss", "@import \"/common/reset.wxss\";\n.a { color: blue; }\n"),
+        ],
+    );
+    let compiled =
+        compilers.wxss_to_js(tmp.path(), &["sub/pages/a/a.wxss".into(), "common/reset.wxss".into()]).unwrap();
+    // (the imported file's rules go into the shared script, referenced by the importer)
+    assert!(compiled["sub/pages/a/a.wxss"].contains(r#"[2,"./common/reset.wxss"]"#), "{compiled:?}");
+    assert!(compiled["comm"].contains("r { color: red;"), "{compiled:?}");
+    let err = compilers.wxss_to_js(tmp.path(), &["missing.wxss".into()]);
+    assert!(err.is_err());
 }
 
 /// Timers of hidden webviews run at full speed: the logic context, a hidden webview that

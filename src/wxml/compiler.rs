@@ -108,10 +108,17 @@ impl Compilers {
     /// that must run first.
     pub fn wxss_to_js(&self, root: &Path, wxss: &[String]) -> Result<BTreeMap<String, String>, CompileError> {
         let mut command = Command::new(&self.wcsc);
-        // `-pc N`: the first N files each get their own entry (named as given).
-        command.current_dir(root).args(["-db", "-pc", &wxss.len().to_string()]).args(wxss);
+        // `-pc N`: the first N files each get their own entry (named as given). Given as
+        // `./x.wxss`, which is how wcsc resolves an absolute `@import "/common/x.wxss"`.
+        command
+            .current_dir(root)
+            .args(["-db", "-pc", &wxss.len().to_string()])
+            .args(wxss.iter().map(|file| format!("./{file}")));
         let output = run("wcsc", command)?;
-        Ok(parse_wcsc_output(&output))
+        Ok(parse_wcsc_output(&output)
+            .into_iter()
+            .map(|(name, script)| (name.strip_prefix("./").map(str::to_string).unwrap_or(name), script))
+            .collect())
     }
 }
 
@@ -140,10 +147,10 @@ pub fn source_errors(stderr: &str) -> Option<String> {
         }
         let line = line.strip_prefix("ERR:").map(str::trim).unwrap_or(line);
         let line = match located(line) {
-            Some((file, at, message)) => format!("{file}:{at}: {message}"),
+            Some((file, at, message)) => format!("{}:{at}: {message}", file.strip_prefix("./").unwrap_or(file)),
             None => line.to_string(),
         };
-        let line = line.replace('`', "'");
+        let line = line.replace('`', "'").replace("'./", "'");
         if !lines.contains(&line) {
             lines.push(line);
         }
@@ -214,6 +221,10 @@ mod tests {
         assert_eq!(
             source_errors("ERR: path `nope.wxss` not found from `app.wxss`.\n\nerror file count: 0").as_deref(),
             Some("path 'nope.wxss' not found from 'app.wxss'.")
+        );
+        assert_eq!(
+            source_errors("ERR: ./common/bad.wxss(1:10): unexpected token `$`\n").as_deref(),
+            Some("common/bad.wxss:1:10: unexpected token '$'")
         );
         assert_eq!(
             source_errors("pages/home/home.wxml:1:26: expect end-tag `view`., near `vie`\n").as_deref(),
