@@ -115,6 +115,10 @@ fn shell(log: Arc<Mutex<Vec<String>>>) -> (ShellBuilder, tempfile::TempDir) {
                 Ok(())
             }
         })
+        .register("__chrome", |call: MiniApiCall| async move {
+            let state = call.host().chrome_state().await.map_err(superapp_shell::ApiError::new)?;
+            Ok(state.as_object().cloned())
+        })
         .register("__press", |call: MiniApiCall| async move {
             let control = call.data().as_str().unwrap_or_default().to_string();
             call.host().press(&control).await.map_err(superapp_shell::ApiError::new)?;
@@ -592,6 +596,28 @@ fn a_subpackage_page_on_both_forms() {
     a_subpackage_page_is_a_page_like_any_other(Form::Html);
 }
 
+/// `navigationStyle: "custom"` (in a page's .json): the page draws its own bar, so the
+/// shell shows none on that page, and shows its own again on the others.
+fn a_custom_navigation_style_hides_the_shells_bar(form: Form) {
+    let custom_b = |dir: &Path| write_files(dir, &[("pages/b/b.json", r#"{"navigationStyle": "custom"}"#)]);
+    run_form(form, custom_b, move |app, _| {
+        let bar = |app: &testing::App| -> Result<Value, Failed> {
+            Ok(app.eval("wx.invokeNativePlugin({ api_name: '__chrome' })")?["navigationBar"].clone())
+        };
+        assert!(bar(app)?.is_object(), "{form:?}: home has the shell's bar");
+        assert_eq!(app.eval(&route_js("navigateTo", json!({"url": "/pages/b/b"})))?, json!("ok"));
+        assert_eq!(bar(app)?, Value::Null, "{form:?}: b draws its own");
+        assert_eq!(app.eval(&route_js("navigateBack", json!({})))?, json!("ok"));
+        assert!(bar(app)?.is_object(), "{form:?}: back on home, the bar is back");
+        Ok(())
+    });
+}
+
+fn a_custom_navigation_style_on_both_forms() {
+    a_custom_navigation_style_hides_the_shells_bar(Form::Wxml);
+    a_custom_navigation_style_hides_the_shells_bar(Form::Html);
+}
+
 fn main() -> ExitCode {
     support::harness::main(&[
         ("routing_table_on_wxml_pages", routing_table_on_wxml_pages),
@@ -603,5 +629,6 @@ fn main() -> ExitCode {
         ("wx_has_every_function_on_both_forms", wx_has_every_function_on_both_forms),
         ("page_scroll_to_on_both_forms", page_scroll_to_on_both_forms),
         ("a_subpackage_page_on_both_forms", a_subpackage_page_on_both_forms),
+        ("a_custom_navigation_style_on_both_forms", a_custom_navigation_style_on_both_forms),
     ])
 }

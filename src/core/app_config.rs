@@ -16,6 +16,17 @@ pub enum TextStyle {
     White,
 }
 
+/// `navigationStyle`: whether the shell draws the navigation bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NavigationStyle {
+    /// The shell's bar, with the title and the back button.
+    #[default]
+    Default,
+    /// No bar: the page draws its own (and gets the whole height).
+    Custom,
+}
+
 /// The `window` keys of `app.json`, or of a page's `.json` (each may be absent).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -30,6 +41,8 @@ pub struct WindowConfig {
     pub background_color: Option<String>,
     /// `enablePullDownRefresh`: pulling the page down at its top runs `onPullDownRefresh`.
     pub enable_pull_down_refresh: Option<bool>,
+    /// `navigationStyle`.
+    pub navigation_style: Option<NavigationStyle>,
 }
 
 /// The window settings of one page after merging, with WeChat's defaults.
@@ -46,6 +59,8 @@ pub struct PageWindow {
     pub background_color: String,
     /// Whether pulling the page down refreshes it (default false).
     pub enable_pull_down_refresh: bool,
+    /// Whether the shell draws the navigation bar (default) or the page does (custom).
+    pub navigation_style: NavigationStyle,
 }
 
 impl WindowConfig {
@@ -63,6 +78,7 @@ impl WindowConfig {
             navigation_bar_text_style: over.navigation_bar_text_style.or(self.navigation_bar_text_style),
             background_color: over.background_color.clone().or_else(|| self.background_color.clone()),
             enable_pull_down_refresh: over.enable_pull_down_refresh.or(self.enable_pull_down_refresh),
+            navigation_style: over.navigation_style.or(self.navigation_style),
         }
     }
 
@@ -77,6 +93,7 @@ impl WindowConfig {
             navigation_bar_text_style: self.navigation_bar_text_style.unwrap_or(TextStyle::White),
             background_color: self.background_color.clone().unwrap_or_else(|| "#ffffff".into()),
             enable_pull_down_refresh: self.enable_pull_down_refresh.unwrap_or(false),
+            navigation_style: self.navigation_style.unwrap_or_default(),
         }
     }
 
@@ -114,6 +131,18 @@ impl WindowConfig {
                 ))
             }
         };
+        let navigation_style = match text("navigationStyle")?.as_deref() {
+            None => None,
+            Some("default") => Some(NavigationStyle::Default),
+            Some("custom") => Some(NavigationStyle::Custom),
+            Some(other) => {
+                return Err(err(
+                    file,
+                    &format!("{prefix}navigationStyle"),
+                    format!("expected \"default\" or \"custom\", got {other:?}"),
+                ))
+            }
+        };
         let pull_down = match object.get("enablePullDownRefresh") {
             None => None,
             Some(Value::Bool(on)) => Some(*on),
@@ -127,6 +156,7 @@ impl WindowConfig {
         };
         Ok(WindowConfig {
             enable_pull_down_refresh: pull_down,
+            navigation_style,
             navigation_bar_title_text: text("navigationBarTitleText")?,
             navigation_bar_background_color: color("navigationBarBackgroundColor")?,
             navigation_bar_text_style: style,

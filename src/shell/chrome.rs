@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use tao::event_loop::EventLoopProxy;
 
 use super::user_event::{Control, UserEvent};
-use crate::core::app_config::{PageWindow, TabBar, TextStyle};
+use crate::core::app_config::{NavigationStyle, PageWindow, TabBar, TextStyle};
 
 /// What the navigation bar shows for one page.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,6 +19,8 @@ pub struct NavState {
     pub front: String,
     /// The page background.
     pub page_background: String,
+    /// The page draws its own bar (`navigationStyle: "custom"`): the shell's is hidden.
+    pub custom: bool,
 }
 
 impl NavState {
@@ -32,6 +34,7 @@ impl NavState {
                 TextStyle::White => "#ffffff".into(),
             },
             page_background: window.background_color.clone(),
+            custom: window.navigation_style == NavigationStyle::Custom,
         }
     }
 }
@@ -47,6 +50,7 @@ pub enum ToastKind {
 
 /// The chrome's widgets.
 pub struct Chrome {
+    nav_bar: gtk::Box,
     nav_title: gtk::Label,
     back: gtk::Button,
     /// The container of the page webviews (only the top one is visible).
@@ -205,6 +209,7 @@ impl Chrome {
             gtk::StyleContext::add_provider_for_screen(&screen, &css, gtk::STYLE_PROVIDER_PRIORITY_APPLICATION);
         }
         let mut chrome = Chrome {
+            nav_bar: nav,
             nav_title,
             back,
             pages,
@@ -229,6 +234,7 @@ impl Chrome {
                 background: "#000000".into(),
                 front: "#ffffff".into(),
                 page_background: "#ffffff".into(),
+                custom: false,
             },
             selected_tab: None,
             toast_kind: None,
@@ -269,6 +275,7 @@ impl Chrome {
     pub fn show_nav(&mut self, nav: &NavState, can_go_back: bool) {
         self.nav_title.set_text(&nav.title);
         self.back.set_visible(can_go_back);
+        self.nav_bar.set_visible(!nav.custom);
         if self.nav != *nav {
             self.nav = nav.clone();
             self.restyle();
@@ -387,12 +394,13 @@ impl Chrome {
             })
         });
         json!({
-            "navigationBar": {
+            // (null when the page draws its own: navigationStyle custom)
+            "navigationBar": self.nav_bar.is_visible().then(|| json!({
                 "title": self.nav_title.text().as_str(),
                 "backgroundColor": self.nav.background,
                 "frontColor": self.nav.front,
                 "backButton": self.back.is_visible(),
-            },
+            })),
             "tabBar": self.tabbar.is_visible().then(|| json!({
                 "selected": self.selected_tab,
                 "items": self.tabs.iter().map(|t| t.label().map(|l| l.to_string())).collect::<Vec<_>>(),
