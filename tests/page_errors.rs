@@ -94,6 +94,11 @@ const CASES: &[(&str, &str, &[&str])] = &[
         &["ERROR superapp::page: TypeError: nobody caught this app=", " route=pages/home/home at=pages/home/home.js:3:"],
     ),
     (
+        "console.error of an Error: its name and message, not only its stack",
+        "Page({\n  onLoad: function () {\n    console.error('failed', new RangeError('disk full'));\n  }\n});\n",
+        &["WARN superapp::console: console.error: failed RangeError: disk full (at pages/home/home.js:3:43) app="],
+    ),
+    (
         "console.error and console.warn",
         "Page({\n  onLoad: function () {\n    console.error('careful', { a: 1 });\n    console.warn('mind', 2);\n  }\n});\n",
         &[

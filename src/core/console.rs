@@ -52,12 +52,26 @@ pub fn severity(level: &str) -> Severity {
 /// A console call's arguments as one line: strings as they are, other values as JSON.
 pub fn format_args(args: &Value) -> String {
     let one = |value: &Value| match value {
-        Value::String(text) => text.clone(),
+        Value::String(text) => one_line_error(text).unwrap_or_else(|| text.clone()),
         other => other.to_string(),
     };
     match args {
         Value::Array(items) => items.iter().map(one).collect::<Vec<_>>().join(" "),
         other => one(other),
+    }
+}
+
+/// An `Error` as console.js sends it (its name and message, then one frame a line) as one
+/// line for the terminal: `RangeError: disk full (at pages/a/a.js:3:43)`. `None` for any
+/// other text.
+fn one_line_error(text: &str) -> Option<String> {
+    let (head, frames) = text.split_once('\n')?;
+    let mut frames = frames.lines().filter(|line| !line.trim().is_empty());
+    let first = frames.clone().next()?;
+    frames.all(|frame| frame.contains('@') || frame_location(frame).is_some()).then_some(())?;
+    match frame_location(first) {
+        Some(at) => Some(format!("{head} (at {})", short_source(at))),
+        None => Some(head.to_string()),
     }
 }
 
@@ -134,6 +148,11 @@ mod tests {
     #[test]
     fn console_arguments_read_as_one_line_and_levels_map_to_two_severities() {
         assert_eq!(format_args(&json!(["saved", 3, {"a": 1}, null])), r#"saved 3 {"a":1} null"#);
+        // An Error is its name, message and where it was made, on one line.
+        let error = "RangeError: disk full\nonLoad@superapp://app/pages/a/a.js:3:43\n@user-script:2:226:50";
+        assert_eq!(format_args(&json!(["failed", error])), "failed RangeError: disk full (at pages/a/a.js:3:43)");
+        // Text of several lines that is no stack stays as it is.
+        assert_eq!(format_args(&json!(["two\nlines"])), "two\nlines");
         assert_eq!(severity("error"), Severity::Warn);
         assert_eq!(severity("warn"), Severity::Warn);
         assert_eq!(severity("log"), Severity::Debug);

@@ -113,7 +113,8 @@ impl Bundle {
     /// `onLoad@superapp://app/__superapp/wxml/modules/pages/a/a.js:3:7` becomes
     /// `onLoad@pages/a/a.js:3:7`.
     pub fn rewrite_locations(&self, text: &str) -> String {
-        text.replace(&format!("superapp://app{MODULES}"), "")
+        // (with the scheme, or already shortened to `__superapp/wxml/modules/...`)
+        text.replace(&format!("superapp://app{MODULES}"), "").replace(&MODULES[1..], "")
     }
 
     /// The document of the logic context: the runtime, then each module's script (in the
@@ -270,6 +271,7 @@ mod tests {
             bundle.rewrite_locations("onLoad@superapp://app/__superapp/wxml/modules/pages/a/a.js:3:7\n@logic.js:1"),
             "onLoad@pages/a/a.js:3:7\n@logic.js:1"
         );
+        assert_eq!(bundle.rewrite_locations("(at __superapp/wxml/modules/pages/a/a.js:3:7)"), "(at pages/a/a.js:3:7)");
         let (start, _) = bundle.serve("/__superapp/wxml/start.js").unwrap();
         assert_eq!(
             String::from_utf8(start.into_owned()).unwrap(),
