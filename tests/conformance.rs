@@ -618,6 +618,39 @@ fn a_custom_navigation_style_on_both_forms() {
     a_custom_navigation_style_hides_the_shells_bar(Form::Html);
 }
 
+/// A modal goes with the page that showed it: a reLaunch leaves none over the new page,
+/// and its `showModal` is answered with a fail.
+fn a_modal_goes_with_its_page(form: Form) {
+    run_form(
+        form,
+        |_| {},
+        move |app, _| {
+            app.eval(
+                "wx.showModal({ title: 'Leave?', content: 'unsaved', fail: function (e) { \
+             wx.setStorageSync('modalFail', e.errMsg); } }); 'shown'",
+            )?;
+            let modal = |app: &testing::App| -> Result<Value, Failed> {
+                Ok(app.eval("wx.invokeNativePlugin({ api_name: '__chrome' })")?["modal"].clone())
+            };
+            assert_eq!(modal(app)?["title"], json!("Leave?"), "{form:?}");
+            assert_eq!(app.eval(&route_js("reLaunch", json!({"url": "/pages/b/b"})))?, json!("ok"));
+            assert_eq!(modal(app)?, Value::Null, "{form:?}: no modal over the new page");
+            app.wait_until(|app| Ok(app.eval("wx.getStorageSync('modalFail')")? != json!("")), WAIT)?;
+            assert_eq!(
+                app.eval("wx.getStorageSync('modalFail')")?,
+                json!("showModal:fail the page that showed it closed"),
+                "{form:?}"
+            );
+            Ok(())
+        },
+    );
+}
+
+fn a_modal_goes_with_its_page_on_both_forms() {
+    a_modal_goes_with_its_page(Form::Wxml);
+    a_modal_goes_with_its_page(Form::Html);
+}
+
 fn main() -> ExitCode {
     support::harness::main(&[
         ("routing_table_on_wxml_pages", routing_table_on_wxml_pages),
@@ -630,5 +663,6 @@ fn main() -> ExitCode {
         ("page_scroll_to_on_both_forms", page_scroll_to_on_both_forms),
         ("a_subpackage_page_on_both_forms", a_subpackage_page_on_both_forms),
         ("a_custom_navigation_style_on_both_forms", a_custom_navigation_style_on_both_forms),
+        ("a_modal_goes_with_its_page_on_both_forms", a_modal_goes_with_its_page_on_both_forms),
     ])
 }

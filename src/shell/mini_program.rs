@@ -56,7 +56,8 @@ pub struct MiniProgram {
     toast_generation: u64,
     /// The logic context of a WXML mini program.
     logic: Option<Logic>,
-    modal: Option<tokio::sync::oneshot::Sender<Answer>>,
+    /// The modal showing, and the page that showed it.
+    modal: Option<(WebViewId, tokio::sync::oneshot::Sender<Answer>)>,
     launched: bool,
     /// The page whose pull-down refresh is showing.
     refreshing: Option<WebViewId>,
@@ -362,6 +363,13 @@ impl MiniProgram {
                 Effect::Hide(id) => self.hooks.push(id, Hook::OnHide, false),
                 Effect::Unload(id) => {
                     self.navs.remove(&id);
+                    // A modal goes with the page that showed it (a reLaunch leaves none).
+                    if self.modal.as_ref().is_some_and(|(page, _)| *page == id) {
+                        self.chrome.hide_modal();
+                        if let Some((_, reply)) = self.modal.take() {
+                            let _ = reply.send(Err("the page that showed it closed".into()));
+                        }
+                    }
                     self.hooks.push(id, Hook::OnUnload, false);
                 }
             }
@@ -577,7 +585,7 @@ impl MiniProgram {
             }
             Control::ModalConfirm | Control::ModalCancel => {
                 self.chrome.hide_modal();
-                if let Some(reply) = self.modal.take() {
+                if let Some((_, reply)) = self.modal.take() {
                     let confirm = control == Control::ModalConfirm;
                     let _ = reply.send(Ok(json!({"confirm": confirm, "cancel": !confirm}).as_object().cloned()));
                 }
@@ -610,7 +618,13 @@ impl MiniProgram {
                 &text("cancelText", "Cancel"),
                 &text("confirmText", "OK"),
             );
-            self.modal = Some(reply);
+            // Its page: the caller, or the page on top when no page made the call.
+            let owner = if self.router.live().any(|page| page.web_view_id == web_view_id) {
+                web_view_id
+            } else {
+                self.router.top().map_or(web_view_id, |page| page.web_view_id)
+            };
+            self.modal = Some((owner, reply));
             return Ok(());
         }
         if api == UiApi::Screenshot {
@@ -817,7 +831,7 @@ impl MiniProgram {
         self.spare = None;
         self.pages.clear();
         self.web_context.borrow().own(None);
-        if let Some(reply) = self.modal.take() {
+        if let Some((_, reply)) = self.modal.take() {
             let _ = reply.send(Err("the shell is shutting down".into()));
         }
     }
