@@ -31,6 +31,7 @@ pub const LOGIC_ID: WebViewId = 1_000_000_000;
 use crate::core::router::{Effect, Router};
 
 mod automation;
+mod modal;
 mod page_output;
 mod page_scroll;
 mod routing;
@@ -57,7 +58,7 @@ pub struct MiniProgram {
     /// The logic context of a WXML mini program.
     logic: Option<Logic>,
     /// The modal showing, and the page that showed it.
-    modal: Option<(WebViewId, tokio::sync::oneshot::Sender<Answer>)>,
+    modal: Option<(WebViewId, modal::ModalReply)>,
     launched: bool,
     /// The page whose pull-down refresh is showing.
     refreshing: Option<WebViewId>,
@@ -363,13 +364,7 @@ impl MiniProgram {
                 Effect::Hide(id) => self.hooks.push(id, Hook::OnHide, false),
                 Effect::Unload(id) => {
                     self.navs.remove(&id);
-                    // A modal goes with the page that showed it (a reLaunch leaves none).
-                    if self.modal.as_ref().is_some_and(|(page, _)| *page == id) {
-                        self.chrome.hide_modal();
-                        if let Some((_, reply)) = self.modal.take() {
-                            let _ = reply.send(Err("the page that showed it closed".into()));
-                        }
-                    }
+                    self.dismiss_modal_of(id);
                     self.hooks.push(id, Hook::OnUnload, false);
                 }
             }
@@ -584,11 +579,7 @@ impl MiniProgram {
                 }
             }
             Control::ModalConfirm | Control::ModalCancel => {
-                self.chrome.hide_modal();
-                if let Some((_, reply)) = self.modal.take() {
-                    let confirm = control == Control::ModalConfirm;
-                    let _ = reply.send(Ok(json!({"confirm": confirm, "cancel": !confirm}).as_object().cloned()));
-                }
+                self.modal_pressed(control == Control::ModalConfirm);
             }
         }
         Ok(())
@@ -605,26 +596,7 @@ impl MiniProgram {
     pub fn request(&mut self, window: &Window, request: ShellRequest) -> Result<(), ShellError> {
         let ShellRequest { web_view_id, api, data, reply } = request;
         if api == UiApi::ShowModal {
-            if self.modal.is_some() {
-                let _ = reply.send(Err("another modal is showing".into()));
-                return Ok(());
-            }
-            let text = |key: &str, default: &str| data.get(key).and_then(Value::as_str).unwrap_or(default).to_string();
-            let show_cancel = data.get("showCancel").and_then(Value::as_bool).unwrap_or(true);
-            self.chrome.show_modal(
-                &text("title", ""),
-                &text("content", ""),
-                show_cancel,
-                &text("cancelText", "Cancel"),
-                &text("confirmText", "OK"),
-            );
-            // Its page: the caller, or the page on top when no page made the call.
-            let owner = if self.router.live().any(|page| page.web_view_id == web_view_id) {
-                web_view_id
-            } else {
-                self.router.top().map_or(web_view_id, |page| page.web_view_id)
-            };
-            self.modal = Some((owner, reply));
+            self.show_modal(web_view_id, &data, reply);
             return Ok(());
         }
         if api == UiApi::Screenshot {
@@ -831,9 +803,7 @@ impl MiniProgram {
         self.spare = None;
         self.pages.clear();
         self.web_context.borrow().own(None);
-        if let Some((_, reply)) = self.modal.take() {
-            let _ = reply.send(Err("the shell is shutting down".into()));
-        }
+        self.fail_modal("the shell is shutting down");
     }
 }
 

@@ -1,0 +1,59 @@
+//! `wx.showModal`: one modal at a time, drawn by the chrome, answered when a button is
+//! pressed; it belongs to the page that showed it and goes when that page closes.
+
+use serde_json::{json, Value};
+
+use super::MiniProgram;
+use crate::core::host::WebViewId;
+
+/// Where a modal's answer goes.
+pub(crate) type ModalReply = tokio::sync::oneshot::Sender<Result<Option<serde_json::Map<String, Value>>, String>>;
+
+impl MiniProgram {
+    /// Shows a modal for page `from` (`data`: the call's options).
+    pub(super) fn show_modal(&mut self, from: WebViewId, data: &Value, reply: ModalReply) {
+        if self.modal.is_some() {
+            let _ = reply.send(Err("another modal is showing".into()));
+            return;
+        }
+        let text = |key: &str, default: &str| data.get(key).and_then(Value::as_str).unwrap_or(default).to_string();
+        let show_cancel = data.get("showCancel").and_then(Value::as_bool).unwrap_or(true);
+        self.chrome.show_modal(
+            &text("title", ""),
+            &text("content", ""),
+            show_cancel,
+            &text("cancelText", "Cancel"),
+            &text("confirmText", "OK"),
+        );
+        // Its page: the caller, or the page on top when no page made the call.
+        let owner = if self.router.live().any(|page| page.web_view_id == from) {
+            from
+        } else {
+            self.router.top().map_or(from, |page| page.web_view_id)
+        };
+        self.modal = Some((owner, reply));
+    }
+
+    /// A button of the modal was pressed.
+    pub(super) fn modal_pressed(&mut self, confirm: bool) {
+        self.chrome.hide_modal();
+        if let Some((_, reply)) = self.modal.take() {
+            let _ = reply.send(Ok(json!({"confirm": confirm, "cancel": !confirm}).as_object().cloned()));
+        }
+    }
+
+    /// Page `page` is unloading: its modal goes (a reLaunch leaves none over the new page).
+    pub(super) fn dismiss_modal_of(&mut self, page: WebViewId) {
+        if self.modal.as_ref().is_some_and(|(owner, _)| *owner == page) {
+            self.fail_modal("the page that showed it closed");
+        }
+    }
+
+    /// Hides the modal, if any, and fails its call with `why`.
+    pub(super) fn fail_modal(&mut self, why: &str) {
+        if let Some((_, reply)) = self.modal.take() {
+            self.chrome.hide_modal();
+            let _ = reply.send(Err(why.to_string()));
+        }
+    }
+}
