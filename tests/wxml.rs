@@ -1042,6 +1042,56 @@ fn relative_image_paths_resolve_from_the_page_on_every_page() {
     .unwrap();
 }
 
+/// A page built with `Component({...})` and a `Behavior`: data from both, a property from
+/// the query (typed), page hooks in `methods`, lifetimes in WeChat's order, a tap handler.
+fn a_page_built_with_component_and_behavior_runs() {
+    use superapp_shell::testing::{self, WAIT};
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[
+            ("app.json", r#"{"pages": ["pages/home/home", "pages/comp/comp"]}"#),
+            ("app.js", "App({ globalData: { log: [] } })"),
+            ("pages/home/home.wxml", "<view class=\"home\">home</view>"),
+            ("pages/home/home.js", "Page({})"),
+            (
+                "behaviors/counter.js",
+                "module.exports = Behavior({ data: { count: 1 }, methods: { bump: function () { \
+                 this.setData({ count: this.data.count + 1 }); } }, \
+                 lifetimes: { created: function () { getApp().globalData.log.push('behavior created'); } } });",
+            ),
+            ("pages/comp/comp.wxml", "<view class=\"out\" bindtap=\"bump\">{{title}} {{count}} {{n}}</view>"),
+            (
+                "pages/comp/comp.js",
+                "var counter = require('../../behaviors/counter.js');\n\
+                 var log = function (what) { getApp().globalData.log.push(what); };\n\
+                 Component({ behaviors: [counter], properties: { n: Number, tag: { type: String, value: 'none' } }, \
+                 data: { title: 'comp' }, \
+                 lifetimes: { created: function () { log('created'); }, attached: function () { log('attached ' + this.properties.n); }, \
+                   ready: function () { log('ready'); } }, \
+                 pageLifetimes: { show: function () { log('show'); } }, \
+                 methods: { onLoad: function (q) { log('onLoad ' + q.n + ' ' + typeof this.data.n + ' ' + this.data.tag); }, \
+                   onShow: function () { log('onShow'); } } });",
+            ),
+        ],
+    );
+    let package = superapp_shell::Package::open(tmp.path()).unwrap();
+    testing::run(Shell::builder(), package, |app| {
+        app.wait_for(".home", WAIT)?;
+        app.navigate_to("/pages/comp/comp?n=7")?;
+        app.wait_until(|app| Ok(app.count(".out")? == 1 && app.text(".out")? == "comp 1 7"), WAIT)?;
+        app.tap(".out")?;
+        app.wait_until(|app| Ok(app.text(".out")? == "comp 2 7"), WAIT)?;
+        app.wait_until(|app| Ok(app.eval("getApp().globalData.log.length")? == json!(7)), WAIT)?;
+        assert_eq!(
+            app.eval("getApp().globalData.log")?,
+            json!(["behavior created", "created", "attached 7", "onLoad 7 number none", "show", "onShow", "ready"])
+        );
+        Ok(())
+    })
+    .unwrap();
+}
+
 fn main() -> ExitCode {
     support::harness::main(&[
         ("wcc_output_renders_a_virtual_tree_in_a_real_page", wcc_output_renders_a_virtual_tree_in_a_real_page),
@@ -1063,6 +1113,7 @@ fn main() -> ExitCode {
         ("source_errors_name_file_line_and_column", source_errors_name_file_line_and_column),
         ("one_bad_module_stops_only_the_pages_that_need_it", one_bad_module_stops_only_the_pages_that_need_it),
         ("global_and_require_async_work_as_in_wechat", global_and_require_async_work_as_in_wechat),
+        ("a_page_built_with_component_and_behavior_runs", a_page_built_with_component_and_behavior_runs),
         (
             "relative_image_paths_resolve_from_the_page_on_every_page",
             relative_image_paths_resolve_from_the_page_on_every_page,

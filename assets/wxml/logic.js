@@ -21,6 +21,8 @@
   var loadErrors = Object.create(null); // path -> why its script did not load
   var modules = Object.create(null); // path -> module (one instance per mini program)
   var pageDefinitions = Object.create(null); // route -> the object given to Page()
+  var componentDefinitions = Object.create(null); // module path -> the object given to Component()
+  var loadingPaths = []; // the modules whose code is running, innermost last
   var loadingRoute = null; // the route whose JS is running, for Page()
   var appObject = null;
   var live = Object.create(null); // webview id -> live page instance (tab pages off the stack too)
@@ -77,12 +79,15 @@
         try { done(require(p)); } catch (err) { fail(err); }
       });
     };
+    loadingPaths.push(path);
     try {
       factory.call(module.exports, require, module, module.exports);
     } catch (err) {
       // Not kept: the next require runs it again (and names this error again).
       delete modules[path];
       throw err;
+    } finally {
+      loadingPaths.pop();
     }
     return module.exports;
   }
@@ -104,13 +109,15 @@
         loadingRoute = null;
       }
       definition = pageDefinitions[route];
-      if (!definition) throw new Error('page "' + route + '" did not call Page()');
+      if (!definition) throw new Error('page "' + route + '" did not call Page() or Component()');
     }
     var page = {};
     Object.keys(definition).forEach(function (key) {
       if (key !== 'data') page[key] = definition[key];
     });
     page.data = copy(definition.data || {});
+    // A page built with Component(): its properties take the query's values.
+    if (typeof definition.__propertiesFromQuery === 'function') definition.__propertiesFromQuery(page.data, query);
     page.route = route;
     page.options = copy(query || {});
     // Every entry of getCurrentPages() names its webview as webViewId, on both page kinds.
@@ -177,6 +184,18 @@
     if (!loadingRoute) throw new Error('Page() must be called from a page\'s own JS file');
     pageDefinitions[loadingRoute] = object || {};
   };
+  /** Component(definition): a page built with it (when its page's JS is running), else
+   *  a custom component's definition, kept by module for the render layer. */
+  window.Component = function (definition) {
+    var routeOfModule = loadingPaths.length ? loadingPaths[loadingPaths.length - 1].replace(/\.js$/, '') : null;
+    if (loadingRoute && routeOfModule === loadingRoute) {
+      pageDefinitions[loadingRoute] = window.__wxmlComponent.asPage(definition || {});
+      return;
+    }
+    if (routeOfModule) componentDefinitions[routeOfModule] = definition || {};
+  };
+  /** Behavior(definition): a mixin for Component({behaviors}). */
+  window.Behavior = window.__wxmlComponent.Behavior;
   /** The page instances, home first, current last. */
   window.getCurrentPages = function () {
     return stackIds.map(function (id) { return live[id]; }).filter(Boolean);

@@ -20,6 +20,7 @@ const LOGIC_JS: &str = include_str!("../../assets/wxml/logic.js");
 const LOGIC_MAIN_JS: &str = include_str!("../../assets/wxml/logic_main.js");
 const DATA_PATH_JS: &str = include_str!("../../assets/wxml/data_path.js");
 const PAGE_CONTEXT_JS: &str = include_str!("../../assets/wxml/page_context.js");
+const COMPONENT_JS: &str = include_str!("../../assets/wxml/component.js");
 
 /// The built-in components' default look (WeChat's: block views, inline text).
 const COMPONENT_CSS: &str = "wx-view,wx-page,wx-scroll-view,wx-swiper,wx-form{display:block}\
@@ -128,7 +129,8 @@ impl Bundle {
         format!(
             "<!doctype html><html><head><meta charset=\"utf-8\"></head><body>\
 <script src=\"{PREFIX}page_context.js\"></script><script src=\"{PREFIX}data_path.js\"></script>\
-<script src=\"{PREFIX}logic.js\"></script><script src=\"{PREFIX}logic_main.js\"></script>\
+<script src=\"{PREFIX}component.js\"></script><script src=\"{PREFIX}logic.js\"></script>\
+<script src=\"{PREFIX}logic_main.js\"></script>\
 {modules}<script src=\"{PREFIX}start.js\"></script></body></html>"
         )
     }
@@ -153,6 +155,7 @@ impl Bundle {
                 "logic_main.js" => fixed(LOGIC_MAIN_JS),
                 "data_path.js" => fixed(DATA_PATH_JS),
                 "page_context.js" => fixed(PAGE_CONTEXT_JS),
+                "component.js" => fixed(COMPONENT_JS),
                 "styles.js" => Some((owned(&self.styles), JS)),
                 "logic.html" => Some((owned(&self.logic_document()), HTML)),
                 "spare.html" => Some((owned(&render_document()), HTML)),
@@ -245,6 +248,7 @@ mod tests {
         let order = [
             "page_context.js",
             "data_path.js",
+            "component.js",
             "logic.js",
             "logic_main.js",
             "modules/app.js",
