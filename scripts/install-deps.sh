@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what superapp-shell needs, when missing: the Debian/Ubuntu packages (WebKitGTK
 # builds and runs the webviews; Xvfb and xauth give the --headless display; Node and npm
-# install WeChat's WXML compilers), then those compilers and WeChat's automation client
-# (for the JS test suite) from package-lock.json (npm ci).
+# install WeChat's WXML compilers), then those compilers, esbuild and less (TypeScript, ES
+# modules and LESS, as DevTools compiles them) and WeChat's automation client (for the JS
+# test suite) from package-lock.json (npm ci).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 packages=(libwebkit2gtk-4.1-dev xvfb xauth pkg-config)
@@ -19,7 +20,8 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 command -v cargo >/dev/null || { echo "cargo not found: install Rust (https://rustup.rs)" >&2; exit 1; }
-if [ ! -e node_modules/miniprogram-compiler/bin/linux/wcc ] || [ ! -e node_modules/miniprogram-automator/package.json ]; then
-  echo "installing WeChat's WXML compilers and automation client (npm ci)" >&2
+if [ ! -e node_modules/miniprogram-compiler/bin/linux/wcc ] || [ ! -e node_modules/miniprogram-automator/package.json ] \
+  || [ ! -e node_modules/@esbuild/linux-x64/bin/esbuild ] || [ ! -e node_modules/less/bin/lessc ]; then
+  echo "installing WeChat's WXML compilers, esbuild, less and the automation client (npm ci)" >&2
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
 fi

@@ -1092,6 +1092,47 @@ fn a_page_built_with_component_and_behavior_runs() {
     .unwrap();
 }
 
+/// What DevTools compiles before WeChat's compilers: TypeScript (`.ts` with no `.js`), ES
+/// modules (`import`/`export`, default imports of them included) and LESS (`.less` with no
+/// `.wxss`) all run; a TypeScript file with an error stops only the page that needs it.
+fn typescript_es_modules_and_less_compile_as_in_devtools() {
+    use superapp_shell::testing::{self, WAIT};
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[
+            ("app.json", r#"{"pages": ["pages/home/home", "pages/bad/bad"]}"#),
+            ("app.ts", "import { greet } from './utils/greet'\nApp({ globalData: { hello: greet('ts') } })\n"),
+            ("utils/greet.ts", "export function greet(who: string): string { return 'hi ' + who }\nexport default 42\n"),
+            ("utils/plain.js", "export const twice = (n) => n * 2;\n"),
+            (
+                "pages/home/home.ts",
+                "import answer from '../../utils/greet'\nimport { twice } from '../../utils/plain'\n\
+                 Page({ data: { a: 0, h: '' }, onLoad() { this.setData({ a: twice(answer), h: getApp().globalData.hello }) } })\n",
+            ),
+            ("pages/home/home.wxml", "<view class=\"v\">{{h}} {{a}}</view>"),
+            ("pages/home/home.less", "@c: #ff0000;\n.v { color: @c; }\n"),
+            ("pages/bad/bad.ts", "Page({ data: { x: 1 as } })\n"),
+            ("pages/bad/bad.wxml", "<view>bad</view>"),
+        ],
+    );
+    let package = superapp_shell::Package::open(tmp.path()).unwrap();
+    testing::run(Shell::builder(), package, |app| {
+        app.wait_until(|app| Ok(app.count(".v")? == 1 && app.text(".v")? == "hi ts 84"), WAIT)?;
+        let page = app.current_page()?.id;
+        let found = app.send("Page.getElement", json!({"pageId": page, "selector": ".v"}))?;
+        let styles = app
+            .send("Element.getStyles", json!({"pageId": page, "elementId": found["elementId"], "names": ["color"]}))?;
+        assert_eq!(styles["styles"][0], json!("rgb(255, 0, 0)"), "the LESS rule applies");
+        app.navigate_to("/pages/bad/bad")?;
+        app.wait_for("#__superapp-error", WAIT)?;
+        let shown = app.text("#__superapp-error")?;
+        assert!(shown.contains("pages/bad/bad.ts:1:"), "the error names the TypeScript file: {shown}");
+        Ok(())
+    })
+    .unwrap();
+}
+
 fn main() -> ExitCode {
     support::harness::main(&[
         ("wcc_output_renders_a_virtual_tree_in_a_real_page", wcc_output_renders_a_virtual_tree_in_a_real_page),
@@ -1114,6 +1155,10 @@ fn main() -> ExitCode {
         ("one_bad_module_stops_only_the_pages_that_need_it", one_bad_module_stops_only_the_pages_that_need_it),
         ("global_and_require_async_work_as_in_wechat", global_and_require_async_work_as_in_wechat),
         ("a_page_built_with_component_and_behavior_runs", a_page_built_with_component_and_behavior_runs),
+        (
+            "typescript_es_modules_and_less_compile_as_in_devtools",
+            typescript_es_modules_and_less_compile_as_in_devtools,
+        ),
         (
             "relative_image_paths_resolve_from_the_page_on_every_page",
             relative_image_paths_resolve_from_the_page_on_every_page,

@@ -144,7 +144,8 @@ impl Package {
             let kind = if package.exists(&html) {
                 PageKind::Html
             } else if package.exists(&wxml) {
-                if !package.exists(&js) {
+                // (its script may be TypeScript, compiled as DevTools does)
+                if !package.exists(&js) && !package.exists(&format!("{page}.ts")) {
                     let message = format!("WXML page {page:?} has no file {js:?}");
                     return Err(PackageError::Field { file: "app.json".into(), field: field(), message });
                 }

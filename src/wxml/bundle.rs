@@ -6,6 +6,7 @@
 use std::borrow::Cow;
 
 use super::compiler::{CompileError, Compilers};
+use super::sources;
 use crate::core::package::Package;
 
 /// The folder the bundle is served from.
@@ -60,12 +61,24 @@ impl Bundle {
     /// Compiles a WXML package with WeChat's compilers (a package embedded in the binary
     /// is first written to a temporary folder, which the compilers need).
     pub fn build(package: &Package, compilers: &Compilers) -> Result<Bundle, CompileError> {
-        let files = package.files();
+        let mut files = package.files();
+        let text = |file: &str| package.read(file).ok().map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+        let plan = sources::plan(&files, text);
+        // The compilers need files on disk, and LESS compiles to WXSS beside its source:
+        // then they work on a temporary copy.
         let extracted = match package.dir() {
-            Some(_) => None,
-            None => Some(Extracted::write(package, &files)?),
+            Some(_) if plan.less.is_empty() => None,
+            _ => Some(Extracted::write(package, &files)?),
         };
-        let dir = package.dir().or(extracted.as_ref().map(|e| e.0.as_path())).expect("a folder");
+        let dir = extracted.as_ref().map(|e| e.0.as_path()).or(package.dir()).expect("a folder");
+        for less in &plan.less {
+            let css = compilers.transpiler()?.less(dir, less)?;
+            let wxss = format!("{}.wxss", less.strip_suffix(".less").expect("a .less file"));
+            std::fs::write(dir.join(&wxss), css)
+                .map_err(|source| CompileError::Run { tool: "a temporary copy of the package", source })?;
+            files.push(wxss);
+        }
+        files.sort();
         let with = |ext: &str| files.iter().filter(|f| f.ends_with(ext)).cloned().collect::<Vec<_>>();
         let gwx = compilers.wxml_to_js(dir, &with(".wxml"), &with(".wxs"))?;
         let wxss_files = with(".wxss");
@@ -95,10 +108,27 @@ impl Bundle {
             styles.push_str("};\n");
         }
         let mut modules = std::collections::BTreeMap::new();
-        for file in with(".js") {
-            let bytes = package.read(&file).map_err(|err| CompileError::Source { message: err.to_string() })?;
-            let script = module_script(&file, &String::from_utf8_lossy(&bytes));
-            modules.insert(file, script);
+        for file in &plan.plain {
+            let bytes = package.read(file).map_err(|err| CompileError::Source { message: err.to_string() })?;
+            modules.insert(file.clone(), module_script(file, &String::from_utf8_lossy(&bytes)));
+        }
+        let compiled = if plan.compiled.is_empty() {
+            Default::default()
+        } else {
+            compilers.transpiler()?.scripts(dir, &plan.compiled)?
+        };
+        for (file, code) in compiled {
+            let name = sources::module_name(&file);
+            let script = match code {
+                Ok(code) => module_script(&name, &code),
+                // Only the modules that need it fail, each naming the error.
+                Err(message) => {
+                    tracing::error!(target: crate::core::console::PAGE_TARGET, "{message}");
+                    let thrown = serde_json::to_string(&message).expect("a string serialises");
+                    module_script(&name, &format!("throw new SyntaxError({thrown});"))
+                }
+            };
+            modules.insert(name, script);
         }
         Ok(Bundle { gwx, styles, modules, routes })
     }

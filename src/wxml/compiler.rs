@@ -43,11 +43,12 @@ pub enum CompileError {
     },
 }
 
-/// The two compilers.
+/// The two compilers (and, beside them in `node_modules`, esbuild and less).
 #[derive(Debug, Clone)]
 pub struct Compilers {
     wcc: PathBuf,
     wcsc: PathBuf,
+    transpiler: Option<super::transpiler::Transpiler>,
 }
 
 impl Compilers {
@@ -91,7 +92,18 @@ impl Compilers {
             }
             Ok(path)
         };
-        Ok(Compilers { wcc: found("wcc")?, wcsc: found("wcsc")? })
+        // `node_modules/miniprogram-compiler/bin/linux`: esbuild and less are beside it.
+        let node_modules = dir.ancestors().nth(3).filter(|d| d.file_name().is_some_and(|n| n == "node_modules"));
+        let transpiler = node_modules.and_then(super::transpiler::Transpiler::at);
+        Ok(Compilers { wcc: found("wcc")?, wcsc: found("wcsc")?, transpiler })
+    }
+
+    /// esbuild and less, for TypeScript, ES modules and LESS; an error naming what to do
+    /// when they are not installed.
+    pub fn transpiler(&self) -> Result<&super::transpiler::Transpiler, CompileError> {
+        self.transpiler.as_ref().ok_or_else(|| CompileError::Source {
+            message: "this mini program has TypeScript, ES modules or LESS, and esbuild is not installed: run `npm ci` in the superapp-shell checkout".into(),
+        })
     }
 
     /// Compiles the WXML files (paths relative to `root`, `pages/home/home.wxml`) and WXS

@@ -5,7 +5,11 @@
 //! forwards events; `setData` crosses between them through the Rust side.
 //!
 //! - [`compiler`]: WeChat's own `wcc` and `wcsc`, run as subprocesses.
+//! - [`sources`]: which files are taken as they are and which are compiled first.
+//! - [`transpiler`]: esbuild (TypeScript, ES modules) and less, as DevTools compiles them.
 //! - [`bundle`]: what the two layers load, built once when the mini program opens.
 
 pub mod bundle;
 pub mod compiler;
+pub mod sources;
+pub mod transpiler;

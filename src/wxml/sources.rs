@@ -1,0 +1,117 @@
+//! Which of a package's files the layers take as they are and which are compiled first,
+//! as WeChat DevTools compiles them: TypeScript (`.ts` with no `.js` beside it) and ES
+//! modules (`import`/`export`) become CommonJS modules; LESS (`.less` with no `.wxss`
+//! beside it) becomes WXSS. Each file is planned on its own, so one changed file can be
+//! compiled alone.
+
+/// How a script reaches the logic context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScriptKind {
+    /// CommonJS already (`require`, `module.exports`): taken as it is, lines and all.
+    Plain,
+    /// Uses `import`/`export`: compiled to CommonJS.
+    EsModule,
+    /// TypeScript: compiled to CommonJS.
+    TypeScript,
+}
+
+/// How `file` (with text `text`) reaches the logic context.
+pub fn script_kind(file: &str, text: &str) -> ScriptKind {
+    if file.ends_with(".ts") {
+        return ScriptKind::TypeScript;
+    }
+    let esm = text.lines().any(|line| {
+        let line = line.trim_start();
+        let after = |word: &str| line.strip_prefix(word).and_then(|rest| rest.chars().next());
+        matches!(after("import"), Some(' ' | '{' | '*' | '"' | '\'')) && !line.starts_with("import(")
+            || matches!(after("export"), Some(' ' | '{' | '*'))
+    });
+    if esm {
+        ScriptKind::EsModule
+    } else {
+        ScriptKind::Plain
+    }
+}
+
+/// The module name a script is required by: `x.ts` is `x.js`.
+pub fn module_name(file: &str) -> String {
+    match file.strip_suffix(".ts") {
+        Some(stem) => format!("{stem}.js"),
+        None => file.to_string(),
+    }
+}
+
+/// What a package's files need.
+#[derive(Debug, Default, PartialEq)]
+pub struct Plan {
+    /// Scripts taken as they are.
+    pub plain: Vec<String>,
+    /// Scripts compiled to CommonJS first.
+    pub compiled: Vec<String>,
+    /// LESS files that stand for the WXSS file of the same name.
+    pub less: Vec<String>,
+}
+
+/// Plans `files` (sorted package paths); `read` gives a script's text.
+pub fn plan(files: &[String], read: impl Fn(&str) -> Option<String>) -> Plan {
+    let has = |file: &str| files.binary_search_by(|f| f.as_str().cmp(file)).is_ok();
+    let mut plan = Plan::default();
+    for file in files {
+        if file.ends_with(".d.ts") || file.starts_with("miniprogram_npm/") && file.ends_with(".ts") {
+            continue;
+        }
+        if let Some(stem) = file.strip_suffix(".ts") {
+            if !has(&format!("{stem}.js")) {
+                plan.compiled.push(file.clone());
+            }
+        } else if file.ends_with(".js") {
+            match script_kind(file, &read(file).unwrap_or_default()) {
+                ScriptKind::Plain => plan.plain.push(file.clone()),
+                _ => plan.compiled.push(file.clone()),
+            }
+        } else if let Some(stem) = file.strip_suffix(".less") {
+            if !has(&format!("{stem}.wxss")) {
+                plan.less.push(file.clone());
+            }
+        }
+    }
+    plan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn es_modules_and_typescript_are_compiled_commonjs_is_not() {
+        assert_eq!(script_kind("a.js", "const x = require('./x');\nmodule.exports = x;"), ScriptKind::Plain);
+        assert_eq!(script_kind("a.js", "import { x } from './x'\n"), ScriptKind::EsModule);
+        assert_eq!(script_kind("a.js", "  export default {}\n"), ScriptKind::EsModule);
+        assert_eq!(script_kind("a.js", "import './side-effect'\n"), ScriptKind::EsModule);
+        assert_eq!(script_kind("a.js", "const m = import('./lazy');\nvar exported = 1;"), ScriptKind::Plain);
+        assert_eq!(script_kind("a.ts", "let a: number = 1"), ScriptKind::TypeScript);
+        assert_eq!(module_name("pages/a/a.ts"), "pages/a/a.js");
+    }
+
+    #[test]
+    fn the_plan_takes_what_devtools_compiles() {
+        let files: Vec<String> = [
+            "app.js",
+            "app.less",
+            "app.wxss",
+            "pages/a/a.less",
+            "pages/a/a.ts",
+            "pages/b/b.js",
+            "pages/b/b.ts",
+            "types/wx.d.ts",
+            "utils/esm.js",
+        ]
+        .iter()
+        .map(|f| f.to_string())
+        .collect();
+        let plan = plan(&files, |file| Some(if file == "utils/esm.js" { "export const a = 1" } else { "" }.into()));
+        assert_eq!(plan.plain, ["app.js", "pages/b/b.js"]);
+        assert_eq!(plan.compiled, ["pages/a/a.ts", "utils/esm.js"]);
+        assert_eq!(plan.less, ["pages/a/a.less"]);
+    }
+}
