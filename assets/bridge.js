@@ -499,6 +499,19 @@
     return copy(config.account || { miniProgram: { appId: config.appId, envVersion: 'develop', version: '' }, plugin: {} });
   };
 
+  // The theme is chosen for the run (superapp run --theme): listeners are kept, and a
+  // theme change (none happens within a run yet) would call them with {theme}.
+  var themeListeners = [];
+  /** Listens to theme changes: cb({theme}). */
+  wx.onThemeChange = function (cb) {
+    if (!isFunction(cb)) throw new TypeError('wx.onThemeChange(callback: function)');
+    themeListeners.push(bindPage(cb));
+  };
+  /** Stops listening (one listener, or all without an argument). */
+  wx.offThemeChange = function (cb) {
+    themeListeners = cb ? themeListeners.filter(function (l) { return l !== cb; }) : [];
+  };
+
   /** WeChat's environment values: the user data folder's path for file APIs. */
   wx.env = { USER_DATA_PATH: 'wxfile://usr' };
 

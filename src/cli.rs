@@ -93,6 +93,28 @@ pub struct RunArgs {
     /// `automator.connect({wsEndpoint})` can drive this run.
     #[arg(long, value_name = "PORT")]
     pub auto_port: Option<u16>,
+    /// The theme: `light` or `dark` (app.json's themeLocation values, wx.getSystemInfoSync().theme,
+    /// and prefers-color-scheme in pages).
+    #[arg(long, value_enum, default_value = "light")]
+    pub theme: ThemeArg,
+}
+
+/// `--theme`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ThemeArg {
+    /// Light.
+    Light,
+    /// Dark.
+    Dark,
+}
+
+impl From<ThemeArg> for crate::core::theme::Theme {
+    fn from(theme: ThemeArg) -> Self {
+        match theme {
+            ThemeArg::Light => crate::core::theme::Theme::Light,
+            ThemeArg::Dark => crate::core::theme::Theme::Dark,
+        }
+    }
 }
 
 /// Flags of `superapp auto` (DevTools' own command line).
@@ -154,7 +176,8 @@ fn run_miniapp(args: RunArgs) -> Result<i32, String> {
         None => None,
     };
     let package = match &args.dir {
-        Some(dir) => Package::open(dir).map_err(|err| format!("cannot open the mini program {dir:?}: {err}"))?,
+        Some(dir) => Package::open_themed(dir, args.theme.into())
+            .map_err(|err| format!("cannot open the mini program {dir:?}: {err}"))?,
         None => match args.sample {
             SampleKind::Html => Package::embedded(&sample::SAMPLE_MINIAPP, "sample"),
             SampleKind::Wxml => Package::embedded(&sample::SAMPLE_WXML, "sample-wxml"),

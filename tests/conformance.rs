@@ -651,6 +651,45 @@ fn a_modal_goes_with_its_page_on_both_forms() {
     a_modal_goes_with_its_page(Form::Html);
 }
 
+/// Dark mode: a run in the dark theme takes app.json's `"@name"` values from the dark
+/// theme of `themeLocation`; pages see `theme: "dark"` and `prefers-color-scheme: dark`.
+fn the_dark_theme(form: Form) {
+    let tmp = tempfile::tempdir().unwrap();
+    write_package(tmp.path(), form);
+    let app_json = json!({
+        "pages": PAGES,
+        "themeLocation": "theme.json",
+        "window": {"navigationBarBackgroundColor": "@navBg", "navigationBarTextStyle": "@navText"},
+        "tabBar": {"list": [{"pagePath": "pages/home/home", "text": "Home"}, {"pagePath": "pages/tab2/tab2", "text": "Two"}]}
+    });
+    let theme =
+        json!({"light": {"navBg": "#f7f7f7", "navText": "black"}, "dark": {"navBg": "#1f1f1f", "navText": "white"}});
+    write_files(tmp.path(), &[("app.json", &app_json.to_string()), ("theme.json", &theme.to_string())]);
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let (builder, _data) = shell(log);
+    let package = Package::open_themed(tmp.path(), superapp_shell::core::theme::Theme::Dark).unwrap();
+    testing::run(builder, package, move |app| {
+        let seen = app.eval(
+            "wx.invokeNativePlugin({ api_name: '__chrome' }).then(function (chrome) { return { \
+             bar: chrome.navigationBar.backgroundColor, front: chrome.navigationBar.frontColor, \
+             theme: wx.getSystemInfoSync().theme, media: matchMedia('(prefers-color-scheme: dark)').matches, \
+             listens: typeof wx.onThemeChange }; })",
+        )?;
+        assert_eq!(
+            seen,
+            json!({"bar": "#1f1f1f", "front": "#ffffff", "theme": "dark", "media": true, "listens": "function"}),
+            "{form:?}"
+        );
+        Ok(())
+    })
+    .unwrap_or_else(|err| panic!("{form:?}: {err:?}"));
+}
+
+fn the_dark_theme_on_both_forms() {
+    the_dark_theme(Form::Wxml);
+    the_dark_theme(Form::Html);
+}
+
 fn main() -> ExitCode {
     support::harness::main(&[
         ("routing_table_on_wxml_pages", routing_table_on_wxml_pages),
@@ -664,5 +703,6 @@ fn main() -> ExitCode {
         ("a_subpackage_page_on_both_forms", a_subpackage_page_on_both_forms),
         ("a_custom_navigation_style_on_both_forms", a_custom_navigation_style_on_both_forms),
         ("a_modal_goes_with_its_page_on_both_forms", a_modal_goes_with_its_page_on_both_forms),
+        ("the_dark_theme_on_both_forms", the_dark_theme_on_both_forms),
     ])
 }

@@ -96,6 +96,8 @@ pub const BRIDGE_FUNCTIONS: &[&str] = &[
     "nextTick",
     "canIUse",
     "getAccountInfoSync",
+    "onThemeChange",
+    "offThemeChange",
 ];
 
 /// The `wx` members that are values, not functions (`wx.env.USER_DATA_PATH`).

@@ -22,5 +22,6 @@ pub mod protocol;
 pub mod registry;
 pub mod router;
 pub mod storage;
+pub mod theme;
 pub mod trace;
 pub mod ui_api;

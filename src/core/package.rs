@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use super::app_config::{AppConfig, PageWindow, WindowConfig};
 use super::app_info::{AppInfo, VerType};
+use super::theme::{self, Theme, ThemeError};
 
 /// Why a package cannot be opened or a file in it cannot be served.
 #[derive(Debug, thiserror::Error)]
@@ -71,6 +72,9 @@ pub struct Package {
     config: AppConfig,
     page_windows: std::collections::HashMap<String, PageWindow>,
     kind: PageKind,
+    theme: Theme,
+    /// The current theme's variables, when `app.json` has a `themeLocation`.
+    theme_vars: Option<serde_json::Map<String, Value>>,
 }
 
 impl std::fmt::Debug for Package {
@@ -93,6 +97,12 @@ impl Package {
     /// `miniprogramRoot`, as WeChat DevTools opens it. Either way the project's
     /// `project.config.json` gives the identity.
     pub fn open(dir: impl AsRef<Path>) -> Result<Package, PackageError> {
+        Package::open_themed(dir, Theme::Light)
+    }
+
+    /// [`Package::open`] in `theme`: `"@name"` values of `app.json` and page `.json` files
+    /// come from that theme of the `themeLocation` file.
+    pub fn open_themed(dir: impl AsRef<Path>, theme: Theme) -> Result<Package, PackageError> {
         let dir = dir.as_ref();
         let dir = dir.canonicalize().map_err(|source| PackageError::Io { path: dir.to_path_buf(), source })?;
         let project = Project::find(&dir)?;
@@ -102,18 +112,18 @@ impl Package {
             .map(|name| name.to_string_lossy().into_owned())
             .unwrap_or_else(|| "miniapp".to_string());
         let fallback = AppInfo { app_id: local_app_id(&project.dir), ..AppInfo::fallback(&fallback_name) };
-        Package::load(Root::Disk(project.root), fallback, project.config)
+        Package::load(Root::Disk(project.root), fallback, project.config, theme)
     }
 
     /// Opens and validates a package embedded in the binary.
     pub fn embedded(dir: &'static Dir<'static>, name: &str) -> Result<Package, PackageError> {
         let fallback = AppInfo { app_id: format!("local-embedded-{name}"), ..AppInfo::fallback(name) };
-        Package::load(Root::Embedded(dir), fallback, None)
+        Package::load(Root::Embedded(dir), fallback, None, Theme::Light)
     }
 
     /// `project`: the project's `project.config.json`, when it was read already (it may
     /// lie above the package root); otherwise the root's own is read, if any.
-    fn load(root: Root, fallback: AppInfo, project: Option<Value>) -> Result<Package, PackageError> {
+    fn load(root: Root, fallback: AppInfo, project: Option<Value>, theme: Theme) -> Result<Package, PackageError> {
         let mut package = Package {
             root,
             app_info: fallback.clone(),
@@ -126,6 +136,8 @@ impl Package {
             },
             page_windows: std::collections::HashMap::new(),
             kind: PageKind::Html,
+            theme,
+            theme_vars: None,
         };
         let project = match project {
             Some(config) => Some(config),
@@ -135,7 +147,24 @@ impl Package {
         if let Some(config) = project {
             package.app_info = app_info_from(&config, fallback)?;
         }
-        let app = package.read_json("app.json")?;
+        let mut app = package.read_json("app.json")?;
+        if let Some(location) = app.get("themeLocation").and_then(Value::as_str).map(str::to_string) {
+            let location = location.trim_start_matches('/').to_string();
+            let themes = package.read_json(&location)?;
+            let theme_error = |file: &str, err: ThemeError| match err {
+                ThemeError::Unknown(field, name, theme) => PackageError::Field {
+                    file: file.to_string(),
+                    field,
+                    message: format!("{name:?} is not in the {theme:?} theme of {location}"),
+                },
+                other => {
+                    PackageError::Field { file: location.clone(), field: String::new(), message: other.to_string() }
+                }
+            };
+            let vars = theme::variables(&themes, theme).map_err(|err| theme_error(&location, err))?.clone();
+            theme::apply(&mut app, &vars, theme).map_err(|err| theme_error("app.json", err))?;
+            package.theme_vars = Some(vars);
+        }
         package.config = AppConfig::parse(&app).map_err(field_error)?;
         let mut kinds = Vec::new();
         for (i, page) in package.config.pages.iter().enumerate() {
@@ -163,7 +192,22 @@ impl Package {
             kinds.push(kind);
             let json_file = format!("{page}.json");
             let own = if package.exists(&json_file) {
-                match package.read_json(&json_file)? {
+                let mut page_json = package.read_json(&json_file)?;
+                if let Some(vars) = &package.theme_vars {
+                    theme::apply(&mut page_json, vars, theme).map_err(|err| match err {
+                        ThemeError::Unknown(field, name, theme) => PackageError::Field {
+                            file: json_file.clone(),
+                            field,
+                            message: format!("{name:?} is not in the {theme:?} theme"),
+                        },
+                        other => PackageError::Field {
+                            file: json_file.clone(),
+                            field: String::new(),
+                            message: other.to_string(),
+                        },
+                    })?;
+                }
+                match page_json {
                     Value::Object(object) => WindowConfig::parse(&object, &json_file, "").map_err(field_error)?,
                     other => {
                         return Err(PackageError::Field {
@@ -181,6 +225,11 @@ impl Package {
         }
         package.kind = kinds.first().copied().unwrap_or(PageKind::Html);
         Ok(package)
+    }
+
+    /// The theme this package was opened in.
+    pub fn theme(&self) -> Theme {
+        self.theme
     }
 
     /// What the pages are written in.

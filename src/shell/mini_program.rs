@@ -721,11 +721,11 @@ impl MiniProgram {
             }
             UiApi::GetWindowInfo => return Ok(Ok(Some(self.window_info(window)))),
             UiApi::GetDeviceInfo => return Ok(Ok(Some(device_info()))),
-            UiApi::GetAppBaseInfo => return Ok(Ok(Some(app_base_info()))),
+            UiApi::GetAppBaseInfo => return Ok(Ok(Some(app_base_info(self.context.package.theme())))),
             UiApi::GetSystemInfo => {
                 let mut info = self.window_info(window);
                 info.extend(device_info());
-                info.extend(app_base_info());
+                info.extend(app_base_info(self.context.package.theme()));
                 return Ok(Ok(Some(info)));
             }
             UiApi::ChromeState => {
@@ -873,7 +873,7 @@ fn device_info() -> Map<String, Value> {
     .unwrap_or_default()
 }
 
-fn app_base_info() -> Map<String, Value> {
+fn app_base_info(theme: crate::core::theme::Theme) -> Map<String, Value> {
     let language = std::env::var("LANG")
         .ok()
         .and_then(|lang| lang.split('.').next().map(str::to_string))
@@ -883,7 +883,7 @@ fn app_base_info() -> Map<String, Value> {
         "SDKVersion": crate::automation::command::SDK_VERSION,
         "version": env!("CARGO_PKG_VERSION"),
         "language": language,
-        "theme": "light",
+        "theme": theme.name(),
         "enableDebug": false,
     })
     .as_object()

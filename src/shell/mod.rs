@@ -340,6 +340,11 @@ impl Shell {
         // a Ctrl-C to the process group reaches the shell alone.
         let _signals_blocked = stop_signals::StopSignalsBlocked::new();
         let mut event_loop = EventLoopBuilder::<UserEvent>::with_user_event().with_any_thread(true).build();
+        // The run's theme: WebKit answers `prefers-color-scheme` from GTK's preference.
+        if let Some(settings) = gtk::Settings::default() {
+            use gtk::prelude::GtkSettingsExt;
+            settings.set_gtk_application_prefer_dark_theme(package.theme() == crate::core::theme::Theme::Dark);
+        }
         let proxy_outbox = ProxyOutbox::new(event_loop.create_proxy());
         let deliveries = proxy_outbox.delivery_count();
         let outbox: Arc<dyn Outbox> = Arc::new(proxy_outbox);
