@@ -31,6 +31,9 @@ pub enum Command {
     /// runs this. Ends when the client sends `Tool.close`, or when the process that started
     /// it ends.
     Auto(AutoArgs),
+    /// Open every page of a mini program in turn (headless) and report which rendered
+    /// without an uncaught error; exit status 1 when any did not.
+    Smoke(SmokeArgs),
     /// One measurement in a fresh process, run by `bench` (not for direct use).
     #[command(hide = true)]
     BenchChild {
@@ -117,6 +120,25 @@ impl From<ThemeArg> for crate::core::theme::Theme {
     }
 }
 
+/// Flags of `superapp smoke`.
+#[derive(Debug, Args)]
+pub struct SmokeArgs {
+    /// The mini program (or its project) folder.
+    pub dir: PathBuf,
+    /// The theme to open it in.
+    #[arg(long, value_enum, default_value = "light")]
+    pub theme: ThemeArg,
+    /// Print the report as JSON on stdout (`{"pages": [{route, outcome, ms, errors}]}`).
+    #[arg(long)]
+    pub json: bool,
+    /// Use the current display instead of a private Xvfb.
+    #[arg(long)]
+    pub display: bool,
+    /// Keep storage and webview data under DIR (default: a fresh temporary folder).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+}
+
 /// Flags of `superapp auto` (DevTools' own command line).
 #[derive(Debug, Args)]
 pub struct AutoArgs {
@@ -151,6 +173,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let status = match cli.command {
         Command::Run(args) => run_miniapp(args),
         Command::Auto(args) => run_auto(args),
+        Command::Smoke(args) => run_smoke(args),
         Command::Bench(args) => {
             let plan = if args.quick { crate::bench::Plan::quick() } else { crate::bench::Plan::full() };
             crate::bench::run(&plan, !args.display).map(|report| {
@@ -202,6 +225,24 @@ fn run_miniapp(args: RunArgs) -> Result<i32, String> {
         ..RunOptions::default()
     };
     shell.run(package, &options).map_err(|err| err.to_string())
+}
+
+fn run_smoke(args: SmokeArgs) -> Result<i32, String> {
+    let dir = &args.dir;
+    let package = Package::open_themed(dir, args.theme.into())
+        .map_err(|err| format!("cannot open the mini program {dir:?}: {err}"))?;
+    // A fresh data folder: a smoke run starts from no storage, and leaves none behind.
+    let scratch = tempfile::tempdir().map_err(|err| format!("cannot make a temporary data folder: {err}"))?;
+    let data = args.data_dir.clone().unwrap_or_else(|| scratch.path().to_path_buf());
+    let builder = sample::register(Shell::builder()).data_dir(data);
+    let options = RunOptions { headless: !args.display, ..RunOptions::default() };
+    let report = crate::smoke::run(builder, package, options)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+    } else {
+        print!("{}", report.table());
+    }
+    Ok(report.status())
 }
 
 fn run_auto(args: AutoArgs) -> Result<i32, String> {

@@ -35,6 +35,7 @@
 //! - [`automation`]: WeChat's `miniprogram-automator` protocol: frames, one typed command
 //!   enum, and the WebSocket server of `superapp auto`.
 //! - [`testing`]: a Rust test harness on the same commands, for host developers.
+//! - [`smoke`]: `superapp smoke`, every page opened in turn and reported.
 //! - [`cli`]: the `superapp` command line.
 //! - [`bench`](mod@bench): `superapp bench`, the bridge measured against a raw-wry floor.
 //! - `assets/bridge.js`: the JS bridge injected into every page; `assets/wxml/`: the two
@@ -51,6 +52,7 @@ pub mod cli;
 pub mod core;
 pub mod sample;
 pub mod shell;
+pub mod smoke;
 pub mod testing;
 pub mod wxml;
 

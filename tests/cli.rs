@@ -106,6 +106,45 @@ fn wxss_and_wxml_errors_are_one_line_and_exit_2_before_any_page_opens() {
 }
 
 #[test]
+fn smoke_opens_every_page_and_reports_each() {
+    let tmp = tempfile::tempdir().unwrap();
+    support::write_files(
+        tmp.path(),
+        &[
+            ("app.json", r#"{"pages": ["pages/ok/ok", "pages/bad/bad", "pages/sub/sub"]}"#),
+            ("app.js", "App({})"),
+            ("pages/ok/ok.wxml", "<view>ok</view>"),
+            ("pages/ok/ok.js", "Page({})"),
+            ("pages/bad/bad.wxml", "<view>bad</view>"),
+            ("pages/bad/bad.js", "Page({\n  onLoad: function () {\n    wx.noSuchApi();\n  }\n});\n"),
+            ("pages/sub/sub.wxml", "<view>{{n}}</view>"),
+            ("pages/sub/sub.js", "Page({ data: { n: 1 } })"),
+        ],
+    );
+    let output = superapp(&["smoke", tmp.path().to_str().unwrap(), "--json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rows: Vec<(String, String, Value)> = report["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["route"].as_str().unwrap().into(), p["outcome"].as_str().unwrap().into(), p["errors"].clone()))
+        .collect();
+    assert_eq!(rows[0], ("pages/ok/ok".into(), "ok".into(), json!([])));
+    assert_eq!((rows[1].0.as_str(), rows[1].1.as_str()), ("pages/bad/bad", "error"));
+    let error = rows[1].2[0].as_str().unwrap();
+    assert!(error.starts_with("TypeError:") && error.ends_with("(at pages/bad/bad.js:3:17)"), "{error}");
+    assert_eq!(rows[2], ("pages/sub/sub".into(), "ok".into(), json!([])));
+    // The table, for a person.
+    let output = superapp(&["smoke", tmp.path().to_str().unwrap()]);
+    let table = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        table.ends_with("2 of 3 pages rendered without an uncaught error (1 with errors, 0 timed out)\n"),
+        "{table}"
+    );
+}
+
+#[test]
 fn exit_after_bounds_the_run_of_the_sample() {
     let output = Command::new(env!("CARGO_BIN_EXE_superapp"))
         .args(["run", "--headless", "--exit-after", "1"])
