@@ -1133,6 +1133,41 @@ fn typescript_es_modules_and_less_compile_as_in_devtools() {
     .unwrap();
 }
 
+/// DevTools' "Build npm": dependencies installed in `node_modules` are built into
+/// `miniprogram_npm` when the mini program opens, and a bare `require('pkg')` (or
+/// `'pkg/sub'`) resolves there, from any folder.
+fn npm_packages_build_and_resolve_as_in_devtools() {
+    use superapp_shell::testing::{self, WAIT};
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[
+            ("app.json", r#"{"pages": ["pages/home/home"]}"#),
+            ("app.js", "App({})"),
+            ("package.json", r#"{"dependencies": {"left-pad-ish": "1.0.0", "mp-lib": "1.0.0"}}"#),
+            ("node_modules/left-pad-ish/package.json", r#"{"main": "lib/pad.js"}"#),
+            ("node_modules/left-pad-ish/lib/pad.js", "module.exports = function (s, n) { while (s.length < n) s = '0' + s; return s; };"),
+            ("node_modules/mp-lib/package.json", r#"{"miniprogram": "dist"}"#),
+            ("node_modules/mp-lib/dist/index.js", "module.exports = { name: 'mp-lib' };"),
+            ("node_modules/mp-lib/dist/extra/tools.js", "exports.twice = function (n) { return n * 2; };"),
+            ("pages/home/home.wxml", "<view class=\"v\">{{text}}</view>"),
+            (
+                "pages/home/home.js",
+                "var pad = require('left-pad-ish'); var lib = require('mp-lib'); var tools = require('mp-lib/extra/tools');\n\
+                 Page({ data: { text: pad('7', 3) + ' ' + lib.name + ' ' + tools.twice(21) } });",
+            ),
+        ],
+    );
+    let package = superapp_shell::Package::open(tmp.path()).unwrap();
+    testing::run(Shell::builder(), package, |app| {
+        app.wait_until(|app| Ok(app.count(".v")? == 1 && app.text(".v")? == "007 mp-lib 42"), WAIT)?;
+        Ok(())
+    })
+    .unwrap();
+    assert!(tmp.path().join("miniprogram_npm/left-pad-ish/index.js").is_file());
+    assert!(tmp.path().join("miniprogram_npm/mp-lib/extra/tools.js").is_file());
+}
+
 fn main() -> ExitCode {
     support::harness::main(&[
         ("wcc_output_renders_a_virtual_tree_in_a_real_page", wcc_output_renders_a_virtual_tree_in_a_real_page),
@@ -1155,6 +1190,7 @@ fn main() -> ExitCode {
         ("one_bad_module_stops_only_the_pages_that_need_it", one_bad_module_stops_only_the_pages_that_need_it),
         ("global_and_require_async_work_as_in_wechat", global_and_require_async_work_as_in_wechat),
         ("a_page_built_with_component_and_behavior_runs", a_page_built_with_component_and_behavior_runs),
+        ("npm_packages_build_and_resolve_as_in_devtools", npm_packages_build_and_resolve_as_in_devtools),
         (
             "typescript_es_modules_and_less_compile_as_in_devtools",
             typescript_es_modules_and_less_compile_as_in_devtools,

@@ -62,6 +62,35 @@
     }
   }, true);
 
+  function known(path) { return !!(factories[path] || expected[path] || loadErrors[path]); }
+
+  // A bare `require('pkg')` or `require('pkg/sub')`: from the requiring file's folder up
+  // to the root, the first `miniprogram_npm/pkg` that has it (as WeChat looks it up):
+  // `pkg/sub.js`, `pkg/sub/index.js`, or `pkg/index.js` for the package itself.
+  function resolveNpm(from, name) {
+    var folders = dirname(from).split('/').filter(Boolean);
+    for (var depth = folders.length; depth >= 0; depth--) {
+      var base = folders.slice(0, depth).concat(['miniprogram_npm', name]).join('/');
+      var candidates = /\.js$/.test(base) ? [base] : [base + '.js', base + '/index.js'];
+      for (var i = 0; i < candidates.length; i++) {
+        if (known(candidates[i])) return candidates[i];
+      }
+    }
+    return null;
+  }
+
+  function requireFrom(from, path) {
+    var bare = path.charAt(0) !== '.' && path.charAt(0) !== '/';
+    if (bare) {
+      var npm = resolveNpm(from, path);
+      if (npm) return load(npm);
+      // (not in miniprogram_npm: beside the requiring file, else from the root)
+      var beside = resolve(from, path);
+      return load(known(beside) ? beside : resolve('', path));
+    }
+    return load(resolve(from, path));
+  }
+
   function load(path) {
     if (modules[path]) return modules[path].exports;
     var factory = factories[path];
@@ -72,7 +101,7 @@
     }
     var module = { exports: {}, id: path };
     modules[path] = module;
-    var require = function (p) { return load(resolve(path, p)); };
+    var require = function (p) { return requireFrom(path, p); };
     /** require.async(path): a Promise of the module (for subpackage modules in WeChat). */
     require.async = function (p) {
       return new Promise(function (done, fail) {

@@ -83,6 +83,9 @@ pub enum ShellError {
     /// A WXML mini program could not be compiled.
     #[error("{0}")]
     Wxml(#[from] crate::wxml::compiler::CompileError),
+    /// `miniprogram_npm` could not be built from `node_modules`.
+    #[error("{0}")]
+    Npm(#[from] crate::wxml::npm::NpmError),
     /// The automation server could not start.
     #[error("{0}")]
     Automation(#[from] crate::automation::server::ServerError),
@@ -305,6 +308,13 @@ impl Shell {
         // A WXML mini program is compiled before any display or window.
         let wxml = match package.kind() {
             PageKind::Wxml => {
+                // DevTools' "Build npm", when node_modules has what miniprogram_npm lacks.
+                if let Some(dir) = package.dir() {
+                    let built = crate::wxml::npm::build(dir)?;
+                    if !built.is_empty() {
+                        tracing::info!(packages = ?built, "built miniprogram_npm from node_modules");
+                    }
+                }
                 let compilers = Compilers::locate()?;
                 Some(Arc::new(Bundle::build(&package, &compilers)?))
             }

@@ -7,9 +7,11 @@
 //! - [`compiler`]: WeChat's own `wcc` and `wcsc`, run as subprocesses.
 //! - [`sources`]: which files are taken as they are and which are compiled first.
 //! - [`transpiler`]: esbuild (TypeScript, ES modules) and less, as DevTools compiles them.
+//! - [`npm`]: DevTools' "Build npm" (`node_modules` into `miniprogram_npm`).
 //! - [`bundle`]: what the two layers load, built once when the mini program opens.
 
 pub mod bundle;
 pub mod compiler;
+pub mod npm;
 pub mod sources;
 pub mod transpiler;
