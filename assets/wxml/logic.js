@@ -224,7 +224,7 @@
     if (routeOfModule) componentDefinitions[routeOfModule] = definition || {};
   };
   /** Behavior(definition): a mixin for Component({behaviors}). */
-  window.Behavior = window.__wxmlComponent.Behavior;
+  window.Behavior = function (definition) { return window.__wxmlComponent.Behavior(definition); };
   /** The page instances, home first, current last. */
   window.getCurrentPages = function () {
     return stackIds.map(function (id) { return live[id]; }).filter(Boolean);
