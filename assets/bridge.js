@@ -341,8 +341,8 @@
       } else if (message.type === 'channelEvent') {
         var end = channelFor(message.side, message.side === 'opener' ? message.token : message.opened);
         end.__receive(message.name, message.args || []);
-      } else if (message.type === 'scrollTo') {
-        scrollPage(message);
+      } else if (message.type === 'pageTask') {
+        runPageTask(message);
       } else if (message.type === 'pages') {
         currentPages = message.pages;
       } else if (message.type === 'event') {
@@ -395,10 +395,7 @@
   // wx.pageScrollTo, carried out where the page is drawn (this HTML page, or a WXML page's
   // render webview): to `scrollTop`, or to the first match of `selector` plus `offsetTop`,
   // over `duration` ms; then the shell is told, and the call answered.
-  function scrollPage(m) {
-    var done = function (error) {
-      send(JSON.stringify(error ? { type: 'scrolled', seq: m.seq, error: error } : { type: 'scrolled', seq: m.seq }));
-    };
+  function scrollPage(m, done) {
     var top = m.scrollTop;
     if (m.selector) {
       var el;
@@ -441,6 +438,68 @@
     };
     requestAnimationFrame(frame);
     setTimeout(finish, m.duration + 250);
+  }
+
+  // A selector query's answer for one node: the fields asked for (WeChat's names).
+  function nodeFields(el, fields) {
+    var out = {};
+    if (fields.id) out.id = el.id || '';
+    if (fields.dataset) {
+      out.dataset = window.__wxmlRender && window.__wxmlRender.dataset ? window.__wxmlRender.dataset(el) : copy(el.dataset || {});
+    }
+    var box = el === document.documentElement ? null : el.getBoundingClientRect();
+    if (fields.rect) {
+      if (box) { out.left = box.left; out.right = box.right; out.top = box.top; out.bottom = box.bottom; }
+      else { out.left = 0; out.top = 0; out.right = window.innerWidth; out.bottom = window.innerHeight; }
+    }
+    if (fields.size) {
+      out.width = box ? box.width : window.innerWidth;
+      out.height = box ? box.height : window.innerHeight;
+    }
+    if (fields.scrollOffset) {
+      var scroller = el === document.documentElement ? (document.scrollingElement || el) : el;
+      out.scrollLeft = scroller.scrollLeft;
+      out.scrollTop = scroller.scrollTop;
+      out.scrollWidth = scroller.scrollWidth;
+      out.scrollHeight = scroller.scrollHeight;
+    }
+    (fields.properties || []).forEach(function (name) { out[name] = copy({ v: el[name] }).v; });
+    if ((fields.computedStyle || []).length) {
+      var style = getComputedStyle(el);
+      fields.computedStyle.forEach(function (name) { out[name] = style.getPropertyValue(name.replace(/[A-Z]/g, function (c) { return '-' + c.toLowerCase(); })); });
+    }
+    return out;
+  }
+
+  // SelectorQuery.exec(): each query's answer, in order (null for a select with no match).
+  function selectorQuery(queries) {
+    return queries.map(function (q) {
+      if (q.selector === null) return nodeFields(document.documentElement, q.fields);
+      var selector = domSelector(q.selector);
+      if (q.single) {
+        var el = document.querySelector(selector);
+        return el ? nodeFields(el, q.fields) : null;
+      }
+      return Array.prototype.map.call(document.querySelectorAll(selector), function (el) { return nodeFields(el, q.fields); });
+    });
+  }
+
+  // Work the shell asks of this page where it is drawn (src/shell/mini_program/page_task.rs);
+  // the answer is {type: 'pageTaskDone', seq, value | error}, exactly once.
+  function runPageTask(m) {
+    var done = function (error, value) {
+      var answer = { type: 'pageTaskDone', seq: m.seq };
+      if (error) answer.error = error;
+      else answer.value = value === undefined ? null : value;
+      send(JSON.stringify(answer));
+    };
+    try {
+      if (m.op === 'scrollTo') scrollPage(m, done);
+      else if (m.op === 'selectorQuery') done(null, selectorQuery(m.queries));
+      else done('unknown page task ' + JSON.stringify(m.op));
+    } catch (err) {
+      done(String(err && err.message || err));
+    }
   }
 
   var wx = window.wx || {};
@@ -514,6 +573,48 @@
 
   /** WeChat's environment values: the user data folder's path for file APIs. */
   wx.env = { USER_DATA_PATH: 'wxfile://usr' };
+
+  /** wx.createSelectorQuery(): select(selector) / selectAll / selectViewport, each with
+   *  boundingClientRect(cb), scrollOffset(cb) or fields({id, dataset, rect, size,
+   *  scrollOffset, properties, computedStyle}, cb); exec(cb) asks the page where it is
+   *  drawn and calls back with every answer, in order. `in(component)` keeps the query on
+   *  the page (custom components render with it). */
+  wx.createSelectorQuery = function () {
+    var queries = [];
+    var callbacks = [];
+    var query = {};
+    function nodes(selector, single) {
+      var add = function (fields, cb) {
+        queries.push({ selector: selector, single: single, fields: fields });
+        callbacks.push(isFunction(cb) ? bindPage(cb) : null);
+        return query;
+      };
+      return {
+        boundingClientRect: function (cb) { return add({ id: true, dataset: true, rect: true, size: true }, cb); },
+        scrollOffset: function (cb) { return add({ id: true, dataset: true, scrollOffset: true }, cb); },
+        fields: function (fields, cb) { return add(fields || {}, cb); }
+      };
+    }
+    query.in = function () { return query; };
+    query.select = function (selector) { return nodes(String(selector), true); };
+    query.selectAll = function (selector) { return nodes(String(selector), false); };
+    query.selectViewport = function () { return nodes(null, true); };
+    query.exec = function (cb) {
+      var done = isFunction(cb) ? bindPage(cb) : null;
+      invokeAsync('createSelectorQuery', '__selectorQuery', { queries: queries }, {
+        success: function (res) {
+          var answers = res.value || [];
+          callbacks.forEach(function (fn, i) { if (fn) callSafely(fn, answers[i], 'SelectorQuery callback'); });
+          if (done) callSafely(done, answers, 'SelectorQuery.exec');
+        },
+        fail: function (res) {
+          if (window.__superappReportError) window.__superappReportError(new Error(res.errMsg), false);
+        }
+      });
+      return query;
+    };
+    return query;
+  };
 
   /** Runs `fn` after the current synchronous work (and the setData calls it made). */
   wx.nextTick = function (fn) {

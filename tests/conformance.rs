@@ -690,6 +690,55 @@ fn the_dark_theme_on_both_forms() {
     the_dark_theme(Form::Html);
 }
 
+/// `wx.createSelectorQuery()`: select, selectAll and the viewport, with
+/// boundingClientRect, fields and scrollOffset; the page where it is drawn answers, the
+/// callbacks run in order, then exec's.
+fn selector_query(form: Form) {
+    let items = move |dir: &Path| {
+        match form {
+        Form::Wxml => write_files(
+            dir,
+            &[(
+                "pages/home/home.wxml",
+                "<view id=\"first\" class=\"item\" data-n=\"1\" style=\"height:40px\">a</view>\
+                 <view class=\"item\" data-n=\"2\" style=\"height:60px\">b</view>",
+            )],
+        ),
+        Form::Html => write_files(
+            dir,
+            &[(
+                "pages/home/home.html",
+                "<!doctype html><html><body><div id=\"first\" class=\"item\" data-n=\"1\" style=\"height:40px\">a</div>\
+                 <div class=\"item\" data-n=\"2\" style=\"height:60px\">b</div><script src=\"home.js\"></script></body></html>",
+            )],
+        ),
+    }
+    };
+    run_form(form, items, move |app, _| {
+        app.wait_for("#first", WAIT)?;
+        let answer = app.eval(
+            "new Promise(function (resolve) { var seen = []; var q = wx.createSelectorQuery(); \
+             q.select('#first').boundingClientRect(function (r) { seen.push(['rect', r.id, r.height, r.top >= 0]); }); \
+             q.selectAll('.item').fields({ dataset: true, size: true }, function (list) { \
+               seen.push(['items', list.map(function (n) { return [n.dataset.n, n.height]; })]); }); \
+             q.select('#none').boundingClientRect(); \
+             q.selectViewport().scrollOffset(function (v) { seen.push(['viewport', v.scrollTop]); }); \
+             q.exec(function (all) { seen.push(['exec', all.length, all[2]]); resolve(seen); }); })",
+        )?;
+        assert_eq!(
+            answer,
+            json!([["rect", "first", 40, true], ["items", [["1", 40], ["2", 60]]], ["viewport", 0], ["exec", 4, null]]),
+            "{form:?}"
+        );
+        Ok(())
+    });
+}
+
+fn selector_query_on_both_forms() {
+    selector_query(Form::Wxml);
+    selector_query(Form::Html);
+}
+
 fn main() -> ExitCode {
     support::harness::main(&[
         ("routing_table_on_wxml_pages", routing_table_on_wxml_pages),
@@ -704,5 +753,6 @@ fn main() -> ExitCode {
         ("a_custom_navigation_style_on_both_forms", a_custom_navigation_style_on_both_forms),
         ("a_modal_goes_with_its_page_on_both_forms", a_modal_goes_with_its_page_on_both_forms),
         ("the_dark_theme_on_both_forms", the_dark_theme_on_both_forms),
+        ("selector_query_on_both_forms", selector_query_on_both_forms),
     ])
 }

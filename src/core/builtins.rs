@@ -31,6 +31,9 @@ pub enum Form {
     /// Written by hand in the bridge, because the value is encoded on the page
     /// (storage keeps value types: see `assets/bridge.js`).
     Storage,
+    /// Written by hand in the bridge with WeChat's own shape (`createSelectorQuery()`
+    /// returns a query object; its `exec()` calls the api).
+    Object,
 }
 
 /// One function the bridge defines on `wx` for a built-in.
@@ -68,6 +71,7 @@ pub const WX_FUNCTIONS: &[WxFunction] = &[
     f("startPullDownRefresh", "startPullDownRefresh", Form::Async),
     f("stopPullDownRefresh", "stopPullDownRefresh", Form::Async),
     f("pageScrollTo", "pageScrollTo", Form::Async),
+    f("createSelectorQuery", "__selectorQuery", Form::Object),
     f("getSystemInfo", "getSystemInfo", Form::Async),
     f("getSystemInfoSync", "getSystemInfo", Form::SyncGetter),
     f("getWindowInfo", "getWindowInfo", Form::SyncGetter),

@@ -21,6 +21,7 @@ pub(crate) mod profile;
 pub mod protocol;
 pub mod registry;
 pub mod router;
+pub mod selector_query;
 pub mod storage;
 pub mod theme;
 pub mod trace;

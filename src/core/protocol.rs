@@ -268,12 +268,12 @@ pub enum PageMessage {
         /// In a logic context: the page whose code emitted it.
         page: Option<WebViewId>,
     },
-    /// From a page: it carried out [`Outbound::ScrollTo`] `seq` (or could not: `error`).
-    Scrolled {
-        /// The shell's number for the scroll.
+    /// From a page: it carried out [`Outbound::PageTask`] `seq`.
+    PageTaskDone {
+        /// The shell's number for the task.
         seq: u64,
-        /// Why the page could not scroll there.
-        error: Option<String>,
+        /// Its value, or why the page could not do it.
+        outcome: Result<Value, String>,
     },
     /// From the automation agent: an exposed function was called.
     AutomationBinding {
@@ -311,7 +311,7 @@ impl PageMessage {
             PageMessage::Console { .. } => "console",
             PageMessage::Exception(_) => "exception",
             PageMessage::ChannelEmit { .. } => "channelEmit",
-            PageMessage::Scrolled { .. } => "scrolled",
+            PageMessage::PageTaskDone { .. } => "pageTaskDone",
             PageMessage::AutomationBinding { .. } => "automationBinding",
         }
     }
@@ -415,14 +415,14 @@ impl PageMessage {
                     failed_load: msg.failed_load.unwrap_or(false),
                 }));
             }
-            Some("scrolled") => {
-                let seq = msg.seq.ok_or_else(|| ProtocolError::Malformed("scrolled needs seq".into()))?;
-                let error = match msg.error {
-                    None | Some(Value::Null) => None,
-                    Some(Value::String(text)) => Some(text),
-                    Some(other) => Some(other.to_string()),
+            Some("pageTaskDone") => {
+                let seq = msg.seq.ok_or_else(|| ProtocolError::Malformed("pageTaskDone needs seq".into()))?;
+                let outcome = match msg.error {
+                    None | Some(Value::Null) => Ok(msg.value.unwrap_or(Value::Null)),
+                    Some(Value::String(text)) => Err(text),
+                    Some(other) => Err(other.to_string()),
                 };
-                return Ok(PageMessage::Scrolled { seq, error });
+                return Ok(PageMessage::PageTaskDone { seq, outcome });
             }
             Some("channelEmit") => {
                 let (Some(side), Some(key), Some(event)) = (msg.side, msg.key, msg.name) else {
@@ -604,15 +604,15 @@ pub enum Outbound {
         /// Its argument.
         args: Value,
     },
-    /// To a page (a WXML page's render webview): scroll (`wx.pageScrollTo`), then answer
-    /// [`PageMessage::Scrolled`].
-    #[serde(rename = "scrollTo")]
-    ScrollTo {
+    /// To a page, where it is drawn (a WXML page's render webview): do `task`, then
+    /// answer [`PageMessage::PageTaskDone`].
+    #[serde(rename = "pageTask")]
+    PageTask {
         /// The shell's number for it.
         seq: u64,
-        /// Where and how fast.
+        /// What to do.
         #[serde(flatten)]
-        scroll: crate::core::page_scroll::PageScroll,
+        task: PageTask,
     },
     /// To the logic context: a page's render webview rendered setData `seq`.
     #[serde(rename = "rendered")]
@@ -633,6 +633,22 @@ pub enum Outbound {
         handler: String,
         /// WeChat's event object.
         event: Value,
+    },
+}
+
+/// What a page does where it is drawn, for a `wx` call made by page code (which, on a
+/// WXML page, runs in the logic context).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "op")]
+pub enum PageTask {
+    /// `wx.pageScrollTo`.
+    #[serde(rename = "scrollTo")]
+    ScrollTo(crate::core::page_scroll::PageScroll),
+    /// `SelectorQuery.exec()`: each query's answer, in order.
+    #[serde(rename = "selectorQuery")]
+    SelectorQuery {
+        /// The queries.
+        queries: Vec<crate::core::selector_query::NodeQuery>,
     },
 }
 
@@ -943,22 +959,22 @@ mod tests {
     }
 
     #[test]
-    fn a_page_scroll_goes_out_and_comes_back_as_literal_wire_text() {
+    fn a_page_task_goes_out_and_comes_back_as_literal_wire_text() {
         let scroll =
             crate::core::page_scroll::PageScroll::from_options(&json!({"selector": "#far", "offsetTop": -8})).unwrap();
         assert_eq!(
-            Outbound::ScrollTo { seq: 3, scroll }.encode(),
-            r##"{"type":"scrollTo","seq":3,"scrollTop":null,"selector":"#far","offsetTop":-8.0,"duration":300}"##
+            Outbound::PageTask { seq: 3, task: PageTask::ScrollTo(scroll) }.encode(),
+            r##"{"type":"pageTask","seq":3,"op":"scrollTo","scrollTop":null,"selector":"#far","offsetTop":-8.0,"duration":300}"##
         );
         let limits = Limits::default();
         assert_eq!(
-            PageMessage::parse(r#"{"type":"scrolled","seq":3}"#, &limits).unwrap(),
-            PageMessage::Scrolled { seq: 3, error: None }
+            PageMessage::parse(r#"{"type":"pageTaskDone","seq":3,"value":[{"top":1}]}"#, &limits).unwrap(),
+            PageMessage::PageTaskDone { seq: 3, outcome: Ok(json!([{"top": 1}])) }
         );
         assert_eq!(
-            PageMessage::parse(r##"{"type":"scrolled","seq":4,"error":"no element matches \"#x\""}"##, &limits)
+            PageMessage::parse(r##"{"type":"pageTaskDone","seq":4,"error":"no element matches \"#x\""}"##, &limits)
                 .unwrap(),
-            PageMessage::Scrolled { seq: 4, error: Some("no element matches \"#x\"".into()) }
+            PageMessage::PageTaskDone { seq: 4, outcome: Err("no element matches \"#x\"".into()) }
         );
     }
 

@@ -36,6 +36,9 @@ pub enum UiApi {
     /// `wx.pageScrollTo({scrollTop | selector, offsetTop, duration})`: answered once the
     /// current page is there ([`PageScroll`](super::page_scroll::PageScroll)).
     PageScrollTo,
+    /// `SelectorQuery.exec()` of `wx.createSelectorQuery()`: answered by the page with each
+    /// query's fields ([`selector_query`](super::selector_query)).
+    SelectorQuery,
     /// `wx.getSystemInfo()` and `wx.getSystemInfoSync()`.
     GetSystemInfo,
     /// `wx.getWindowInfo()`.
@@ -59,7 +62,7 @@ impl UiApi {
     }
 
     /// Every UI-thread request.
-    pub const ALL: [UiApi; 22] = [
+    pub const ALL: [UiApi; 23] = [
         UiApi::NavigateTo,
         UiApi::RedirectTo,
         UiApi::NavigateBack,
@@ -75,6 +78,7 @@ impl UiApi {
         UiApi::StartPullDownRefresh,
         UiApi::StopPullDownRefresh,
         UiApi::PageScrollTo,
+        UiApi::SelectorQuery,
         UiApi::GetSystemInfo,
         UiApi::GetWindowInfo,
         UiApi::GetDeviceInfo,
@@ -103,6 +107,7 @@ impl UiApi {
             UiApi::StartPullDownRefresh => "startPullDownRefresh",
             UiApi::StopPullDownRefresh => "stopPullDownRefresh",
             UiApi::PageScrollTo => "pageScrollTo",
+            UiApi::SelectorQuery => "__selectorQuery",
             UiApi::GetSystemInfo => "getSystemInfo",
             UiApi::GetWindowInfo => "getWindowInfo",
             UiApi::GetDeviceInfo => "getDeviceInfo",
@@ -149,6 +154,6 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), UiApi::ALL.len());
         assert_eq!(UiApi::from_name("exitMiniProgram"), None);
-        assert_eq!(UiApi::page_apis().count(), 19);
+        assert_eq!(UiApi::page_apis().count(), 20);
     }
 }

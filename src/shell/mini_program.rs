@@ -33,7 +33,7 @@ use crate::core::router::{Effect, Router};
 mod automation;
 mod modal;
 mod page_output;
-mod page_scroll;
+mod page_task;
 mod routing;
 use crate::core::event_channel::Channels;
 use crate::core::ui_api::UiApi;
@@ -70,9 +70,9 @@ pub struct MiniProgram {
     unloaded_all: bool,
     /// The short way from the webviews' IPC handlers to this mini program.
     lane: Rc<Lane>,
-    /// `wx.pageScrollTo` calls waiting for their page, by number.
-    scrolls: HashMap<u64, (WebViewId, page_scroll::ScrollReply)>,
-    next_scroll: u64,
+    /// Page tasks (`pageScrollTo`, selector queries) waiting for their page, by number.
+    tasks: HashMap<u64, (WebViewId, page_task::TaskReply)>,
+    next_task: u64,
     /// Route calls waiting for their hooks, by barrier token.
     settles: HashMap<u64, (Option<WebViewId>, Settle)>,
     next_settle: u64,
@@ -117,8 +117,8 @@ impl MiniProgram {
             unloaded_all: false,
             lane,
             settles: HashMap::new(),
-            scrolls: HashMap::new(),
-            next_scroll: 0,
+            tasks: HashMap::new(),
+            next_task: 0,
             next_settle: 0,
             channels: Channels::new(),
             rendered: Default::default(),
@@ -234,7 +234,7 @@ impl MiniProgram {
             PageMessage::ChannelEmit { side, key, event, args, page } => {
                 self.channel_emit(from, page, side, key, event, args)
             }
-            PageMessage::Scrolled { seq, error } => self.scrolled(from, seq, error),
+            PageMessage::PageTaskDone { seq, outcome } => self.page_task_done(from, seq, outcome),
             PageMessage::AutomationBinding { name, args } => {
                 self.agent_event("App.bindingCalled", json!({ "name": name, "args": args }))
             }
@@ -506,7 +506,7 @@ impl MiniProgram {
             self.context.origins.write().expect("origins lock").remove(&id);
             self.agent_webview_closed(id);
             self.channels.page_closed(id);
-            self.fail_scrolls(Some(id), "the page closed before it scrolled");
+            self.fail_tasks(Some(id), "the page closed first");
             self.rendered.remove(&id);
             self.awaiting_render.retain(|(page, _)| *page != id);
             drop(page);
@@ -606,8 +606,8 @@ impl MiniProgram {
             });
             return Ok(());
         }
-        if api == UiApi::PageScrollTo {
-            self.page_scroll_to(&data, reply);
+        if matches!(api, UiApi::PageScrollTo | UiApi::SelectorQuery) {
+            self.page_task(web_view_id, api, &data, reply);
             return Ok(());
         }
         if api.is_route() {
@@ -637,7 +637,7 @@ impl MiniProgram {
             }
             // (request() answers these later: when the modal is pressed, after the next
             // frame, when the page has scrolled)
-            UiApi::ShowModal | UiApi::Screenshot | UiApi::PageScrollTo => {
+            UiApi::ShowModal | UiApi::Screenshot | UiApi::PageScrollTo | UiApi::SelectorQuery => {
                 return Err(Failure::Call(format!("{api} is answered later, by request()")))
             }
             UiApi::ShowToast => {
@@ -798,7 +798,7 @@ impl MiniProgram {
     pub fn close(mut self) {
         self.agent_shut_down();
         self.fail_unsettled();
-        self.fail_scrolls(None, "the shell is shutting down");
+        self.fail_tasks(None, "the shell is shutting down");
         self.chrome.detach();
         self.spare = None;
         self.pages.clear();
