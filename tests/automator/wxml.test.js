@@ -170,6 +170,10 @@ test('console calls and uncaught errors become events', async () => {
   await until(() => logs.some((l) => l.type === 'log' && l.args[0] === 'hello from the logic context' && l.args[1] === 7));
   await miniProgram.evaluate(() => { setTimeout(() => { throw new Error('uncaught later'); }, 0); });
   await until(() => exceptions.some((e) => /uncaught later/.test(e.message)));
+  // Its stack carries real frames (file:line:column), not a bare '@'.
+  const later = exceptions.find((e) => /uncaught later/.test(e.message));
+  assert.match(later.stack, /:\d+:\d+/);
+  assert.notEqual(later.stack.trim(), '@');
   await miniProgram.evaluate(() => { Promise.reject(new Error('nobody caught this')); });
   await until(() => exceptions.some((e) => /nobody caught this/.test(e.message)));
 });
