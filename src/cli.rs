@@ -131,6 +131,10 @@ pub struct SmokeArgs {
     /// Print the report as JSON on stdout (`{"pages": [{route, outcome, ms, errors}]}`).
     #[arg(long)]
     pub json: bool,
+    /// The share of pages (0 to 1) that must render without an uncaught error for exit
+    /// status 0 (default 1: every page).
+    #[arg(long, value_name = "RATIO", default_value_t = 1.0)]
+    pub min_pass: f64,
     /// Use the current display instead of a private Xvfb.
     #[arg(long)]
     pub display: bool,
@@ -236,13 +240,16 @@ fn run_smoke(args: SmokeArgs) -> Result<i32, String> {
     let data = args.data_dir.clone().unwrap_or_else(|| scratch.path().to_path_buf());
     let builder = sample::register(Shell::builder()).data_dir(data);
     let options = RunOptions { headless: !args.display, ..RunOptions::default() };
+    if !(0.0..=1.0).contains(&args.min_pass) {
+        return Err(format!("--min-pass must be a share from 0 to 1, got {}", args.min_pass));
+    }
     let report = crate::smoke::run(builder, package, options)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
     } else {
         print!("{}", report.table());
     }
-    Ok(report.status())
+    Ok(report.status(args.min_pass))
 }
 
 fn run_auto(args: AutoArgs) -> Result<i32, String> {

@@ -142,6 +142,10 @@ fn smoke_opens_every_page_and_reports_each() {
         table.ends_with("2 of 3 pages rendered without an uncaught error (1 with errors, 0 timed out)\n"),
         "{table}"
     );
+    assert!(table.contains("wx functions pages called that the shell lacks: noSuchApi (1)\n"), "{table}");
+    // A known share of failing pages may be accepted.
+    let output = superapp(&["smoke", tmp.path().to_str().unwrap(), "--min-pass", "0.6"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
 
 #[test]

@@ -70,6 +70,8 @@ pub struct MiniProgram {
     unloaded_all: bool,
     /// The short way from the webviews' IPC handlers to this mini program.
     lane: Rc<Lane>,
+    /// Every page opened and not yet destroyed: its route and query, by webview.
+    page_refs: HashMap<WebViewId, crate::core::router::PageRef>,
     /// Page tasks (`pageScrollTo`, selector queries) waiting for their page, by number.
     tasks: HashMap<u64, (WebViewId, page_task::TaskReply)>,
     next_task: u64,
@@ -117,6 +119,7 @@ impl MiniProgram {
             unloaded_all: false,
             lane,
             settles: HashMap::new(),
+            page_refs: HashMap::new(),
             tasks: HashMap::new(),
             next_task: 0,
             next_settle: 0,
@@ -330,6 +333,7 @@ impl MiniProgram {
                     // waits for its `ready` as any new page does (its id is this page's).
                     let Spare { page, ready } = self.spare.take().expect("checked");
                     let id = page_ref.web_view_id;
+                    self.page_refs.insert(id, page_ref.clone());
                     let window = self.context.package.page_window(&page_ref.route);
                     self.navs.insert(id, NavState::from_window(&window));
                     self.pages.insert(id, page);
@@ -354,6 +358,7 @@ impl MiniProgram {
                     let setup = PageSetup { page: &page_ref, launch: !self.launched, stack, acts_for_pages: false };
                     self.launched = true;
                     let page = self.open_webview(&setup)?;
+                    self.page_refs.insert(page_ref.web_view_id, page_ref.clone());
                     let window = self.context.package.page_window(&page_ref.route);
                     self.navs.insert(page.id, NavState::from_window(&window));
                     self.pages.insert(page.id, page);
@@ -410,7 +415,9 @@ impl MiniProgram {
                         // getCurrentPages() names the page from its onLoad on.
                         self.publish_stack();
                     }
-                    let page = self.router.live().find(|page| page.web_view_id == step.page).cloned();
+                    // (from the page's own record: a page closed before its onLoad ran is no
+                    // longer the router's, and still loads, then unloads, in order)
+                    let page = self.page_refs.get(&step.page).cloned();
                     let logic = self.logic.as_mut().expect("checked");
                     let launch = step.hook == Hook::OnLoad && !logic.launched;
                     logic.launched |= launch;
@@ -506,6 +513,7 @@ impl MiniProgram {
             self.context.origins.write().expect("origins lock").remove(&id);
             self.agent_webview_closed(id);
             self.channels.page_closed(id);
+            self.page_refs.remove(&id);
             self.fail_tasks(Some(id), "the page closed first");
             self.rendered.remove(&id);
             self.awaiting_render.retain(|(page, _)| *page != id);

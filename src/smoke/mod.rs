@@ -20,7 +20,8 @@ use report::{Outcome, PageResult, Report};
 /// Opens each page of `package` in turn and reports how each fared.
 pub fn run(builder: ShellBuilder, package: Package, options: RunOptions) -> Result<Report, String> {
     let routes = package.pages().to_vec();
-    let report = std::sync::Arc::new(std::sync::Mutex::new(Report { pages: Vec::new() }));
+    let roots = package.config().subpackages.iter().map(|sub| sub.root.clone()).collect();
+    let report = std::sync::Arc::new(std::sync::Mutex::new(Report { pages: Vec::new(), roots }));
     let out = report.clone();
     testing::run_with(builder, package, options, move |app| {
         // (the home page's own first load is part of the run; each page is then opened anew)
