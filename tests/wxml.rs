@@ -6,6 +6,7 @@ mod support;
 use std::process::ExitCode;
 
 use serde_json::json;
+use superapp_shell::testing::{self, WAIT};
 use superapp_shell::wxml::compiler::{CompileError, Compilers};
 use superapp_shell::{RunOptions, Shell};
 use support::write_files;
@@ -938,10 +939,7 @@ function count() {
 /// (it shows the error, naming the file and line), the others run; a module whose code
 /// threw is not kept, so requiring it again names the same error.
 fn one_bad_module_stops_only_the_pages_that_need_it() {
-    use superapp_shell::testing::{self, WAIT};
-    let tmp = tempfile::tempdir().unwrap();
-    write_files(
-        tmp.path(),
+    run_package(
         &[
             ("app.json", r#"{"pages": ["pages/home/home", "pages/b/b", "pages/c/c"]}"#),
             ("app.js", "App({})"),
@@ -953,35 +951,30 @@ fn one_bad_module_stops_only_the_pages_that_need_it() {
             ("pages/c/c.wxml", "<view class=\"c\">{{word}}</view>"),
             ("pages/c/c.js", "Page({ data: { word: 'c works' } });"),
         ],
-    );
-    let package = superapp_shell::Package::open(tmp.path()).unwrap();
-    testing::run(Shell::builder(), package, |app| {
-        app.wait_for(".home", WAIT)?;
-        let twice = app.eval(
-            "[1, 2].map(function () { try { __wxmlLogic.require('utils/flaky.js'); return 'kept'; } \
+        |app| {
+            app.wait_for(".home", WAIT)?;
+            let twice = app.eval(
+                "[1, 2].map(function () { try { __wxmlLogic.require('utils/flaky.js'); return 'kept'; } \
              catch (e) { return e.message; } })",
-        )?;
-        assert_eq!(twice, json!(["flaky failed", "flaky failed"]));
-        app.navigate_to("/pages/b/b")?;
-        app.wait_for("#__superapp-error", WAIT)?;
-        let shown = app.text("#__superapp-error")?;
-        assert!(shown.contains("SyntaxError") && shown.contains("pages/b/b.js:2"), "{shown}");
-        app.navigate_back()?;
-        app.navigate_to("/pages/c/c")?;
-        app.wait_for(".c", WAIT)?;
-        assert_eq!(app.text(".c")?, "c works");
-        Ok(())
-    })
-    .unwrap();
+            )?;
+            assert_eq!(twice, json!(["flaky failed", "flaky failed"]));
+            app.navigate_to("/pages/b/b")?;
+            app.wait_for("#__superapp-error", WAIT)?;
+            let shown = app.text("#__superapp-error")?;
+            assert!(shown.contains("SyntaxError") && shown.contains("pages/b/b.js:2"), "{shown}");
+            app.navigate_back()?;
+            app.navigate_to("/pages/c/c")?;
+            app.wait_for(".c", WAIT)?;
+            assert_eq!(app.text(".c")?, "c works");
+            Ok(())
+        },
+    );
 }
 
 /// `global` is shared by app.js and every module (WeChat's demo sets `global.isDemo` in
 /// app.js before `App()`); `require.async` gives a Promise of a module.
 fn global_and_require_async_work_as_in_wechat() {
-    use superapp_shell::testing::{self, WAIT};
-    let tmp = tempfile::tempdir().unwrap();
-    write_files(
-        tmp.path(),
+    run_package(
         &[
             ("app.json", r#"{"pages": ["pages/home/home"]}"#),
             ("app.js", "global.isDemo = true;\nApp({ globalData: { fromApp: global.isDemo } });"),
@@ -994,25 +987,20 @@ fn global_and_require_async_work_as_in_wechat() {
                  require.async('../../utils/later.js').then(function (m) { page.setData({ word: m.word }); }); } });",
             ),
         ],
+        |app| {
+            app.wait_until(|app| Ok(app.count(".home")? == 1 && app.text(".home")? == "true later"), WAIT)?;
+            Ok(())
+        },
     );
-    let package = superapp_shell::Package::open(tmp.path()).unwrap();
-    testing::run(Shell::builder(), package, |app| {
-        app.wait_until(|app| Ok(app.count(".home")? == 1 && app.text(".home")? == "true later"), WAIT)?;
-        Ok(())
-    })
-    .unwrap();
 }
 
 /// A relative image path resolves from the page's folder on every page, the launch page and
 /// the pages opened after it (in a preloaded render webview) alike.
 fn relative_image_paths_resolve_from_the_page_on_every_page() {
-    use superapp_shell::testing::{self, WAIT};
-    let tmp = tempfile::tempdir().unwrap();
     let dot =
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"8\" height=\"6\"><rect width=\"8\" height=\"6\"/></svg>";
     let page = "<image class=\"pic\" src=\"../img/dot.svg\"></image>";
-    write_files(
-        tmp.path(),
+    run_package(
         &[
             ("app.json", r#"{"pages": ["pages/home/home", "pages/b/b"]}"#),
             ("app.js", "App({})"),
@@ -1022,33 +1010,28 @@ fn relative_image_paths_resolve_from_the_page_on_every_page() {
             ("pages/b/b.wxml", page),
             ("pages/b/b.js", "Page({})"),
         ],
+        |app| {
+            let loaded = |app: &testing::App| -> Result<bool, testing::Failed> {
+                let page = app.current_page()?.id;
+                let found = app.send(
+                    "Page.getWindowProperties",
+                    json!({"pageId": page, "names": ["document.images.0.naturalWidth"]}),
+                )?;
+                // (0 until it loads, and for good when it cannot)
+                Ok(found["properties"][0].as_f64().is_some_and(|width| width > 0.0))
+            };
+            app.wait_until(loaded, WAIT)?;
+            app.navigate_to("/pages/b/b")?;
+            app.wait_until(loaded, WAIT)?;
+            Ok(())
+        },
     );
-    let package = superapp_shell::Package::open(tmp.path()).unwrap();
-    testing::run(Shell::builder(), package, |app| {
-        let loaded = |app: &testing::App| -> Result<bool, testing::Failed> {
-            let page = app.current_page()?.id;
-            let found = app.send(
-                "Page.getWindowProperties",
-                json!({"pageId": page, "names": ["document.images.0.naturalWidth"]}),
-            )?;
-            // (0 until it loads, and for good when it cannot)
-            Ok(found["properties"][0].as_f64().is_some_and(|width| width > 0.0))
-        };
-        app.wait_until(loaded, WAIT)?;
-        app.navigate_to("/pages/b/b")?;
-        app.wait_until(loaded, WAIT)?;
-        Ok(())
-    })
-    .unwrap();
 }
 
 /// A page built with `Component({...})` and a `Behavior`: data from both, a property from
 /// the query (typed), page hooks in `methods`, lifetimes in WeChat's order, a tap handler.
 fn a_page_built_with_component_and_behavior_runs() {
-    use superapp_shell::testing::{self, WAIT};
-    let tmp = tempfile::tempdir().unwrap();
-    write_files(
-        tmp.path(),
+    run_package(
         &[
             ("app.json", r#"{"pages": ["pages/home/home", "pages/comp/comp"]}"#),
             ("app.js", "App({ globalData: { log: [] } })"),
@@ -1074,9 +1057,7 @@ fn a_page_built_with_component_and_behavior_runs() {
                    onShow: function () { log('onShow'); } } });",
             ),
         ],
-    );
-    let package = superapp_shell::Package::open(tmp.path()).unwrap();
-    testing::run(Shell::builder(), package, |app| {
+        |app| {
         app.wait_for(".home", WAIT)?;
         app.navigate_to("/pages/comp/comp?n=7")?;
         app.wait_until(|app| Ok(app.count(".out")? == 1 && app.text(".out")? == "comp 1 7"), WAIT)?;
@@ -1088,18 +1069,15 @@ fn a_page_built_with_component_and_behavior_runs() {
             json!(["behavior created", "created", "attached 7", "onLoad 7 number none", "show", "onShow", "ready"])
         );
         Ok(())
-    })
-    .unwrap();
+        },
+    );
 }
 
 /// What DevTools compiles before WeChat's compilers: TypeScript (`.ts` with no `.js`), ES
 /// modules (`import`/`export`, default imports of them included) and LESS (`.less` with no
 /// `.wxss`) all run; a TypeScript file with an error stops only the page that needs it.
 fn typescript_es_modules_and_less_compile_as_in_devtools() {
-    use superapp_shell::testing::{self, WAIT};
-    let tmp = tempfile::tempdir().unwrap();
-    write_files(
-        tmp.path(),
+    run_package(
         &[
             ("app.json", r#"{"pages": ["pages/home/home", "pages/bad/bad"]}"#),
             ("app.ts", "import { greet } from './utils/greet'\nApp({ globalData: { hello: greet('ts') } })\n"),
@@ -1115,9 +1093,7 @@ fn typescript_es_modules_and_less_compile_as_in_devtools() {
             ("pages/bad/bad.ts", "Page({ data: { x: 1 as } })\n"),
             ("pages/bad/bad.wxml", "<view>bad</view>"),
         ],
-    );
-    let package = superapp_shell::Package::open(tmp.path()).unwrap();
-    testing::run(Shell::builder(), package, |app| {
+        |app| {
         app.wait_until(|app| Ok(app.count(".v")? == 1 && app.text(".v")? == "hi ts 84"), WAIT)?;
         let page = app.current_page()?.id;
         let found = app.send("Page.getElement", json!({"pageId": page, "selector": ".v"}))?;
@@ -1129,18 +1105,15 @@ fn typescript_es_modules_and_less_compile_as_in_devtools() {
         let shown = app.text("#__superapp-error")?;
         assert!(shown.contains("pages/bad/bad.ts:1:"), "the error names the TypeScript file: {shown}");
         Ok(())
-    })
-    .unwrap();
+        },
+    );
 }
 
 /// DevTools' "Build npm": dependencies installed in `node_modules` are built into
 /// `miniprogram_npm` when the mini program opens, and a bare `require('pkg')` (or
 /// `'pkg/sub'`) resolves there, from any folder.
 fn npm_packages_build_and_resolve_as_in_devtools() {
-    use superapp_shell::testing::{self, WAIT};
-    let tmp = tempfile::tempdir().unwrap();
-    write_files(
-        tmp.path(),
+    let tmp = run_package(
         &[
             ("app.json", r#"{"pages": ["pages/home/home"]}"#),
             ("app.js", "App({})"),
@@ -1157,15 +1130,26 @@ fn npm_packages_build_and_resolve_as_in_devtools() {
                  Page({ data: { text: pad('7', 3) + ' ' + lib.name + ' ' + tools.twice(21) } });",
             ),
         ],
-    );
-    let package = superapp_shell::Package::open(tmp.path()).unwrap();
-    testing::run(Shell::builder(), package, |app| {
+        |app| {
         app.wait_until(|app| Ok(app.count(".v")? == 1 && app.text(".v")? == "007 mp-lib 42"), WAIT)?;
         Ok(())
-    })
-    .unwrap();
+        },
+    );
     assert!(tmp.path().join("miniprogram_npm/left-pad-ish/index.js").is_file());
     assert!(tmp.path().join("miniprogram_npm/mp-lib/extra/tools.js").is_file());
+}
+
+/// Writes `files` into a fresh folder and runs the real shell on it (headless) with
+/// `test`; the folder stays until the returned guard is dropped.
+fn run_package<F>(files: &[(&str, &str)], test: F) -> tempfile::TempDir
+where
+    F: FnOnce(&testing::App) -> Result<(), testing::Failed> + Send + 'static,
+{
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(tmp.path(), files);
+    let package = superapp_shell::Package::open(tmp.path()).unwrap();
+    testing::run(Shell::builder(), package, test).unwrap();
+    tmp
 }
 
 fn main() -> ExitCode {
