@@ -555,18 +555,20 @@ fn page_scroll_to_on_both_forms() {
     page_scroll_to(Form::Html);
 }
 
-/// A page of a subpackage (`subpackages` in app.json) is a page like any other: routes
-/// reach it by `root/page`, and it runs as the main package's pages do.
+/// A page of a subpackage (`subpackages` in app.json), regular or independent, is a page
+/// like any other: routes reach it by `root/page`, and it runs as the main package's do.
 fn a_subpackage_page_is_a_page_like_any_other(form: Form) {
     let with_subpackage = move |dir: &Path| {
         let app_json = json!({
             "pages": PAGES,
-            "subPackages": [{"root": "packageA", "pages": ["pages/cat/cat"]}],
+            "subPackages": [{"root": "packageA", "pages": ["pages/cat/cat"]},
+                            {"root": "packageB", "pages": ["pages/dog/dog"], "independent": true}],
             "preloadRule": {"pages/home/home": {"packages": ["packageA"]}},
             "tabBar": {"list": [{"pagePath": "pages/home/home", "text": "Home"}, {"pagePath": "pages/tab2/tab2", "text": "Two"}]}
         });
         write_files(dir, &[("app.json", &app_json.to_string())]);
         write_page(dir, form, "packageA/pages/cat/cat");
+        write_page(dir, form, "packageB/pages/dog/dog");
     };
     run_form(form, with_subpackage, move |app, seen| {
         wait_for_lines(seen, 4);
@@ -587,6 +589,9 @@ fn a_subpackage_page_is_a_page_like_any_other(form: Form) {
         // Relative URLs resolve from the subpackage page.
         assert_eq!(app.eval(&route_js("redirectTo", json!({"url": "../../../pages/a/a"})))?, json!("ok"));
         assert_eq!(app.current_page()?.path, "pages/a/a", "{form:?}");
+        // An independent subpackage's page opens the same way.
+        assert_eq!(app.eval(&route_js("reLaunch", json!({"url": "/packageB/pages/dog/dog"})))?, json!("ok"));
+        assert_eq!(app.current_page()?.path, "packageB/pages/dog/dog", "{form:?}");
         Ok(())
     });
 }
