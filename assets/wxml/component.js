@@ -99,22 +99,15 @@
       run(lifetimes('attached'), self);
       if (isFunction(own.onLoad)) own.onLoad.call(self, query);
     };
-    page.onShow = function () {
-      run(pageLifetimes('show'), this);
-      if (isFunction(own.onShow)) own.onShow.call(this);
-    };
-    page.onHide = function () {
-      run(pageLifetimes('hide'), this);
-      if (isFunction(own.onHide)) own.onHide.call(this);
-    };
-    page.onReady = function () {
-      run(lifetimes('ready'), this);
-      if (isFunction(own.onReady)) own.onReady.call(this);
-    };
-    page.onUnload = function () {
-      run(lifetimes('detached'), this);
-      if (isFunction(own.onUnload)) own.onUnload.call(this);
-    };
+    // Each page hook runs the component's (and behaviors') lifetimes, then the page's own.
+    [['onShow', pageLifetimes('show')], ['onHide', pageLifetimes('hide')],
+      ['onReady', lifetimes('ready')], ['onUnload', lifetimes('detached')]].forEach(function (hook) {
+      var name = hook[0], before = hook[1];
+      page[name] = function () {
+        run(before, this);
+        if (isFunction(own[name])) own[name].call(this);
+      };
+    });
     /** A page has no parent to hear its events: triggerEvent does nothing. */
     page.triggerEvent = function () {};
     return page;

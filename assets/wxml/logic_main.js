@@ -1,7 +1,7 @@
 // superapp-shell: the logic context of a WXML mini program (a hidden webview). It runs the
 // pages' hooks when the shell sends them, sends each page's setData to its render webview
 // (through the shell), calls the handlers its events name, and runs onReady after a page's
-// first render. Needs logic.js first; the package's JS (app_service.js) comes after.
+// first render. Needs logic.js first; the package's JS files (one module script each) come after.
 (function () {
   'use strict';
   var L = window.__wxmlLogic, sa = window.__superapp;

@@ -21,6 +21,9 @@ pub enum Target {
     WebView(WebViewId),
 }
 
+/// Where the answer to a [`ShellRequest`] goes: its result, or why it failed.
+pub type ShellReply = tokio::sync::oneshot::Sender<Result<Option<serde_json::Map<String, Value>>, String>>;
+
 /// A built-in call that only the UI thread can answer (routing, chrome, system info),
 /// or a request from the host to drive or inspect the chrome.
 #[derive(Debug)]
@@ -32,7 +35,7 @@ pub struct ShellRequest {
     /// The call's data.
     pub data: Value,
     /// Where the answer goes.
-    pub reply: tokio::sync::oneshot::Sender<Result<Option<serde_json::Map<String, Value>>, String>>,
+    pub reply: ShellReply,
 }
 
 /// Where the core sends what must reach pages. The shell implements it with tao's event

@@ -19,7 +19,7 @@ use super::web_context::SharedWebContext;
 use super::ShellError;
 use crate::core::app_config::is_hex_color;
 use crate::core::event_hold::{EventHold, Offer};
-use crate::core::host::{ShellRequest, Target, WebViewId};
+use crate::core::host::{ShellReply, ShellRequest, Target, WebViewId};
 use crate::core::lifecycle::{app_runs_first, Action, Hook, LifecycleQueue, UNLOAD_GRACE};
 use crate::core::profile::{self, Stage};
 use crate::core::protocol::{delivery_script, Encoded, Outbound, PageMessage};
@@ -58,7 +58,7 @@ pub struct MiniProgram {
     /// The logic context of a WXML mini program.
     logic: Option<Logic>,
     /// The modal showing, and the page that showed it.
-    modal: Option<(WebViewId, modal::ModalReply)>,
+    modal: Option<(WebViewId, ShellReply)>,
     launched: bool,
     /// The page whose pull-down refresh is showing.
     refreshing: Option<WebViewId>,
@@ -73,7 +73,7 @@ pub struct MiniProgram {
     /// Every page opened and not yet destroyed: its route and query, by webview.
     page_refs: HashMap<WebViewId, crate::core::router::PageRef>,
     /// Page tasks (`pageScrollTo`, selector queries) waiting for their page, by number.
-    tasks: HashMap<u64, (WebViewId, page_task::TaskReply)>,
+    tasks: HashMap<u64, (WebViewId, ShellReply)>,
     next_task: u64,
     /// Route calls waiting for their hooks, by barrier token.
     settles: HashMap<u64, (Option<WebViewId>, Settle)>,

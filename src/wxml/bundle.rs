@@ -62,8 +62,13 @@ impl Bundle {
     /// is first written to a temporary folder, which the compilers need).
     pub fn build(package: &Package, compilers: &Compilers) -> Result<Bundle, CompileError> {
         let mut files = package.files();
-        let text = |file: &str| package.read(file).ok().map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
-        let plan = sources::plan(&files, text);
+        // Each script is read once: the plan looks at it, and a plain one is its module.
+        let scripts: std::collections::HashMap<String, String> = files
+            .iter()
+            .filter(|f| f.ends_with(".js"))
+            .filter_map(|f| package.read(f).ok().map(|bytes| (f.clone(), String::from_utf8_lossy(&bytes).into_owned())))
+            .collect();
+        let plan = sources::plan(&files, |file| scripts.get(file).cloned());
         // The compilers need files on disk, and LESS compiles to WXSS beside its source:
         // then they work on a temporary copy.
         let extracted = match package.dir() {
@@ -109,8 +114,9 @@ impl Bundle {
         }
         let mut modules = std::collections::BTreeMap::new();
         for file in &plan.plain {
-            let bytes = package.read(file).map_err(|err| CompileError::Source { message: err.to_string() })?;
-            modules.insert(file.clone(), module_script(file, &String::from_utf8_lossy(&bytes)));
+            let text =
+                scripts.get(file).ok_or_else(|| CompileError::Source { message: format!("cannot read {file:?}") })?;
+            modules.insert(file.clone(), module_script(file, text));
         }
         let compiled = if plan.compiled.is_empty() {
             Default::default()

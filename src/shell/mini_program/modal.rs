@@ -4,14 +4,11 @@
 use serde_json::{json, Value};
 
 use super::MiniProgram;
-use crate::core::host::WebViewId;
-
-/// Where a modal's answer goes.
-pub(crate) type ModalReply = tokio::sync::oneshot::Sender<Result<Option<serde_json::Map<String, Value>>, String>>;
+use crate::core::host::{ShellReply, WebViewId};
 
 impl MiniProgram {
     /// Shows a modal for page `from` (`data`: the call's options).
-    pub(super) fn show_modal(&mut self, from: WebViewId, data: &Value, reply: ModalReply) {
+    pub(super) fn show_modal(&mut self, from: WebViewId, data: &Value, reply: ShellReply) {
         if self.modal.is_some() {
             let _ = reply.send(Err("another modal is showing".into()));
             return;

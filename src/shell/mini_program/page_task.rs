@@ -9,19 +9,16 @@
 use serde_json::Value;
 
 use super::MiniProgram;
-use crate::core::host::WebViewId;
+use crate::core::host::{ShellReply, WebViewId};
 use crate::core::page_scroll::PageScroll;
 use crate::core::protocol::{Outbound, PageTask};
 use crate::core::selector_query;
 use crate::core::ui_api::UiApi;
 
-/// Where a task's answer goes.
-pub(crate) type TaskReply = tokio::sync::oneshot::Sender<Result<Option<serde_json::Map<String, Value>>, String>>;
-
 impl MiniProgram {
     /// Starts `api` (`pageScrollTo` or `__selectorQuery`) for a call made by page `from`;
     /// `reply` gets its answer once the page has done it.
-    pub(super) fn page_task(&mut self, from: WebViewId, api: UiApi, data: &Value, reply: TaskReply) {
+    pub(super) fn page_task(&mut self, from: WebViewId, api: UiApi, data: &Value, reply: ShellReply) {
         let task = match api {
             UiApi::PageScrollTo => PageScroll::from_options(data).map(PageTask::ScrollTo).map_err(|e| e.to_string()),
             UiApi::SelectorQuery => selector_query::parse(data)
