@@ -83,6 +83,9 @@
   window.addEventListener('error', function (e) {
     // (a resource that failed to load, an <img>, is not a script error)
     if (e.target && e.target !== window) return;
+    // A WXML logic context's modules.js that did not parse: its modules load one by one
+    // instead (its start.js), and the file at fault reports its own error.
+    if (/\/__superapp\/wxml\/modules\.js$/.test(e.filename || '') && !window.__wxmlModulesLoaded) return;
     // Until an HTML page has run onLoad, an error stops it from loading; the WXML layers
     // report their pages' load failures themselves.
     var failedLoad = loading && sa.config.html === true;

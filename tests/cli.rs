@@ -276,6 +276,9 @@ fn bench_quick_prints_every_figure_as_json() {
     number(&["navigate_back_p50_ms"]);
     number(&["cold_start_ms", "floor"]);
     number(&["cold_start_ms", "shell"]);
+    number(&["open", "large_project_ms", "first"]);
+    number(&["open", "large_project_ms", "second"]);
+    number(&["open", "second_vs_cold_start"]);
     for pages in ["1", "5", "10"] {
         number(&["memory_pss_mib", pages]);
     }

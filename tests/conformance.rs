@@ -602,18 +602,42 @@ fn a_subpackage_page_on_both_forms() {
 }
 
 /// `navigationStyle: "custom"` (in a page's .json): the page draws its own bar, so the
-/// shell shows none on that page, and shows its own again on the others.
+/// shell shows none on that page, and shows its own again on the others. The capsule
+/// stays (over the page), where `wx.getMenuButtonBoundingClientRect()` says, and its menu
+/// restarts the mini program.
 fn a_custom_navigation_style_hides_the_shells_bar(form: Form) {
     let custom_b = |dir: &Path| write_files(dir, &[("pages/b/b.json", r#"{"navigationStyle": "custom"}"#)]);
     run_form(form, custom_b, move |app, _| {
         let bar = |app: &testing::App| -> Result<Value, Failed> {
             Ok(app.eval("wx.invokeNativePlugin({ api_name: '__chrome' })")?["navigationBar"].clone())
         };
+        let chrome = |app: &testing::App| app.eval("wx.invokeNativePlugin({ api_name: '__chrome' })");
+        let capsule = |app: &testing::App| app.eval("wx.getMenuButtonBoundingClientRect()");
         assert!(bar(app)?.is_object(), "{form:?}: home has the shell's bar");
+        let on_bar = capsule(app)?;
+        let width = chrome(app)?["window"]["windowWidth"].as_i64().unwrap();
+        assert_eq!((on_bar["width"].as_i64(), on_bar["height"].as_i64()), (Some(87), Some(32)), "{form:?}: {on_bar}");
+        assert_eq!(on_bar["right"].as_i64(), Some(width - 7), "{form:?}: 7 px from the right edge: {on_bar}");
+        assert!(on_bar["top"].as_i64().unwrap() >= 0 && on_bar["bottom"].as_i64().unwrap() <= 44, "{on_bar}");
+        assert_eq!(chrome(app)?["capsule"]["overPage"], json!(false));
         assert_eq!(app.eval(&route_js("navigateTo", json!({"url": "/pages/b/b"})))?, json!("ok"));
         assert_eq!(bar(app)?, Value::Null, "{form:?}: b draws its own");
+        assert_eq!(chrome(app)?["capsule"]["overPage"], json!(true), "{form:?}: the capsule stays, over the page");
+        let over_page = capsule(app)?;
+        assert_eq!(over_page["right"], on_bar["right"], "{form:?}: {over_page}");
+        assert_eq!(over_page["top"].as_i64(), Some(6), "{form:?}: {over_page}");
         assert_eq!(app.eval(&route_js("navigateBack", json!({})))?, json!("ok"));
         assert!(bar(app)?.is_object(), "{form:?}: back on home, the bar is back");
+        // The capsule's menu restarts the mini program at its home page.
+        assert_eq!(app.eval(&route_js("navigateTo", json!({"url": "/pages/b/b"})))?, json!("ok"));
+        app.eval("wx.invokeNativePlugin({ api_name: '__press', data: 'capsule:menu' })")?;
+        assert_eq!(chrome(app)?["capsule"]["menuOpen"], json!(true), "{form:?}");
+        app.eval("wx.invokeNativePlugin({ api_name: '__press', data: 'capsule:restart' })")?;
+        app.wait_until(
+            |app| Ok(app.page_stack()?.iter().map(|p| p.path.as_str()).eq(["pages/home/home"])),
+            testing::WAIT,
+        )?;
+        assert_eq!(chrome(app)?["capsule"]["menuOpen"], json!(false), "{form:?}");
         Ok(())
     });
 }

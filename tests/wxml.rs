@@ -1139,6 +1139,52 @@ fn npm_packages_build_and_resolve_as_in_devtools() {
     assert!(tmp.path().join("miniprogram_npm/mp-lib/extra/tools.js").is_file());
 }
 
+/// The compile cache: a second compile of an unchanged package runs no compiler and gives
+/// the same output; a changed script recompiles alone, a changed template reruns wcc only.
+fn the_compile_cache_recompiles_only_what_changed() {
+    use superapp_shell::wxml::cache::CompileCache;
+    use superapp_shell::wxml::compile::compile;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("app");
+    write_files(
+        &dir,
+        &[
+            ("app.json", r#"{"pages": ["pages/a/a", "pages/b/b"]}"#),
+            ("app.js", "App({})"),
+            ("app.less", "@c: #00f;\n.x { color: @c; }\n"),
+            ("pages/a/a.ts", "Page({ data: { n: 1 as number } })\n"),
+            ("pages/a/a.wxml", "<view>{{n}}</view>"),
+            ("pages/b/b.js", "export const b = 2;\nPage({})\n"),
+            ("pages/b/b.wxml", "<view>b</view>"),
+            ("pages/b/b.wxss", ".b { margin: 10rpx; }"),
+        ],
+    );
+    let compilers = Compilers::locate().unwrap();
+    let cache = CompileCache::open(tmp.path().join("cache"));
+    let open = || superapp_shell::Package::open(&dir).unwrap();
+    let first = compile(&open(), &compilers, Some(&cache)).unwrap();
+    // less (app.less), wcsc, wcc, esbuild for a.ts and b.js.
+    assert_eq!((first.made, first.cached), (5, 0));
+    let second = compile(&open(), &compilers, Some(&cache)).unwrap();
+    assert_eq!((second.made, second.cached), (0, 5));
+    assert_eq!(second.gwx, first.gwx);
+    assert_eq!(second.wxss, first.wxss);
+    assert_eq!(second.scripts, first.scripts);
+    assert!(second.wxss["comm"].contains("#00f"), "the LESS made the app style");
+    // One changed script: esbuild runs for it alone.
+    write_files(&dir, &[("pages/a/a.ts", "Page({ data: { n: 2 as number } })\n")]);
+    let third = compile(&open(), &compilers, Some(&cache)).unwrap();
+    assert_eq!((third.made, third.cached), (1, 4));
+    assert!(third.scripts["pages/a/a.js"].as_ref().unwrap().contains("n: 2"), "{:?}", third.scripts);
+    // One changed template: wcc runs again, nothing else.
+    write_files(&dir, &[("pages/b/b.wxml", "<view>b2</view>")]);
+    let fourth = compile(&open(), &compilers, Some(&cache)).unwrap();
+    assert_eq!((fourth.made, fourth.cached), (1, 4));
+    assert!(fourth.gwx.contains("b2"));
+    // Without a cache, everything is made.
+    assert_eq!(compile(&open(), &compilers, None).unwrap().made, 5);
+}
+
 /// Writes `files` into a fresh folder and runs the real shell on it (headless) with
 /// `test`; the folder stays until the returned guard is dropped.
 fn run_package<F>(files: &[(&str, &str)], test: F) -> tempfile::TempDir
@@ -1175,6 +1221,7 @@ fn main() -> ExitCode {
         ("global_and_require_async_work_as_in_wechat", global_and_require_async_work_as_in_wechat),
         ("a_page_built_with_component_and_behavior_runs", a_page_built_with_component_and_behavior_runs),
         ("npm_packages_build_and_resolve_as_in_devtools", npm_packages_build_and_resolve_as_in_devtools),
+        ("the_compile_cache_recompiles_only_what_changed", the_compile_cache_recompiles_only_what_changed),
         (
             "typescript_es_modules_and_less_compile_as_in_devtools",
             typescript_es_modules_and_less_compile_as_in_devtools,

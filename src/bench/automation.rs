@@ -32,9 +32,16 @@ pub fn run(samples: usize) -> Result<(Vec<f64>, Vec<f64>), String> {
         ],
     )?;
     let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
+    let shell = Shell::builder().data_dir(dir.join("data")).build();
+    let host = shell.host();
     let client = std::thread::spawn(move || -> Result<(Vec<f64>, Vec<f64>), String> {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
-        runtime.block_on(drive(port, samples))
+        let figures = runtime.block_on(drive(port, samples));
+        if figures.is_err() {
+            // The run ends with the client, whatever went wrong.
+            let _ = host.exit(1);
+        }
+        figures
     });
     let package = Package::open(&dir).map_err(|e| e.to_string())?;
     let options = RunOptions {
@@ -43,7 +50,6 @@ pub fn run(samples: usize) -> Result<(Vec<f64>, Vec<f64>), String> {
         exit_after: Some(Duration::from_secs(300)),
         ..RunOptions::default()
     };
-    let shell = Shell::builder().data_dir(dir.join("data")).build();
     let status = shell.run(package, &options).map_err(|e| e.to_string());
     let figures = client.join().map_err(|_| "the automation client panicked".to_string())?;
     let _ = std::fs::remove_dir_all(&dir);
@@ -83,14 +89,22 @@ async fn drive(port: u16, samples: usize) -> Result<(Vec<f64>, Vec<f64>), String
             }
         }
     };
-    // The page is up once its element is.
+    // The page is up once its element is (until then there may be no current page).
     let page = loop {
-        let (current, _) = request("App.getCurrentPage", json!({})).await?;
-        let id = current["pageId"].clone();
-        if request("Page.getElement", json!({ "pageId": id, "selector": "#target" })).await.is_ok() {
-            break id;
+        let up = match request("App.getCurrentPage", json!({})).await {
+            Ok((current, _)) => {
+                let id = current["pageId"].clone();
+                request("Page.getElement", json!({ "pageId": id, "selector": "#target" })).await.map(|_| id)
+            }
+            Err(err) => Err(err),
+        };
+        match up {
+            Ok(id) => break id,
+            Err(err) if started.elapsed() > Duration::from_secs(60) => {
+                return Err(format!("the page never came up: {err}"))
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
         }
-        tokio::time::sleep(Duration::from_millis(20)).await;
     };
     let (mut call, mut find) = (Vec::new(), Vec::new());
     for i in 0..samples + WARMUP {

@@ -20,7 +20,7 @@ use super::pss::tree_pss_mib;
 use crate::{MiniApiCall, Package, RunOptions, Shell};
 
 /// The kinds of child run.
-pub const KINDS: &[&str] = &["cold-floor", "cold-shell", "memory"];
+pub const KINDS: &[&str] = &["cold-floor", "cold-shell", "memory", "large-project"];
 
 /// Starts a child, returns the time from spawn to its first stdout line, and the line.
 pub fn spawn_and_time(kind: &str, dir: &Path) -> Result<(f64, String), String> {
@@ -57,6 +57,7 @@ pub fn run(kind: &str, dir: &Path) -> Result<(), String> {
     match kind {
         "cold-floor" => cold_floor(),
         "cold-shell" => cold_shell(dir),
+        "large-project" => large_project(dir),
         "memory" => memory(dir),
         other => {
             let count = |prefix: &str| other.strip_prefix(prefix).and_then(|n| n.parse::<usize>().ok());
@@ -106,6 +107,20 @@ fn cold_shell(dir: &Path) -> Result<(), String> {
     Err("the shell page never loaded".into())
 }
 
+/// Opens the generated large project (its compile cache in `large-data`, kept between
+/// runs: the first run after the benchmark empties it compiles everything).
+fn large_project(dir: &Path) -> Result<(), String> {
+    let shell = Shell::builder()
+        .data_dir(dir.join("large-data"))
+        .register("benchReady", |_call: MiniApiCall| -> std::future::Ready<crate::ApiResult> {
+            ready_and_exit("ready")
+        })
+        .build();
+    let package = Package::open(dir.join("large")).map_err(|e| e.to_string())?;
+    shell.run(package, &RunOptions::default()).map_err(|e| e.to_string())?;
+    Err("the large project's first page never became ready".into())
+}
+
 fn memory(dir: &Path) -> Result<(), String> {
     let readings = std::sync::Arc::new(std::sync::Mutex::new(serde_json::Map::new()));
     let rec = readings.clone();
@@ -148,6 +163,7 @@ pub fn write_packages(dir: &Path) -> Result<(), String> {
         ("memory/app.json", r#"{"pages":["pages/p/p"]}"#),
         ("memory/pages/p/p.html", memory_page),
     ];
+    super::large_project::write(&dir.join("large"))?;
     for (path, text) in files {
         let path = dir.join(path);
         std::fs::create_dir_all(path.parent().expect("a parent")).map_err(|e| e.to_string())?;

@@ -9,6 +9,7 @@ pub mod automation;
 pub mod bridge;
 pub mod child;
 pub mod floor;
+pub mod large_project;
 pub mod pss;
 pub mod stats;
 pub mod wxml;
@@ -223,6 +224,16 @@ pub fn run(plan: &Plan, headless: bool) -> Result<Value, String> {
         cold_floor.push(child::spawn_and_time("cold-floor", &dir)?.0);
         cold_shell.push(child::spawn_and_time("cold-shell", &dir)?.0);
     }
+    step(&format!(
+        "open: a generated {}-page project, first start (empty compile cache) and second start",
+        large_project::PAGES
+    ));
+    let (mut large_first, mut large_second) = (Vec::new(), Vec::new());
+    for _ in 0..plan.cold_starts {
+        let _ = std::fs::remove_dir_all(dir.join("large-data"));
+        large_first.push(child::spawn_and_time("large-project", &dir)?.0);
+        large_second.push(child::spawn_and_time("large-project", &dir)?.0);
+    }
     step("memory: 1, 5 and 10 pages in the stack");
     let (_, memory_line) = child::spawn_and_time("memory", &dir)?;
     let memory: Value = serde_json::from_str(&memory_line).map_err(|e| format!("memory child: {e}: {memory_line}"))?;
@@ -278,6 +289,15 @@ pub fn run(plan: &Plan, headless: bool) -> Result<Value, String> {
             "samples": auto_call.len(),
         },
         "cold_start_ms": {"floor": cold_floor_ms, "shell": cold_shell_ms, "runs": plan.cold_starts},
+        "open": {
+            "large_project_ms": {
+                "first": median(&large_first).map(round1),
+                "second": median(&large_second).map(round1),
+                "pages": large_project::PAGES,
+                "runs": plan.cold_starts,
+            },
+            "second_vs_cold_start": ratio(&json!(median(&large_second).map(round1)), &json!(cold_shell_ms)),
+        },
         "memory_pss_mib": memory,
         "memory_per_extra_page_mib": per_page,
     }))

@@ -214,6 +214,48 @@ pub struct AppConfig {
     pub tab_bar: Option<TabBar>,
     /// Custom APIs callable directly.
     pub ext_api: Vec<ExtApi>,
+    /// `useExtendedLib`: the libraries WeChat supplies to the mini program.
+    pub extended_libs: Vec<ExtendedLib>,
+    /// `sitemapLocation`: the search index rules (read by WeChat's search, not by a
+    /// running mini program: accepted).
+    pub sitemap_location: Option<String>,
+}
+
+/// A library of `useExtendedLib` that WeChat supplies (`{"weui": true}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExtendedLib {
+    /// WeUI's component library, required as `weui-miniprogram/<component>/<component>`.
+    Weui,
+    /// kbone, the web-to-mini-program runtime.
+    Kbone,
+}
+
+fn parse_extended_libs(value: Option<&Value>) -> Result<Vec<ExtendedLib>, FieldError> {
+    let Some(value) = value else { return Ok(Vec::new()) };
+    let Value::Object(libs) = value else {
+        return Err(err(
+            "app.json",
+            "useExtendedLib",
+            format!("expected an object like {{\"weui\": true}}, got {value}"),
+        ));
+    };
+    let mut out = Vec::new();
+    for (name, on) in libs {
+        let field = format!("useExtendedLib.{name}");
+        let lib = match name.as_str() {
+            "weui" => ExtendedLib::Weui,
+            "kbone" => ExtendedLib::Kbone,
+            other => return Err(err("app.json", &field, format!("expected \"weui\" or \"kbone\", got {other:?}"))),
+        };
+        match on {
+            // (WeChat also takes a version string)
+            Value::Bool(true) | Value::String(_) => out.push(lib),
+            Value::Bool(false) => {}
+            other => return Err(err("app.json", &field, format!("expected true or false, got {other}"))),
+        }
+    }
+    Ok(out)
 }
 
 impl AppConfig {
@@ -249,7 +291,13 @@ impl AppConfig {
             }
             Some(other) => return Err(err(file, "extApi", format!("expected an array, got {other}"))),
         };
-        Ok(AppConfig { pages, subpackages, window, tab_bar, ext_api })
+        let extended_libs = parse_extended_libs(app.get("useExtendedLib"))?;
+        let sitemap_location = match app.get("sitemapLocation") {
+            None => None,
+            Some(Value::String(path)) => Some(path.clone()),
+            Some(other) => return Err(err(file, "sitemapLocation", format!("expected a file name, got {other}"))),
+        };
+        Ok(AppConfig { pages, subpackages, window, tab_bar, ext_api, extended_libs, sitemap_location })
     }
 }
 
@@ -434,9 +482,15 @@ mod tests {
             "window": {"navigationBarTitleText": "Shop", "navigationBarBackgroundColor": "#07c160",
                        "navigationBarTextStyle": "black", "backgroundColor": "#eeeeee"},
             "tabBar": {"color": "#000", "list": [{"pagePath": "pages/a/a", "text": "A"}, {"pagePath": "pages/b/b", "text": "B"}]},
-            "extApi": [{"name": "scanCard", "sync": true}, {"name": "openDoor"}]
+            "extApi": [{"name": "scanCard", "sync": true}, {"name": "openDoor"}],
+            "useExtendedLib": {"weui": true, "kbone": false},
+            "sitemapLocation": "sitemap.json"
         }))
         .unwrap();
+        assert_eq!(config.extended_libs, [ExtendedLib::Weui]);
+        assert_eq!(config.sitemap_location.as_deref(), Some("sitemap.json"));
+        let bad = parse(json!({"pages": ["a/a"], "useExtendedLib": {"vant": true}})).unwrap_err();
+        assert_eq!(bad, r#"app.json: field "useExtendedLib.vant": expected "weui" or "kbone", got "vant""#);
         assert_eq!(config.window.navigation_bar_text_style, Some(TextStyle::Black));
         let bar = config.tab_bar.as_ref().unwrap();
         assert_eq!((bar.color.as_str(), bar.selected_color.as_str()), ("#000", "#07c160"));

@@ -76,6 +76,7 @@ pub const WX_FUNCTIONS: &[WxFunction] = &[
     f("getSystemInfoSync", "getSystemInfo", Form::SyncGetter),
     f("getWindowInfo", "getWindowInfo", Form::SyncGetter),
     f("getDeviceInfo", "getDeviceInfo", Form::SyncGetter),
+    f("getMenuButtonBoundingClientRect", "getMenuButtonBoundingClientRect", Form::SyncGetter),
     f("getAppBaseInfo", "getAppBaseInfo", Form::SyncGetter),
     f("setStorage", "setStorage", Form::Storage),
     f("setStorageSync", "setStorage", Form::Storage),

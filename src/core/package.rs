@@ -133,6 +133,8 @@ impl Package {
                 window: WindowConfig::default(),
                 tab_bar: None,
                 ext_api: Vec::new(),
+                extended_libs: Vec::new(),
+                sitemap_location: None,
             },
             page_windows: std::collections::HashMap::new(),
             kind: PageKind::Html,

@@ -45,6 +45,8 @@ pub enum UiApi {
     GetWindowInfo,
     /// `wx.getDeviceInfo()`.
     GetDeviceInfo,
+    /// `wx.getMenuButtonBoundingClientRect()`: where the capsule is.
+    GetMenuButtonBoundingClientRect,
     /// `wx.getAppBaseInfo()`.
     GetAppBaseInfo,
     /// Host only: the chrome as a person sees it ([`Host::chrome_state`](crate::Host::chrome_state)).
@@ -62,7 +64,7 @@ impl UiApi {
     }
 
     /// Every UI-thread request.
-    pub const ALL: [UiApi; 23] = [
+    pub const ALL: [UiApi; 24] = [
         UiApi::NavigateTo,
         UiApi::RedirectTo,
         UiApi::NavigateBack,
@@ -82,6 +84,7 @@ impl UiApi {
         UiApi::GetSystemInfo,
         UiApi::GetWindowInfo,
         UiApi::GetDeviceInfo,
+        UiApi::GetMenuButtonBoundingClientRect,
         UiApi::GetAppBaseInfo,
         UiApi::ChromeState,
         UiApi::Press,
@@ -111,6 +114,7 @@ impl UiApi {
             UiApi::GetSystemInfo => "getSystemInfo",
             UiApi::GetWindowInfo => "getWindowInfo",
             UiApi::GetDeviceInfo => "getDeviceInfo",
+            UiApi::GetMenuButtonBoundingClientRect => "getMenuButtonBoundingClientRect",
             UiApi::GetAppBaseInfo => "getAppBaseInfo",
             UiApi::ChromeState => "__chromeState",
             UiApi::Press => "__press",

@@ -75,6 +75,8 @@ pub struct Chrome {
     /// The pull-down refresh indicator above the page.
     refresh: gtk::Box,
     refresh_spinner: gtk::Spinner,
+    nav_capsule: Capsule,
+    page_capsule: Capsule,
 }
 
 const BASE_CSS: &str = "
@@ -88,7 +90,50 @@ const BASE_CSS: &str = "
 #mask { background-color: rgba(0,0,0,0); }
 #nav button { background-image: none; border: none; box-shadow: none; padding: 0 8px; }
 #tabbar button { background-image: none; border: none; box-shadow: none; border-radius: 0; }
+.capsule { background-color: rgba(255,255,255,0.6); border: 1px solid rgba(0,0,0,0.1); border-radius: 16px; }
+.capsule button { background-image: none; border: none; box-shadow: none; padding: 0 10px; min-height: 0; margin: 0; color: #000000; }
+.capsule button label { color: #000000; font-weight: bold; }
 ";
+
+/// What a button runs when clicked.
+type OnClick = Box<dyn Fn(&gtk::Button)>;
+
+/// WeChat's capsule: 87 x 32 px, 7 px from the right edge.
+const CAPSULE_SIZE: (i32, i32) = (87, 32);
+
+/// The capsule ("···" and close), on the right of the bar or, when the page draws its own
+/// bar, over the page's top right corner, as in WeChat.
+struct Capsule {
+    frame: gtk::Box,
+    menu: gtk::Button,
+    close: gtk::Button,
+    popover: gtk::Popover,
+    restart: gtk::Button,
+}
+
+impl Capsule {
+    fn new(send: &dyn Fn(Control) -> OnClick) -> Capsule {
+        let frame = gtk::Box::new(gtk::Orientation::Horizontal, 0);
+        frame.style_context().add_class("capsule");
+        frame.set_size_request(CAPSULE_SIZE.0, CAPSULE_SIZE.1);
+        frame.set_valign(gtk::Align::Center);
+        frame.set_halign(gtk::Align::End);
+        frame.set_margin_end(7);
+        let menu = gtk::Button::with_label("···");
+        let close = gtk::Button::with_label("✕");
+        close.connect_clicked(send(Control::CapsuleClose));
+        frame.pack_start(&menu, true, true, 0);
+        frame.pack_start(&close, true, true, 0);
+        let popover = gtk::Popover::new(Some(&menu));
+        let restart = gtk::Button::with_label("Restart");
+        restart.connect_clicked(send(Control::CapsuleRestart));
+        popover.add(&restart);
+        restart.show();
+        let shown = popover.clone();
+        menu.connect_clicked(move |_| shown.popup());
+        Capsule { frame, menu, close, popover, restart }
+    }
+}
 
 impl Chrome {
     /// Builds the chrome into the window's box.
@@ -108,8 +153,12 @@ impl Chrome {
         let nav_title = gtk::Label::new(None);
         nav_title.set_widget_name("nav-title");
         nav_title.set_ellipsize(gtk::pango::EllipsizeMode::End);
-        let spacer = gtk::Label::new(None);
+        let send_boxed = |control: Control| -> OnClick { Box::new(send(control)) };
+        let nav_capsule = Capsule::new(&send_boxed);
+        let page_capsule = Capsule::new(&send_boxed);
+        let spacer = gtk::Box::new(gtk::Orientation::Horizontal, 0);
         spacer.set_size_request(72, -1);
+        spacer.pack_end(&nav_capsule.frame, false, false, 0);
         let back_slot = gtk::Box::new(gtk::Orientation::Horizontal, 0);
         back_slot.set_size_request(72, -1);
         back_slot.pack_start(&back, false, false, 0);
@@ -121,6 +170,10 @@ impl Chrome {
         let pages = gtk::Box::new(gtk::Orientation::Vertical, 0);
         pages.set_widget_name("pages");
         overlay.add(&pages);
+
+        page_capsule.frame.set_valign(gtk::Align::Start);
+        page_capsule.frame.set_margin_top(6);
+        overlay.add_overlay(&page_capsule.frame);
 
         let mask = gtk::EventBox::new();
         mask.set_widget_name("mask");
@@ -200,6 +253,7 @@ impl Chrome {
             modal_layer.upcast_ref(),
             tabbar.upcast_ref(),
             refresh.upcast_ref(),
+            page_capsule.frame.upcast_ref(),
         ] {
             hidden.hide();
         }
@@ -229,6 +283,8 @@ impl Chrome {
             css,
             refresh,
             refresh_spinner,
+            nav_capsule,
+            page_capsule,
             nav: NavState {
                 title: String::new(),
                 background: "#000000".into(),
@@ -276,6 +332,7 @@ impl Chrome {
         self.nav_title.set_text(&nav.title);
         self.back.set_visible(can_go_back);
         self.nav_bar.set_visible(!nav.custom);
+        self.page_capsule.frame.set_visible(nav.custom);
         if self.nav != *nav {
             self.nav = nav.clone();
             self.restyle();
@@ -366,12 +423,50 @@ impl Chrome {
             Control::ModalCancel => &self.modal_cancel,
             Control::ModalConfirm => &self.modal_confirm,
             Control::Tab(i) => self.tabs.get(*i).ok_or_else(|| format!("there is no tab {i}"))?,
+            Control::CapsuleMenu => &self.capsule().menu,
+            Control::CapsuleClose => &self.capsule().close,
+            Control::CapsuleRestart => &self.capsule().restart,
         };
         if !button.is_visible() || !button.is_mapped() {
             return Err(format!("{control:?} is not on screen"));
         }
         button.clicked();
         Ok(())
+    }
+
+    /// The capsule on screen: over the page when the page draws its own bar.
+    fn capsule(&self) -> &Capsule {
+        if self.page_capsule.frame.is_visible() {
+            &self.page_capsule
+        } else {
+            &self.nav_capsule
+        }
+    }
+
+    /// Closes the capsule's menu.
+    pub fn close_capsule_menu(&self) {
+        self.nav_capsule.popover.popdown();
+        self.page_capsule.popover.popdown();
+    }
+
+    /// Where the capsule is, in the window's logical pixels (what
+    /// `wx.getMenuButtonBoundingClientRect()` answers): `{width, height, top, right,
+    /// bottom, left}`.
+    pub fn capsule_rect(&self) -> Value {
+        let frame = &self.capsule().frame;
+        let at = frame.toplevel().and_then(|top| frame.translate_coordinates(&top, 0, 0));
+        let allocation = frame.allocation();
+        let (width, height) =
+            if allocation.width() > 1 { (allocation.width(), allocation.height()) } else { CAPSULE_SIZE };
+        let (left, top) = at.unwrap_or((0, 0));
+        json!({
+            "width": width,
+            "height": height,
+            "top": top,
+            "left": left,
+            "right": left + width,
+            "bottom": top + height,
+        })
     }
 
     /// What the chrome shows, read back from the widgets.
@@ -408,6 +503,10 @@ impl Chrome {
             "toast": toast,
             "modal": modal,
             "pullDownRefresh": self.refresh.is_visible(),
+            "capsule": {
+                "overPage": self.page_capsule.frame.is_visible(),
+                "menuOpen": self.capsule().popover.is_visible(),
+            },
         })
     }
 }

@@ -589,6 +589,19 @@ impl MiniProgram {
             Control::ModalConfirm | Control::ModalCancel => {
                 self.modal_pressed(control == Control::ModalConfirm);
             }
+            // (the capsule's menu opens by itself)
+            Control::CapsuleMenu => {}
+            Control::CapsuleRestart => {
+                self.chrome.close_capsule_menu();
+                let home = format!("/{}", self.context.package.pages()[0]);
+                match self.router.re_launch(None, &Value::String(home)) {
+                    Ok(effects) => self.apply(effects)?,
+                    Err(err) => tracing::warn!(%err, "restart refused"),
+                }
+            }
+            Control::CapsuleClose => {
+                let _ = self.context.proxy.send_event(UserEvent::Exit(0));
+            }
         }
         Ok(())
     }
@@ -728,6 +741,9 @@ impl MiniProgram {
                 self.chrome.set_refreshing(false);
             }
             UiApi::GetWindowInfo => return Ok(Ok(Some(self.window_info(window)))),
+            UiApi::GetMenuButtonBoundingClientRect => {
+                return Ok(Ok(self.chrome.capsule_rect().as_object().cloned()));
+            }
             UiApi::GetDeviceInfo => return Ok(Ok(Some(device_info()))),
             UiApi::GetAppBaseInfo => return Ok(Ok(Some(app_base_info(self.context.package.theme())))),
             UiApi::GetSystemInfo => {
@@ -765,6 +781,9 @@ impl MiniProgram {
                     "back" => self.chrome.press(&Control::Back).map_err(Failure::Call)?,
                     "modal:confirm" => self.chrome.press(&Control::ModalConfirm).map_err(Failure::Call)?,
                     "modal:cancel" => self.chrome.press(&Control::ModalCancel).map_err(Failure::Call)?,
+                    "capsule:menu" => self.chrome.press(&Control::CapsuleMenu).map_err(Failure::Call)?,
+                    "capsule:restart" => self.chrome.press(&Control::CapsuleRestart).map_err(Failure::Call)?,
+                    "capsule:close" => self.chrome.press(&Control::CapsuleClose).map_err(Failure::Call)?,
                     other => match other.strip_prefix("tab:").and_then(|i| i.parse().ok()) {
                         Some(i) => self.chrome.press(&Control::Tab(i)).map_err(Failure::Call)?,
                         None => return Err(Failure::Call(format!("unknown control {other:?}"))),

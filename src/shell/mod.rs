@@ -47,6 +47,7 @@ use crate::core::registry::{Registry, RegistryBuilder};
 use crate::core::storage::Storage;
 use crate::core::trace::TraceWriter;
 use crate::wxml::bundle::Bundle;
+use crate::wxml::cache::CompileCache;
 use crate::wxml::compiler::Compilers;
 
 use chrome::Chrome;
@@ -316,7 +317,8 @@ impl Shell {
                     }
                 }
                 let compilers = Compilers::locate()?;
-                Some(Arc::new(Bundle::build(&package, &compilers)?))
+                let cache = CompileCache::open(self.data_dir.join("compile-cache"));
+                Some(Arc::new(Bundle::build(&package, &compilers, Some(&cache))?))
             }
             PageKind::Html => None,
         };

@@ -21,6 +21,12 @@ pub enum Control {
     ModalConfirm,
     /// The modal's cancel button.
     ModalCancel,
+    /// The capsule's menu button ("···"): opens its menu.
+    CapsuleMenu,
+    /// The capsule menu's "Restart" item: the mini program starts again at its home page.
+    CapsuleRestart,
+    /// The capsule's close button: the mini program ends (as `wx.exitMiniProgram()`).
+    CapsuleClose,
 }
 
 /// A request for the UI thread.

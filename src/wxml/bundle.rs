@@ -5,8 +5,9 @@
 
 use std::borrow::Cow;
 
+use super::cache::CompileCache;
+use super::compile::compile;
 use super::compiler::{CompileError, Compilers};
-use super::sources;
 use crate::core::package::Package;
 
 /// The folder the bundle is served from.
@@ -54,46 +55,52 @@ pub struct Bundle {
     styles: String,
     /// Each package JS file's module script, by file.
     modules: std::collections::BTreeMap<String, String>,
+    /// Every module's script in one (`modules.js`: one request instead of one per file),
+    /// and the line of `modules.js` each module starts on.
+    joined: String,
+    starts: Vec<(u32, String)>,
     routes: Vec<String>,
 }
 
+/// Where the modules are served in one script.
+pub const JOINED: &str = "/__superapp/wxml/modules.js";
+
+/// The modules' scripts in one, ending by setting `__wxmlModulesLoaded` (it is not set
+/// when the script did not parse), and the line each module starts on.
+fn join(modules: &std::collections::BTreeMap<String, String>) -> (String, Vec<(u32, String)>) {
+    let mut joined = String::new();
+    let mut starts = Vec::with_capacity(modules.len());
+    let mut line = 1u32;
+    for (file, script) in modules {
+        starts.push((line, file.clone()));
+        joined.push_str(script);
+        line += script.matches('\n').count() as u32;
+    }
+    joined.push_str("window.__wxmlModulesLoaded = true;\n");
+    (joined, starts)
+}
+
 impl Bundle {
-    /// Compiles a WXML package with WeChat's compilers (a package embedded in the binary
-    /// is first written to a temporary folder, which the compilers need).
-    pub fn build(package: &Package, compilers: &Compilers) -> Result<Bundle, CompileError> {
-        let mut files = package.files();
-        // Each script is read once: the plan looks at it, and a plain one is its module.
-        let scripts: std::collections::HashMap<String, String> = files
-            .iter()
-            .filter(|f| f.ends_with(".js"))
-            .filter_map(|f| package.read(f).ok().map(|bytes| (f.clone(), String::from_utf8_lossy(&bytes).into_owned())))
-            .collect();
-        let plan = sources::plan(&files, |file| scripts.get(file).cloned());
-        // The compilers need files on disk, and LESS compiles to WXSS beside its source:
-        // then they work on a temporary copy.
-        let extracted = match package.dir() {
-            Some(_) if plan.less.is_empty() => None,
-            _ => Some(Extracted::write(package, &files)?),
-        };
-        let dir = extracted.as_ref().map(|e| e.0.as_path()).or(package.dir()).expect("a folder");
-        for less in &plan.less {
-            let css = compilers.transpiler()?.less(dir, less)?;
-            let wxss = format!("{}.wxss", less.strip_suffix(".less").expect("a .less file"));
-            std::fs::write(dir.join(&wxss), css)
-                .map_err(|source| CompileError::Run { tool: "a temporary copy of the package", source })?;
-            files.push(wxss);
-        }
-        files.sort();
-        let with = |ext: &str| files.iter().filter(|f| f.ends_with(ext)).cloned().collect::<Vec<_>>();
-        let gwx = compilers.wxml_to_js(dir, &with(".wxml"), &with(".wxs"))?;
-        let wxss_files = with(".wxss");
-        let compiled =
-            if wxss_files.is_empty() { Default::default() } else { compilers.wxss_to_js(dir, &wxss_files)? };
+    /// Compiles a WXML package with WeChat's compilers (and esbuild and less); with a
+    /// compile cache, only what changed since the package was last compiled.
+    pub fn build(
+        package: &Package,
+        compilers: &Compilers,
+        cache: Option<&CompileCache>,
+    ) -> Result<Bundle, CompileError> {
+        let started = std::time::Instant::now();
+        let compiled = compile(package, compilers, cache)?;
+        tracing::info!(
+            made = compiled.made,
+            cached = compiled.cached,
+            ms = started.elapsed().as_millis() as u64,
+            "compiled the mini program"
+        );
         let routes: Vec<String> = package.pages().to_vec();
         // One file for every page's styles (a preloaded render webview learns its route
         // only later): each route's styles are a function its page runs.
         let mut styles = String::from(RPX_JS);
-        if let Some(comm) = compiled.get("comm") {
+        if let Some(comm) = compiled.wxss.get("comm") {
             styles.push_str(comm);
             styles.push_str(";\n");
         }
@@ -104,7 +111,7 @@ impl Bundle {
                 serde_json::to_string(route).expect("a route serialises")
             ));
             for file in ["app.wxss".to_string(), format!("{route}.wxss")] {
-                if let Some(insert) = compiled.get(&file) {
+                if let Some(insert) = compiled.wxss.get(&file) {
                     styles.push('(');
                     styles.push_str(insert);
                     styles.push_str(")();\n");
@@ -113,18 +120,7 @@ impl Bundle {
             styles.push_str("};\n");
         }
         let mut modules = std::collections::BTreeMap::new();
-        for file in &plan.plain {
-            let text =
-                scripts.get(file).ok_or_else(|| CompileError::Source { message: format!("cannot read {file:?}") })?;
-            modules.insert(file.clone(), module_script(file, text));
-        }
-        let compiled = if plan.compiled.is_empty() {
-            Default::default()
-        } else {
-            compilers.transpiler()?.scripts(dir, &plan.compiled)?
-        };
-        for (file, code) in compiled {
-            let name = sources::module_name(&file);
+        for (name, code) in compiled.scripts {
             let script = match code {
                 Ok(code) => module_script(&name, &code),
                 // Only the modules that need it fail, each naming the error.
@@ -136,7 +132,28 @@ impl Bundle {
             };
             modules.insert(name, script);
         }
-        Ok(Bundle { gwx, styles, modules, routes })
+        Ok(Bundle::assemble(compiled.gwx, styles, modules, routes))
+    }
+
+    fn assemble(
+        gwx: String,
+        styles: String,
+        modules: std::collections::BTreeMap<String, String>,
+        routes: Vec<String>,
+    ) -> Bundle {
+        let (joined, starts) = join(&modules);
+        Bundle { gwx, styles, modules, joined, starts, routes }
+    }
+
+    /// Where a logic-context location is in the package: `(file, line)` for a module's own
+    /// address, or for a line of `modules.js`.
+    pub fn locate(&self, source: &str, line: u32) -> Option<(String, u32)> {
+        if source.ends_with(JOINED) || source == &JOINED[1..] {
+            let at = self.starts.partition_point(|(start, _)| *start <= line).checked_sub(1)?;
+            let (start, file) = &self.starts[at];
+            return Some((file.clone(), line - start + 1));
+        }
+        self.module_file(source).map(|file| (file, line))
     }
 
     /// The package file a script address names (`superapp://app/__superapp/wxml/modules/
@@ -150,18 +167,40 @@ impl Bundle {
     /// `onLoad@superapp://app/__superapp/wxml/modules/pages/a/a.js:3:7` becomes
     /// `onLoad@pages/a/a.js:3:7`.
     pub fn rewrite_locations(&self, text: &str) -> String {
+        // `modules.js:L:C` (with the scheme or without) is the module at that line.
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        let short = &JOINED[1..];
+        while let Some(at) = rest.find(short) {
+            let before = &rest[..at];
+            let prefix = before.strip_suffix("superapp://app/").unwrap_or(before);
+            let after = &rest[at + short.len()..];
+            let digits = |text: &str| -> Option<(u32, usize)> {
+                let text = text.strip_prefix(':')?;
+                let end = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+                Some((text[..end].parse().ok()?, end + 1))
+            };
+            match digits(after).and_then(|(line, used)| Some((self.locate(short, line)?, used))) {
+                Some(((file, line), used)) => {
+                    out.push_str(prefix);
+                    out.push_str(&format!("{file}:{line}"));
+                    rest = &after[used..];
+                }
+                None => {
+                    out.push_str(&rest[..at + short.len()]);
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
         // (with the scheme, or already shortened to `__superapp/wxml/modules/...`)
-        text.replace(&format!("superapp://app{MODULES}"), "").replace(&MODULES[1..], "")
+        out.replace(&format!("superapp://app{MODULES}"), "").replace(&MODULES[1..], "")
     }
 
-    /// The document of the logic context: the runtime, then each module's script (in the
-    /// order of the package's files), then the start (app.js).
+    /// The document of the logic context: the runtime, then the modules (in one script),
+    /// then the start (app.js).
     pub fn logic_document(&self) -> String {
-        let mut modules = String::new();
-        for file in self.modules.keys() {
-            let src = format!("{MODULES}{file}");
-            modules.push_str(&format!("<script src=\"{}\"></script>", html_attribute(&src)));
-        }
+        let modules = format!("<script src=\"{JOINED}\"></script>");
         format!(
             "<!doctype html><html><head><meta charset=\"utf-8\"></head><body>\
 <script src=\"{PREFIX}page_context.js\"></script><script src=\"{PREFIX}data_path.js\"></script>\
@@ -185,6 +224,8 @@ impl Bundle {
             return match name {
                 "gwx.js" => Some((owned(&self.gwx), JS)),
                 "start.js" => Some((owned(&start_script(&self.modules)), JS)),
+                "begin.js" => Some((owned(&begin_script(&self.modules)), JS)),
+                "modules.js" => Some((owned(&self.joined), JS)),
                 "render.js" => fixed(RENDER_JS),
                 "render_main.js" => fixed(RENDER_MAIN_JS),
                 "logic.js" => fixed(LOGIC_JS),
@@ -200,32 +241,6 @@ impl Bundle {
         }
         let route = path.strip_prefix('/')?.strip_suffix(".html")?;
         self.routes.iter().any(|r| r == route).then(|| (owned(&render_document()), HTML))
-    }
-}
-
-/// A temporary copy of an embedded package, removed when dropped.
-struct Extracted(std::path::PathBuf);
-
-impl Extracted {
-    fn write(package: &Package, files: &[String]) -> Result<Extracted, CompileError> {
-        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("superapp-wxml-{}-{n}", std::process::id()));
-        let io = |err: std::io::Error| CompileError::Run { tool: "a temporary copy of the package", source: err };
-        let extracted = Extracted(dir);
-        for file in files {
-            let bytes = package.read(file).map_err(|err| CompileError::Source { message: err.to_string() })?;
-            let path = extracted.0.join(file);
-            std::fs::create_dir_all(path.parent().expect("a parent")).map_err(io)?;
-            std::fs::write(&path, bytes).map_err(io)?;
-        }
-        Ok(extracted)
-    }
-}
-
-impl Drop for Extracted {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
@@ -245,9 +260,25 @@ pub fn render_document() -> String {
     )
 }
 
-/// The last script of the logic context: names the modules the package has (so that one
-/// whose script did not load says so), then runs app.js.
+/// The last script of the logic context. When `modules.js` did not parse (a syntax error
+/// in one file), each module loads as its own script instead, so that the error names its
+/// own file and line and stops only the pages that need it; then the start.
 fn start_script(modules: &std::collections::BTreeMap<String, String>) -> String {
+    let mut tags = String::new();
+    for file in modules.keys() {
+        tags.push_str(&format!("<script src=\"{}\"></script>", html_attribute(&format!("{MODULES}{file}"))));
+    }
+    tags.push_str(&format!("<script src=\"{PREFIX}begin.js\"></script>"));
+    format!(
+        "if (window.__wxmlModulesLoaded) {{\n{}}} else {{\n  document.write({});\n}}\n",
+        begin_script(modules),
+        serde_json::to_string(&tags).expect("a string serialises").replace("</", "<\\/")
+    )
+}
+
+/// Names the modules the package has (so that one whose script did not load says so),
+/// then runs app.js.
+fn begin_script(modules: &std::collections::BTreeMap<String, String>) -> String {
     let files: Vec<&String> = modules.keys().collect();
     let mut script = format!("__wxmlLogic.expect({});\n", serde_json::to_string(&files).expect("paths serialise"));
     if modules.contains_key("app.js") {
@@ -266,12 +297,12 @@ mod tests {
     use super::*;
 
     fn bundle(modules: &[(&str, &str)]) -> Bundle {
-        Bundle {
-            gwx: "$gwx=1".into(),
-            styles: "css()".into(),
-            modules: modules.iter().map(|(file, text)| (file.to_string(), module_script(file, text))).collect(),
-            routes: vec!["pages/a/a".into()],
-        }
+        Bundle::assemble(
+            "$gwx=1".into(),
+            "css()".into(),
+            modules.iter().map(|(file, text)| (file.to_string(), module_script(file, text))).collect(),
+            vec!["pages/a/a".into()],
+        )
     }
 
     #[test]
@@ -281,16 +312,8 @@ mod tests {
         let positions: Vec<usize> = order.iter().map(|f| render.find(f).expect(f)).collect();
         assert!(positions.windows(2).all(|w| w[0] < w[1]), "{render}");
         let logic = bundle(&[("app.js", "App({})"), ("pages/a/a.js", "Page({})")]).logic_document();
-        let order = [
-            "page_context.js",
-            "data_path.js",
-            "component.js",
-            "logic.js",
-            "logic_main.js",
-            "modules/app.js",
-            "modules/pages/a/a.js",
-            "start.js",
-        ];
+        let order =
+            ["page_context.js", "data_path.js", "component.js", "logic.js", "logic_main.js", "modules.js", "start.js"];
         let positions: Vec<usize> = order.iter().map(|f| logic.find(f).expect(f)).collect();
         assert!(positions.windows(2).all(|w| w[0] < w[1]), "{logic}");
     }
@@ -312,10 +335,39 @@ mod tests {
             "onLoad@pages/a/a.js:3:7\n@logic.js:1"
         );
         assert_eq!(bundle.rewrite_locations("(at __superapp/wxml/modules/pages/a/a.js:3:7)"), "(at pages/a/a.js:3:7)");
+        let (begin, _) = bundle.serve("/__superapp/wxml/begin.js").unwrap();
+        let begin = String::from_utf8(begin.into_owned()).unwrap();
+        assert_eq!(begin, "__wxmlLogic.expect([\"app.js\",\"pages/a/a.js\"]);\n__wxmlLogic.require('app.js');\n");
         let (start, _) = bundle.serve("/__superapp/wxml/start.js").unwrap();
         assert_eq!(
             String::from_utf8(start.into_owned()).unwrap(),
-            "__wxmlLogic.expect([\"app.js\",\"pages/a/a.js\"]);\n__wxmlLogic.require('app.js');\n"
+            format!(
+                "if (window.__wxmlModulesLoaded) {{\n{begin}}} else {{\n  document.write({});\n}}\n",
+                r#""<script src=\"/__superapp/wxml/modules/app.js\"><\/script><script src=\"/__superapp/wxml/modules/pages/a/a.js\"><\/script><script src=\"/__superapp/wxml/begin.js\"><\/script>""#
+            )
+        );
+    }
+
+    #[test]
+    fn the_joined_modules_map_back_to_each_file_and_line() {
+        let bundle =
+            bundle(&[("app.js", "App({})\n// two"), ("pages/a/a.js", "Page({\n  onLoad() {}\n})"), ("z.js", "x")]);
+        let (joined, _) = bundle.serve("/__superapp/wxml/modules.js").unwrap();
+        let joined = String::from_utf8(joined.into_owned()).unwrap();
+        let lines: Vec<&str> = joined.lines().collect();
+        // app.js: lines 1-3 (its 2 lines and the closing one); pages/a/a.js from line 4.
+        assert_eq!(lines[4], "  onLoad() {}");
+        assert_eq!(bundle.locate("superapp://app/__superapp/wxml/modules.js", 5), Some(("pages/a/a.js".into(), 2)));
+        assert_eq!(bundle.locate("__superapp/wxml/modules.js", 2), Some(("app.js".into(), 2)));
+        assert_eq!(bundle.locate("superapp://app/__superapp/wxml/modules.js", 8), Some(("z.js".into(), 1)));
+        assert_eq!(bundle.locate("superapp://app/__superapp/wxml/modules/z.js", 1), Some(("z.js".into(), 1)));
+        assert_eq!(bundle.locate("superapp://app/__superapp/wxml/logic.js", 1), None);
+        assert_eq!(lines.last(), Some(&"window.__wxmlModulesLoaded = true;"));
+        assert_eq!(
+            bundle.rewrite_locations(
+                "onLoad@superapp://app/__superapp/wxml/modules.js:5:3\nrun@__superapp/wxml/modules.js:1:40\n@x.js:modules.js"
+            ),
+            "onLoad@pages/a/a.js:2:3\nrun@app.js:1:40\n@x.js:modules.js"
         );
     }
 

@@ -43,6 +43,31 @@ pub enum CompileError {
     },
 }
 
+/// The compilers a package goes through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tool {
+    /// WeChat's WXML compiler.
+    Wcc,
+    /// WeChat's WXSS compiler.
+    Wcsc,
+    /// TypeScript and ES modules into CommonJS.
+    Esbuild,
+    /// LESS into WXSS.
+    Less,
+}
+
+impl Tool {
+    /// The tool's name (and its folder in the compile cache).
+    pub fn name(self) -> &'static str {
+        match self {
+            Tool::Wcc => "wcc",
+            Tool::Wcsc => "wcsc",
+            Tool::Esbuild => "esbuild",
+            Tool::Less => "less",
+        }
+    }
+}
+
 /// The two compilers (and, beside them in `node_modules`, esbuild and less).
 #[derive(Debug, Clone)]
 pub struct Compilers {
@@ -98,6 +123,15 @@ impl Compilers {
         Ok(Compilers { wcc: found("wcc")?, wcsc: found("wcsc")?, transpiler })
     }
 
+    /// What the compile cache keys on for `tool`: the executable's path, size and time.
+    pub fn identity(&self, tool: Tool) -> String {
+        match tool {
+            Tool::Wcc => super::cache::identity(&self.wcc),
+            Tool::Wcsc => super::cache::identity(&self.wcsc),
+            Tool::Esbuild | Tool::Less => self.transpiler.as_ref().map(|t| t.identity(tool)).unwrap_or_default(),
+        }
+    }
+
     /// esbuild and less, for TypeScript, ES modules and LESS; an error naming what to do
     /// when they are not installed.
     pub fn transpiler(&self) -> Result<&super::transpiler::Transpiler, CompileError> {
@@ -119,6 +153,9 @@ impl Compilers {
     /// script that inserts its CSS, plus `"comm"`: the shared script (the rpx conversion)
     /// that must run first.
     pub fn wxss_to_js(&self, root: &Path, wxss: &[String]) -> Result<BTreeMap<String, String>, CompileError> {
+        if wxss.is_empty() {
+            return Ok(BTreeMap::new());
+        }
         let mut command = Command::new(&self.wcsc);
         // `-pc N`: the first N files each get their own entry (named as given). Given as
         // `./x.wxss`, which is how wcsc resolves an absolute `@import "/common/x.wxss"`.

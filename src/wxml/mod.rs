@@ -8,9 +8,13 @@
 //! - [`sources`]: which files are taken as they are and which are compiled first.
 //! - [`transpiler`]: esbuild (TypeScript, ES modules) and less, as DevTools compiles them.
 //! - [`npm`]: DevTools' "Build npm" (`node_modules` into `miniprogram_npm`).
+//! - [`compile`]: a package through its compilers; [`cache`]: their answers kept by the
+//!   content of their inputs, so an unchanged file is not compiled again.
 //! - [`bundle`]: what the two layers load, built once when the mini program opens.
 
 pub mod bundle;
+pub mod cache;
+pub mod compile;
 pub mod compiler;
 pub mod npm;
 pub mod sources;

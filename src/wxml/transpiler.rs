@@ -23,6 +23,14 @@ impl Transpiler {
         esbuild.is_file().then(|| Transpiler { esbuild, lessc: node_modules.join("less/bin/lessc") })
     }
 
+    /// What the compile cache keys on for esbuild or less.
+    pub fn identity(&self, tool: super::compiler::Tool) -> String {
+        match tool {
+            super::compiler::Tool::Less => super::cache::identity(&self.lessc.join("../../package.json")),
+            _ => super::cache::identity(&self.esbuild),
+        }
+    }
+
     /// Compiles `files` (TypeScript or ES modules, relative to `root`) into CommonJS, one
     /// answer per file: its code, or its error as `file:line:col: message`. One esbuild
     /// run for all; when one file has an error, each is compiled alone to tell which.

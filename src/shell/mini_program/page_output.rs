@@ -48,8 +48,10 @@ impl MiniProgram {
     pub(super) fn exception(&mut self, from: WebViewId, mut error: JsError) {
         let page = self.speaker(from, error.page);
         error.stack = self.source_lines(&error.stack);
-        if let Some(file) = error.source.as_deref().and_then(|source| self.module_file(source)) {
+        let located = error.source.as_deref().and_then(|source| self.locate(source, error.line.unwrap_or(0)));
+        if let Some((file, line)) = located {
             error.source = Some(file);
+            error.line = Some(line);
         }
         let app = self.context.package.app_info().app_id.clone();
         let mut route = self.route_of(page);
@@ -126,8 +128,8 @@ impl MiniProgram {
         }
     }
 
-    /// The package file of a logic context's module address.
-    fn module_file(&self, source: &str) -> Option<String> {
-        self.context.wxml.as_ref()?.module_file(source)
+    /// The package file and line of a logic context's script location.
+    fn locate(&self, source: &str, line: u32) -> Option<(String, u32)> {
+        self.context.wxml.as_ref()?.locate(source, line)
     }
 }
