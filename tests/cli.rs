@@ -117,7 +117,7 @@ fn smoke_opens_every_page_and_reports_each() {
             ("pages/ok/ok.js", "Page({})"),
             ("pages/bad/bad.wxml", "<view>bad</view>"),
             ("pages/bad/bad.js", "Page({\n  onLoad: function () {\n    wx.noSuchApi();\n  }\n});\n"),
-            ("pages/sub/sub.wxml", "<view>{{n}}</view>"),
+            ("pages/sub/sub.wxml", "<view>{{n}}</view><live-pusher url=\"rtmp://x\"/>"),
             ("pages/sub/sub.js", "Page({ data: { n: 1 } })"),
         ],
     );
@@ -135,6 +135,8 @@ fn smoke_opens_every_page_and_reports_each() {
     let error = rows[1].2[0].as_str().unwrap();
     assert!(error.starts_with("TypeError:") && error.ends_with("(at pages/bad/bad.js:3:17)"), "{error}");
     assert_eq!(rows[2], ("pages/sub/sub".into(), "ok".into(), json!([])));
+    assert_eq!(report["pages"][2]["unsupported"], json!(["live-pusher"]), "components the shell lacks");
+    assert_eq!(report["pages"][0]["unsupported"], json!([]));
     // The table, for a person.
     let output = superapp(&["smoke", tmp.path().to_str().unwrap()]);
     let table = String::from_utf8_lossy(&output.stdout);
@@ -143,6 +145,7 @@ fn smoke_opens_every_page_and_reports_each() {
         "{table}"
     );
     assert!(table.contains("wx functions pages called that the shell lacks: noSuchApi (1)\n"), "{table}");
+    assert!(table.contains("components pages used that the shell lacks: live-pusher (1)\n"), "{table}");
     // A known share of failing pages may be accepted.
     let output = superapp(&["smoke", tmp.path().to_str().unwrap(), "--min-pass", "0.6"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));

@@ -96,6 +96,18 @@
     }
   };
 
+  // A component this shell does not implement yet renders as a plain element: said once
+  // per page, in the console (superapp smoke counts these).
+  var noted = {};
+  function noteUnsupported(tag) {
+    if (tag.indexOf('wx-') !== 0 || noted[tag]) return;
+    var name = tag.slice(3);
+    var known = (window.__superapp && window.__superapp.config.components) || [];
+    if (known.indexOf(name) >= 0 || name === 'page' || name === 'block') return;
+    noted[tag] = true;
+    console.warn('[superapp] <' + name + '> is not supported yet: shown as a plain element');
+  }
+
   function inner(el, tag) {
     var st = state(el);
     if (!st.inner) {
@@ -112,6 +124,7 @@
   function create(node) {
     if (typeof node !== 'object' || node === null) return document.createTextNode(String(node));
     var el = document.createElement(node.tag === 'virtual' ? 'wx-block' : node.tag);
+    noteUnsupported(el.localName);
     setAttrs(el, node.attr);
     if (components[el.localName]) components[el.localName](el, node.attr || {});
     var st = state(el);

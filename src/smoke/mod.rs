@@ -38,6 +38,7 @@ pub fn run(builder: ShellBuilder, package: Package, options: RunOptions) -> Resu
 
 fn visit(app: &App, route: &str) -> PageResult {
     let before = app.exceptions().len();
+    let logged = app.console().len();
     let started = Instant::now();
     let opened = app.send("App.callWxMethod", json!({"method": "reLaunch", "args": [{"url": format!("/{route}")}]}));
     // A query answers once the page has rendered (a WXML page's first render), or fails.
@@ -55,7 +56,14 @@ fn visit(app: &App, route: &str) -> PageResult {
             errors.insert(0, text(err));
         }
     }
-    PageResult { route: route.to_string(), outcome, ms, errors }
+    let mut unsupported: Vec<String> = app.console()[logged..]
+        .iter()
+        .filter(|entry| entry["type"] == "warn")
+        .filter_map(|entry| report::unsupported_component(entry["args"][0].as_str()?))
+        .collect();
+    unsupported.sort();
+    unsupported.dedup();
+    PageResult { route: route.to_string(), outcome, ms, errors, unsupported }
 }
 
 fn is_timeout(err: &Failed) -> bool {

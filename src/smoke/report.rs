@@ -15,6 +15,16 @@ pub struct PageResult {
     pub ms: u64,
     /// The uncaught errors it raised while loading: `message (at file:line:col)`.
     pub errors: Vec<String>,
+    /// The components it used that the shell does not implement (shown as plain elements).
+    pub unsupported: Vec<String>,
+}
+
+/// The component a render layer's console warning names, if it is the warning that a
+/// component is not supported (`[superapp] <swiper> is not supported yet: ...`).
+pub fn unsupported_component(warning: &str) -> Option<String> {
+    let rest = warning.strip_prefix("[superapp] <")?;
+    let (name, tail) = rest.split_once('>')?;
+    tail.starts_with(" is not supported").then(|| name.to_string())
 }
 
 /// A page's outcome.
@@ -88,6 +98,20 @@ impl Report {
         counts
     }
 
+    /// The components pages used that the shell does not implement, with how many pages
+    /// used each, most used first.
+    pub fn unsupported_components(&self) -> Vec<(String, usize)> {
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for name in self.pages.iter().flat_map(|page| page.unsupported.iter()) {
+            match counts.iter_mut().find(|(n, _)| n == name) {
+                Some((_, count)) => *count += 1,
+                None => counts.push((name.clone(), 1)),
+            }
+        }
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        counts
+    }
+
     /// The report as a person reads it: one line per page, then the counts.
     pub fn table(&self) -> String {
         let mut out = String::new();
@@ -100,6 +124,10 @@ impl Report {
             out.push_str(&format!("{mark} {:>6} ms  {}\n", page.ms, page.route));
             for error in &page.errors {
                 out.push_str(&format!("                     {error}\n"));
+            }
+            if !page.unsupported.is_empty() {
+                let names: Vec<String> = page.unsupported.iter().map(|name| format!("<{name}>")).collect();
+                out.push_str(&format!("                     not supported: {}\n", names.join(" ")));
             }
         }
         let mut packages: Vec<(String, usize, usize)> = Vec::new();
@@ -125,6 +153,11 @@ impl Report {
             let list: Vec<String> = missing.iter().map(|(name, pages)| format!("{name} ({pages})")).collect();
             out.push_str(&format!("wx functions pages called that the shell lacks: {}\n", list.join(", ")));
         }
+        let unsupported = self.unsupported_components();
+        if !unsupported.is_empty() {
+            let list: Vec<String> = unsupported.iter().map(|(name, pages)| format!("{name} ({pages})")).collect();
+            out.push_str(&format!("components pages used that the shell lacks: {}\n", list.join(", ")));
+        }
         let (ok, error, timeout) = self.counts();
         out.push_str(&format!(
             "{ok} of {} pages rendered without an uncaught error ({error} with errors, {timeout} timed out)\n",
@@ -143,7 +176,13 @@ mod tests {
         let report = Report {
             roots: vec!["packageA".into()],
             pages: vec![
-                PageResult { route: "pages/a/a".into(), outcome: Outcome::Ok, ms: 12, errors: vec![] },
+                PageResult {
+                    route: "pages/a/a".into(),
+                    outcome: Outcome::Ok,
+                    ms: 12,
+                    errors: vec![],
+                    unsupported: vec!["swiper".into()],
+                },
                 PageResult {
                     route: "packageA/pages/b/b".into(),
                     outcome: Outcome::Error,
@@ -151,22 +190,32 @@ mod tests {
                     errors: vec![
                         "TypeError: wx.createWorker is not a function. (In 'wx.createWorker()') (at b.js:3:9)".into(),
                     ],
+                    unsupported: vec!["map".into(), "swiper".into()],
                 },
             ],
         };
         assert_eq!(
             report.table(),
-            "ok          12 ms  pages/a/a\nERROR       30 ms  packageA/pages/b/b\n\
+            "ok          12 ms  pages/a/a\n\
+             \x20                    not supported: <swiper>\n\
+             ERROR       30 ms  packageA/pages/b/b\n\
              \x20                    TypeError: wx.createWorker is not a function. (In 'wx.createWorker()') (at b.js:3:9)\n\
+             \x20                    not supported: <map> <swiper>\n\
              by package:\n     1 of 1    main\n     0 of 1    packageA\n\
              wx functions pages called that the shell lacks: createWorker (1)\n\
+             components pages used that the shell lacks: swiper (2), map (1)\n\
              1 of 2 pages rendered without an uncaught error (1 with errors, 0 timed out)\n"
         );
         assert_eq!(report.status(1.0), 1);
         assert_eq!(report.status(0.5), 0);
         assert_eq!(
             serde_json::to_value(&report.pages[0]).unwrap(),
-            serde_json::json!({"route": "pages/a/a", "outcome": "ok", "ms": 12, "errors": []})
+            serde_json::json!({"route": "pages/a/a", "outcome": "ok", "ms": 12, "errors": [], "unsupported": ["swiper"]})
         );
+        assert_eq!(
+            unsupported_component("[superapp] <swiper> is not supported yet: shown as a plain element").as_deref(),
+            Some("swiper")
+        );
+        assert_eq!(unsupported_component("[superapp] page x has no handler y"), None);
     }
 }
