@@ -1185,6 +1185,77 @@ fn the_compile_cache_recompiles_only_what_changed() {
     assert_eq!(compile(&open(), &compilers, None).unwrap().made, 5);
 }
 
+/// Custom components: `usingComponents` (a page's, relative; the app's, absolute), a
+/// component inside a component, properties with their types, defaults and observers,
+/// `observers`, the default and a named slot (holding the page's own nodes, whose handlers
+/// stay the page's), `triggerEvent` heard by the page's `bind:`, the component's own
+/// handlers, its styles, and its lifetimes (attached, ready, detached).
+fn custom_components_render_with_properties_slots_and_events() {
+    run_package(
+        &[
+            ("app.json", r#"{"pages": ["pages/home/home"], "usingComponents": {"g-badge": "/components/badge/badge"}}"#),
+            ("app.js", "App({ globalData: { events: [] } })"),
+            ("pages/home/home.json", r#"{"usingComponents": {"my-card": "../../components/card/card"}}"#),
+            (
+                "pages/home/home.wxml",
+                r#"<my-card wx:if="{{!gone}}" title="{{title}}" count="{{n}}" bind:picked="onPicked"><text class="slotted" bindtap="onSlotTap">slot {{title}}</text><view slot="foot" class="foot">foot</view></my-card><view class="picked">{{picked}}</view>"#,
+            ),
+            (
+                "pages/home/home.js",
+                "Page({ data: { title: 'T1', n: '2', picked: '', gone: false },
+                 onPicked(e) { this.setData({ picked: e.detail.value + ':' + e.type }) },
+                 onSlotTap() { this.setData({ title: 'T2' }) } })",
+            ),
+            ("components/card/card.json", r#"{"component": true}"#),
+            (
+                "components/card/card.wxml",
+                r#"<view class="card"><view class="title">{{title}}|{{count + 1}}|{{doubled}}</view><slot></slot><view class="pick" bindtap="pick">pick</view><view class="log">{{log}}</view><slot name="foot"></slot><g-badge label="{{title}}"/></view>"#,
+            ),
+            ("components/card/card.wxss", ".title { color: rgb(0, 0, 255); }"),
+            (
+                "components/card/card.js",
+                "Component({ options: { multipleSlots: true },
+                 properties: { title: { type: String, value: 'none', observer(now, was) { this.setData({ log: this.data.log + was + '>' + now + ';' }) } }, count: Number },
+                 data: { doubled: 0, log: '' },
+                 observers: { count(c) { this.setData({ doubled: c * 2 }) } },
+                 lifetimes: { attached() { getApp().globalData.events.push('attached ' + this.data.title) },
+                   ready() { getApp().globalData.events.push('ready') }, detached() { getApp().globalData.events.push('detached') } },
+                 methods: { pick() { this.triggerEvent('picked', { value: this.data.title }) } } })",
+            ),
+            ("components/badge/badge.json", r#"{"component": true}"#),
+            ("components/badge/badge.wxml", r#"<text class="badge">[{{label}}]</text>"#),
+            ("components/badge/badge.js", "Component({ properties: { label: String } })"),
+        ],
+        |app| {
+            app.wait_until(|app| Ok(app.count(".title")? == 1 && app.text(".title")? == "T1|3|4"), WAIT)?;
+            assert_eq!(app.text(".slotted")?, "slot T1", "the default slot holds the page's node");
+            assert_eq!(app.count(".card .foot")?, 1, "the named slot");
+            app.wait_until(|app| Ok(app.count(".badge")? == 1 && app.text(".badge")? == "[T1]"), WAIT)?;
+            assert_eq!(app.text(".log")?, "none>T1;", "a property's observer");
+            let page = app.current_page()?.id;
+            let found = app.send("Page.getElement", json!({"pageId": page, "selector": ".title"}))?;
+            let styles = app.send(
+                "Element.getStyles",
+                json!({"pageId": page, "elementId": found["elementId"], "names": ["color"]}),
+            )?;
+            assert_eq!(styles["styles"][0], json!("rgb(0, 0, 255)"), "the component's styles apply");
+            // The component's own handler triggers an event the page hears.
+            app.tap(".pick")?;
+            app.wait_until(|app| Ok(app.text(".picked")? == "T1:picked"), WAIT)?;
+            // The slotted node's handler is the page's; the new title flows into both components.
+            app.tap(".slotted")?;
+            app.wait_until(|app| Ok(app.text(".title")? == "T2|3|4" && app.text(".badge")? == "[T2]"), WAIT)?;
+            assert_eq!(app.text(".log")?, "none>T1;T1>T2;");
+            assert_eq!(app.eval("getApp().globalData.events")?, json!(["attached T1", "ready"]));
+            app.eval("getCurrentPages()[0].setData({ gone: true })")?;
+            app.wait_until(|app| Ok(app.count(".card")? == 0), WAIT)?;
+            app.wait_until(|app| Ok(app.eval("getApp().globalData.events.length")? == json!(3)), WAIT)?;
+            assert_eq!(app.eval("getApp().globalData.events[2]")?, json!("detached"));
+            Ok(())
+        },
+    );
+}
+
 /// Writes `files` into a fresh folder and runs the real shell on it (headless) with
 /// `test`; the folder stays until the returned guard is dropped.
 fn run_package<F>(files: &[(&str, &str)], test: F) -> tempfile::TempDir
@@ -1222,6 +1293,10 @@ fn main() -> ExitCode {
         ("a_page_built_with_component_and_behavior_runs", a_page_built_with_component_and_behavior_runs),
         ("npm_packages_build_and_resolve_as_in_devtools", npm_packages_build_and_resolve_as_in_devtools),
         ("the_compile_cache_recompiles_only_what_changed", the_compile_cache_recompiles_only_what_changed),
+        (
+            "custom_components_render_with_properties_slots_and_events",
+            custom_components_render_with_properties_slots_and_events,
+        ),
         (
             "typescript_es_modules_and_less_compile_as_in_devtools",
             typescript_es_modules_and_less_compile_as_in_devtools,

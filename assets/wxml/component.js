@@ -10,6 +10,14 @@
 //   onLoad, ready with onReady, detached with onUnload; pageLifetimes show/hide with
 //   onShow/onHide. Behaviors' lifetimes run before the component's own.
 // `this.properties` is `this.data`, as in WeChat.
+//
+// A custom component (a tag of `usingComponents`): the render layer creates its instances
+// (a host element in the page) and sends their properties; here each instance gets its
+// data (behaviors', properties' defaults, its own), its methods, its lifetimes (created,
+// attached, ready once first rendered, detached; pageLifetimes show and hide) and
+// observers (a property's `observer`, and `observers` by field). `setData` goes to the
+// render layer; `triggerEvent(name, detail, {bubbles, composed})` fires the event on its
+// host element there, where the owner's `bind:name` handler hears it.
 (function () {
   'use strict';
   if (window.__wxmlComponent) return;
@@ -113,5 +121,136 @@
     return page;
   }
 
-  window.__wxmlComponent = Object.freeze({ Behavior: Behavior, asPage: asPage });
+  // A property's value from the owner, as its type.
+  function asType(type, value) {
+    if (value === undefined || value === null) return value === null && type !== Object && type !== Array ? typeDefault(type) : value;
+    if (type === Number) { var n = Number(value); return isNaN(n) ? 0 : n; }
+    if (type === String) return typeof value === 'object' ? JSON.stringify(value) : String(value);
+    if (type === Boolean) return !!value && value !== 'false';
+    return value;
+  }
+
+  function same(a, b) { return a === b || JSON.stringify(a) === JSON.stringify(b); }
+
+  // The fields an `observers` key watches: 'a, b.c, list[0]' -> ['a', 'b', 'list']; '**' all.
+  function watched(key) {
+    return key.split(',').map(function (part) { return part.trim().split(/[.[]/)[0]; });
+  }
+
+  /** A custom component instance: definition (given to Component()), the component's
+   *  path, its id, and `send(message)` to its render layer. */
+  function instantiate(definition, path, id, send) {
+    var parts = flatten(definition || {});
+    var properties = {};
+    var self = { data: {}, is: path, id: '', dataset: {}, __id: id };
+    var observers = [];
+    parts.forEach(function (part) {
+      Object.keys(part.properties || {}).forEach(function (name) {
+        var raw = part.properties[name];
+        var spec = propertySpec(raw);
+        spec.observer = raw && typeof raw === 'object' ? raw.observer : undefined;
+        properties[name] = spec;
+        self.data[name] = spec.value !== undefined ? copy(spec.value) : typeDefault(spec.type);
+      });
+      Object.assign(self.data, copy(part.data || {}));
+      Object.keys(part.methods || {}).forEach(function (name) { self[name] = part.methods[name]; });
+      Object.keys(part.observers || {}).forEach(function (key) {
+        observers.push({ fields: watched(key), key: key, fn: part.observers[key] });
+      });
+    });
+    self.properties = self.data;
+    var lifetimes = function (name) {
+      return parts.map(function (part) { return (part.lifetimes && part.lifetimes[name]) || part[name]; }).filter(isFunction);
+    };
+    var pageLifetimes = function (name) {
+      return parts.map(function (part) { return part.pageLifetimes && part.pageLifetimes[name]; }).filter(isFunction);
+    };
+    var report = function (err) { if (window.__superappReportError) window.__superappReportError(err, false); };
+    var run = function (list, args) {
+      list.forEach(function (fn) { try { fn.apply(self, args || []); } catch (err) { report(err); } });
+    };
+    // Observers of the fields that changed (each runs once, with the watched values).
+    var observe = function (changed) {
+      observers.forEach(function (o) {
+        var hit = o.fields.some(function (f) { return f === '**' || changed.indexOf(f) >= 0; });
+        if (!hit) return;
+        var values = o.key.split(',').map(function (part) {
+          var name = part.trim();
+          return name === '**' ? self.data : window.__wxmlDataPath.get(self.data, name);
+        });
+        try { o.fn.apply(self, values); } catch (err) { report(err); }
+      });
+    };
+    var nextSeq = 1;
+    var callbacks = {};
+    self.setData = function (changes, callback) {
+      if (changes === null || typeof changes !== 'object') throw new TypeError('setData(changes: object, callback?)');
+      var sent = {};
+      Object.keys(changes).forEach(function (key) {
+        var value = copy(changes[key]);
+        window.__wxmlDataPath.set(self.data, key, value);
+        sent[key] = value;
+      });
+      var seq = nextSeq++;
+      if (isFunction(callback)) callbacks[seq] = callback;
+      send({ kind: 'data', id: id, seq: seq, data: sent });
+      observe(Object.keys(changes).map(function (k) { return k.split(/[.[]/)[0]; }));
+    };
+    self.triggerEvent = function (name, detail, options) {
+      options = options || {};
+      send({
+        kind: 'trigger', id: id, name: String(name), detail: copy(detail === undefined ? {} : detail),
+        bubbles: !!options.bubbles, composed: !!options.composed
+      });
+    };
+    self.createSelectorQuery = function () { return window.wx.createSelectorQuery(); };
+    self.hasBehavior = function (b) { return parts.indexOf(b) >= 0; };
+    var attached = false, readied = false;
+    return {
+      instance: self,
+      /** New property values from the owner (only declared properties count). */
+      props: function (values, first) {
+        var changed = [], sent = {};
+        Object.keys(values || {}).forEach(function (name) {
+          var spec = properties[name];
+          if (!spec) return;
+          var value = asType(spec.type, copy(values[name]));
+          var old = self.data[name];
+          if (!first && same(old, value)) return;
+          if (first && value === undefined) return;
+          self.data[name] = value;
+          sent[name] = value;
+          changed.push(name);
+          if (isFunction(spec.observer)) {
+            try { spec.observer.call(self, value, old, [name]); } catch (err) { report(err); }
+          } else if (typeof spec.observer === 'string' && isFunction(self[spec.observer])) {
+            try { self[spec.observer](value, old, [name]); } catch (err) { report(err); }
+          }
+        });
+        if (changed.length) observe(changed);
+        return sent;
+      },
+      created: function () { run(lifetimes('created')); },
+      attached: function (sendFirst) {
+        attached = true;
+        run(lifetimes('attached'));
+        sendFirst();
+      },
+      /** The render layer drew setData `seq` (0: the first data). */
+      rendered: function (seq) {
+        if (!readied && attached) {
+          readied = true;
+          run(lifetimes('ready'));
+        }
+        var cb = callbacks[seq];
+        delete callbacks[seq];
+        if (cb) { try { cb.call(self); } catch (err) { report(err); } }
+      },
+      detached: function () { run(lifetimes('detached')); },
+      pageLifetime: function (name) { run(pageLifetimes(name)); },
+      method: function (name) { return isFunction(self[name]) ? self[name] : null; }
+    };
+  }
+
+  window.__wxmlComponent = Object.freeze({ Behavior: Behavior, asPage: asPage, instantiate: instantiate });
 })();

@@ -25,5 +25,16 @@
     node[keys[keys.length - 1]] = value;
   }
 
-  window.__wxmlDataPath = Object.freeze({ parse: parse, set: set });
+  // The value at `path` in `target` (undefined when a step is missing).
+  function get(target, path) {
+    var keys = parse(path);
+    var node = target;
+    for (var i = 0; i < keys.length; i++) {
+      if (node === null || node === undefined) return undefined;
+      node = node[keys[i]];
+    }
+    return node;
+  }
+
+  window.__wxmlDataPath = Object.freeze({ parse: parse, set: set, get: get });
 })();

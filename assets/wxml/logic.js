@@ -191,6 +191,13 @@
     setStack: function (ids) {
       stackIds = ids.slice();
     },
+    /** The definition a custom component's JS gives Component() (its JS runs the first
+     *  time), by the component's path (`components/card/card`). */
+    componentDefinition: function (path) {
+      if (!componentDefinitions[path]) load(path + '.js');
+      if (!componentDefinitions[path]) throw new Error('component "' + path + '" did not call Component()');
+      return componentDefinitions[path];
+    },
     /** Receives every setData: fn({webviewId, seq, data}). */
     onSetData: function (fn) { sink = fn; },
     /** The render layer has rendered setData `seq`: its callback runs. */

@@ -56,6 +56,7 @@
       // (the shell decides whether the App or the page goes first: src/core/lifecycle.rs)
       if (m.app && m.appFirst) call(getApp(), m.hook);
       call(L.page(id), m.hook);
+      pageComponents(id, m.hook);
       if (m.app && !m.appFirst) call(getApp(), m.hook);
       if (m.hook === 'onUnload') {
         L.removePage(id);
@@ -99,6 +100,66 @@
       window.__superappReportError(err, false);
     }
   });
+
+  // Custom components: their instances by page, then by id (the render layer's numbers).
+  var components = {};
+  function instancesOf(webviewId) { return components[webviewId] || (components[webviewId] = {}); }
+  function toRender(webviewId) {
+    return function (data) { sa.post({ type: 'component', webviewId: webviewId, data: data }); };
+  }
+  sa.on('component', function (m) { asPage(m.webviewId, function () { component(m.webviewId, m.data); }); });
+
+  function component(webviewId, m) {
+    var live = instancesOf(webviewId);
+    var c = live[m.id];
+    if (m.kind === 'created') {
+      var definition;
+      try {
+        definition = L.componentDefinition(m.path);
+      } catch (err) {
+        window.__superappReportError(err, false);
+        return;
+      }
+      var send = toRender(webviewId);
+      c = live[m.id] = window.__wxmlComponent.instantiate(definition, m.path, m.id, send);
+      c.instance.id = m.attrId || '';
+      c.instance.dataset = m.dataset || {};
+      c.created();
+      c.props(m.props, true);
+      c.attached(function () {
+        send({ kind: 'data', id: m.id, seq: 0, data: JSON.parse(JSON.stringify(c.instance.data)), first: true });
+      });
+    } else if (!c) {
+      return;
+    } else if (m.kind === 'props') {
+      var sent = c.props(m.props, false);
+      if (Object.keys(sent).length) toRender(webviewId)({ kind: 'data', id: m.id, seq: -1, data: sent });
+    } else if (m.kind === 'rendered') {
+      c.rendered(m.seq);
+    } else if (m.kind === 'event') {
+      var handler = c.method(m.handler);
+      if (!handler) {
+        console.warn('[superapp] component ' + c.instance.is + ' has no method ' + m.handler);
+        return;
+      }
+      try { handler.call(c.instance, m.event); } catch (err) { window.__superappReportError(err, false); }
+    } else if (m.kind === 'detached') {
+      delete live[m.id];
+      c.detached();
+    }
+  }
+
+  // A page's components follow its show, hide and unload.
+  function pageComponents(webviewId, hook) {
+    var live = components[webviewId];
+    if (!live) return;
+    Object.keys(live).forEach(function (id) {
+      if (hook === 'onShow') live[id].pageLifetime('show');
+      else if (hook === 'onHide') live[id].pageLifetime('hide');
+      else if (hook === 'onUnload') live[id].detached();
+    });
+    if (hook === 'onUnload') delete components[webviewId];
+  }
 
   sa.on('pages', function (m) {
     stack = m.pages.map(function (p) { return p.webViewId; });

@@ -13,7 +13,7 @@
 
   // The handler attribute forms: bindtap, bind:tap, catchtap, catch:tap, capture-bind:tap,
   // capture-catch:tap, mut-bind:tap.
-  var HANDLER = /^(capture-bind|capture-catch|mut-bind|bind|catch):?([A-Za-z]+)$/;
+  var HANDLER = /^(capture-bind|capture-catch|mut-bind|bind|catch):?([A-Za-z][A-Za-z0-9_-]*)$/;
 
   function parseHandler(name) {
     var m = HANDLER.exec(name);
@@ -103,7 +103,7 @@
     if (tag.indexOf('wx-') !== 0 || noted[tag]) return;
     var name = tag.slice(3);
     var known = (window.__superapp && window.__superapp.config.components) || [];
-    if (known.indexOf(name) >= 0 || name === 'page' || name === 'block') return;
+    if (known.indexOf(name) >= 0 || name === 'page' || name === 'block' || name === 'slot') return;
     noted[tag] = true;
     console.warn('[superapp] <' + name + '> is not supported yet: shown as a plain element');
   }
@@ -121,18 +121,116 @@
   // Each element keeps its template children and the virtual nodes they show (kids and
   // vkids in its state): a patch compares the new virtual tree with the old one in JS and
   // touches the DOM only where they differ. (A component's inner element is not a kid.)
-  function create(node) {
+  // Custom components (usingComponents, resolved by the shell: components.js): a tag of
+  // the owner's table is a host element; its content is the component's own template,
+  // drawn with the data its logic sends, with the owner's children in its <slot>s. Each
+  // element remembers its owner (0: the page; else a component instance), whose JS its
+  // handlers name.
+  var table = (window.__wxmlComponents && window.__wxmlComponents.using) || {};
+  var instances = {}; // instance id -> host element
+  var nextInstance = 1;
+  var componentSink = function () {};
+  var styled = {};
+
+  function componentOf(owner, tag) {
+    var using = table[owner.path];
+    return using && tag.indexOf('wx-') === 0 ? using[tag.slice(3)] : undefined;
+  }
+
+  // The properties an owner gives a component: its attributes, but handlers, class,
+  // style, id, slot and data-*; `my-title` is `myTitle`.
+  function propsOf(attr) {
+    var props = {};
+    Object.keys(attr || {}).forEach(function (name) {
+      if (parseHandler(name) || name.indexOf('data-') === 0 || name === 'class' || name === 'style' ||
+        name === 'id' || name === 'slot' || name.indexOf('wx:') === 0) return;
+      props[name.replace(/-([a-z])/g, function (_, c) { return c.toUpperCase(); })] = attr[name];
+    });
+    return props;
+  }
+
+  function host(el, path, node, owner) {
+    var st = state(el);
+    var id = nextInstance++;
+    st.comp = { id: id, path: path, data: null, slots: node.children || [], slotOwner: owner, props: propsOf(node.attr) };
+    instances[id] = el;
+    if (!styled[path] && window.__wxmlComponentStyles && window.__wxmlComponentStyles[path]) {
+      styled[path] = true;
+      window.__wxmlComponentStyles[path]();
+    }
+    componentSink({
+      kind: 'created', id: id, path: path, props: st.comp.props, attrId: (node.attr && node.attr.id) || '',
+      dataset: JSON.parse(JSON.stringify(st.dataset))
+    });
+  }
+
+  // The component's template with the data it has (nothing before its first data), its
+  // <slot>s holding the owner's children (a child with slot="x" goes to <slot name="x">).
+  function componentTree(c) {
+    if (!c.data) return [];
+    var tree = $gwx(c.path + '.wxml')(c.data, {}, {});
+    var named = {}, rest = [];
+    c.slots.forEach(function (child) {
+      var name = child && typeof child === 'object' && child.attr && child.attr.slot;
+      if (name) (named[name] = named[name] || []).push(child);
+      else rest.push(child);
+    });
+    function fill(node) {
+      if (!node || typeof node !== 'object') return node;
+      if (node.tag === 'wx-slot') {
+        var name = (node.attr && node.attr.name) || '';
+        return { tag: 'wx-slot', attr: node.attr, children: name ? named[name] || [] : rest, slotOwner: c.slotOwner };
+      }
+      if (!node.children || !node.children.length) return node;
+      return { tag: node.tag, attr: node.attr, children: node.children.map(fill), raw: node.raw };
+    }
+    return ((tree && tree.children) || []).map(fill);
+  }
+
+  // Draws a host element's content from its component's data and slots.
+  function drawComponent(el) {
+    var st = state(el);
+    var c = st.comp;
+    patchChildren(el, componentTree(c), { id: c.id, path: c.path });
+  }
+
+  // Every component instance in a removed subtree says it is detached.
+  function release(dom) {
+    var ids = [];
+    (function walk(n) {
+      if (!n || n.nodeType !== 1 || !n.__wx) return;
+      var st = n.__wx;
+      if (st.comp) {
+        ids.push(st.comp.id);
+        delete instances[st.comp.id];
+      }
+      (st.kids || []).forEach(walk);
+    })(dom);
+    ids.forEach(function (id) { componentSink({ kind: 'detached', id: id }); });
+  }
+
+  // Each element keeps its template children and the virtual nodes they show (kids and
+  // vkids in its state): a patch compares the new virtual tree with the old one in JS and
+  // touches the DOM only where they differ. (A component's inner element is not a kid.)
+  function create(node, owner) {
     if (typeof node !== 'object' || node === null) return document.createTextNode(String(node));
     var el = document.createElement(node.tag === 'virtual' ? 'wx-block' : node.tag);
-    noteUnsupported(el.localName);
+    var path = componentOf(owner, el.localName);
+    if (!path) noteUnsupported(el.localName);
     setAttrs(el, node.attr);
-    if (components[el.localName]) components[el.localName](el, node.attr || {});
     var st = state(el);
-    var children = node.children || [];
+    st.owner = owner.id;
+    if (components[el.localName]) components[el.localName](el, node.attr || {});
     st.kids = [];
     st.vkids = [];
+    if (path) {
+      host(el, path, node, owner);
+      return el;
+    }
+    var childOwner = node.slotOwner || owner;
+    var children = node.children || [];
     for (var i = 0; i < children.length; i++) {
-      var kid = create(children[i]);
+      var kid = create(children[i], childOwner);
       el.appendChild(kid);
       st.kids.push(kid);
       st.vkids.push(children[i]);
@@ -162,40 +260,61 @@
 
   // Patches `dom`, which shows virtual node `old`, to show `node`; returns the DOM node now
   // in its place.
-  function patch(dom, old, node) {
+  function patch(dom, old, node, owner) {
     var k = kind(node);
-    if (kind(old) !== k) {
-      var fresh = create(node);
-      dom.parentNode.replaceChild(fresh, dom);
-      return fresh;
-    }
-    if (k === '#text') {
+    if (k === '#text' && kind(old) === k) {
       var text = String(node);
       if (String(old) !== text) dom.nodeValue = text;
       return dom;
     }
-    var st = state(dom);
+    var st = kind(old) === k ? state(dom) : null;
+    if (!st || (st.comp ? st.comp.path : undefined) !== componentOf(owner, k)) {
+      var fresh = create(node, owner);
+      release(dom);
+      dom.parentNode.replaceChild(fresh, dom);
+      return fresh;
+    }
     if (!sameAttrs(st.attrs, node.attr || {})) {
       setAttrs(dom, node.attr);
       if (components[k]) components[k](dom, node.attr || {});
     }
-    var children = node.children || [];
+    if (st.comp) {
+      var c = st.comp;
+      c.slots = node.children || [];
+      c.slotOwner = owner;
+      var props = propsOf(node.attr);
+      if (JSON.stringify(props) !== JSON.stringify(c.props)) {
+        c.props = props;
+        componentSink({ kind: 'props', id: c.id, props: props });
+      }
+      drawComponent(dom);
+      return dom;
+    }
+    patchChildren(dom, node.children || [], node.slotOwner || owner);
+    return dom;
+  }
+
+  function patchChildren(dom, children, owner) {
+    var st = state(dom);
     var kids = st.kids, vkids = st.vkids;
     for (var i = 0; i < children.length; i++) {
       if (i < kids.length) {
-        kids[i] = patch(kids[i], vkids[i], children[i]);
+        kids[i] = patch(kids[i], vkids[i], children[i], owner);
       } else {
-        kids.push(create(children[i]));
+        kids.push(create(children[i], owner));
         dom.appendChild(kids[i]);
       }
       vkids[i] = children[i];
     }
-    for (var j = kids.length - 1; j >= children.length; j--) dom.removeChild(kids[j]);
+    for (var j = kids.length - 1; j >= children.length; j--) {
+      release(kids[j]);
+      dom.removeChild(kids[j]);
+    }
     kids.length = vkids.length = children.length;
-    return dom;
   }
 
   var root = null;
+  var pageOwner = { id: 0, path: '' };
   var rootNode = null; // the virtual tree the DOM shows
   var listener = null;
 
@@ -220,8 +339,9 @@
 
   // Fires WeChat event `type` from element `el`; returns the handler names called, in
   // order, each with its event object.
-  function fire(type, el, detail, touches) {
-    var path = pathOf(el);
+  function fire(type, el, detail, touches, only) {
+    var path = only ? [el] : pathOf(el);
+    type = String(type).toLowerCase();
     var calls = [];
     var stopped = false;
     var base = {
@@ -234,7 +354,7 @@
     };
     function call(current, handler) {
       var event = Object.assign({}, base, { currentTarget: target(current) });
-      calls.push({ handler: handler.name, event: event });
+      calls.push({ handler: handler.name, event: event, owner: state(current).owner || 0 });
     }
     // Capture: root first.
     for (var i = path.length - 1; i >= 0 && !stopped; i--) {
@@ -252,7 +372,7 @@
         if (h.kind === 'catch') stopped = true;
       });
     }
-    calls.forEach(function (c) { if (listener) listener(c.handler, c.event); });
+    calls.forEach(function (c) { if (listener) listener(c.handler, c.event, c.owner); });
     return calls.map(function (c) { return c.handler; });
   }
 
@@ -262,21 +382,43 @@
 
   window.__wxmlRender = Object.freeze({
     /** Renders `tree` into `container` (replacing what was there). */
-    mount: function (container, tree) {
+    mount: function (container, tree, route) {
       container.textContent = '';
-      root = create(tree);
+      pageOwner = { id: 0, path: route };
+      root = create(tree, pageOwner);
       rootNode = tree;
       container.appendChild(root);
       return root;
     },
     /** Patches the mounted tree to show `tree`. */
     patch: function (tree) {
-      root = patch(root, rootNode, tree);
+      root = patch(root, rootNode, tree, pageOwner);
       rootNode = tree;
       return root;
     },
-    /** Receives every handler call: fn(handlerName, event). */
+    /** Receives every handler call: fn(handlerName, event, owner), owner 0 for the page or
+     *  the component instance whose template has the handler. */
     onEvent: function (fn) { listener = fn; },
+    /** Receives the messages for the logic layer's component instances. */
+    onComponent: function (fn) { componentSink = fn; },
+    /** A component message from the logic layer: its data, or an event it triggered.
+     *  Returns the setData number drawn (data), if any. */
+    component: function (m) {
+      var el = instances[m.id];
+      if (!el) return undefined;
+      var c = state(el).comp;
+      if (m.kind === 'data') {
+        if (!c.data) c.data = {};
+        Object.keys(m.data || {}).forEach(function (key) { window.__wxmlDataPath.set(c.data, key, m.data[key]); });
+        drawComponent(el);
+        return m.seq;
+      }
+      if (m.kind === 'trigger') {
+        // Without bubbles only the host's own handlers hear it.
+        fire(m.name, el, m.detail, [], !m.bubbles);
+      }
+      return undefined;
+    },
     /** Fires a WeChat event from an element (for tests and automation). */
     fire: fire,
     /** The dataset of a rendered element, with its JS types. */

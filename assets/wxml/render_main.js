@@ -39,13 +39,20 @@
     Object.keys(m.data || {}).forEach(function (path) { P.set(data, path, m.data[path]); });
     var tree = template(data, {}, {});
     if (mounted) R.patch(tree);
-    else R.mount(container, tree);
+    else R.mount(container, tree, sa.config.route);
     mounted = true;
     sa.post({ type: 'rendered', seq: m.seq });
   }
   if (sa.config.route) attach(sa.config.route);
-  R.onEvent(function (handler, event) {
-    sa.post({ type: 'wxmlEvent', handler: handler, event: event });
+  R.onEvent(function (handler, event, owner) {
+    if (owner) sa.post({ type: 'component', data: { kind: 'event', id: owner, handler: handler, event: event } });
+    else sa.post({ type: 'wxmlEvent', handler: handler, event: event });
+  });
+  // Custom components: instances made here live in the logic layer (assets/wxml/component.js).
+  R.onComponent(function (m) { sa.post({ type: 'component', data: m }); });
+  sa.on('component', function (m) {
+    var seq = R.component(m.data);
+    if (seq !== undefined && seq >= 0) sa.post({ type: 'component', data: { kind: 'rendered', id: m.data.id, seq: seq } });
   });
 
   // Page scroll: onPageScroll({scrollTop}) at most once a frame, and onReachBottom when the

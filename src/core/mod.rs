@@ -7,6 +7,7 @@ pub mod bridge;
 pub mod builtins;
 pub mod call;
 pub mod call_error;
+pub mod components;
 pub mod console;
 pub mod event_channel;
 pub mod event_hold;

@@ -236,6 +236,16 @@ pub enum PageMessage {
         /// WeChat's event object (`type`, `target`, `currentTarget`, `detail`, ...).
         event: Value,
     },
+    /// A custom component's message between a page's render webview (where its instances
+    /// are created, given properties, and fire events) and the logic context (where their
+    /// JS runs and sets their data): the shell carries it to the other side as it is.
+    Component {
+        /// From the logic context: the page whose render webview it is for.
+        page: Option<WebViewId>,
+        /// The message (`{kind: "created" | "props" | "detached" | "event" | "data" |
+        /// "trigger" | "rendered", ...}`: assets/wxml/component.js, render.js).
+        data: Value,
+    },
     /// From the automation agent: operation `seq` ended.
     AutomationDone {
         /// The shell's number for the operation.
@@ -307,6 +317,7 @@ impl PageMessage {
             PageMessage::SetData { .. } => "setData",
             PageMessage::Rendered { .. } => "rendered",
             PageMessage::WxmlEvent { .. } => "wxmlEvent",
+            PageMessage::Component { .. } => "component",
             PageMessage::AutomationDone { .. } => "automationDone",
             PageMessage::Console { .. } => "console",
             PageMessage::Exception(_) => "exception",
@@ -379,6 +390,9 @@ impl PageMessage {
             Some("wxmlEvent") => {
                 let handler = msg.handler.ok_or_else(|| ProtocolError::Malformed("wxmlEvent needs handler".into()))?;
                 return Ok(PageMessage::WxmlEvent { handler, event: msg.event.unwrap_or(Value::Null) });
+            }
+            Some("component") => {
+                return Ok(PageMessage::Component { page: msg.webview_id, data: msg.data.unwrap_or(Value::Null) });
             }
             Some("automationDone") => {
                 let seq = msg.seq.ok_or_else(|| ProtocolError::Malformed("automationDone needs seq".into()))?;
@@ -622,6 +636,16 @@ pub enum Outbound {
         page: WebViewId,
         /// The setData's number.
         seq: u64,
+    },
+    /// A custom component's message ([`PageMessage::Component`]), to the other layer:
+    /// `webviewId` is the page it concerns.
+    #[serde(rename = "component")]
+    Component {
+        /// The page.
+        #[serde(rename = "webviewId")]
+        page: WebViewId,
+        /// The message.
+        data: Value,
     },
     /// To the logic context: an event handler of a page fired.
     #[serde(rename = "wxmlEvent")]
@@ -896,6 +920,18 @@ mod tests {
             r#"{"type":"lifecycle","webviewId":3,"hook":"onLoad","app":false,"appFirst":true,"route":"pages/a/a","query":{},"launch":true}"#
         );
         assert_eq!(Outbound::Rendered { page: 3, seq: 9 }.encode(), r#"{"type":"rendered","webviewId":3,"seq":9}"#);
+        assert_eq!(
+            parse(r#"{"type":"component","data":{"kind":"created","id":1}}"#),
+            Ok(PageMessage::Component { page: None, data: serde_json::json!({"kind": "created", "id": 1}) })
+        );
+        assert_eq!(
+            parse(r#"{"type":"component","webviewId":4,"data":{"kind":"data","id":1}}"#),
+            Ok(PageMessage::Component { page: Some(4), data: serde_json::json!({"kind": "data", "id": 1}) })
+        );
+        assert_eq!(
+            Outbound::Component { page: 4, data: serde_json::json!({"kind": "trigger"}) }.encode(),
+            r#"{"type":"component","webviewId":4,"data":{"kind":"trigger"}}"#
+        );
         assert_eq!(
             Outbound::Attach { route: "pages/a/a".into(), query: Map::new() }.encode(),
             r#"{"type":"attach","route":"pages/a/a","query":{}}"#

@@ -228,6 +228,14 @@ impl MiniProgram {
                     self.preload();
                 }
             }
+            PageMessage::Component { page: None, data } if from_page => {
+                self.send_to_logic(Outbound::Component { page: from, data }.encoded());
+            }
+            PageMessage::Component { page: Some(page), data } if from_logic => {
+                if self.pages.contains_key(&page) {
+                    self.queue(page, Outbound::Component { page, data }.encoded());
+                }
+            }
             PageMessage::WxmlEvent { handler, event } if from_page => {
                 self.send_to_logic(Outbound::WxmlEvent { page: from, handler, event }.encoded())
             }

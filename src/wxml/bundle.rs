@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use super::cache::CompileCache;
 use super::compile::compile;
 use super::compiler::{CompileError, Compilers};
+use crate::core::components::ComponentTable;
 use crate::core::package::Package;
 
 /// The folder the bundle is served from.
@@ -26,7 +27,7 @@ const COMPONENT_JS: &str = include_str!("../../assets/wxml/component.js");
 
 /// The built-in components' default look (WeChat's: block views, inline text).
 const COMPONENT_CSS: &str = "wx-view,wx-page,wx-scroll-view,wx-swiper,wx-form{display:block}\
-wx-text,wx-navigator{display:inline}wx-block{display:contents}\
+wx-text,wx-navigator{display:inline}wx-block,wx-slot{display:contents}\
 wx-button{display:block;margin:8px auto;padding:0 14px;line-height:2.55;text-align:center;border-radius:5px;\
 background:#f8f8f8;border:1px solid rgba(0,0,0,.2);cursor:pointer}\
 wx-image{display:inline-block;width:320px;height:240px;overflow:hidden}[hidden]{display:none!important}";
@@ -60,6 +61,23 @@ pub struct Bundle {
     joined: String,
     starts: Vec<(u32, String)>,
     routes: Vec<String>,
+    /// `components.js`: the custom components' table, for both layers.
+    components: String,
+}
+
+/// The package's custom components; an entry that cannot be used is said once, in the
+/// terminal, and left out (its tag then renders as a plain element).
+fn component_table(package: &Package) -> ComponentTable {
+    let files: std::collections::HashSet<String> = package.files().into_iter().collect();
+    let json = |file: &str| -> Option<serde_json::Value> {
+        serde_json::from_slice(&package.read(&format!("{file}.json")).ok()?).ok()
+    };
+    let app_using = json("app").and_then(|app| app.get("usingComponents").cloned());
+    let (table, errors) = ComponentTable::build(package.pages(), app_using.as_ref(), json, |f| files.contains(f));
+    for error in errors {
+        tracing::error!(target: crate::core::console::PAGE_TARGET, "{error}");
+    }
+    table
 }
 
 /// Where the modules are served in one script.
@@ -119,6 +137,20 @@ impl Bundle {
             }
             styles.push_str("};\n");
         }
+        // Custom components: the tags each page and component uses, and each component's
+        // styles (inserted once, where it is first used).
+        let table = component_table(package);
+        styles.push_str("window.__wxmlComponentStyles = {};\n");
+        for path in &table.components {
+            if let Some(insert) = compiled.wxss.get(&format!("{path}.wxss")) {
+                styles.push_str(&format!(
+                    "__wxmlComponentStyles[{}] = function () {{\n({insert})();\n}};\n",
+                    serde_json::to_string(path).expect("a path serialises")
+                ));
+            }
+        }
+        let components =
+            format!("window.__wxmlComponents = {};\n", serde_json::to_string(&table).expect("the table serialises"));
         let mut modules = std::collections::BTreeMap::new();
         for (name, code) in compiled.scripts {
             let script = match code {
@@ -132,7 +164,9 @@ impl Bundle {
             };
             modules.insert(name, script);
         }
-        Ok(Bundle::assemble(compiled.gwx, styles, modules, routes))
+        let mut bundle = Bundle::assemble(compiled.gwx, styles, modules, routes);
+        bundle.components = components;
+        Ok(bundle)
     }
 
     fn assemble(
@@ -142,7 +176,8 @@ impl Bundle {
         routes: Vec<String>,
     ) -> Bundle {
         let (joined, starts) = join(&modules);
-        Bundle { gwx, styles, modules, joined, starts, routes }
+        let components = "window.__wxmlComponents = {\"using\": {}};\n".to_string();
+        Bundle { gwx, styles, modules, joined, starts, routes, components }
     }
 
     /// Where a logic-context location is in the package: `(file, line)` for a module's own
@@ -205,7 +240,7 @@ impl Bundle {
             "<!doctype html><html><head><meta charset=\"utf-8\"></head><body>\
 <script src=\"{PREFIX}page_context.js\"></script><script src=\"{PREFIX}data_path.js\"></script>\
 <script src=\"{PREFIX}component.js\"></script><script src=\"{PREFIX}logic.js\"></script>\
-<script src=\"{PREFIX}logic_main.js\"></script>\
+<script src=\"{PREFIX}components.js\"></script><script src=\"{PREFIX}logic_main.js\"></script>\
 {modules}<script src=\"{PREFIX}start.js\"></script></body></html>"
         )
     }
@@ -226,6 +261,7 @@ impl Bundle {
                 "start.js" => Some((owned(&start_script(&self.modules)), JS)),
                 "begin.js" => Some((owned(&begin_script(&self.modules)), JS)),
                 "modules.js" => Some((owned(&self.joined), JS)),
+                "components.js" => Some((owned(&self.components), JS)),
                 "render.js" => fixed(RENDER_JS),
                 "render_main.js" => fixed(RENDER_MAIN_JS),
                 "logic.js" => fixed(LOGIC_JS),
@@ -256,7 +292,7 @@ pub fn render_document() -> String {
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><style>{COMPONENT_CSS}</style>\
 <script src=\"{PREFIX}styles.js\"></script></head><body><div id=\"wx-root\"></div>\
 <script src=\"{PREFIX}gwx.js\"></script><script src=\"{PREFIX}data_path.js\"></script>\
-<script src=\"{PREFIX}render.js\"></script><script src=\"{PREFIX}render_main.js\"></script></body></html>"
+<script src=\"{PREFIX}components.js\"></script><script src=\"{PREFIX}render.js\"></script><script src=\"{PREFIX}render_main.js\"></script></body></html>"
     )
 }
 

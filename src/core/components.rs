@@ -1,0 +1,238 @@
+//! Custom components: which tag names a page or component may use (`usingComponents` in
+//! its `.json`, plus `app.json`'s for every page and component), each resolved to the
+//! component's path in the package (`components/card/card`), as WeChat resolves them:
+//! `/x` from the package root, `./x` and `../x` from the file's folder, and a bare `pkg/x`
+//! from `miniprogram_npm` (from the file's folder up to the root; a package folder means
+//! its `index`), else from the file's folder. Decided here, without a window: both layers
+//! get the table as data.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// A `usingComponents` entry that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ComponentError {
+    /// The path names no component (no `.wxml` there).
+    #[error("{owner}.json: usingComponents.{tag}: no component at {path:?}")]
+    Missing {
+        /// The page or component whose `.json` names it.
+        owner: String,
+        /// The tag.
+        tag: String,
+        /// The path as written.
+        path: String,
+    },
+    /// A plugin's component (`plugin://...`): plugins are not supported.
+    #[error("{owner}.json: usingComponents.{tag}: plugin components ({path:?}) are not supported")]
+    Plugin {
+        /// The page or component whose `.json` names it.
+        owner: String,
+        /// The tag.
+        tag: String,
+        /// The path as written.
+        path: String,
+    },
+}
+
+/// Every page's and component's tags, resolved.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ComponentTable {
+    /// Owner (a page route or a component path) -> tag -> component path.
+    pub using: BTreeMap<String, BTreeMap<String, String>>,
+    /// Every component reached from the pages.
+    #[serde(skip)]
+    pub components: BTreeSet<String>,
+}
+
+impl ComponentTable {
+    /// Builds the table from the pages' routes; `json` reads a file's `.json` (by path
+    /// without extension), `exists` says whether a package file exists. Entries that cannot
+    /// be used are left out and returned as errors (the rest of the table still works).
+    pub fn build(
+        pages: &[String],
+        app_using: Option<&Value>,
+        json: impl Fn(&str) -> Option<Value>,
+        exists: impl Fn(&str) -> bool,
+    ) -> (ComponentTable, Vec<ComponentError>) {
+        let mut table = ComponentTable::default();
+        let mut errors = Vec::new();
+        let global = resolve_all("app", app_using, &exists, &mut errors);
+        let mut todo: Vec<String> = pages.to_vec();
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        while let Some(owner) = todo.pop() {
+            if !seen.insert(owner.clone()) {
+                continue;
+            }
+            let own = json(&owner);
+            let mut using = global.clone();
+            using.extend(resolve_all(
+                &owner,
+                own.as_ref().and_then(|j| j.get("usingComponents")),
+                &exists,
+                &mut errors,
+            ));
+            for path in using.values() {
+                if table.components.insert(path.clone()) {
+                    todo.push(path.clone());
+                }
+            }
+            if !using.is_empty() {
+                table.using.insert(owner, using);
+            }
+        }
+        // (a component's own tag is not a reference to itself)
+        for (owner, using) in table.using.iter_mut() {
+            using.retain(|_, path| path != owner);
+        }
+        (table, errors)
+    }
+}
+
+fn resolve_all(
+    owner: &str,
+    using: Option<&Value>,
+    exists: &impl Fn(&str) -> bool,
+    errors: &mut Vec<ComponentError>,
+) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let Some(Value::Object(using)) = using else { return out };
+    for (tag, path) in using {
+        let Some(path) = path.as_str() else { continue };
+        match resolve(owner, path, exists) {
+            Ok(resolved) => {
+                out.insert(tag.clone(), resolved);
+            }
+            Err(kind) => errors.push(kind(owner.to_string(), tag.clone(), path.to_string())),
+        }
+    }
+    out
+}
+
+type ErrorKind = fn(String, String, String) -> ComponentError;
+
+/// Resolves `path` as written in `owner`'s `usingComponents`.
+pub fn resolve(owner: &str, path: &str, exists: &impl Fn(&str) -> bool) -> Result<String, ErrorKind> {
+    if path.starts_with("plugin://") || path.starts_with("plugin-private://") {
+        return Err(|owner, tag, path| ComponentError::Plugin { owner, tag, path });
+    }
+    let missing: ErrorKind = |owner, tag, path| ComponentError::Missing { owner, tag, path };
+    let folder = owner.rsplit_once('/').map(|(dir, _)| dir).unwrap_or("");
+    let is_component = |stem: &str| exists(&format!("{stem}.wxml")) || exists(&format!("{stem}.js"));
+    // A path naming a folder means its index.
+    let found = |stem: String| -> Option<String> {
+        if is_component(&stem) {
+            return Some(stem);
+        }
+        let index = format!("{stem}/index");
+        is_component(&index).then_some(index)
+    };
+    let candidates: Vec<String> = if let Some(rooted) = path.strip_prefix('/') {
+        vec![normalise("", rooted)]
+    } else if path.starts_with("./") || path.starts_with("../") {
+        vec![normalise(folder, path)]
+    } else {
+        // miniprogram_npm from the file's folder up to the root, then beside the file.
+        let segments: Vec<&str> = folder.split('/').filter(|s| !s.is_empty()).collect();
+        let mut list: Vec<String> = (0..=segments.len())
+            .rev()
+            .map(|depth| normalise(&segments[..depth].join("/"), &format!("miniprogram_npm/{path}")))
+            .collect();
+        list.push(normalise(folder, path));
+        list.push(normalise("", path));
+        list
+    };
+    candidates.into_iter().find_map(found).ok_or(missing)
+}
+
+/// `path` joined to `folder`, `.` and `..` resolved, no leading slash.
+fn normalise(folder: &str, path: &str) -> String {
+    let mut parts: Vec<&str> = folder.split('/').filter(|s| !s.is_empty()).collect();
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const FILES: &[&str] = &[
+        "components/card/card.wxml",
+        "components/card/card.js",
+        "components/badge/index.wxml",
+        "pages/a/item/item.wxml",
+        "miniprogram_npm/weui-miniprogram/cell/cell.wxml",
+        "miniprogram_npm/lib/index.wxml",
+        "pages/a/miniprogram_npm/local/x.wxml",
+    ];
+
+    fn exists(file: &str) -> bool {
+        FILES.contains(&file)
+    }
+
+    #[test]
+    fn paths_resolve_as_in_wechat() {
+        let r = |owner: &str, path: &str| resolve(owner, path, &exists).ok();
+        assert_eq!(r("pages/a/a", "/components/card/card").as_deref(), Some("components/card/card"));
+        assert_eq!(r("pages/a/a", "../../components/card/card").as_deref(), Some("components/card/card"));
+        assert_eq!(r("pages/a/a", "./item/item").as_deref(), Some("pages/a/item/item"));
+        assert_eq!(r("pages/a/a", "/components/badge").as_deref(), Some("components/badge/index"), "a folder");
+        assert_eq!(
+            r("pages/a/a", "weui-miniprogram/cell/cell").as_deref(),
+            Some("miniprogram_npm/weui-miniprogram/cell/cell")
+        );
+        assert_eq!(r("pages/a/a", "lib").as_deref(), Some("miniprogram_npm/lib/index"), "an npm package's index");
+        assert_eq!(
+            r("pages/a/a", "local/x").as_deref(),
+            Some("pages/a/miniprogram_npm/local/x"),
+            "the nearest miniprogram_npm"
+        );
+        assert_eq!(r("pages/a/a", "item/item").as_deref(), Some("pages/a/item/item"), "beside the file");
+        assert_eq!(r("pages/a/a", "components/card/card").as_deref(), Some("components/card/card"), "from the root");
+        assert_eq!(r("pages/a/a", "/nope/nope"), None);
+        let plugin = resolve("pages/a/a", "plugin://myPlugin/comp", &exists).unwrap_err();
+        assert_eq!(
+            plugin("pages/a/a".into(), "x".into(), "plugin://myPlugin/comp".into()).to_string(),
+            "pages/a/a.json: usingComponents.x: plugin components (\"plugin://myPlugin/comp\") are not supported"
+        );
+    }
+
+    #[test]
+    fn the_table_follows_components_into_components_with_app_wide_ones() {
+        let json = |file: &str| match file {
+            "pages/a/a" => Some(json!({"usingComponents": {"card": "/components/card/card", "nope": "./nope"}})),
+            "components/card/card" => Some(json!({"component": true, "usingComponents": {"badge": "../badge/index"}})),
+            _ => None,
+        };
+        let app = json!({"cell": "weui-miniprogram/cell/cell"});
+        let (table, errors) =
+            ComponentTable::build(&["pages/a/a".into(), "pages/b/b".into()], Some(&app), json, exists);
+        assert_eq!(
+            errors,
+            [ComponentError::Missing { owner: "pages/a/a".into(), tag: "nope".into(), path: "./nope".into() }]
+        );
+        assert_eq!(errors[0].to_string(), "pages/a/a.json: usingComponents.nope: no component at \"./nope\"");
+        let cell = "miniprogram_npm/weui-miniprogram/cell/cell".to_string();
+        assert_eq!(
+            table.using["pages/a/a"],
+            BTreeMap::from([("card".into(), "components/card/card".into()), ("cell".into(), cell.clone())])
+        );
+        assert_eq!(table.using["pages/b/b"], BTreeMap::from([("cell".into(), cell.clone())]));
+        assert_eq!(table.using["components/card/card"]["badge"], "components/badge/index");
+        assert!(!table.using[&cell].contains_key("cell"), "a component's own tag is not itself");
+        assert_eq!(
+            table.components,
+            BTreeSet::from(["components/badge/index".into(), "components/card/card".into(), cell])
+        );
+    }
+}
