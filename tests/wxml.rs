@@ -5,7 +5,7 @@ mod support;
 
 use std::process::ExitCode;
 
-use serde_json::json;
+use serde_json::{json, Value};
 use superapp_shell::testing::{self, WAIT};
 use superapp_shell::wxml::compiler::{CompileError, Compilers};
 use superapp_shell::{RunOptions, Shell};
@@ -1256,6 +1256,105 @@ fn custom_components_render_with_properties_slots_and_events() {
     );
 }
 
+/// The built-in controls, used as a person (and WeChat's automator) uses them: each fires
+/// its event with WeChat's `detail`, and a form submits its named fields' values and
+/// resets them.
+fn built_in_controls_fire_their_events_with_their_detail() {
+    const WXML: &str = r#"<form bindsubmit="onSubmit" bindreset="onReset">
+<input name="who" value="ann" class="who"/>
+<switch name="on" class="sw" bindchange="onSwitch"/>
+<checkbox-group name="fruits" bindchange="onBoxes"><label class="lab-a"><checkbox value="a"/>A</label><checkbox value="b" checked="{{true}}"/></checkbox-group>
+<radio-group name="size" bindchange="onRadio"><radio value="s" class="r-s"/><radio value="m" checked="{{true}}"/></radio-group>
+<slider name="level" value="30" show-value class="sl" bindchange="onSlide"/>
+<picker name="pick" mode="selector" range="{{kinds}}" value="1" bindchange="onPick" class="pk"><view>pick {{kinds[1]}}</view></picker>
+<button form-type="submit" type="primary" class="go">go</button>
+<button form-type="reset" class="clear">clear</button>
+</form>
+<swiper class="swp" indicator-dots bindchange="onSwipe"><swiper-item>1</swiper-item><swiper-item>2</swiper-item></swiper>
+<scroll-view scroll-y class="sv" style="height: 100px" bindscrolltolower="onLower"><view style="height: 600px">tall</view></scroll-view>
+<progress percent="40" show-info class="pg"/>
+<icon type="success" size="30" class="ic"/>
+<rich-text nodes="{{html}}" class="rt"/>
+<view class="log">{{log}}</view>"#;
+    const JS: &str = r#"Page({
+  data: { log: '', kinds: ['x', 'y', 'z'], html: '<b class="bold">hi</b><script>window.bad = 1</script><img class="pic" src="nope.png" onerror="window.bad = 2">' },
+  add(s) { this.setData({ log: this.data.log + s + ';' }) },
+  onSwitch(e) { this.add('switch ' + e.detail.value) },
+  onBoxes(e) { this.add('boxes ' + e.detail.value.join(',')) },
+  onRadio(e) { this.add('radio ' + e.detail.value) },
+  onSlide(e) { this.add('slide ' + e.detail.value) },
+  onPick(e) { this.add('pick ' + e.detail.value) },
+  onSwipe(e) { this.add('swipe ' + e.detail.current + ' ' + e.detail.source) },
+  onLower() { this.add('lower') },
+  onSubmit(e) { this.add('submit ' + JSON.stringify(e.detail.value)) },
+  onReset() { this.add('reset') }
+})"#;
+    run_package(
+        &[
+            ("app.json", r#"{"pages": ["pages/home/home"]}"#),
+            ("app.js", "App({})"),
+            ("pages/home/home.wxml", WXML),
+            ("pages/home/home.js", JS),
+        ],
+        |app| {
+            app.wait_for(".log", WAIT)?;
+            let page = app.current_page()?.id;
+            let call = |selector: &str, name: &str, args: Value| -> Result<Value, testing::Failed> {
+                let found = app.send("Page.getElement", json!({"pageId": page, "selector": selector}))?;
+                app.send(
+                    "Element.callFunction",
+                    json!({"pageId": page, "elementId": found["elementId"], "functionName": name, "args": args}),
+                )
+            };
+            let log_is = |want: &str| -> Result<(), testing::Failed> {
+                let want = want.to_string();
+                app.wait_until(move |app| Ok(app.text(".log")? == want), WAIT)
+            };
+            call(".sw", "switch.tap", json!([]))?;
+            log_is("switch true;")?;
+            app.tap(".lab-a")?;
+            log_is("switch true;boxes a,b;")?;
+            app.tap(".r-s")?;
+            log_is("switch true;boxes a,b;radio s;")?;
+            call(".sl", "slider.slideTo", json!([70]))?;
+            log_is("switch true;boxes a,b;radio s;slide 70;")?;
+            call(".swp", "swiper.swipeTo", json!([1]))?;
+            log_is("switch true;boxes a,b;radio s;slide 70;swipe 1 touch;")?;
+            call(".sv", "scroll-view.scrollTo", json!([0, 500]))?;
+            log_is("switch true;boxes a,b;radio s;slide 70;swipe 1 touch;lower;")?;
+            app.tap(".go")?;
+            log_is(
+                r#"switch true;boxes a,b;radio s;slide 70;swipe 1 touch;lower;submit {"who":"ann","on":true,"fruits":["a","b"],"size":"s","level":70,"pick":1};"#,
+            )?;
+            app.tap(".clear")?;
+            app.tap(".go")?;
+            log_is(
+                r#"switch true;boxes a,b;radio s;slide 70;swipe 1 touch;lower;submit {"who":"ann","on":true,"fruits":["a","b"],"size":"s","level":70,"pick":1};reset;submit {"who":"ann","on":false,"fruits":["b"],"size":"m","level":30,"pick":1};"#,
+            )?;
+            // What they show.
+            assert_eq!(app.count(".pk .wx-picker-option")?, 3, "the picker's choices");
+            assert_eq!(app.text(".pg")?.trim(), "40%");
+            assert_eq!(app.text(".sl")?.trim(), "30", "the slider shows its value (reset to 30)");
+            assert_eq!(app.count(".rt .bold")?, 1, "rich-text renders its nodes");
+            let rich = app.send("Page.getElement", json!({"pageId": page, "selector": ".rt"}))?;
+            let html = app.send(
+                "Element.getDOMProperties",
+                json!({"pageId": page, "elementId": rich["elementId"], "names": ["innerHTML"]}),
+            )?;
+            let html = html["properties"][0].as_str().unwrap_or_default().to_string();
+            assert!(html.contains("hi") && !html.contains("script"), "without scripts: {html}");
+            assert_eq!(app.attribute(".rt .pic", "onerror")?, Value::Null, "or event attributes");
+            let found = app.send("Page.getElement", json!({"pageId": page, "selector": ".go"}))?;
+            let styles = app.send(
+                "Element.getStyles",
+                json!({"pageId": page, "elementId": found["elementId"], "names": ["background-color", "color"]}),
+            )?;
+            assert_eq!(styles["styles"], json!(["rgb(7, 193, 96)", "rgb(255, 255, 255)"]), "a primary button");
+            Ok(())
+        },
+    );
+}
+
 /// Writes `files` into a fresh folder and runs the real shell on it (headless) with
 /// `test`; the folder stays until the returned guard is dropped.
 fn run_package<F>(files: &[(&str, &str)], test: F) -> tempfile::TempDir
@@ -1293,6 +1392,10 @@ fn main() -> ExitCode {
         ("a_page_built_with_component_and_behavior_runs", a_page_built_with_component_and_behavior_runs),
         ("npm_packages_build_and_resolve_as_in_devtools", npm_packages_build_and_resolve_as_in_devtools),
         ("the_compile_cache_recompiles_only_what_changed", the_compile_cache_recompiles_only_what_changed),
+        (
+            "built_in_controls_fire_their_events_with_their_detail",
+            built_in_controls_fire_their_events_with_their_detail,
+        ),
         (
             "custom_components_render_with_properties_slots_and_events",
             custom_components_render_with_properties_slots_and_events,

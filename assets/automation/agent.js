@@ -402,6 +402,41 @@
       fire(element(a.elementId), a.eventName, a.detail);
       return {};
     },
+    // The built-in controls' functions, as WeChat's automator calls them (switch.tap,
+    // slider.slideTo, swiper.swipeTo, scroll-view.scrollTo...): each acts through the
+    // control itself, so its events fire as a person's use would fire them.
+    elementFunction: function (a) {
+      var el = element(a.elementId);
+      var args = a.args || [];
+      var st = el.__wx || {};
+      var tag = tagName(el);
+      var want = a.name.split('.')[0];
+      if (tag !== want) throw new Error(a.name + ' needs a ' + want + ' element, got ' + tag);
+      switch (a.name) {
+        case 'switch.tap':
+          mouse(el, 'click', center(el), 0);
+          return { result: null };
+        case 'slider.slideTo':
+          var range = st.inners && st.inners.main;
+          if (!range) throw new Error('the slider is not drawn');
+          range.value = String(args[0]);
+          range.dispatchEvent(new Event('input', { bubbles: true }));
+          range.dispatchEvent(new Event('change', { bubbles: true }));
+          return { result: null };
+        case 'swiper.swipeTo':
+          if (typeof st.go !== 'function') throw new Error('the swiper is not drawn');
+          st.go(Number(args[0]), 'touch');
+          return { result: null };
+        case 'scroll-view.scrollTo':
+          el.scrollTo(Number(args[0]) || 0, Number(args[1]) || 0);
+          return { result: null };
+        case 'scroll-view.scrollTop': return { result: el.scrollTop };
+        case 'scroll-view.scrollLeft': return { result: el.scrollLeft };
+        case 'scroll-view.scrollWidth': return { result: el.scrollWidth };
+        case 'scroll-view.scrollHeight': return { result: el.scrollHeight };
+      }
+      throw new Error('unknown element function ' + a.name);
+    },
     input: function (a) {
       var el = element(a.elementId);
       var field = el.__wx ? el.__wx.inner : el;

@@ -96,6 +96,17 @@
     }
   };
 
+  // The controls with behaviour of their own (switch, slider, swiper...): controls.js.
+  if (window.__wxmlControls) {
+    var controls = window.__wxmlControls({
+      state: state,
+      inner: function (el, tag, key) { return inner(el, tag, key); },
+      fire: function (type, el, detail) { return fire(type, el, detail, []); },
+      kids: function (el) { return (state(el).kids || []).filter(function (k) { return k.nodeType === 1; }); }
+    });
+    Object.keys(controls).forEach(function (name) { components[name] = controls[name]; });
+  }
+
   // A component this shell does not implement yet renders as a plain element: said once
   // per page, in the console (superapp smoke counts these).
   var noted = {};
@@ -108,15 +119,22 @@
     console.warn('[superapp] <' + name + '> is not supported yet: shown as a plain element');
   }
 
-  function inner(el, tag) {
+  // A component's inner element named `key` (one per element by default), made once and
+  // put before the template's children.
+  function inner(el, tag, key) {
     var st = state(el);
-    if (!st.inner) {
-      st.inner = document.createElement(tag);
-      st.inner.__wxInternal = true;
-      el.appendChild(st.inner);
+    key = key || 'main';
+    st.inners = st.inners || {};
+    if (!st.inners[key]) {
+      var made = document.createElement(tag);
+      made.__wxInternal = true;
+      el.insertBefore(made, el.firstChild);
+      st.inners[key] = made;
+      if (key === 'main') st.inner = made;
     }
-    return st.inner;
+    return st.inners[key];
   }
+
 
   // Each element keeps its template children and the virtual nodes they show (kids and
   // vkids in its state): a patch compares the new virtual tree with the old one in JS and
@@ -220,7 +238,6 @@
     setAttrs(el, node.attr);
     var st = state(el);
     st.owner = owner.id;
-    if (components[el.localName]) components[el.localName](el, node.attr || {});
     st.kids = [];
     st.vkids = [];
     if (path) {
@@ -235,6 +252,7 @@
       st.kids.push(kid);
       st.vkids.push(children[i]);
     }
+    if (components[el.localName]) components[el.localName](el, node.attr || {});
     return el;
   }
 
@@ -274,10 +292,7 @@
       dom.parentNode.replaceChild(fresh, dom);
       return fresh;
     }
-    if (!sameAttrs(st.attrs, node.attr || {})) {
-      setAttrs(dom, node.attr);
-      if (components[k]) components[k](dom, node.attr || {});
-    }
+    if (!sameAttrs(st.attrs, node.attr || {})) setAttrs(dom, node.attr);
     if (st.comp) {
       var c = st.comp;
       c.slots = node.children || [];
@@ -291,6 +306,7 @@
       return dom;
     }
     patchChildren(dom, node.children || [], node.slotOwner || owner);
+    if (components[k]) components[k](dom, node.attr || {});
     return dom;
   }
 
@@ -495,6 +511,7 @@
   document.addEventListener('input', function (e) {
     var el = wxElement(e.target);
     if (!el || !root || !root.contains(el)) return;
+    if (el.localName !== 'wx-input' && el.localName !== 'wx-textarea') return;
     fire('input', el, { value: e.target.value, cursor: e.target.selectionStart || 0, keyCode: 0 }, []);
   });
 })();

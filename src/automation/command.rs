@@ -11,6 +11,20 @@ use crate::core::host::WebViewId;
 /// `wx.getAppBaseInfo().SDKVersion` report (the automator refuses anything below 2.7.3).
 pub const SDK_VERSION: &str = "3.0.0";
 
+/// The `Element.callFunction` names of the built-in controls the agent carries out (as
+/// WeChat's automator sends them: `<tag>.<method>`), besides `input.input` and
+/// `textarea.input`.
+pub const ELEMENT_FUNCTIONS: &[&str] = &[
+    "switch.tap",
+    "slider.slideTo",
+    "swiper.swipeTo",
+    "scroll-view.scrollTo",
+    "scroll-view.scrollTop",
+    "scroll-view.scrollLeft",
+    "scroll-view.scrollWidth",
+    "scroll-view.scrollHeight",
+];
+
 /// A request that cannot be carried out.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum CommandError {
@@ -240,10 +254,13 @@ impl Command {
                     ),
                     "callFunction" => {
                         let name = p.string("functionName")?;
-                        if !matches!(name.as_str(), "input.input" | "textarea.input") {
+                        if matches!(name.as_str(), "input.input" | "textarea.input") {
+                            ("input", json!({ "args": p.args()? }))
+                        } else if ELEMENT_FUNCTIONS.contains(&name.as_str()) {
+                            ("elementFunction", json!({ "name": name, "args": p.args()? }))
+                        } else {
                             return Err(CommandError::Unsupported(format!("Element.callFunction {name}")));
                         }
-                        ("input", json!({ "args": p.args()? }))
                     }
                     _ => return Err(CommandError::Unsupported(method.to_string())),
                 };
@@ -403,6 +420,19 @@ mod tests {
     }
 
     #[test]
+    fn element_functions_of_the_built_in_controls_go_to_the_agent() {
+        let Command::Agent(call) = parse(
+            "Element.callFunction",
+            json!({"pageId": 2, "elementId": 9, "functionName": "slider.slideTo", "args": [70]}),
+        )
+        .unwrap() else {
+            panic!("an agent call")
+        };
+        assert_eq!((call.at, call.op), (Where::View(2), "elementFunction"));
+        assert_eq!(call.args, json!({"name": "slider.slideTo", "args": [70], "elementId": 9}));
+    }
+
+    #[test]
     fn page_and_element_methods_name_where_they_run() {
         let Command::Agent(call) = parse("Page.getElements", json!({"pageId": 2, "selector": ".item"})).unwrap() else {
             panic!("an agent call")
@@ -453,8 +483,11 @@ mod tests {
             "Page.setData: data must be an object, got 3"
         );
         assert_eq!(
-            message("Element.callFunction", json!({"pageId": 1, "elementId": 2, "functionName": "swiper.swipeTo"})),
-            "Element.callFunction swiper.swipeTo is not supported by superapp-shell"
+            message(
+                "Element.callFunction",
+                json!({"pageId": 1, "elementId": 2, "functionName": "movable-view.moveTo"})
+            ),
+            "Element.callFunction movable-view.moveTo is not supported by superapp-shell"
         );
     }
 

@@ -110,8 +110,32 @@ pub const WX_VALUES: &[&str] = &["env"];
 
 /// The built-in components the render layer implements: `wx.canIUse('swiper')` answers
 /// from this list.
-pub const COMPONENTS: &[&str] =
-    &["view", "text", "button", "image", "input", "textarea", "navigator", "block", "page-meta"];
+pub const COMPONENTS: &[&str] = &[
+    "view",
+    "text",
+    "button",
+    "image",
+    "input",
+    "textarea",
+    "navigator",
+    "block",
+    "page-meta",
+    "switch",
+    "checkbox",
+    "checkbox-group",
+    "radio",
+    "radio-group",
+    "slider",
+    "swiper",
+    "swiper-item",
+    "scroll-view",
+    "picker",
+    "form",
+    "label",
+    "progress",
+    "icon",
+    "rich-text",
+];
 
 /// The built-ins answered in the core (the rest are [`UiApi`]s).
 pub const CORE_APIS: &[&str] =

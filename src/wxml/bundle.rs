@@ -25,12 +25,9 @@ const DATA_PATH_JS: &str = include_str!("../../assets/wxml/data_path.js");
 const PAGE_CONTEXT_JS: &str = include_str!("../../assets/wxml/page_context.js");
 const COMPONENT_JS: &str = include_str!("../../assets/wxml/component.js");
 
-/// The built-in components' default look (WeChat's: block views, inline text).
-const COMPONENT_CSS: &str = "wx-view,wx-page,wx-scroll-view,wx-swiper,wx-form{display:block}\
-wx-text,wx-navigator{display:inline}wx-block,wx-slot{display:contents}\
-wx-button{display:block;margin:8px auto;padding:0 14px;line-height:2.55;text-align:center;border-radius:5px;\
-background:#f8f8f8;border:1px solid rgba(0,0,0,.2);cursor:pointer}\
-wx-image{display:inline-block;width:320px;height:240px;overflow:hidden}[hidden]{display:none!important}";
+/// The built-in components' default look (WeChat's, with WeUI as the reference).
+const COMPONENT_CSS: &str = include_str!("../../assets/wxml/components.css");
+const CONTROLS_JS: &str = include_str!("../../assets/wxml/controls.js");
 
 /// 750rpx is the width of the window: WeChat's compiled styles call this for each rpx value.
 const RPX_JS: &str = "window.__transformRpx__=function(n,w){if(n===0)return 0;\
@@ -263,6 +260,7 @@ impl Bundle {
                 "modules.js" => Some((owned(&self.joined), JS)),
                 "components.js" => Some((owned(&self.components), JS)),
                 "render.js" => fixed(RENDER_JS),
+                "controls.js" => fixed(CONTROLS_JS),
                 "render_main.js" => fixed(RENDER_MAIN_JS),
                 "logic.js" => fixed(LOGIC_JS),
                 "logic_main.js" => fixed(LOGIC_MAIN_JS),
@@ -292,7 +290,8 @@ pub fn render_document() -> String {
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><style>{COMPONENT_CSS}</style>\
 <script src=\"{PREFIX}styles.js\"></script></head><body><div id=\"wx-root\"></div>\
 <script src=\"{PREFIX}gwx.js\"></script><script src=\"{PREFIX}data_path.js\"></script>\
-<script src=\"{PREFIX}components.js\"></script><script src=\"{PREFIX}render.js\"></script><script src=\"{PREFIX}render_main.js\"></script></body></html>"
+<script src=\"{PREFIX}components.js\"></script><script src=\"{PREFIX}controls.js\"></script>\
+<script src=\"{PREFIX}render.js\"></script><script src=\"{PREFIX}render_main.js\"></script></body></html>"
     )
 }
 
@@ -344,7 +343,8 @@ mod tests {
     #[test]
     fn documents_load_their_layer_in_order() {
         let render = render_document();
-        let order = ["styles.js", "gwx.js", "data_path.js", "render.js", "render_main.js"];
+        let order =
+            ["styles.js", "gwx.js", "data_path.js", "components.js", "controls.js", "render.js", "render_main.js"];
         let positions: Vec<usize> = order.iter().map(|f| render.find(f).expect(f)).collect();
         assert!(positions.windows(2).all(|w| w[0] < w[1]), "{render}");
         let logic = bundle(&[("app.js", "App({})"), ("pages/a/a.js", "Page({})")]).logic_document();

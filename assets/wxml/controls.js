@@ -1,0 +1,459 @@
+// superapp-shell: WeChat's built-in components with behaviour of their own, for the render
+// layer (render.js). Each is a function (element, attributes) that render.js runs when
+// the element is made and when its attributes or children change; it may add inner
+// elements the template does not know (kept apart from the template's children) and fire
+// WeChat's events with their `detail`, as WeChat does:
+//   switch, checkbox (+ checkbox-group), radio (+ radio-group)  change {value}
+//   slider                                                        changing, change {value}
+//   swiper (+ swiper-item)                                        change {current, source}
+//   scroll-view                          scroll, scrolltoupper, scrolltolower
+//   picker (selector, multiSelector, date, time)                  change {value}, cancel
+//   form (button form-type="submit" | "reset")                   submit {value}, reset
+//   label (a tap on it is a tap on its control), progress, icon, rich-text
+// Their look (components.css) follows WeChat's defaults, with WeUI (MIT) as the reference.
+(function () {
+  'use strict';
+  if (window.__wxmlControls) return;
+
+  function truthy(value) {
+    return value !== undefined && value !== null && value !== false && value !== 'false';
+  }
+  function number(value, fallback) {
+    var n = Number(value);
+    return value === undefined || value === null || value === '' || isNaN(n) ? fallback : n;
+  }
+  function text(value) { return value === undefined || value === null ? '' : String(value); }
+
+  /** The controls, given render.js's helpers: ctx.state(el), ctx.inner(el, tag, key),
+   *  ctx.fire(type, el, detail), ctx.kids(el) (the template children). */
+  window.__wxmlControls = function (ctx) {
+    // Adds a DOM listener once per element.
+    function once(el, type, fn, options) {
+      var st = ctx.state(el);
+      st.listening = st.listening || {};
+      if (st.listening[type]) return;
+      st.listening[type] = true;
+      el.addEventListener(type, fn, options);
+    }
+    // The nearest enclosing element named `tag` (a checkbox's group, a button's form).
+    function closest(el, tag) {
+      for (var n = el.parentNode; n && n.nodeType === 1; n = n.parentNode) if (n.localName === tag) return n;
+      return null;
+    }
+    function descendants(el, tag) {
+      return Array.prototype.filter.call(el.getElementsByTagName(tag), function (n) { return !!n.__wx; });
+    }
+    function attrs(el) { return ctx.state(el).attrs || {}; }
+    function disabled(el) { return truthy(attrs(el).disabled); }
+
+    // A boolean control's state: its `checked` attribute when that changes, else its own.
+    function checked(el, a) {
+      var st = ctx.state(el);
+      var given = truthy(a.checked);
+      if (st.checkedAttr !== given) {
+        st.checkedAttr = given;
+        st.checked = given;
+      }
+      return st.checked;
+    }
+
+    function check(el) {
+      var st = ctx.state(el);
+      el.classList.toggle('wx-checked', !!st.checked);
+    }
+
+    // The value of a named field of a form.
+    function fieldValue(el) {
+      var st = ctx.state(el);
+      switch (el.localName) {
+        case 'wx-input':
+        case 'wx-textarea':
+          return st.inner ? st.inner.value : text(attrs(el).value);
+        case 'wx-switch':
+          return !!st.checked;
+        case 'wx-slider':
+          return st.value;
+        case 'wx-picker':
+          return st.value;
+        case 'wx-checkbox-group':
+          return descendants(el, 'wx-checkbox').filter(function (c) { return ctx.state(c).checked; })
+            .map(function (c) { return text(attrs(c).value); });
+        case 'wx-radio-group':
+          var on = descendants(el, 'wx-radio').filter(function (r) { return ctx.state(r).checked; })[0];
+          return on ? text(attrs(on).value) : '';
+        default:
+          return undefined;
+      }
+    }
+
+    function submit(form, reset) {
+      var value = {};
+      var fields = form.querySelectorAll('*');
+      for (var i = 0; i < fields.length; i++) {
+        var el = fields[i];
+        if (!el.__wx || attrs(el).name === undefined) continue;
+        if (reset) {
+          var st = ctx.state(el);
+          st.checked = st.checkedAttr;
+          if (st.inner && (el.localName === 'wx-input' || el.localName === 'wx-textarea')) st.inner.value = text(attrs(el).value);
+          if (el.localName === 'wx-slider') st.value = number(attrs(el).value, number(attrs(el).min, 0));
+          if (controls[el.localName]) controls[el.localName](el, attrs(el));
+          descendants(el, 'wx-checkbox').concat(descendants(el, 'wx-radio')).forEach(function (c) {
+            var s = ctx.state(c);
+            s.checked = s.checkedAttr;
+            check(c);
+          });
+        } else {
+          var v = fieldValue(el);
+          if (v !== undefined) value[String(attrs(el).name)] = v;
+        }
+      }
+      if (reset) ctx.fire('reset', form, {});
+      else ctx.fire('submit', form, { value: value, formId: '' });
+    }
+
+    // A checkbox or radio (or switch) in a label or group: a tap toggles it.
+    function toggle(el) {
+      if (disabled(el)) return;
+      var st = ctx.state(el);
+      if (el.localName === 'wx-radio') {
+        if (st.checked) return;
+        var group = closest(el, 'wx-radio-group');
+        if (group) descendants(group, 'wx-radio').forEach(function (r) { ctx.state(r).checked = false; check(r); });
+        st.checked = true;
+        check(el);
+        if (group) ctx.fire('change', group, { value: text(attrs(el).value) });
+        return;
+      }
+      st.checked = !st.checked;
+      check(el);
+      if (el.localName === 'wx-switch') {
+        ctx.fire('change', el, { value: st.checked });
+        return;
+      }
+      var boxes = closest(el, 'wx-checkbox-group');
+      if (boxes) ctx.fire('change', boxes, { value: fieldValue(boxes) });
+    }
+
+    var ICONS = {
+      success: ['✔', '#07c160', true], success_no_circle: ['✔', '#07c160', false], info: ['i', '#10aeff', true],
+      warn: ['!', '#fa5151', true], waiting: ['◷', '#10aeff', false], cancel: ['✕', '#fa5151', true],
+      download: ['↓', '#07c160', false], search: ['⌕', '#b2b2b2', false], clear: ['✕', '#b2b2b2', true]
+    };
+
+    var controls = {
+      'wx-switch': function (el, a) {
+        checked(el, a);
+        ctx.inner(el, 'span').className = 'wx-switch-input';
+        el.classList.toggle('wx-checkbox-type', a.type === 'checkbox');
+        if (a.color) el.style.setProperty('--wx-switch-color', String(a.color));
+        check(el);
+        el.classList.toggle('wx-disabled', disabled(el));
+        once(el, 'click', function () { toggle(el); });
+      },
+      'wx-checkbox': function (el, a) {
+        checked(el, a);
+        ctx.inner(el, 'span').className = 'wx-checkbox-input';
+        if (a.color) el.style.setProperty('--wx-check-color', String(a.color));
+        check(el);
+        el.classList.toggle('wx-disabled', disabled(el));
+        once(el, 'click', function (e) { if (!closest(el, 'wx-label')) toggle(el); else e.wxToggled = el; });
+      },
+      'wx-radio': function (el, a) {
+        checked(el, a);
+        ctx.inner(el, 'span').className = 'wx-radio-input';
+        if (a.color) el.style.setProperty('--wx-check-color', String(a.color));
+        check(el);
+        el.classList.toggle('wx-disabled', disabled(el));
+        once(el, 'click', function (e) { if (!closest(el, 'wx-label')) toggle(el); else e.wxToggled = el; });
+      },
+      'wx-label': function (el) {
+        // A tap on a label is a tap on its control: the one `for` names, else the first
+        // inside it.
+        once(el, 'click', function (e) {
+          var a = attrs(el);
+          var target = a['for'] ? document.getElementById(String(a['for'])) : null;
+          if (!target) {
+            target = el.querySelector('wx-checkbox, wx-radio, wx-switch, wx-button');
+          }
+          if (target && e.wxToggled && e.wxToggled !== target) target = e.wxToggled;
+          if (!target || !target.__wx) return;
+          if (target.localName === 'wx-button') { if (!target.contains(e.target)) target.click(); return; }
+          toggle(target);
+        });
+      },
+      'wx-slider': function (el, a) {
+        var st = ctx.state(el);
+        var min = number(a.min, 0), max = number(a.max, 100), step = number(a.step, 1);
+        var given = Math.min(max, Math.max(min, number(a.value, min)));
+        if (st.valueAttr !== given) {
+          st.valueAttr = given;
+          st.value = given;
+        }
+        var range = ctx.inner(el, 'input');
+        range.type = 'range';
+        range.className = 'wx-slider-input';
+        range.min = min;
+        range.max = max;
+        range.step = step;
+        range.disabled = disabled(el);
+        if (Number(range.value) !== st.value) range.value = st.value;
+        var color = a.activeColor || a.selectedColor || a['active-color'] || '#07c160';
+        el.style.setProperty('--wx-slider-active', String(color));
+        el.style.setProperty('--wx-slider-fill', ((st.value - min) / ((max - min) || 1) * 100) + '%');
+        var shown = ctx.inner(el, 'span', 'value');
+        shown.className = 'wx-slider-value';
+        shown.textContent = truthy(a['show-value'] || a.showValue) ? String(st.value) : '';
+        once(range, 'input', function (e) {
+          e.stopPropagation();
+          st.value = Number(range.value);
+          el.style.setProperty('--wx-slider-fill', ((st.value - min) / ((max - min) || 1) * 100) + '%');
+          shown.textContent = truthy(attrs(el)['show-value'] || attrs(el).showValue) ? String(st.value) : '';
+          ctx.fire('changing', el, { value: st.value });
+        });
+        once(range, 'change', function (e) {
+          e.stopPropagation();
+          st.value = Number(range.value);
+          ctx.fire('change', el, { value: st.value });
+        });
+      },
+      'wx-progress': function (el, a) {
+        var percent = Math.min(100, Math.max(0, number(a.percent, 0)));
+        var bar = ctx.inner(el, 'span');
+        bar.className = 'wx-progress-bar';
+        var fill = bar.firstChild || bar.appendChild(document.createElement('span'));
+        fill.className = 'wx-progress-inner';
+        fill.style.width = percent + '%';
+        fill.style.backgroundColor = text(a.activeColor || a['active-color'] || a.color) || '#07c160';
+        bar.style.backgroundColor = text(a.backgroundColor || a['background-color']) || '#ebebeb';
+        bar.style.height = number(a['stroke-width'] || a.strokeWidth, 6) + 'px';
+        var info = ctx.inner(el, 'span', 'info');
+        info.className = 'wx-progress-info';
+        info.textContent = truthy(a['show-info'] || a.showInfo) ? percent + '%' : '';
+      },
+      'wx-icon': function (el, a) {
+        var icon = ICONS[a.type] || ICONS.info;
+        var glyph = ctx.inner(el, 'span');
+        var size = number(a.size, 23);
+        glyph.className = 'wx-icon-glyph' + (icon[2] ? ' wx-icon-circle' : '');
+        glyph.textContent = icon[0];
+        glyph.style.setProperty('--wx-icon-color', text(a.color) || icon[1]);
+        glyph.style.width = glyph.style.height = glyph.style.lineHeight = size + 'px';
+        glyph.style.fontSize = Math.round(size * (icon[2] ? 0.6 : 0.9)) + 'px';
+      },
+      'wx-button': function (el) {
+        once(el, 'click', function () {
+          var type = attrs(el)['form-type'] || attrs(el).formType;
+          if (disabled(el) || (type !== 'submit' && type !== 'reset')) return;
+          var form = closest(el, 'wx-form');
+          if (form) submit(form, type === 'reset');
+        });
+      },
+      'wx-scroll-view': function (el, a) {
+        var st = ctx.state(el);
+        var x = truthy(a['scroll-x'] || a.scrollX), y = truthy(a['scroll-y'] || a.scrollY);
+        el.style.overflowX = x ? 'auto' : 'hidden';
+        el.style.overflowY = y ? 'auto' : 'hidden';
+        el.classList.toggle('wx-scroll-x', x);
+        var top = a['scroll-top'] !== undefined ? a['scroll-top'] : a.scrollTop;
+        var left = a['scroll-left'] !== undefined ? a['scroll-left'] : a.scrollLeft;
+        var into = a['scroll-into-view'] || a.scrollIntoView;
+        var smooth = truthy(a['scroll-with-animation'] || a.scrollWithAnimation) ? 'smooth' : 'auto';
+        // Each position is applied when it changes (the view scrolls freely in between).
+        if (top !== undefined && top !== st.lastTop) { st.lastTop = top; el.scrollTo({ top: number(top, 0), behavior: smooth }); }
+        if (left !== undefined && left !== st.lastLeft) { st.lastLeft = left; el.scrollTo({ left: number(left, 0), behavior: smooth }); }
+        if (into && into !== st.lastInto) {
+          st.lastInto = into;
+          var target = el.querySelector('#' + CSS.escape(String(into)));
+          if (target) {
+            var box = el.getBoundingClientRect(), at = target.getBoundingClientRect();
+            el.scrollTo({ top: el.scrollTop + at.top - box.top, left: el.scrollLeft + at.left - box.left, behavior: smooth });
+          }
+        }
+        once(el, 'scroll', function () {
+          var last = st.last || { top: 0, left: 0 };
+          var now = { top: el.scrollTop, left: el.scrollLeft };
+          st.last = now;
+          ctx.fire('scroll', el, {
+            scrollLeft: now.left, scrollTop: now.top, scrollHeight: el.scrollHeight, scrollWidth: el.scrollWidth,
+            deltaX: now.left - last.left, deltaY: now.top - last.top
+          });
+          var a2 = attrs(el);
+          var lower = number(a2['lower-threshold'] || a2.lowerThreshold, 50), upper = number(a2['upper-threshold'] || a2.upperThreshold, 50);
+          var atEnd = y ? now.top + el.clientHeight >= el.scrollHeight - lower : now.left + el.clientWidth >= el.scrollWidth - lower;
+          var atStart = y ? now.top <= upper : now.left <= upper;
+          if (atEnd && !st.atEnd) ctx.fire('scrolltolower', el, { direction: y ? 'bottom' : 'right' });
+          if (atStart && !st.atStart && (now.top < last.top || now.left < last.left)) ctx.fire('scrolltoupper', el, { direction: y ? 'top' : 'left' });
+          st.atEnd = atEnd;
+          st.atStart = atStart;
+        });
+      },
+      'wx-swiper': function (el, a) {
+        var st = ctx.state(el);
+        var items = ctx.kids(el).filter(function (k) { return k.localName === 'wx-swiper-item'; });
+        var count = items.length;
+        var given = number(a.current, 0);
+        if (st.currentAttr !== given) { st.currentAttr = given; st.current = given; }
+        if (!(st.current >= 0)) st.current = 0;
+        if (count && st.current >= count) st.current = count - 1;
+        var vertical = truthy(a.vertical);
+        var duration = number(a.duration, 500);
+        items.forEach(function (item, i) {
+          item.style.transition = 'transform ' + duration + 'ms ease';
+          item.style.transform = (vertical ? 'translateY(' : 'translateX(') + ((i - st.current) * 100) + '%)';
+        });
+        var dots = ctx.inner(el, 'span');
+        dots.className = 'wx-swiper-dots';
+        dots.style.display = truthy(a['indicator-dots'] || a.indicatorDots) ? '' : 'none';
+        while (dots.childNodes.length > count) dots.removeChild(dots.lastChild);
+        while (dots.childNodes.length < count) dots.appendChild(document.createElement('i'));
+        Array.prototype.forEach.call(dots.childNodes, function (dot, i) {
+          dot.style.backgroundColor = i === st.current ? text(a['indicator-active-color'] || a.indicatorActiveColor) || '#000000' : text(a['indicator-color'] || a.indicatorColor) || 'rgba(0,0,0,.3)';
+        });
+        st.go = function (to, source) {
+          var n = items.length;
+          if (!n) return;
+          var circular = truthy(attrs(el).circular);
+          if (to < 0) to = circular ? n - 1 : 0;
+          if (to >= n) to = circular ? 0 : n - 1;
+          if (to === st.current) return;
+          st.current = to;
+          controls['wx-swiper'](el, attrs(el));
+          var item = items[to];
+          ctx.fire('change', el, { current: to, currentItemId: text(item && attrs(item)['item-id']), source: source });
+        };
+        clearInterval(st.timer);
+        if (truthy(a.autoplay) && count > 1) {
+          st.timer = setInterval(function () {
+            if (!document.body.contains(el)) { clearInterval(st.timer); return; }
+            st.go(st.current + 1, 'autoplay');
+          }, number(a.interval, 5000));
+        }
+        // A drag of a fifth of its width (or height) moves to the next or previous item.
+        once(el, 'mousedown', function (e) {
+          var start = { x: e.clientX, y: e.clientY };
+          var up = function (u) {
+            document.removeEventListener('mouseup', up, true);
+            var d = vertical ? u.clientY - start.y : u.clientX - start.x;
+            var size = vertical ? el.clientHeight : el.clientWidth;
+            if (Math.abs(d) > size / 5) st.go(st.current + (d < 0 ? 1 : -1), 'touch');
+          };
+          document.addEventListener('mouseup', up, true);
+        });
+      },
+      'wx-picker': function (el, a) {
+        var st = ctx.state(el);
+        var mode = a.mode || 'selector';
+        var key = a['range-key'] || a.rangeKey;
+        var range = Array.isArray(a.range) ? a.range : [];
+        var label = function (item) { return key && item && typeof item === 'object' ? text(item[key]) : text(item); };
+        if (JSON.stringify(st.valueAttr) !== JSON.stringify(a.value)) {
+          st.valueAttr = a.value;
+          st.value = mode === 'multiSelector' ? (Array.isArray(a.value) ? a.value.slice() : range.map(function () { return 0; }))
+            : mode === 'selector' ? number(a.value, 0) : text(a.value);
+        }
+        var box = ctx.inner(el, 'span');
+        box.className = 'wx-picker-native';
+        var make = function (tag, i) {
+          var n = box.childNodes[i];
+          if (!n || n.localName !== tag) {
+            n = document.createElement(tag);
+            if (box.childNodes[i]) box.replaceChild(n, box.childNodes[i]); else box.appendChild(n);
+          }
+          return n;
+        };
+        var columns = mode === 'multiSelector' ? range : mode === 'selector' ? [range] : [];
+        if (mode === 'date' || mode === 'time') {
+          var input = make('input', 0);
+          input.type = mode;
+          if (a.start) input.min = text(a.start);
+          if (a.end) input.max = text(a.end);
+          if (input.value !== st.value) input.value = st.value;
+          input.disabled = disabled(el);
+          while (box.childNodes.length > 1) box.removeChild(box.lastChild);
+          input.onchange = function () { st.value = input.value; ctx.fire('change', el, { value: st.value }); };
+          return;
+        }
+        columns.forEach(function (column, c) {
+          var select = make('select', c);
+          select.className = 'wx-picker-column';
+          var options = (Array.isArray(column) ? column : []).map(label);
+          if (select.__options !== JSON.stringify(options)) {
+            select.__options = JSON.stringify(options);
+            select.textContent = '';
+            options.forEach(function (o, i) {
+              var opt = document.createElement('option');
+              opt.className = 'wx-picker-option';
+              opt.value = String(i);
+              opt.textContent = o;
+              select.appendChild(opt);
+            });
+          }
+          var at = mode === 'multiSelector' ? number(st.value[c], 0) : st.value;
+          if (select.selectedIndex !== at) select.selectedIndex = at;
+          select.disabled = disabled(el);
+          select.onchange = function () {
+            var index = select.selectedIndex;
+            if (mode === 'multiSelector') {
+              st.value[c] = index;
+              ctx.fire('columnchange', el, { column: c, value: index });
+              ctx.fire('change', el, { value: st.value.slice() });
+            } else {
+              st.value = index;
+              ctx.fire('change', el, { value: index });
+            }
+          };
+        });
+        while (box.childNodes.length > columns.length) box.removeChild(box.lastChild);
+      },
+      'wx-rich-text': function (el, a) {
+        var st = ctx.state(el);
+        var nodes = a.nodes;
+        var key = JSON.stringify(nodes === undefined ? null : nodes);
+        if (st.nodesKey === key) return;
+        st.nodesKey = key;
+        var box = ctx.inner(el, 'span');
+        box.className = 'wx-rich-text';
+        box.textContent = '';
+        if (typeof nodes === 'string') {
+          var doc = new DOMParser().parseFromString('<body>' + nodes + '</body>', 'text/html');
+          Array.prototype.forEach.call(doc.body.childNodes, function (n) { var c = clean(n); if (c) box.appendChild(c); });
+        } else if (Array.isArray(nodes)) {
+          nodes.forEach(function (n) { var c = build(n); if (c) box.appendChild(c); });
+        }
+      }
+    };
+
+    // rich-text: HTML without scripts, event attributes or links that navigate.
+    var REFUSED = { script: 1, iframe: 1, object: 1, embed: 1, link: 1, meta: 1, style: 1, form: 1, input: 1, textarea: 1, select: 1, button: 1 };
+    function safeAttrs(from, to) {
+      Object.keys(from || {}).forEach(function (name) {
+        var value = String(from[name]);
+        if (/^on/i.test(name) || name === 'href' || /^\s*javascript:/i.test(value)) return;
+        try { to.setAttribute(name, value); } catch (err) { /* a name the DOM refuses */ }
+      });
+    }
+    function clean(n) {
+      if (n.nodeType === 3) return document.createTextNode(n.nodeValue);
+      if (n.nodeType !== 1 || REFUSED[n.localName]) return null;
+      var el = document.createElement(n.localName);
+      var map = {};
+      Array.prototype.forEach.call(n.attributes, function (at) { map[at.name] = at.value; });
+      safeAttrs(map, el);
+      Array.prototype.forEach.call(n.childNodes, function (c) { var k = clean(c); if (k) el.appendChild(k); });
+      return el;
+    }
+    function build(node) {
+      if (!node || typeof node !== 'object') return null;
+      if (node.type === 'text') return document.createTextNode(text(node.text));
+      var name = String(node.name || 'span').toLowerCase();
+      if (!/^[a-z][a-z0-9-]*$/.test(name) || REFUSED[name]) return null;
+      var el = document.createElement(name);
+      safeAttrs(node.attrs, el);
+      (node.children || []).forEach(function (c) { var k = build(c); if (k) el.appendChild(k); });
+      return el;
+    }
+
+    return controls;
+  };
+})();
