@@ -616,6 +616,41 @@
     return query;
   };
 
+  /** wx.request({url, method, header, data, dataType, responseType, timeout, success,
+   *  fail, complete}): done by the shell in Rust (src/net/request.rs); returns a
+   *  RequestTask whose abort() stops it (it then fails with `request:fail abort`). */
+  var nextRequestTask = 1;
+  var requestPrefix = Math.random().toString(36).slice(2) + '-';
+  wx.request = function (opts) {
+    opts = opts || {};
+    var task = requestPrefix + nextRequestTask++;
+    var data = dataOf(opts);
+    data.__task = task;
+    var listeners = [];
+    // An ArrayBuffer answer travels as base64. Header listeners hear the headers first.
+    var transform = function (res) {
+      listeners.forEach(function (l) {
+        callSafely(l.bound, { header: res.header, statusCode: res.statusCode, cookies: res.cookies }, 'onHeadersReceived');
+      });
+      if (res && res.__arrayBuffer) {
+        var bytes = atob(String(res.data || ''));
+        var buffer = new Uint8Array(bytes.length);
+        for (var i = 0; i < bytes.length; i++) buffer[i] = bytes.charCodeAt(i);
+        res.data = buffer.buffer;
+        delete res.__arrayBuffer;
+      }
+      return res;
+    };
+    // (WeChat's wx.request has no Promise form: it returns its task)
+    var callbacks = { success: opts.success, fail: opts.fail, complete: isFunction(opts.complete) ? opts.complete : function () {} };
+    invokeAsync('request', 'request', data, callbacks, transform);
+    return {
+      abort: function () { invokeAsync('request', '__abortRequest', { task: task }, { complete: function () {} }); },
+      onHeadersReceived: function (cb) { if (isFunction(cb)) listeners.push({ cb: cb, bound: bindPage(cb) }); },
+      offHeadersReceived: function (cb) { listeners = cb ? listeners.filter(function (l) { return l.cb !== cb; }) : []; }
+    };
+  };
+
   /** Runs `fn` after the current synchronous work (and the setData calls it made). */
   wx.nextTick = function (fn) {
     if (!isFunction(fn)) throw new TypeError('wx.nextTick(callback: function)');

@@ -213,8 +213,10 @@ fn run_miniapp(args: RunArgs) -> Result<i32, String> {
     };
     let mut builder = sample::register(Shell::builder());
     if let Some(path) = &args.mock {
-        let mocks = read_mocks(path).map_err(|err| err.to_string())?;
-        builder = builder.mocks(mocks);
+        let mut mocks = read_mocks(path).map_err(|err| err.to_string())?;
+        let requests = crate::net::request::RequestMocks::take(&mut mocks)
+            .map_err(|err| format!("mock file {:?}: {err}", path.display().to_string()))?;
+        builder = builder.mocks(mocks).request_mocks(requests);
     }
     if let Some(dir) = &args.data_dir {
         builder = builder.data_dir(dir.clone());

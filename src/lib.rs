@@ -32,6 +32,7 @@
 //!   the `superapp://` scheme, the event loop and the private Xvfb of `--headless`.
 //! - [`wxml`]: WXML mini programs: WeChat's own compilers run as subprocesses, and the
 //!   bundle the two layers load.
+//! - [`net`]: `wx.request`, done in Rust (reqwest with rustls), mockable by URL.
 //! - [`automation`]: WeChat's `miniprogram-automator` protocol: frames, one typed command
 //!   enum, and the WebSocket server of `superapp auto`.
 //! - [`testing`]: a Rust test harness on the same commands, for host developers.
@@ -50,6 +51,7 @@ pub mod automation;
 pub mod bench;
 pub mod cli;
 pub mod core;
+pub mod net;
 pub mod sample;
 pub mod shell;
 pub mod smoke;

@@ -53,6 +53,17 @@ fn a_bad_mock_file_is_refused_naming_the_problem() {
             mock.display().to_string()
         )
     );
+    // A wx.request rule must say its method and url.
+    std::fs::write(&mock, r#"{"request https://a.test/items": {"result": {"data": 1}}}"#).unwrap();
+    let output = superapp(&["run", "--headless", "--mock", mock.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "superapp: mock file {:?}: \"request https://a.test/items\": expected \"request <METHOD> <url>\"\n",
+            mock.display().to_string()
+        )
+    );
 }
 
 #[test]

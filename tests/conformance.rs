@@ -124,7 +124,13 @@ fn shell(log: Arc<Mutex<Vec<String>>>) -> (ShellBuilder, tempfile::TempDir) {
             call.host().press(&control).await.map_err(superapp_shell::ApiError::new)?;
             Ok(())
         });
-    (builder, data)
+    // A `--mock` rule for wx.request, as a mock file would give it.
+    let mut mocks = superapp_shell::core::mock::parse_mocks(
+        r#"{"request GET https://offline.test/items": {"result": {"data": {"items": [1, 2]}}}}"#,
+    )
+    .unwrap();
+    let requests = superapp_shell::net::request::RequestMocks::take(&mut mocks).unwrap();
+    (builder.request_mocks(requests), data)
 }
 
 /// Calls a routing API from the mini program's JS; its `success` logs `success`.
@@ -768,6 +774,67 @@ fn selector_query_on_both_forms() {
     selector_query(Form::Html);
 }
 
+/// `wx.request` against a real server on 127.0.0.1 (and a `--mock` rule): a GET's data
+/// is its query, a POST's a JSON or form body; any status is a success; the answer's data
+/// follows dataType and responseType; a timeout, an abort and a refused connection fail,
+/// each once.
+fn wx_request(form: Form) {
+    let server = support::http::TestServer::start();
+    let base = server.url.clone();
+    let seen = server.seen.clone();
+    run_form(
+        form,
+        |_| {},
+        move |app, _| {
+            let js = format!(
+                r#"new Promise(function (resolve) {{
+  var base = {base:?}, out = {{}}, n = 0, total = 10;
+  function done(k, v) {{ if (k in out) v = 'twice'; out[k] = v; if (++n === total) resolve(out); }}
+  wx.request({{ url: base + '/json', data: {{ q: 'a b' }}, success: function (r) {{ done('json', [r.statusCode, r.data, r.header['x-test'], r.cookies, r.errMsg]); }} }});
+  wx.request({{ url: base + '/echo', method: 'POST', data: {{ n: 1 }}, success: function (r) {{ done('post', [r.data.method, r.data.contentType, r.data.body]); }} }});
+  wx.request({{ url: base + '/echo', method: 'POST', header: {{ 'Content-Type': 'application/x-www-form-urlencoded' }}, data: {{ a: '1&2' }}, success: function (r) {{ done('form', r.data.body); }} }});
+  wx.request({{ url: base + '/missing', dataType: 'text', success: function (r) {{ done('missing', [r.statusCode, r.data]); }} }});
+  wx.request({{ url: base + '/bytes', responseType: 'arraybuffer', success: function (r) {{ done('bytes', [r.data instanceof ArrayBuffer, r.data.byteLength, new Uint8Array(r.data)[9]]); }} }});
+  wx.request({{ url: base + '/slow', timeout: 200, fail: function (e) {{ done('timeout', e.errMsg); }} }});
+  var task = wx.request({{ url: base + '/slow', success: function () {{ done('abort', 'answered'); }}, fail: function (e) {{ done('abort', e.errMsg); }} }});
+  setTimeout(function () {{ task.abort(); }}, 300);
+  wx.request({{ url: 'https://offline.test/items?page=2', success: function (r) {{ done('mock', [r.statusCode, r.data]); }} }});
+  wx.request({{ url: 'http://127.0.0.1:1/', fail: function (e) {{ done('refused', e.errMsg.indexOf('request:fail ') === 0); }} }});
+  wx.request({{ url: 'ftp://x', fail: function (e) {{ done('bad', e.errMsg); }} }});
+}})"#
+            );
+            let answer = app.eval(&js)?;
+            assert_eq!(
+                answer,
+                json!({
+                    "json": [200, {"hello": "world"}, "yes", ["a=1", "b=2"], "request:ok"],
+                    "post": ["POST", "application/json", "{\"n\":1}"],
+                    "form": "a=1%262",
+                    "missing": [404, "no such page"],
+                    "bytes": [true, 10, 9],
+                    "timeout": "request:fail timeout",
+                    "abort": "request:fail abort",
+                    "mock": [200, {"items": [1, 2]}],
+                    "refused": true,
+                    "bad": "request:fail invalid url \"ftp://x\"",
+                }),
+                "{form:?}"
+            );
+            assert!(
+                seen.lock().unwrap().contains(&"GET /json?q=a%20b HTTP/1.1".to_string()),
+                "{:?}",
+                seen.lock().unwrap()
+            );
+            Ok(())
+        },
+    );
+}
+
+fn wx_request_on_both_forms() {
+    wx_request(Form::Wxml);
+    wx_request(Form::Html);
+}
+
 fn main() -> ExitCode {
     support::harness::main(&[
         ("routing_table_on_wxml_pages", routing_table_on_wxml_pages),
@@ -783,5 +850,6 @@ fn main() -> ExitCode {
         ("a_modal_goes_with_its_page_on_both_forms", a_modal_goes_with_its_page_on_both_forms),
         ("the_dark_theme_on_both_forms", the_dark_theme_on_both_forms),
         ("selector_query_on_both_forms", selector_query_on_both_forms),
+        ("wx_request_on_both_forms", wx_request_on_both_forms),
     ])
 }

@@ -72,6 +72,7 @@ pub const WX_FUNCTIONS: &[WxFunction] = &[
     f("stopPullDownRefresh", "stopPullDownRefresh", Form::Async),
     f("pageScrollTo", "pageScrollTo", Form::Async),
     f("createSelectorQuery", "__selectorQuery", Form::Object),
+    f("request", "request", Form::Object),
     f("getSystemInfo", "getSystemInfo", Form::Async),
     f("getSystemInfoSync", "getSystemInfo", Form::SyncGetter),
     f("getWindowInfo", "getWindowInfo", Form::SyncGetter),

@@ -149,6 +149,7 @@ pub struct ShellBuilder {
     host: Host,
     observer: Option<Arc<dyn CallObserver>>,
     data_dir: Option<PathBuf>,
+    request_mocks: crate::net::request::RequestMocks,
 }
 
 impl ShellBuilder {
@@ -178,6 +179,12 @@ impl ShellBuilder {
         for (name, mock) in mocks {
             self.registry.replace(&name, mock.into_handler());
         }
+        self
+    }
+
+    /// `--mock` rules for `wx.request` (`request <METHOD> <url>` entries).
+    pub fn request_mocks(mut self, mocks: crate::net::request::RequestMocks) -> ShellBuilder {
+        self.request_mocks = mocks;
         self
     }
 
@@ -238,6 +245,7 @@ impl ShellBuilder {
         let data_dir = self.data_dir.unwrap_or_else(default_data_dir);
         let storage = Arc::new(Storage::new(data_dir.clone()));
         builtins::register(&mut self.registry, storage);
+        crate::net::register(&mut self.registry, std::mem::take(&mut self.request_mocks));
         Shell {
             registry: Arc::new(self.registry.build()),
             limits: self.limits,
@@ -280,6 +288,7 @@ impl Shell {
             host: Host::new(),
             observer: None,
             data_dir: None,
+            request_mocks: Default::default(),
         }
     }
 

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod harness;
+pub mod http;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
