@@ -116,11 +116,10 @@ impl RequestOptions {
         let mut body = None;
         match data {
             None => {}
+            Some(Value::String(text)) if method == "GET" && text.is_empty() => {}
             Some(Value::String(text)) if method == "GET" => {
-                if !text.is_empty() {
-                    url.push(if url.contains('?') { '&' } else { '?' });
-                    url.push_str(text);
-                }
+                url.push(if url.contains('?') { '&' } else { '?' });
+                url.push_str(text);
             }
             Some(Value::Object(map)) if method == "GET" => {
                 let query = form_encode(map);
