@@ -651,6 +651,81 @@
     };
   };
 
+  // Intersections where a page is drawn: the `targets` (the first, or all with
+  // observeAll) against `rootEl` (null: the viewport) with the margins; each change of an
+  // element's ratio is a result, the first only when it differs from initialRatio, as in
+  // WeChat. Returns the function that stops it.
+  function rectOf(r) {
+    return { left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width, height: r.height };
+  }
+  window.__superappIntersections = {
+    observe: function (spec, targets, rootEl, onResult) {
+      if (!spec.observeAll) targets = targets.slice(0, 1);
+      var margins = spec.margins || {};
+      var px = function (n) { return (Number(n) || 0) + 'px'; };
+      var ratios = new Map();
+      var io = new IntersectionObserver(function (entries) {
+        entries.forEach(function (entry) {
+          var ratio = entry.intersectionRatio;
+          var previous = ratios.has(entry.target) ? ratios.get(entry.target) : spec.initialRatio || 0;
+          ratios.set(entry.target, ratio);
+          if (previous === ratio) return;
+          var st = entry.target.__wx;
+          onResult({
+            id: entry.target.id || '',
+            dataset: JSON.parse(JSON.stringify(st ? st.dataset : Object.assign({}, entry.target.dataset))),
+            intersectionRatio: ratio, intersectionRect: rectOf(entry.intersectionRect),
+            boundingClientRect: rectOf(entry.boundingClientRect),
+            relativeRect: rectOf(entry.rootBounds || { left: 0, right: 0, top: 0, bottom: 0, width: 0, height: 0 }),
+            time: Math.round(entry.time)
+          });
+        });
+      }, {
+        root: rootEl,
+        rootMargin: [px(margins.top), px(margins.right), px(margins.bottom), px(margins.left)].join(' '),
+        threshold: spec.thresholds && spec.thresholds.length ? spec.thresholds : [0]
+      });
+      targets.forEach(function (t) { io.observe(t); });
+      return function () { io.disconnect(); };
+    }
+  };
+
+  /** wx.createIntersectionObserver(component?, {thresholds, initialRatio, observeAll}):
+   *  relativeTo(selector, margins) or relativeToViewport(margins), then
+   *  observe(selector, callback) with {id, dataset, intersectionRatio, intersectionRect,
+   *  boundingClientRect, relativeRect, time}; disconnect(). In a WXML logic context the
+   *  page's render webview watches (selectors within the component's own template). */
+  var nextObserver = 1;
+  wx.createIntersectionObserver = function (component, options) {
+    var isOwner = component && typeof component === 'object' &&
+      (component.webViewId !== undefined || component.__id !== undefined);
+    if (!isOwner) { options = options || component; component = null; }
+    options = options || {};
+    var relative = null, margins = {}, id = null;
+    var backend = window.__wxmlIntersection ? window.__wxmlIntersection(component) : {
+      observe: function (spec, cb) {
+        var all = function (sel) { try { return Array.prototype.slice.call(document.querySelectorAll(sel)); } catch (e) { return []; } };
+        var rootEl = spec.relativeTo ? all(spec.relativeTo)[0] || null : null;
+        return window.__superappIntersections.observe(spec, all(spec.selector), rootEl, cb);
+      }
+    };
+    var stop = null;
+    var observer = {
+      relativeTo: function (selector, m) { relative = String(selector); margins = m || {}; return observer; },
+      relativeToViewport: function (m) { relative = null; margins = m || {}; return observer; },
+      observe: function (selector, cb) {
+        if (stop) stop();
+        id = nextObserver++;
+        stop = backend.observe({
+          observer: id, selector: String(selector), relativeTo: relative, margins: margins,
+          thresholds: options.thresholds || [0], initialRatio: options.initialRatio || 0, observeAll: !!options.observeAll
+        }, isFunction(cb) ? bindPage(cb) : function () {});
+      },
+      disconnect: function () { if (stop) stop(); stop = null; }
+    };
+    return observer;
+  };
+
   /** Runs `fn` after the current synchronous work (and the setData calls it made). */
   wx.nextTick = function (fn) {
     if (!isFunction(fn)) throw new TypeError('wx.nextTick(callback: function)');

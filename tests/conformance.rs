@@ -830,6 +830,47 @@ fn wx_request(form: Form) {
     );
 }
 
+/// `wx.createIntersectionObserver`: an element below the fold is reported once it
+/// scrolls into the viewport (not before: its ratio starts at initialRatio), with its id.
+fn intersection_observer(form: Form) {
+    let tall = move |dir: &Path| {
+        match form {
+        Form::Wxml => write_files(
+            dir,
+            &[("pages/home/home.wxml", "<view style=\"height: 3000px\">tall</view><view id=\"target\" style=\"height: 50px\">t</view>")],
+        ),
+        Form::Html => write_files(
+            dir,
+            &[(
+                "pages/home/home.html",
+                "<!doctype html><html><body><div style=\"height: 3000px\">tall</div><div id=\"target\" style=\"height: 50px\">t</div>\
+                 <script src=\"home.js\"></script></body></html>",
+            )],
+        ),
+    }
+    };
+    run_form(form, tall, move |app, _| {
+        app.wait_for("#target", WAIT)?;
+        app.eval(
+            "window.__seen = []; var page = getCurrentPages()[0]; \
+             wx.createIntersectionObserver(page).relativeToViewport().observe('#target', function (r) { \
+               window.__seen.push([r.id, r.intersectionRatio > 0]); })",
+        )?;
+        // Nothing while it is out of view.
+        app.eval("new Promise(function (resolve) { setTimeout(resolve, 300); })")?;
+        assert_eq!(app.eval("window.__seen")?, json!([]), "{form:?}");
+        app.eval("wx.pageScrollTo({ scrollTop: 2900, duration: 0 })")?;
+        app.wait_until(|app| Ok(app.eval("window.__seen.length")? == json!(1)), WAIT)?;
+        assert_eq!(app.eval("window.__seen[0]")?, json!(["target", true]), "{form:?}");
+        Ok(())
+    });
+}
+
+fn intersection_observer_on_both_forms() {
+    intersection_observer(Form::Wxml);
+    intersection_observer(Form::Html);
+}
+
 fn wx_request_on_both_forms() {
     wx_request(Form::Wxml);
     wx_request(Form::Html);
@@ -851,5 +892,6 @@ fn main() -> ExitCode {
         ("the_dark_theme_on_both_forms", the_dark_theme_on_both_forms),
         ("selector_query_on_both_forms", selector_query_on_both_forms),
         ("wx_request_on_both_forms", wx_request_on_both_forms),
+        ("intersection_observer_on_both_forms", intersection_observer_on_both_forms),
     ])
 }

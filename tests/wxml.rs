@@ -1198,7 +1198,7 @@ fn custom_components_render_with_properties_slots_and_events() {
             ("pages/home/home.json", r#"{"usingComponents": {"my-card": "../../components/card/card"}}"#),
             (
                 "pages/home/home.wxml",
-                r#"<my-card wx:if="{{!gone}}" title="{{title}}" count="{{n}}" bind:picked="onPicked"><text class="slotted" bindtap="onSlotTap">slot {{title}}</text><view slot="foot" class="foot">foot</view></my-card><view class="picked">{{picked}}</view>"#,
+                r#"<my-card wx:if="{{!gone}}" id="c1" class="card-host" title="{{title}}" count="{{n}}" bind:picked="onPicked"><text class="slotted" bindtap="onSlotTap">slot {{title}}</text><view slot="foot" class="foot">foot</view></my-card><view class="picked">{{picked}}</view>"#,
             ),
             (
                 "pages/home/home.js",
@@ -1209,7 +1209,7 @@ fn custom_components_render_with_properties_slots_and_events() {
             ("components/card/card.json", r#"{"component": true}"#),
             (
                 "components/card/card.wxml",
-                r#"<view class="card"><view class="title">{{title}}|{{count + 1}}|{{doubled}}</view><slot></slot><view class="pick" bindtap="pick">pick</view><view class="log">{{log}}</view><slot name="foot"></slot><g-badge label="{{title}}"/></view>"#,
+                r#"<view class="card"><view class="title">{{title}}|{{count + 1}}|{{doubled}}</view><slot></slot><view class="pick" bindtap="pick">pick</view><view class="log">{{log}}</view><slot name="foot"></slot><g-badge class="b" label="{{title}}"/></view>"#,
             ),
             ("components/card/card.wxss", ".title { color: rgb(0, 0, 255); }"),
             (
@@ -1220,7 +1220,8 @@ fn custom_components_render_with_properties_slots_and_events() {
                  observers: { count(c) { this.setData({ doubled: c * 2 }) } },
                  lifetimes: { attached() { getApp().globalData.events.push('attached ' + this.data.title) },
                    ready() { getApp().globalData.events.push('ready') }, detached() { getApp().globalData.events.push('detached') } },
-                 methods: { pick() { this.triggerEvent('picked', { value: this.data.title }) } } })",
+                 methods: { pick() { this.triggerEvent('picked', { value: this.data.title }) },\n\
+                   badgeOwner() { return this.selectComponent('.b').selectOwnerComponent() === this } } })",
             ),
             ("components/badge/badge.json", r#"{"component": true}"#),
             ("components/badge/badge.wxml", r#"<text class="badge">[{{label}}]</text>"#),
@@ -1247,6 +1248,15 @@ fn custom_components_render_with_properties_slots_and_events() {
             app.wait_until(|app| Ok(app.text(".title")? == "T2|3|4" && app.text(".badge")? == "[T2]"), WAIT)?;
             assert_eq!(app.text(".log")?, "none>T1;T1>T2;");
             assert_eq!(app.eval("getApp().globalData.events")?, json!(["attached T1", "ready"]));
+            // The page's and the component's selectComponent, and the owner of a component.
+            let select = |js: &str| app.eval(&format!("(function (page) {{ return {js}; }})(getCurrentPages()[0])"));
+            assert_eq!(select("page.selectComponent('#c1').data.title")?, json!("T2"));
+            assert_eq!(select("page.selectAllComponents('.card-host').length")?, json!(1));
+            assert_eq!(select("page.selectComponent('my-card.card-host').is")?, json!("components/card/card"));
+            assert_eq!(select("page.selectComponent('#nope')")?, Value::Null);
+            assert_eq!(select("page.selectComponent('.b')")?, Value::Null, "not in the page's own template");
+            assert_eq!(select("page.selectComponent('#c1').badgeOwner()")?, json!(true));
+            assert_eq!(select("page.selectComponent('#c1').getPageId() === 'pageId-' + page.webViewId")?, json!(true));
             app.eval("getCurrentPages()[0].setData({ gone: true })")?;
             app.wait_until(|app| Ok(app.count(".card")? == 0), WAIT)?;
             app.wait_until(|app| Ok(app.eval("getApp().globalData.events.length")? == json!(3)), WAIT)?;

@@ -130,7 +130,10 @@
       idOf.set(el, id);
       elements.set(id, el);
     }
-    return { elementId: id, tagName: tagName(el) };
+    var described = { elementId: id, tagName: tagName(el) };
+    // A custom component's host: its instance (in the logic context) is node `nodeId`.
+    if (el.__wx && el.__wx.comp) described.nodeId = el.__wx.comp.id;
+    return described;
   }
 
   function element(id) {
@@ -278,6 +281,12 @@
     return page;
   }
 
+  function component(pageId, nodeId) {
+    var c = window.__wxmlComponentInstance && window.__wxmlComponentInstance(pageId, nodeId);
+    if (!c) throw new Error('page ' + pageId + ' has no component node ' + nodeId);
+    return c;
+  }
+
   // The value at a setData path ('list[1].x'), parsed as setData parses it.
   function getPath(data, path) {
     return window.__wxmlDataPath.parse(path).reduce(function (value, key) {
@@ -322,6 +331,20 @@
     setData: function (a) {
       var page = instance(a.pageId);
       return new Promise(function (resolve) { page.setData(a.data, function () { resolve({}); }); });
+    },
+    // A custom component's instance (automator's CustomElement): data, setData, callMethod.
+    componentData: function (a) {
+      var c = component(a.pageId, a.nodeId);
+      return { data: plain(a.path ? getPath(c.data, a.path) : c.data) };
+    },
+    componentSetData: function (a) {
+      var c = component(a.pageId, a.nodeId);
+      return new Promise(function (resolve) { c.setData(a.data, function () { resolve({}); }); });
+    },
+    componentCallMethod: function (a) {
+      var c = component(a.pageId, a.nodeId);
+      if (typeof c[a.method] !== 'function') throw new Error('component ' + c.is + ' has no method ' + a.method);
+      return Promise.resolve(c[a.method].apply(c, a.args || [])).then(function (result) { return { result: plain(result) }; });
     },
     callMethod: function (a) {
       var page = instance(a.pageId);

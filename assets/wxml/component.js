@@ -139,10 +139,10 @@
 
   /** A custom component instance: definition (given to Component()), the component's
    *  path, its id, and `send(message)` to its render layer. */
-  function instantiate(definition, path, id, send) {
+  function instantiate(definition, path, id, send, webviewId) {
     var parts = flatten(definition || {});
     var properties = {};
-    var self = { data: {}, is: path, id: '', dataset: {}, __id: id };
+    var self = { data: {}, is: path, id: '', dataset: {}, __id: id, __webviewId: webviewId };
     var observers = [];
     parts.forEach(function (part) {
       Object.keys(part.properties || {}).forEach(function (name) {
@@ -204,10 +204,18 @@
       });
     };
     self.createSelectorQuery = function () { return window.wx.createSelectorQuery(); };
+    self.createIntersectionObserver = function (options) { return window.wx.createIntersectionObserver(self, options); };
+    /** The page this component is on: `pageId-<webview>`. */
+    self.getPageId = function () { return 'pageId-' + webviewId; };
+    self.selectComponent = function (selector) { return window.__wxmlSelectComponents(webviewId, id, selector, false); };
+    self.selectAllComponents = function (selector) { return window.__wxmlSelectComponents(webviewId, id, selector, true); };
     self.hasBehavior = function (b) { return parts.indexOf(b) >= 0; };
     var attached = false, readied = false;
+    var exportFn = parts.map(function (part) { return part.export; }).filter(isFunction).pop();
     return {
       instance: self,
+      /** What selectComponent gives: export()'s answer when the definition has one. */
+      exported: function () { return exportFn ? exportFn.call(self) : self; },
       /** New property values from the owner (only declared properties count). */
       props: function (values, first) {
         var changed = [], sent = {};

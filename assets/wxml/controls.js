@@ -149,7 +149,8 @@
         if (a.color) el.style.setProperty('--wx-switch-color', String(a.color));
         check(el);
         el.classList.toggle('wx-disabled', disabled(el));
-        once(el, 'click', function () { toggle(el); });
+        // (in a label, the label's click toggles it, once)
+        once(el, 'click', function (e) { if (!closest(el, 'wx-label')) toggle(el); else e.wxToggled = el; });
       },
       'wx-checkbox': function (el, a) {
         checked(el, a);

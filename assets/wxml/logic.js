@@ -153,6 +153,11 @@
     page.webViewId = webviewId;
     /** The channel to the page that opened this one with navigateTo({events}). */
     page.getOpenerEventChannel = function () { return window.__superapp.eventChannel('opened', webviewId); };
+    /** The custom components of the page's own template that a selector names. */
+    page.selectComponent = function (selector) { return window.__wxmlSelectComponents(webviewId, 0, selector, false); };
+    page.selectAllComponents = function (selector) { return window.__wxmlSelectComponents(webviewId, 0, selector, true); };
+    page.getPageId = function () { return 'pageId-' + webviewId; };
+    page.createIntersectionObserver = function (options) { return window.wx.createIntersectionObserver(page, options); };
     page.setData = function (changes, callback) {
       if (changes === null || typeof changes !== 'object') throw new TypeError('setData(changes: object, callback?)');
       var sent = {};

@@ -109,7 +109,60 @@
   }
   sa.on('component', function (m) { asPage(m.webviewId, function () { component(m.webviewId, m.data); }); });
 
+  // Intersection observers (bridge.js's wx.createIntersectionObserver): the page's render
+  // webview watches, and says when a ratio changes.
+  var intersections = {};
+  window.__wxmlIntersection = function (owner) {
+    var webviewId = owner && owner.__webviewId !== undefined ? owner.__webviewId
+      : owner && owner.webViewId !== undefined ? owner.webViewId : window.__superappActivePage;
+    var ownerId = owner && owner.__id !== undefined ? owner.__id : 0;
+    var send = toRender(webviewId);
+    return {
+      observe: function (spec, cb) {
+        spec.kind = 'observe';
+        spec.owner = ownerId;
+        intersections[spec.observer] = cb;
+        send(spec);
+        return function () {
+          delete intersections[spec.observer];
+          send({ kind: 'unobserve', observer: spec.observer });
+        };
+      }
+    };
+  };
+
+  // selectComponent / selectAllComponents: the instances in `owner`'s own template
+  // (0: the page's) that a simple selector names: `#id`, `.class`, a tag, or those
+  // joined (`my-card.big`).
+  function matches(c, selector) {
+    var parts = String(selector).trim().match(/^([A-Za-z][\w-]*)?((?:[#.][\w-]+)*)$/);
+    if (!parts) return false;
+    if (parts[1] && parts[1] !== c.tag) return false;
+    var classes = (c.classes || '').split(/\s+/);
+    return (parts[2].match(/[#.][\w-]+/g) || []).every(function (p) {
+      return p.charAt(0) === '#' ? c.attrId === p.slice(1) : classes.indexOf(p.slice(1)) >= 0;
+    });
+  }
+  window.__wxmlSelectComponents = function (webviewId, ownerId, selector, all) {
+    var live = components[webviewId] || {};
+    var found = Object.keys(live).map(function (id) { return live[id]; }).filter(function (c) {
+      return c.owner === ownerId && String(selector).split(',').some(function (s) { return matches(c, s); });
+    }).map(function (c) { return c.exported(); });
+    return all ? found : found.length ? found[0] : null;
+  };
+
+  /** A component instance by page and node (the automator's CustomElement). */
+  window.__wxmlComponentInstance = function (webviewId, id) {
+    var c = (components[webviewId] || {})[id];
+    return c ? c.instance : null;
+  };
+
   function component(webviewId, m) {
+    if (m.kind === 'intersection') {
+      var cb = intersections[m.observer];
+      if (cb) { try { cb(m.result); } catch (err) { window.__superappReportError(err, false); } }
+      return;
+    }
     var live = instancesOf(webviewId);
     var c = live[m.id];
     if (m.kind === 'created') {
@@ -121,9 +174,18 @@
         return;
       }
       var send = toRender(webviewId);
-      c = live[m.id] = window.__wxmlComponent.instantiate(definition, m.path, m.id, send);
+      c = live[m.id] = window.__wxmlComponent.instantiate(definition, m.path, m.id, send, webviewId);
+      c.owner = m.owner || 0;
+      c.tag = m.tag;
+      c.attrId = m.attrId || '';
+      c.classes = m.classes || '';
       c.instance.id = m.attrId || '';
       c.instance.dataset = m.dataset || {};
+      /** The component (or page) whose template holds this one. */
+      c.instance.selectOwnerComponent = function () {
+        var owner = c.owner ? live[c.owner] : null;
+        return owner ? owner.instance : L.page(webviewId) || null;
+      };
       c.created();
       c.props(m.props, true);
       c.attached(function () {
@@ -132,6 +194,8 @@
     } else if (!c) {
       return;
     } else if (m.kind === 'props') {
+      c.attrId = c.instance.id = m.attrId || '';
+      c.classes = m.classes || '';
       var sent = c.props(m.props, false);
       if (Object.keys(sent).length) toRender(webviewId)({ kind: 'data', id: m.id, seq: -1, data: sent });
     } else if (m.kind === 'rendered') {

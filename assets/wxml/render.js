@@ -170,14 +170,18 @@
   function host(el, path, node, owner) {
     var st = state(el);
     var id = nextInstance++;
-    st.comp = { id: id, path: path, data: null, slots: node.children || [], slotOwner: owner, props: propsOf(node.attr) };
+    st.comp = {
+      id: id, path: path, data: null, slots: node.children || [], slotOwner: owner, props: propsOf(node.attr),
+      names: [(node.attr && node.attr.id) || '', String((node.attr && node.attr['class']) || '')]
+    };
     instances[id] = el;
     if (!styled[path] && window.__wxmlComponentStyles && window.__wxmlComponentStyles[path]) {
       styled[path] = true;
       window.__wxmlComponentStyles[path]();
     }
     componentSink({
-      kind: 'created', id: id, path: path, props: st.comp.props, attrId: (node.attr && node.attr.id) || '',
+      kind: 'created', id: id, path: path, props: st.comp.props, owner: owner.id, tag: el.localName.slice(3),
+      attrId: (node.attr && node.attr.id) || '', classes: String((node.attr && node.attr['class']) || ''),
       dataset: JSON.parse(JSON.stringify(st.dataset))
     });
   }
@@ -298,9 +302,11 @@
       c.slots = node.children || [];
       c.slotOwner = owner;
       var props = propsOf(node.attr);
-      if (JSON.stringify(props) !== JSON.stringify(c.props)) {
+      var names = [(node.attr && node.attr.id) || '', String((node.attr && node.attr['class']) || '')];
+      if (JSON.stringify(props) !== JSON.stringify(c.props) || JSON.stringify(names) !== JSON.stringify(c.names)) {
         c.props = props;
-        componentSink({ kind: 'props', id: c.id, props: props });
+        c.names = names;
+        componentSink({ kind: 'props', id: c.id, props: props, attrId: names[0], classes: names[1] });
       }
       drawComponent(dom);
       return dom;
@@ -327,6 +333,28 @@
       dom.removeChild(kids[j]);
     }
     kids.length = vkids.length = children.length;
+  }
+
+  // IntersectionObservers of the logic layer (wx.createIntersectionObserver, and a
+  // component's this.createIntersectionObserver): the elements a selector names within
+  // the owner's own template, watched against the viewport or an element of it.
+  var observers = {};
+  function ownedBy(selector, owner) {
+    var found = [];
+    try { found = Array.prototype.slice.call(document.querySelectorAll(selector)); } catch (err) { return []; }
+    return found.filter(function (el) { return el.__wx && (el.__wx.owner || 0) === owner; });
+  }
+  function observe(m) {
+    unobserve(m.observer);
+    var targets = ownedBy(m.selector, m.owner || 0);
+    var rootEl = m.relativeTo ? ownedBy(m.relativeTo, m.owner || 0)[0] || null : null;
+    observers[m.observer] = window.__superappIntersections.observe(m, targets, rootEl, function (result) {
+      componentSink({ kind: 'intersection', observer: m.observer, result: result });
+    });
+  }
+  function unobserve(id) {
+    if (observers[id]) observers[id]();
+    delete observers[id];
   }
 
   var root = null;
@@ -420,6 +448,8 @@
     /** A component message from the logic layer: its data, or an event it triggered.
      *  Returns the setData number drawn (data), if any. */
     component: function (m) {
+      if (m.kind === 'observe') { observe(m); return undefined; }
+      if (m.kind === 'unobserve') { unobserve(m.observer); return undefined; }
       var el = instances[m.id];
       if (!el) return undefined;
       var c = state(el).comp;

@@ -218,6 +218,23 @@ impl Command {
             "Page.getWindowProperties" => {
                 agent(Where::View(p.page()?), "getWindowProperties", json!({ "names": p.names()? }))
             }
+            // A custom component's instance lives in the logic context.
+            "Element.getData" | "Element.setData" | "Element.callMethod" => {
+                let page = p.page()?;
+                let node = p.id("nodeId")?;
+                let (op, args) = match request.method.as_str() {
+                    "Element.getData" => {
+                        let path = request.params.get("path").cloned().unwrap_or(Value::Null);
+                        ("componentData", json!({ "path": path }))
+                    }
+                    "Element.setData" => ("componentSetData", json!({ "data": p.object("data")? })),
+                    _ => ("componentCallMethod", json!({ "method": p.string("method")?, "args": p.args()? })),
+                };
+                let mut args = args;
+                args["pageId"] = json!(page);
+                args["nodeId"] = json!(node);
+                agent(Where::Instance(page), op, args)
+            }
             method if method.starts_with("Element.") => {
                 let at = Where::View(p.page()?);
                 let element = p.element()?;
@@ -463,7 +480,7 @@ mod tests {
         );
         assert_eq!(
             message("Element.setData", json!({"pageId": 1, "elementId": 2})),
-            "Element.setData is not supported by superapp-shell"
+            "Element.setData: nodeId is missing"
         );
         assert_eq!(message("Page.getElement", json!({"pageId": 1})), "Page.getElement: selector is missing");
         assert_eq!(

@@ -217,8 +217,39 @@ test('an unknown method, page or element is a clear error', async () => {
   );
 });
 
+test('the controls page: a custom component and the built-in controls, as DevTools drives them', async () => {
+  const page = await miniProgram.navigateTo('/pages/controls/controls');
+  assert.equal(page.path, 'pages/controls/controls');
+  await until(async () => (await page.$('.count')) !== null);
+  // The custom component: its element is a CustomElement (data, setData, callMethod),
+  // and $ reaches inside it.
+  const stepper = await page.$('stepper');
+  assert.equal(stepper.constructor.name, 'CustomElement');
+  assert.equal(await stepper.data('value'), 1);
+  await (await stepper.$('.more')).tap();
+  await until(async () => (await page.data('cups')) === 2);
+  await stepper.callMethod('step', 1);
+  await until(async () => (await page.data('cups')) === 3);
+  await stepper.setData({ label: 'Mugs' });
+  assert.equal(await text(page, '.stepper-label'), 'Mugs');
+  assert.equal(await text(page, '#cups'), 'Ordered: 3');
+  // The controls, each through its element class.
+  await (await page.$('switch')).tap();
+  await until(async () => (await page.data('last')) === 'sugar: true');
+  await (await page.$('slider')).slideTo(80);
+  await until(async () => (await page.data('last')) === 'heat: 80');
+  await (await page.$('swiper')).swipeTo(2);
+  await until(async () => (await page.data('tip')) === 2);
+  await (await page.$('#order')).tap();
+  await until(async () => (await page.data('last')).startsWith('order '));
+  assert.deepEqual(JSON.parse((await page.data('last')).slice('order '.length)),
+    { cups: 3, sugar: true, size: 'large', extras: [], heat: 80, when: 0 });
+  await miniProgram.navigateBack();
+});
+
 test('close ends the shell, its WebKit processes and its Xvfb', async () => {
   await miniProgram.close();
   miniProgram = null;
   assert.deepEqual(await gone(mark, 3000), []);
 });
+
