@@ -1365,6 +1365,43 @@ fn built_in_controls_fire_their_events_with_their_detail() {
     );
 }
 
+/// `useExtendedLib: {weui: true}`: WeUI's components resolve as `weui-miniprogram/...`
+/// (weui-miniprogram, bundled with the shell) and render with WeUI's styles, without a
+/// file written into the mini program's folder.
+fn weui_components_come_with_use_extended_lib() {
+    let tmp = run_package(
+        &[
+            ("app.json", r#"{"pages": ["pages/a/a"], "useExtendedLib": {"weui": true}}"#),
+            ("app.js", "App({})"),
+            (
+                "pages/a/a.json",
+                r#"{"usingComponents": {"mp-cells": "weui-miniprogram/cells/cells", "mp-cell": "weui-miniprogram/cell/cell"}}"#,
+            ),
+            (
+                "pages/a/a.wxml",
+                r#"<mp-cells title="Settings"><mp-cell value="Volume" footer="80%"></mp-cell></mp-cells>"#,
+            ),
+            ("pages/a/a.js", "Page({})"),
+        ],
+        |app| {
+            app.wait_until(|app| Ok(app.count(".weui-cell")? == 1), WAIT)?;
+            assert_eq!(app.text(".weui-cells__title")?.trim(), "Settings");
+            assert_eq!(app.text(".weui-cell__bd")?.trim(), "Volume");
+            assert_eq!(app.text(".weui-cell__ft")?.trim(), "80%");
+            let page = app.current_page()?.id;
+            let found = app.send("Page.getElement", json!({"pageId": page, "selector": ".weui-cell"}))?;
+            let styles = app.send(
+                "Element.getStyles",
+                json!({"pageId": page, "elementId": found["elementId"], "names": ["display"]}),
+            )?;
+            assert_eq!(styles["styles"][0], json!("flex"), "WeUI's styles apply");
+            assert!(app.exceptions().is_empty(), "{:?}", app.exceptions());
+            Ok(())
+        },
+    );
+    assert!(!tmp.path().join("miniprogram_npm").exists(), "nothing was written into the mini program");
+}
+
 /// Writes `files` into a fresh folder and runs the real shell on it (headless) with
 /// `test`; the folder stays until the returned guard is dropped.
 fn run_package<F>(files: &[(&str, &str)], test: F) -> tempfile::TempDir
@@ -1402,6 +1439,7 @@ fn main() -> ExitCode {
         ("a_page_built_with_component_and_behavior_runs", a_page_built_with_component_and_behavior_runs),
         ("npm_packages_build_and_resolve_as_in_devtools", npm_packages_build_and_resolve_as_in_devtools),
         ("the_compile_cache_recompiles_only_what_changed", the_compile_cache_recompiles_only_what_changed),
+        ("weui_components_come_with_use_extended_lib", weui_components_come_with_use_extended_lib),
         (
             "built_in_controls_fire_their_events_with_their_detail",
             built_in_controls_fire_their_events_with_their_detail,

@@ -75,6 +75,9 @@ pub struct Package {
     theme: Theme,
     /// The current theme's variables, when `app.json` has a `themeLocation`.
     theme_vars: Option<serde_json::Map<String, Value>>,
+    /// Libraries the shell supplies, each a folder seen under a package path
+    /// (`useExtendedLib`'s WeUI under `miniprogram_npm/weui-miniprogram`).
+    mounts: Vec<(String, PathBuf)>,
 }
 
 impl std::fmt::Debug for Package {
@@ -140,6 +143,7 @@ impl Package {
             kind: PageKind::Html,
             theme,
             theme_vars: None,
+            mounts: Vec::new(),
         };
         let project = match project {
             Some(config) => Some(config),
@@ -283,8 +287,42 @@ impl Package {
                 }
             }
         }
+        for (prefix, dir) in &self.mounts {
+            let mut stack = vec![dir.clone()];
+            while let Some(folder) = stack.pop() {
+                let Ok(entries) = std::fs::read_dir(&folder) else { continue };
+                for entry in entries.flatten() {
+                    let path = entry.path();
+                    let Ok(kind) = entry.file_type() else { continue };
+                    if kind.is_dir() {
+                        stack.push(path);
+                    } else if let Ok(relative) = path.strip_prefix(dir) {
+                        out.push(format!("{prefix}/{}", relative.to_string_lossy()));
+                    }
+                }
+            }
+        }
         out.sort();
+        out.dedup();
         out
+    }
+
+    /// Shows the folder `dir` as the package's `prefix` (a library the shell supplies),
+    /// unless the package has that folder itself.
+    pub fn mount(&mut self, prefix: &str, dir: PathBuf) {
+        let prefix = prefix.trim_matches('/').to_string();
+        let own = match &self.root {
+            Root::Disk(root) => root.join(&prefix).is_dir(),
+            Root::Embedded(root) => root.get_dir(&prefix).is_some(),
+        };
+        if !own {
+            self.mounts.push((prefix, dir));
+        }
+    }
+
+    /// Whether a library is shown in the package ([`Package::mount`]).
+    pub fn has_mounts(&self) -> bool {
+        !self.mounts.is_empty()
     }
 
     /// The mini program's identity.
@@ -316,6 +354,20 @@ impl Package {
     /// Reads a file by the percent-encoded path of a request (`/pages/a/a.html`).
     pub fn read(&self, url_path: &str) -> Result<Cow<'static, [u8]>, PackageError> {
         let relative = safe_relative_path(url_path)?;
+        for (prefix, dir) in &self.mounts {
+            let Some(inner) = relative.strip_prefix(prefix.as_str()).and_then(|rest| rest.strip_prefix('/')) else {
+                continue;
+            };
+            let real = dir.join(inner).canonicalize().map_err(|_| PackageError::NotFound(relative.clone()))?;
+            let base = dir.canonicalize().map_err(|_| PackageError::NotFound(relative.clone()))?;
+            if !real.starts_with(&base) {
+                return Err(PackageError::UnsafePath(url_path.to_string()));
+            }
+            if !real.is_file() {
+                return Err(PackageError::NotFound(relative));
+            }
+            return std::fs::read(&real).map(Cow::Owned).map_err(|source| PackageError::Io { path: real, source });
+        }
         match &self.root {
             Root::Embedded(dir) => dir
                 .get_file(&relative)

@@ -36,6 +36,7 @@ use tao::window::WindowBuilder;
 pub use parent::end_with_parent;
 pub use release::live_webviews;
 
+use crate::core::app_config::ExtendedLib;
 use crate::core::bridge::{Bridge, CallObserver};
 use crate::core::builtins;
 use crate::core::handler::Handler;
@@ -314,7 +315,7 @@ impl Shell {
     /// GTK allows one thread per process to run windows, for the life of the process:
     /// call this from the same thread every time (the main thread is best). Runs one after
     /// another reuse the WebKit context (and its network process) of their data directory.
-    pub fn run(&self, package: Package, options: &RunOptions) -> Result<i32, ShellError> {
+    pub fn run(&self, mut package: Package, options: &RunOptions) -> Result<i32, ShellError> {
         // A WXML mini program is compiled before any display or window.
         let wxml = match package.kind() {
             PageKind::Wxml => {
@@ -326,6 +327,15 @@ impl Shell {
                     }
                 }
                 let compilers = Compilers::locate()?;
+                // useExtendedLib: WeUI's components, as WeChat supplies them.
+                if package.config().extended_libs.contains(&ExtendedLib::Weui) {
+                    match compilers.weui_library() {
+                        Some(dir) => package.mount(crate::wxml::bundle::WEUI_ROOT, dir),
+                        None => tracing::warn!(
+                            "useExtendedLib weui: weui-miniprogram is not installed (run `npm ci` in the superapp-shell checkout)"
+                        ),
+                    }
+                }
                 let cache = CompileCache::open(self.data_dir.join("compile-cache"));
                 Some(Arc::new(Bundle::build(&package, &compilers, Some(&cache))?))
             }

@@ -11,6 +11,10 @@ use super::compiler::{CompileError, Compilers};
 use crate::core::components::ComponentTable;
 use crate::core::package::Package;
 
+/// Where `useExtendedLib: {weui: true}` shows WeUI's components (as WeChat resolves
+/// `weui-miniprogram/cell/cell`).
+pub const WEUI_ROOT: &str = "miniprogram_npm/weui-miniprogram";
+
 /// The folder the bundle is served from.
 pub const PREFIX: &str = "/__superapp/wxml/";
 
@@ -125,7 +129,11 @@ impl Bundle {
                 "__wxmlStyles[{}] = function () {{\n",
                 serde_json::to_string(route).expect("a route serialises")
             ));
-            for file in ["app.wxss".to_string(), format!("{route}.wxss")] {
+            // With WeUI's library, its styles come first, as if app.wxss imported them.
+            let weui = package.config().extended_libs.contains(&crate::core::app_config::ExtendedLib::Weui);
+            let weui_style = format!("{WEUI_ROOT}/weui-wxss/dist/style/weui.wxss");
+            for file in weui.then_some(weui_style).into_iter().chain(["app.wxss".to_string(), format!("{route}.wxss")])
+            {
                 if let Some(insert) = compiled.wxss.get(&file) {
                     styles.push('(');
                     styles.push_str(insert);

@@ -154,7 +154,8 @@ pub fn compile(
 }
 
 /// Where the compilers run: the package's own folder, or (for a package embedded in the
-/// binary, or when LESS output must sit beside its source) a temporary copy made once.
+/// binary, one with a library the shell supplies, or when LESS output must sit beside its
+/// source) a temporary copy made once.
 struct Workdir<'a> {
     package: &'a Package,
     extracted: Option<Extracted>,
@@ -163,7 +164,8 @@ struct Workdir<'a> {
 impl Workdir<'_> {
     /// A folder holding the package's files.
     fn root(&mut self) -> Result<&Path, CompileError> {
-        if self.extracted.is_none() {
+        // (a library the shell shows in the package is not in its folder)
+        if self.extracted.is_none() && !self.package.has_mounts() {
             if let Some(dir) = self.package.dir() {
                 return Ok(dir);
             }

@@ -74,6 +74,7 @@ pub struct Compilers {
     wcc: PathBuf,
     wcsc: PathBuf,
     transpiler: Option<super::transpiler::Transpiler>,
+    node_modules: Option<PathBuf>,
 }
 
 impl Compilers {
@@ -120,7 +121,15 @@ impl Compilers {
         // `node_modules/miniprogram-compiler/bin/linux`: esbuild and less are beside it.
         let node_modules = dir.ancestors().nth(3).filter(|d| d.file_name().is_some_and(|n| n == "node_modules"));
         let transpiler = node_modules.and_then(super::transpiler::Transpiler::at);
-        Ok(Compilers { wcc: found("wcc")?, wcsc: found("wcsc")?, transpiler })
+        let node_modules = node_modules.map(Path::to_path_buf);
+        Ok(Compilers { wcc: found("wcc")?, wcsc: found("wcsc")?, transpiler, node_modules })
+    }
+
+    /// WeChat's WeUI component library (weui-miniprogram, MIT, installed beside the
+    /// compilers by `npm ci`): its `miniprogram_dist` folder, if installed.
+    pub fn weui_library(&self) -> Option<PathBuf> {
+        let dir = self.node_modules.as_ref()?.join("weui-miniprogram/miniprogram_dist");
+        dir.is_dir().then_some(dir)
     }
 
     /// What the compile cache keys on for `tool`: the executable's path, size and time.
