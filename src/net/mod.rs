@@ -10,6 +10,9 @@ use crate::core::call::MiniApiCall;
 use crate::core::registry::RegistryBuilder;
 use request::{RequestMocks, Requests};
 
+/// The built-ins this module registers.
+pub const APIS: &[&str] = &["request", "__abortRequest"];
+
 /// How long the registry lets a request run: the request's own `timeout` ends it first.
 pub const REGISTRY_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
 
