@@ -866,6 +866,50 @@ fn intersection_observer(form: Form) {
     });
 }
 
+/// `wx.showActionSheet`: the chrome shows the items; a press answers `{tapIndex}`,
+/// Cancel fails with `cancel`; a bad itemList is refused.
+fn action_sheet(form: Form) {
+    run_form(
+        form,
+        |_| {},
+        move |app, _| {
+            let chrome = |app: &testing::App| app.eval("wx.invokeNativePlugin({ api_name: '__chrome' })");
+            app.eval(
+            "window.__sheet = []; wx.showActionSheet({ itemList: ['A', 'B', 'C'], alertText: 'Pick one', \
+             success: function (r) { window.__sheet.push(r.tapIndex); }, fail: function (e) { window.__sheet.push(e.errMsg); } })",
+        )?;
+            app.wait_until(|app| Ok(chrome(app)?["actionSheet"].is_object()), WAIT)?;
+            assert_eq!(
+                chrome(app)?["actionSheet"],
+                json!({"alertText": "Pick one", "items": ["A", "B", "C"]}),
+                "{form:?}"
+            );
+            app.eval("wx.invokeNativePlugin({ api_name: '__press', data: 'actionSheet:1' })")?;
+            app.wait_until(|app| Ok(app.eval("window.__sheet.length")? == json!(1)), WAIT)?;
+            assert_eq!(chrome(app)?["actionSheet"], Value::Null, "{form:?}: it went");
+            app.eval("wx.showActionSheet({ itemList: ['A'], fail: function (e) { window.__sheet.push(e.errMsg); } })")?;
+            app.wait_until(|app| Ok(chrome(app)?["actionSheet"].is_object()), WAIT)?;
+            app.eval("wx.invokeNativePlugin({ api_name: '__press', data: 'actionSheet:cancel' })")?;
+            app.wait_until(|app| Ok(app.eval("window.__sheet.length")? == json!(2)), WAIT)?;
+            let seven = app.eval(
+            "new Promise(function (resolve) { wx.showActionSheet({ itemList: ['1','2','3','4','5','6','7'], fail: function (e) { resolve(e.errMsg); } }); })",
+        )?;
+            assert_eq!(app.eval("window.__sheet")?, json!([1, "showActionSheet:fail cancel"]), "{form:?}");
+            assert_eq!(
+                seven,
+                json!("showActionSheet:fail parameter error: itemList has 7 items, at most 6"),
+                "{form:?}"
+            );
+            Ok(())
+        },
+    );
+}
+
+fn action_sheet_on_both_forms() {
+    action_sheet(Form::Wxml);
+    action_sheet(Form::Html);
+}
+
 fn intersection_observer_on_both_forms() {
     intersection_observer(Form::Wxml);
     intersection_observer(Form::Html);
@@ -893,5 +937,6 @@ fn main() -> ExitCode {
         ("selector_query_on_both_forms", selector_query_on_both_forms),
         ("wx_request_on_both_forms", wx_request_on_both_forms),
         ("intersection_observer_on_both_forms", intersection_observer_on_both_forms),
+        ("action_sheet_on_both_forms", action_sheet_on_both_forms),
     ])
 }

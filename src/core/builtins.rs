@@ -66,6 +66,7 @@ pub const WX_FUNCTIONS: &[WxFunction] = &[
     f("showLoading", "showLoading", Form::Async),
     f("hideLoading", "hideLoading", Form::Async),
     f("showModal", "showModal", Form::Async),
+    f("showActionSheet", "showActionSheet", Form::Async),
     f("setNavigationBarTitle", "setNavigationBarTitle", Form::Async),
     f("setNavigationBarColor", "setNavigationBarColor", Form::Async),
     f("startPullDownRefresh", "startPullDownRefresh", Form::Async),
@@ -169,7 +170,7 @@ pub const MODAL_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
 pub fn register(builder: &mut RegistryBuilder, storage: Arc<Storage>) {
     for api in UiApi::page_apis() {
         let added = builder.register_default(api.name(), Arc::new(forward_to_shell));
-        if added && api == UiApi::ShowModal {
+        if added && matches!(api, UiApi::ShowModal | UiApi::ShowActionSheet) {
             builder.set_timeout_if_default(api.name(), MODAL_TIMEOUT);
         }
     }

@@ -136,7 +136,8 @@ impl Host {
     /// Drives the chrome as a person would, by emitting the real widget signal:
     /// `"back"`, `"tab:<index>"`, `"modal:confirm"`, `"modal:cancel"`, `"minimize"`,
     /// `"restore"`, `"close"` (the window's close button), `"capsule:menu"`,
-    /// `"capsule:restart"` (its menu's item), `"capsule:close"`.
+    /// `"capsule:restart"` (its menu's item), `"capsule:close"`, `"actionSheet:<index>"`,
+    /// `"actionSheet:cancel"`.
     pub async fn press(&self, control: &str) -> Result<(), String> {
         self.request(0, UiApi::Press, Value::String(control.to_string())).await.map(|_| ())
     }

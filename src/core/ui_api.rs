@@ -25,6 +25,8 @@ pub enum UiApi {
     HideLoading,
     /// `wx.showModal({title, content, showCancel, cancelText, confirmText})`.
     ShowModal,
+    /// `wx.showActionSheet({itemList, itemColor, alertText})`: `{tapIndex}`, or `cancel`.
+    ShowActionSheet,
     /// `wx.setNavigationBarTitle({title})`.
     SetNavigationBarTitle,
     /// `wx.setNavigationBarColor({frontColor, backgroundColor})`.
@@ -64,7 +66,7 @@ impl UiApi {
     }
 
     /// Every UI-thread request.
-    pub const ALL: [UiApi; 24] = [
+    pub const ALL: [UiApi; 25] = [
         UiApi::NavigateTo,
         UiApi::RedirectTo,
         UiApi::NavigateBack,
@@ -75,6 +77,7 @@ impl UiApi {
         UiApi::ShowLoading,
         UiApi::HideLoading,
         UiApi::ShowModal,
+        UiApi::ShowActionSheet,
         UiApi::SetNavigationBarTitle,
         UiApi::SetNavigationBarColor,
         UiApi::StartPullDownRefresh,
@@ -105,6 +108,7 @@ impl UiApi {
             UiApi::ShowLoading => "showLoading",
             UiApi::HideLoading => "hideLoading",
             UiApi::ShowModal => "showModal",
+            UiApi::ShowActionSheet => "showActionSheet",
             UiApi::SetNavigationBarTitle => "setNavigationBarTitle",
             UiApi::SetNavigationBarColor => "setNavigationBarColor",
             UiApi::StartPullDownRefresh => "startPullDownRefresh",
@@ -158,6 +162,6 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), UiApi::ALL.len());
         assert_eq!(UiApi::from_name("exitMiniProgram"), None);
-        assert_eq!(UiApi::page_apis().count(), 21);
+        assert_eq!(UiApi::page_apis().count(), 22);
     }
 }

@@ -5,6 +5,7 @@ use gtk::prelude::*;
 use serde_json::{json, Value};
 use tao::event_loop::EventLoopProxy;
 
+use super::action_sheet::ActionSheet;
 use super::user_event::{Control, UserEvent};
 use crate::core::app_config::{NavigationStyle, PageWindow, TabBar, TextStyle};
 
@@ -77,6 +78,8 @@ pub struct Chrome {
     refresh_spinner: gtk::Spinner,
     nav_capsule: Capsule,
     page_capsule: Capsule,
+    /// `wx.showActionSheet`'s sheet.
+    pub action_sheet: ActionSheet,
 }
 
 const BASE_CSS: &str = "
@@ -178,6 +181,9 @@ impl Chrome {
         let mask = gtk::EventBox::new();
         mask.set_widget_name("mask");
         overlay.add_overlay(&mask);
+        let sheet_send = send.clone();
+        let action_sheet =
+            ActionSheet::new(&overlay, Box::new(move |control: Control| -> OnClick { Box::new(sheet_send(control)) }));
 
         let toast = gtk::Box::new(gtk::Orientation::Vertical, 6);
         toast.set_widget_name("toast");
@@ -285,6 +291,7 @@ impl Chrome {
             refresh_spinner,
             nav_capsule,
             page_capsule,
+            action_sheet,
             nav: NavState {
                 title: String::new(),
                 background: "#000000".into(),
@@ -309,7 +316,8 @@ impl Chrome {
     fn restyle(&mut self) {
         let nav = &self.nav;
         let mut css = format!(
-            "{BASE_CSS}\n#nav {{ background-color: {bg}; }}\n#nav label, #nav button, #nav button label {{ color: {fg}; }}\n#nav-title {{ font-weight: bold; font-size: 16px; }}\n#pages, #refresh {{ background-color: {page}; }}\n",
+            "{BASE_CSS}{}\n#nav {{ background-color: {bg}; }}\n#nav label, #nav button, #nav button label {{ color: {fg}; }}\n#nav-title {{ font-weight: bold; font-size: 16px; }}\n#pages, #refresh {{ background-color: {page}; }}\n",
+            super::action_sheet::CSS,
             bg = nav.background,
             fg = nav.front,
             page = nav.page_background,
@@ -426,6 +434,9 @@ impl Chrome {
             Control::CapsuleMenu => &self.capsule().menu,
             Control::CapsuleClose => &self.capsule().close,
             Control::CapsuleRestart => &self.capsule().restart,
+            Control::ActionItem(_) | Control::ActionCancel => {
+                self.action_sheet.button(control).ok_or_else(|| format!("the action sheet has no {control:?}"))?
+            }
         };
         if !button.is_visible() || !button.is_mapped() {
             return Err(format!("{control:?} is not on screen"));
@@ -503,6 +514,7 @@ impl Chrome {
             "toast": toast,
             "modal": modal,
             "pullDownRefresh": self.refresh.is_visible(),
+            "actionSheet": self.action_sheet.state(),
             "capsule": {
                 "overPage": self.page_capsule.frame.is_visible(),
                 "menuOpen": self.capsule().popover.is_visible(),

@@ -30,6 +30,7 @@ use crate::wxml::bundle::{LOGIC_ROUTE, SPARE_ROUTE};
 pub const LOGIC_ID: WebViewId = 1_000_000_000;
 use crate::core::router::{Effect, Router};
 
+mod action_sheet;
 mod automation;
 mod modal;
 mod page_output;
@@ -59,6 +60,8 @@ pub struct MiniProgram {
     logic: Option<Logic>,
     /// The modal showing, and the page that showed it.
     modal: Option<(WebViewId, ShellReply)>,
+    /// The action sheet showing, with its page and its call's reply.
+    action_sheet: Option<(WebViewId, ShellReply)>,
     launched: bool,
     /// The page whose pull-down refresh is showing.
     refreshing: Option<WebViewId>,
@@ -111,6 +114,7 @@ impl MiniProgram {
             hooks: LifecycleQueue::new(),
             toast_generation: 0,
             modal: None,
+            action_sheet: None,
             launched: false,
             logic: None,
             refreshing: None,
@@ -378,6 +382,7 @@ impl MiniProgram {
                 Effect::Unload(id) => {
                     self.navs.remove(&id);
                     self.dismiss_modal_of(id);
+                    self.dismiss_action_sheet_of(id);
                     self.hooks.push(id, Hook::OnUnload, false);
                 }
             }
@@ -607,6 +612,8 @@ impl MiniProgram {
                     Err(err) => tracing::warn!(%err, "restart refused"),
                 }
             }
+            Control::ActionItem(i) => self.action_pressed(Some(i)),
+            Control::ActionCancel => self.action_pressed(None),
             Control::CapsuleClose => {
                 let _ = self.context.proxy.send_event(UserEvent::Exit(0));
             }
@@ -626,6 +633,10 @@ impl MiniProgram {
         let ShellRequest { web_view_id, api, data, reply } = request;
         if api == UiApi::ShowModal {
             self.show_modal(web_view_id, &data, reply);
+            return Ok(());
+        }
+        if api == UiApi::ShowActionSheet {
+            self.show_action_sheet(web_view_id, &data, reply);
             return Ok(());
         }
         if api == UiApi::Screenshot {
@@ -666,9 +677,11 @@ impl MiniProgram {
             }
             // (request() answers these later: when the modal is pressed, after the next
             // frame, when the page has scrolled)
-            UiApi::ShowModal | UiApi::Screenshot | UiApi::PageScrollTo | UiApi::SelectorQuery => {
-                return Err(Failure::Call(format!("{api} is answered later, by request()")))
-            }
+            UiApi::ShowModal
+            | UiApi::ShowActionSheet
+            | UiApi::Screenshot
+            | UiApi::PageScrollTo
+            | UiApi::SelectorQuery => return Err(Failure::Call(format!("{api} is answered later, by request()"))),
             UiApi::ShowToast => {
                 let title = data.get("title").and_then(Value::as_str).unwrap_or("");
                 let icon = data.get("icon").and_then(Value::as_str).unwrap_or("success");
@@ -792,10 +805,16 @@ impl MiniProgram {
                     "capsule:menu" => self.chrome.press(&Control::CapsuleMenu).map_err(Failure::Call)?,
                     "capsule:restart" => self.chrome.press(&Control::CapsuleRestart).map_err(Failure::Call)?,
                     "capsule:close" => self.chrome.press(&Control::CapsuleClose).map_err(Failure::Call)?,
-                    other => match other.strip_prefix("tab:").and_then(|i| i.parse().ok()) {
-                        Some(i) => self.chrome.press(&Control::Tab(i)).map_err(Failure::Call)?,
-                        None => return Err(Failure::Call(format!("unknown control {other:?}"))),
-                    },
+                    "actionSheet:cancel" => self.chrome.press(&Control::ActionCancel).map_err(Failure::Call)?,
+                    other => {
+                        let index = |prefix: &str| other.strip_prefix(prefix).and_then(|i| i.parse().ok());
+                        let control = match (index("tab:"), index("actionSheet:")) {
+                            (Some(i), _) => Control::Tab(i),
+                            (_, Some(i)) => Control::ActionItem(i),
+                            _ => return Err(Failure::Call(format!("unknown control {other:?}"))),
+                        };
+                        self.chrome.press(&control).map_err(Failure::Call)?
+                    }
                 }
             }
         }
@@ -839,6 +858,7 @@ impl MiniProgram {
         self.pages.clear();
         self.web_context.borrow().own(None);
         self.fail_modal("the shell is shutting down");
+        self.fail_action_sheet("the shell is shutting down");
     }
 }
 

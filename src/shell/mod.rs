@@ -6,6 +6,7 @@
 //! the UI thread as `UserEvent`s through the event loop proxy
 //! and are delivered, batched per loop pass, by one `evaluate_script` per page.
 
+pub(crate) mod action_sheet;
 pub(crate) mod chrome;
 pub(crate) mod display;
 pub(crate) mod lane;

@@ -27,6 +27,10 @@ pub enum Control {
     CapsuleRestart,
     /// The capsule's close button: the mini program ends (as `wx.exitMiniProgram()`).
     CapsuleClose,
+    /// An item of the action sheet, by index.
+    ActionItem(usize),
+    /// The action sheet's Cancel.
+    ActionCancel,
 }
 
 /// A request for the UI thread.
