@@ -6,6 +6,9 @@ use serde_json::{json, Value};
 
 use super::user_event::Control;
 
+/// Makes the click handler of a control's button.
+pub type MakeHandler = Box<dyn Fn(Control) -> Box<dyn Fn(&gtk::Button)>>;
+
 /// WeChat's limit on `itemList`.
 pub const MAX_ITEMS: usize = 6;
 
@@ -16,7 +19,7 @@ pub struct ActionSheet {
     list: gtk::Box,
     items: Vec<gtk::Button>,
     cancel: gtk::Button,
-    on_click: Box<dyn Fn(Control) -> Box<dyn Fn(&gtk::Button)>>,
+    on_click: MakeHandler,
 }
 
 /// Its style (added to the chrome's).
@@ -31,7 +34,7 @@ pub const CSS: &str = "
 
 impl ActionSheet {
     /// Builds it into `overlay`, hidden; `on_click(control)` makes a button's handler.
-    pub fn new(overlay: &gtk::Overlay, on_click: Box<dyn Fn(Control) -> Box<dyn Fn(&gtk::Button)>>) -> ActionSheet {
+    pub fn new(overlay: &gtk::Overlay, on_click: MakeHandler) -> ActionSheet {
         let layer = gtk::EventBox::new();
         layer.set_widget_name("action-layer");
         let sheet = gtk::Box::new(gtk::Orientation::Vertical, 1);
