@@ -123,37 +123,55 @@ impl Bundle {
             styles.push_str(comm);
             styles.push_str(";\n");
         }
-        styles.push_str("window.__wxmlStyles = {};\n");
-        for route in &routes {
-            styles.push_str(&format!(
-                "__wxmlStyles[{}] = function () {{\n",
-                serde_json::to_string(route).expect("a route serialises")
-            ));
-            // With WeUI's library, its styles come first, as if app.wxss imported them.
-            let weui = package.config().extended_libs.contains(&crate::core::app_config::ExtendedLib::Weui);
-            let weui_style = format!("{WEUI_ROOT}/weui-wxss/dist/style/weui.wxss");
-            for file in weui.then_some(weui_style).into_iter().chain(["app.wxss".to_string(), format!("{route}.wxss")])
-            {
-                if let Some(insert) = compiled.wxss.get(&file) {
-                    styles.push('(');
-                    styles.push_str(insert);
-                    styles.push_str(")();\n");
-                }
+        // Each file's styles once, as a function; each route's (and component's) call
+        // them by name: a file used by many pages (app.wxss, WeUI's) is not repeated.
+        let weui = package.config().extended_libs.contains(&crate::core::app_config::ExtendedLib::Weui);
+        let weui_style = format!("{WEUI_ROOT}/weui-wxss/dist/style/weui.wxss");
+        let table = component_table(package);
+        let mut used: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+        let mut calls = |files: Vec<String>| -> String {
+            let mut out = String::new();
+            for file in files.into_iter().filter(|file| compiled.wxss.contains_key(file)) {
+                out.push_str(&format!(
+                    "__wxmlStyleFiles[{}]();\n",
+                    serde_json::to_string(&file).expect("a path serialises")
+                ));
+                used.insert(file);
             }
-            styles.push_str("};\n");
+            out
+        };
+        let mut routes_js = String::from("window.__wxmlStyles = {};\n");
+        for route in &routes {
+            // With WeUI's library, its styles come first, as if app.wxss imported them.
+            let files =
+                weui.then(|| weui_style.clone()).into_iter().chain(["app.wxss".to_string(), format!("{route}.wxss")]);
+            routes_js.push_str(&format!(
+                "__wxmlStyles[{}] = function () {{\n{}}};\n",
+                serde_json::to_string(route).expect("a route serialises"),
+                calls(files.collect())
+            ));
         }
         // Custom components: the tags each page and component uses, and each component's
         // styles (inserted once, where it is first used).
-        let table = component_table(package);
-        styles.push_str("window.__wxmlComponentStyles = {};\n");
+        routes_js.push_str("window.__wxmlComponentStyles = {};\n");
         for path in &table.components {
-            if let Some(insert) = compiled.wxss.get(&format!("{path}.wxss")) {
-                styles.push_str(&format!(
-                    "__wxmlComponentStyles[{}] = function () {{\n({insert})();\n}};\n",
+            let call = calls(vec![format!("{path}.wxss")]);
+            if !call.is_empty() {
+                routes_js.push_str(&format!(
+                    "__wxmlComponentStyles[{}] = function () {{\n{call}}};\n",
                     serde_json::to_string(path).expect("a path serialises")
                 ));
             }
         }
+        styles.push_str("window.__wxmlStyleFiles = {};\n");
+        for file in &used {
+            styles.push_str(&format!(
+                "__wxmlStyleFiles[{}] = function () {{\n({})();\n}};\n",
+                serde_json::to_string(file).expect("a path serialises"),
+                compiled.wxss[file]
+            ));
+        }
+        styles.push_str(&routes_js);
         let components =
             format!("window.__wxmlComponents = {};\n", serde_json::to_string(&table).expect("the table serialises"));
         let mut modules = std::collections::BTreeMap::new();
