@@ -44,7 +44,17 @@ fn visit(app: &App, route: &str) -> PageResult {
     // A query answers once the page has rendered (a WXML page's first render), or fails.
     let rendered = opened.and_then(|_| app.count("*").map(drop));
     let ms = started.elapsed().as_millis() as u64;
-    let errors: Vec<String> = app.exceptions()[before..].iter().map(error_line).collect();
+    // This page's errors, and those of no page (the logic context's own): not those of the
+    // page left behind (a call of its failing as it closes).
+    let page = app.current_page().ok().filter(|page| page.path == route).map(|page| page.id);
+    let errors: Vec<String> = app.exceptions()[before..]
+        .iter()
+        .filter(|exception| {
+            let from = exception["webviewId"].as_u64();
+            page.is_none() || from == page || from == Some(crate::shell::mini_program::LOGIC_ID)
+        })
+        .map(error_line)
+        .collect();
     let outcome = match (&rendered, errors.is_empty()) {
         (Err(err), _) if is_timeout(err) => Outcome::Timeout,
         (Err(_), _) | (Ok(()), false) => Outcome::Error,
