@@ -114,6 +114,16 @@
 
   // Fails a call without sending it (its data cannot be encoded), answering as usual.
   function failLocally(api, opts, reason) {
+    return answerLocally(api, opts, { errMsg: api + ':fail ' + reason });
+  }
+
+  // A success answered in the page (what the shell decides without Rust), in WeChat's form.
+  function succeedLocally(api, opts, res) {
+    res.errMsg = api + ':ok';
+    return answerLocally(api, opts, res);
+  }
+
+  function answerLocally(api, opts, res) {
     var entry = { api: api, opts: opts };
     var promise;
     if (!isFunction(opts.success) && !isFunction(opts.fail) && !isFunction(opts.complete)) {
@@ -122,7 +132,7 @@
         entry.reject = reject;
       });
     }
-    route(entry, { errMsg: api + ':fail ' + reason });
+    route(entry, res);
     return promise;
   }
 
@@ -725,6 +735,29 @@
     };
     return observer;
   };
+
+  // ---- what a desktop has and has not (src/core/builtins.rs, DESKTOP) ------------------
+  var desktop = config.desktop || { silent_events: [], unsupported: [], reports: [] };
+  // Events a desktop never raises: the listeners are kept, and never called.
+  desktop.silent_events.forEach(function (event) {
+    var listeners = [];
+    wx['on' + event] = function (cb) { if (isFunction(cb)) listeners.push(cb); };
+    wx['off' + event] = function (cb) { listeners = cb ? listeners.filter(function (l) { return l !== cb; }) : []; };
+  });
+  // Hardware a desktop lacks: a clear failure, in WeChat's form.
+  desktop.unsupported.forEach(function (name) {
+    wx[name] = function (opts) { return failLocally(name, opts || {}, 'not supported on this desktop'); };
+  });
+  // Reports to WeChat's servers: there is none; the console keeps them (debug level).
+  desktop.reports.forEach(function (name) {
+    wx[name] = function () { console.debug('[superapp] wx.' + name, Array.prototype.slice.call(arguments)); };
+  });
+  /** wx.getNetworkType(): the desktop's network, as WeChat DevTools reports it (`wifi`). */
+  wx.getNetworkType = function (opts) {
+    return succeedLocally('getNetworkType', opts || {}, { networkType: 'wifi', signalStrength: 0, hasSystemProxy: false });
+  };
+  /** wx.getExptInfoSync(keys): WeChat's A/B experiments; a desktop takes part in none. */
+  wx.getExptInfoSync = function () { return {}; };
 
   /** Runs `fn` after the current synchronous work (and the setData calls it made). */
   wx.nextTick = function (fn) {

@@ -469,8 +469,17 @@ fn a_page_that_fails_to_load_says_so_on_both_forms() {
 /// `wx` has every function of the one list (built-ins and the bridge's own), wherever page
 /// JS runs; `nextTick` runs after the current work.
 fn wx_has_every_function(form: Form) {
-    use superapp_shell::core::builtins::{BRIDGE_FUNCTIONS, WX_FUNCTIONS};
-    let names: Vec<&str> = WX_FUNCTIONS.iter().map(|f| f.wx).chain(BRIDGE_FUNCTIONS.iter().copied()).collect();
+    use superapp_shell::core::builtins::{BRIDGE_FUNCTIONS, DESKTOP, WX_FUNCTIONS};
+    let events: Vec<String> =
+        DESKTOP.silent_events.iter().flat_map(|e| [format!("on{e}"), format!("off{e}")]).collect();
+    let names: Vec<&str> = WX_FUNCTIONS
+        .iter()
+        .map(|f| f.wx)
+        .chain(BRIDGE_FUNCTIONS.iter().copied())
+        .chain(DESKTOP.unsupported.iter().copied())
+        .chain(DESKTOP.reports.iter().copied())
+        .chain(events.iter().map(String::as_str))
+        .collect();
     let names = serde_json::to_string(&names).unwrap();
     run_form(
         form,
@@ -484,6 +493,17 @@ fn wx_has_every_function(form: Form) {
              wx.nextTick(function () { seen.push('tick'); resolve(seen); }); seen.push('now'); })",
             )?;
             assert_eq!(order, json!(["now", "tick"]), "{form:?}");
+            // What a desktop has not: a clear failure; its events never come; reports are kept.
+            let desktop = app.eval(
+                "new Promise(function (resolve) { wx.onKeyboardHeightChange(function () {}); wx.reportAnalytics('x', {a: 1}); \
+                 wx.startCompass({ fail: function (e) { wx.getNetworkType({ success: function (n) { \
+                 resolve([e.errMsg, n.networkType, n.errMsg, JSON.stringify(wx.getExptInfoSync(['k']))]); } }); } }); })",
+            )?;
+            assert_eq!(
+                desktop,
+                json!(["startCompass:fail not supported on this desktop", "wifi", "getNetworkType:ok", "{}"]),
+                "{form:?}"
+            );
             // The globals and members real code checks for.
             let seen = app.eval(
             "JSON.stringify({ global: typeof global, canIUse: ['showToast', 'getSystemInfoSync.return.theme', 'view', \

@@ -105,7 +105,87 @@ pub const BRIDGE_FUNCTIONS: &[&str] = &[
     "getAccountInfoSync",
     "onThemeChange",
     "offThemeChange",
+    "getNetworkType",
+    "getExptInfoSync",
 ];
+
+/// What a desktop has and has not, declared once (the bridge makes the `wx` functions from
+/// these lists, in the page's config).
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct Desktop {
+    /// Events a desktop never raises (no soft keyboard, compass, accelerometer, screen
+    /// capture notice...): `wx.on<Event>(cb)` keeps the listener, `wx.off<Event>` drops it.
+    pub silent_events: &'static [&'static str],
+    /// Hardware a desktop lacks: these async APIs fail with `not supported on this
+    /// desktop` (answered at once, in the page).
+    pub unsupported: &'static [&'static str],
+    /// Reports to WeChat's servers (analytics, monitoring): accepted and logged to the
+    /// console at debug level (there is no server).
+    pub reports: &'static [&'static str],
+}
+
+/// The desktop's table.
+pub const DESKTOP: Desktop = Desktop {
+    silent_events: &[
+        "KeyboardHeightChange",
+        "UserCaptureScreen",
+        "CompassChange",
+        "AccelerometerChange",
+        "GyroscopeChange",
+        "DeviceMotionChange",
+        "MemoryWarning",
+        "NetworkStatusChange",
+        "NetworkWeakChange",
+        "BLEConnectionStateChange",
+        "BLECharacteristicValueChange",
+        "BLEPeripheralConnectionStateChanged",
+        "BluetoothAdapterStateChange",
+        "BluetoothDeviceFound",
+        "BeaconUpdate",
+        "BeaconServiceChange",
+        "LocalServiceFound",
+        "LocalServiceLost",
+        "LocalServiceDiscoveryStop",
+        "WifiConnected",
+        "GetWifiList",
+        "LocationChange",
+    ],
+    unsupported: &[
+        "startCompass",
+        "stopCompass",
+        "startAccelerometer",
+        "stopAccelerometer",
+        "startGyroscope",
+        "stopGyroscope",
+        "startDeviceMotionListening",
+        "stopDeviceMotionListening",
+        "openBluetoothAdapter",
+        "closeBluetoothAdapter",
+        "startBluetoothDevicesDiscovery",
+        "stopBluetoothDevicesDiscovery",
+        "startBeaconDiscovery",
+        "stopBeaconDiscovery",
+        "startWifi",
+        "stopWifi",
+        "getWifiList",
+        "connectWifi",
+        "startLocalServiceDiscovery",
+        "stopLocalServiceDiscovery",
+        "vibrateShort",
+        "vibrateLong",
+        "scanCode",
+        "getLocation",
+        "startLocationUpdate",
+        "stopLocationUpdate",
+        "getScreenBrightness",
+        "setScreenBrightness",
+        "setKeepScreenOn",
+        "makePhoneCall",
+        "addPhoneContact",
+        "getBatteryInfo",
+    ],
+    reports: &["reportAnalytics", "reportMonitor", "reportPerformance", "reportEvent"],
+};
 
 /// The `wx` members that are values, not functions (`wx.env.USER_DATA_PATH`).
 pub const WX_VALUES: &[&str] = &["env"];
@@ -156,7 +236,14 @@ pub fn is_reserved_wx_name(name: &str) -> bool {
         "toString",
         "valueOf",
     ];
+    let desktop = DESKTOP.unsupported.contains(&name)
+        || DESKTOP.reports.contains(&name)
+        || DESKTOP
+            .silent_events
+            .iter()
+            .any(|event| name.strip_prefix("on").or(name.strip_prefix("off")) == Some(event));
     name.starts_with("__")
+        || desktop
         || OBJECT_NAMES.contains(&name)
         || BRIDGE_FUNCTIONS.contains(&name)
         || WX_VALUES.contains(&name)

@@ -105,6 +105,7 @@ pub fn init_script(context: &PageContext, origin: &Origin, setup: &PageSetup<'_>
         "extApi": context.package.config().ext_api,
         "wxFunctions": crate::core::builtins::WX_FUNCTIONS,
         "components": crate::core::builtins::COMPONENTS,
+        "desktop": crate::core::builtins::DESKTOP,
         "account": origin.app_info.account_info(),
         "automation": context.automation.as_ref().map(|shared| shared.config()),
         "html": context.wxml.is_none(),
