@@ -1402,6 +1402,58 @@ fn weui_components_come_with_use_extended_lib() {
     assert!(!tmp.path().join("miniprogram_npm").exists(), "nothing was written into the mini program");
 }
 
+/// `this.animate(selector, keyframes, duration, callback)` on a page and in a component:
+/// the render webview plays WeChat's keyframes, holds the last one, and the callback runs
+/// when they end; `clearAnimation` takes them away.
+fn animate_plays_keyframes_and_calls_back() {
+    run_package(
+        &[
+            ("app.json", r#"{"pages": ["pages/home/home"]}"#),
+            ("app.js", "App({})"),
+            ("pages/home/home.json", r#"{"usingComponents": {"fader": "/components/fader/fader"}}"#),
+            ("pages/home/home.wxml", r#"<view id="box" style="width: 50px; height: 50px">box</view><fader id="f"/><view class="log">{{log}}</view>"#),
+            (
+                "pages/home/home.js",
+                "Page({ data: { log: '' },\n\
+                 go() { this.animate('#box', [{ opacity: 1, translate: [0, 0] }, { opacity: 0.5, translate: [40, 0], ease: 'linear' }], 100, () => {\n\
+                   this.setData({ log: this.data.log + 'page;' }); }); },\n\
+                 clear() { this.clearAnimation('#box', () => { this.setData({ log: this.data.log + 'cleared;' }); }); } })",
+            ),
+            ("components/fader/fader.json", r#"{"component": true}"#),
+            ("components/fader/fader.wxml", r#"<view class="inner">in</view>"#),
+            (
+                "components/fader/fader.js",
+                "Component({ methods: { fade(done) { this.animate('.inner', [{ opacity: 1 }, { opacity: 0.25 }], 50, done); } } })",
+            ),
+        ],
+        |app| {
+            app.wait_for(".inner", WAIT)?;
+            let style = |selector: &str, name: &str| -> Result<Value, testing::Failed> {
+                let page = app.current_page()?.id;
+                let found = app.send("Page.getElement", json!({"pageId": page, "selector": selector}))?;
+                let styles = app.send(
+                    "Element.getStyles",
+                    json!({"pageId": page, "elementId": found["elementId"], "names": [name]}),
+                )?;
+                Ok(styles["styles"][0].clone())
+            };
+            app.call_method("go", vec![])?;
+            app.wait_until(|app| Ok(app.text(".log")? == "page;"), WAIT)?;
+            assert_eq!(style("#box", "opacity")?, json!("0.5"), "the last keyframe holds");
+            assert_eq!(style("#box", "transform")?, json!("matrix(1, 0, 0, 1, 40, 0)"));
+            app.eval(
+                "getCurrentPages()[0].selectComponent('#f').fade(function () { getCurrentPages()[0].setData({ log: getCurrentPages()[0].data.log + 'component;' }); })",
+            )?;
+            app.wait_until(|app| Ok(app.text(".log")? == "page;component;"), WAIT)?;
+            assert_eq!(style(".inner", "opacity")?, json!("0.25"), "a component animates its own template");
+            app.call_method("clear", vec![])?;
+            app.wait_until(|app| Ok(app.text(".log")? == "page;component;cleared;"), WAIT)?;
+            assert_eq!(style("#box", "opacity")?, json!("1"), "cleared");
+            Ok(())
+        },
+    );
+}
+
 /// Writes `files` into a fresh folder and runs the real shell on it (headless) with
 /// `test`; the folder stays until the returned guard is dropped.
 fn run_package<F>(files: &[(&str, &str)], test: F) -> tempfile::TempDir
@@ -1440,6 +1492,7 @@ fn main() -> ExitCode {
         ("npm_packages_build_and_resolve_as_in_devtools", npm_packages_build_and_resolve_as_in_devtools),
         ("the_compile_cache_recompiles_only_what_changed", the_compile_cache_recompiles_only_what_changed),
         ("weui_components_come_with_use_extended_lib", weui_components_come_with_use_extended_lib),
+        ("animate_plays_keyframes_and_calls_back", animate_plays_keyframes_and_calls_back),
         (
             "built_in_controls_fire_their_events_with_their_detail",
             built_in_controls_fire_their_events_with_their_detail,

@@ -207,6 +207,12 @@
     self.createIntersectionObserver = function (options) { return window.wx.createIntersectionObserver(self, options); };
     /** The page this component is on: `pageId-<webview>`. */
     self.getPageId = function () { return 'pageId-' + webviewId; };
+    self.animate = function (selector, keyframes, duration, last) {
+      window.__wxmlAnimate(webviewId, id, selector, keyframes, duration, last);
+    };
+    self.clearAnimation = function (selector, options, callback) {
+      window.__wxmlClearAnimation(webviewId, id, selector, options, callback);
+    };
     self.selectComponent = function (selector) { return window.__wxmlSelectComponents(webviewId, id, selector, false); };
     self.selectAllComponents = function (selector) { return window.__wxmlSelectComponents(webviewId, id, selector, true); };
     self.hasBehavior = function (b) { return parts.indexOf(b) >= 0; };

@@ -157,6 +157,12 @@
     page.selectComponent = function (selector) { return window.__wxmlSelectComponents(webviewId, 0, selector, false); };
     page.selectAllComponents = function (selector) { return window.__wxmlSelectComponents(webviewId, 0, selector, true); };
     page.getPageId = function () { return 'pageId-' + webviewId; };
+    page.animate = function (selector, keyframes, duration, last) {
+      window.__wxmlAnimate(webviewId, 0, selector, keyframes, duration, last);
+    };
+    page.clearAnimation = function (selector, options, callback) {
+      window.__wxmlClearAnimation(webviewId, 0, selector, options, callback);
+    };
     page.createIntersectionObserver = function (options) { return window.wx.createIntersectionObserver(page, options); };
     page.setData = function (changes, callback) {
       if (changes === null || typeof changes !== 'object') throw new TypeError('setData(changes: object, callback?)');

@@ -131,6 +131,27 @@
     };
   };
 
+  // animate(selector, keyframes, duration, callback | scrollTimeline) and
+  // clearAnimation(selector, options, callback) of pages and components: the render
+  // webview runs them (Web Animations), and says when they end.
+  var animations = {};
+  var nextAnimation = 1;
+  window.__wxmlAnimate = function (webviewId, ownerId, selector, keyframes, duration, last) {
+    var id = nextAnimation++;
+    var timeline = last && typeof last === 'object' ? last : null;
+    if (typeof last === 'function') animations[id] = window.__superappBind ? window.__superappBind(last) : last;
+    toRender(webviewId)({
+      kind: 'animate', owner: ownerId, animation: id, selector: String(selector),
+      keyframes: JSON.parse(JSON.stringify(keyframes || [])), duration: Number(duration) || 0, timeline: timeline
+    });
+  };
+  window.__wxmlClearAnimation = function (webviewId, ownerId, selector, options, callback) {
+    if (typeof options === 'function') { callback = options; options = null; }
+    var id = nextAnimation++;
+    if (typeof callback === 'function') animations[id] = window.__superappBind ? window.__superappBind(callback) : callback;
+    toRender(webviewId)({ kind: 'clearAnimation', owner: ownerId, animation: id, selector: String(selector) });
+  };
+
   // selectComponent / selectAllComponents: the instances in `owner`'s own template
   // (0: the page's) that a simple selector names: `#id`, `.class`, a tag, or those
   // joined (`my-card.big`).
@@ -158,6 +179,12 @@
   };
 
   function component(webviewId, m) {
+    if (m.kind === 'animated') {
+      var done = animations[m.animation];
+      delete animations[m.animation];
+      if (done) { try { done(); } catch (err) { window.__superappReportError(err, false); } }
+      return;
+    }
     if (m.kind === 'intersection') {
       var cb = intersections[m.observer];
       if (cb) { try { cb(m.result); } catch (err) { window.__superappReportError(err, false); } }

@@ -352,6 +352,56 @@
       componentSink({ kind: 'intersection', observer: m.observer, result: result });
     });
   }
+  // WeChat's keyframes ({offset, ease, opacity, width, translate: [x, y], rotate: deg,
+  // scale: [x, y], backgroundColor...}) as CSS keyframes.
+  function px(v) { return typeof v === 'number' ? v + 'px' : String(v); }
+  function cssFrame(frame) {
+    var css = {}, transform = [];
+    Object.keys(frame).forEach(function (key) {
+      var v = frame[key];
+      var pair = Array.isArray(v) ? v : [v, v];
+      switch (key) {
+        case 'offset': css.offset = v; break;
+        case 'ease': css.easing = v; break;
+        case 'translate': transform.push('translate(' + px(pair[0]) + ', ' + px(pair[1] === undefined ? 0 : pair[1]) + ')'); break;
+        case 'translateX': case 'translateY': case 'translateZ': transform.push(key + '(' + px(v) + ')'); break;
+        case 'translate3d': transform.push('translate3d(' + v.map(px).join(', ') + ')'); break;
+        case 'rotate': case 'rotateX': case 'rotateY': case 'rotateZ': transform.push(key + '(' + (typeof v === 'number' ? v + 'deg' : v) + ')'); break;
+        case 'scale': transform.push('scale(' + pair[0] + ', ' + (pair[1] === undefined ? pair[0] : pair[1]) + ')'); break;
+        case 'scaleX': case 'scaleY': transform.push(key + '(' + v + ')'); break;
+        case 'skew': transform.push('skew(' + pair.map(function (d) { return typeof d === 'number' ? d + 'deg' : d; }).join(', ') + ')'); break;
+        case 'matrix': transform.push('matrix(' + v.join(', ') + ')'); break;
+        default: css[key] = typeof v === 'number' && key !== 'opacity' && key !== 'zIndex' ? v + 'px' : v;
+      }
+    });
+    if (transform.length) css.transform = transform.join(' ');
+    return css;
+  }
+  function animate(m) {
+    var els = ownedBy(m.selector, m.owner || 0);
+    var frames = (m.keyframes || []).map(cssFrame);
+    var running = els.map(function (el) { return el.animate(frames, { duration: m.duration, fill: 'forwards' }); });
+    if (m.timeline) {
+      // A scroll-driven animation: the scroll of `scrollSource` between its offsets sets
+      // the time.
+      var source = ownedBy(m.timeline.scrollSource, m.owner || 0)[0];
+      var start = Number(m.timeline.startScrollOffset) || 0, end = Number(m.timeline.endScrollOffset) || 0;
+      var range = Number(m.timeline.timeRange) || m.duration;
+      running.forEach(function (a) { a.pause(); a.currentTime = 0; });
+      if (source) {
+        source.addEventListener('scroll', function () {
+          var at = m.timeline.orientation === 'horizontal' ? source.scrollLeft : source.scrollTop;
+          var t = end > start ? Math.min(1, Math.max(0, (at - start) / (end - start))) : 0;
+          running.forEach(function (a) { a.currentTime = t * range; });
+        });
+      }
+      return;
+    }
+    Promise.all(running.map(function (a) { return a.finished.catch(function () {}); })).then(function () {
+      componentSink({ kind: 'animated', animation: m.animation });
+    });
+  }
+
   function unobserve(id) {
     if (observers[id]) observers[id]();
     delete observers[id];
@@ -449,6 +499,14 @@
      *  Returns the setData number drawn (data), if any. */
     component: function (m) {
       if (m.kind === 'observe') { observe(m); return undefined; }
+      if (m.kind === 'animate') { animate(m); return undefined; }
+      if (m.kind === 'clearAnimation') {
+        ownedBy(m.selector, m.owner || 0).forEach(function (el) {
+          if (el.getAnimations) el.getAnimations().forEach(function (a) { a.cancel(); });
+        });
+        componentSink({ kind: 'animated', animation: m.animation });
+        return undefined;
+      }
       if (m.kind === 'unobserve') { unobserve(m.observer); return undefined; }
       var el = instances[m.id];
       if (!el) return undefined;
