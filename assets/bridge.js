@@ -759,6 +759,30 @@
   /** wx.getExptInfoSync(keys): WeChat's A/B experiments; a desktop takes part in none. */
   wx.getExptInfoSync = function () { return {}; };
 
+  /** wx.createWorker(scriptPath): a real Web Worker running the package's script (its
+   *  path from the package root, as app.json's `workers` folder has it) with WeChat's
+   *  `worker` global (assets/worker.js). One at a time, as in WeChat. */
+  var liveWorker = null;
+  wx.createWorker = function (scriptPath) {
+    if (typeof scriptPath !== 'string' || !scriptPath) throw new TypeError('wx.createWorker(scriptPath: string)');
+    if (liveWorker) throw new Error('wx.createWorker: a worker is running; terminate() it first');
+    var path = scriptPath.replace(/^\/+/, '');
+    var real = new Worker('/__superapp/worker.js?script=' + encodeURIComponent(path));
+    var listeners = [];
+    real.onmessage = function (e) { listeners.forEach(function (cb) { callSafely(cb, e.data, 'Worker.onMessage'); }); };
+    real.onerror = function (e) {
+      if (window.__superappReportError) window.__superappReportError(new Error('worker ' + path + ': ' + e.message), false);
+    };
+    var handle = {
+      postMessage: function (data) { real.postMessage(data); },
+      onMessage: function (cb) { if (isFunction(cb)) listeners.push(bindPage(cb)); },
+      onProcessKilled: function () {},
+      terminate: function () { real.terminate(); if (liveWorker === handle) liveWorker = null; }
+    };
+    liveWorker = handle;
+    return handle;
+  };
+
   /** Runs `fn` after the current synchronous work (and the setData calls it made). */
   wx.nextTick = function (fn) {
     if (!isFunction(fn)) throw new TypeError('wx.nextTick(callback: function)');

@@ -930,6 +930,42 @@ fn action_sheet_on_both_forms() {
     action_sheet(Form::Html);
 }
 
+/// `wx.createWorker`: a real worker runs the package's script with WeChat's `worker`
+/// global and `require`; one at a time.
+fn worker(form: Form) {
+    let files = |dir: &Path| {
+        write_files(
+            dir,
+            &[
+                ("workers/fib/util.js", "module.exports = function fib(n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); };"),
+                (
+                    "workers/fib/index.js",
+                    "var fib = require('./util');\nworker.onMessage(function (m) { worker.postMessage({ n: m.n, fib: fib(m.n) }); });",
+                ),
+            ],
+        )
+    };
+    run_form(form, files, move |app, _| {
+        let answer = app.eval(
+            "new Promise(function (resolve) { var w = wx.createWorker('workers/fib/index.js'); var second; \
+             try { wx.createWorker('workers/fib/index.js'); second = 'made'; } catch (e) { second = e.message; } \
+             w.onMessage(function (m) { w.terminate(); var again = wx.createWorker('workers/fib/index.js'); again.terminate(); \
+             resolve([m, second]); }); w.postMessage({ n: 10 }); })",
+        )?;
+        assert_eq!(
+            answer,
+            json!([{"n": 10, "fib": 55}, "wx.createWorker: a worker is running; terminate() it first"]),
+            "{form:?}"
+        );
+        Ok(())
+    });
+}
+
+fn worker_on_both_forms() {
+    worker(Form::Wxml);
+    worker(Form::Html);
+}
+
 fn intersection_observer_on_both_forms() {
     intersection_observer(Form::Wxml);
     intersection_observer(Form::Html);
@@ -958,5 +994,6 @@ fn main() -> ExitCode {
         ("wx_request_on_both_forms", wx_request_on_both_forms),
         ("intersection_observer_on_both_forms", intersection_observer_on_both_forms),
         ("action_sheet_on_both_forms", action_sheet_on_both_forms),
+        ("worker_on_both_forms", worker_on_both_forms),
     ])
 }

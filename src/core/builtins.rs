@@ -107,6 +107,8 @@ pub const BRIDGE_FUNCTIONS: &[&str] = &[
     "offThemeChange",
     "getNetworkType",
     "getExptInfoSync",
+    "createWorker",
+    "createIntersectionObserver",
 ];
 
 /// What a desktop has and has not, declared once (the bridge makes the `wx` functions from

@@ -25,6 +25,11 @@ pub const ORIGIN: &str = "superapp://app";
 /// The path of synchronous calls (`sync: true`), reserved in every package.
 pub const SYNC_PATH: &str = "/__superapp/invoke";
 
+/// Where a worker of `wx.createWorker` starts (`assets/worker.js`), for both page kinds.
+pub const WORKER_PATH: &str = "/__superapp/worker.js";
+
+const WORKER_JS: &str = include_str!("../../assets/worker.js");
+
 /// The JS bridge, injected into every page.
 const BRIDGE_JS: &str = include_str!("../../assets/bridge.js");
 const DATA_PATH_JS: &str = include_str!("../../assets/wxml/data_path.js");
@@ -330,6 +335,15 @@ fn serve(
             };
             responder.respond(response);
         });
+        return;
+    }
+    if path == WORKER_PATH {
+        let response = Response::builder()
+            .status(StatusCode::OK)
+            .header(header::CONTENT_TYPE, "text/javascript; charset=utf-8")
+            .body(Cow::Borrowed(WORKER_JS.as_bytes()))
+            .expect("valid response");
+        responder.respond(response);
         return;
     }
     if let Some((bytes, mime)) = context.wxml.as_ref().and_then(|bundle| bundle.serve(&path)) {
