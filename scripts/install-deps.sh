@@ -6,7 +6,8 @@
 # test suite) from package-lock.json (npm ci).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packages=(libwebkit2gtk-4.1-dev xvfb xauth pkg-config)
+# (GStreamer's base and good plugins let WebKit play video and audio: wav, ogg, webm...)
+packages=(libwebkit2gtk-4.1-dev xvfb xauth pkg-config gstreamer1.0-plugins-base gstreamer1.0-plugins-good)
 command -v npm >/dev/null || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
@@ -21,7 +22,8 @@ if ((${#missing[@]})); then
 fi
 command -v cargo >/dev/null || { echo "cargo not found: install Rust (https://rustup.rs)" >&2; exit 1; }
 if [ ! -e node_modules/miniprogram-compiler/bin/linux/wcc ] || [ ! -e node_modules/miniprogram-automator/package.json ] \
-  || [ ! -e node_modules/@esbuild/linux-x64/bin/esbuild ] || [ ! -e node_modules/less/bin/lessc ]; then
-  echo "installing WeChat's WXML compilers, esbuild, less and the automation client (npm ci)" >&2
+  || [ ! -e node_modules/@esbuild/linux-x64/bin/esbuild ] || [ ! -e node_modules/less/bin/lessc ] \
+  || [ ! -e node_modules/weui-miniprogram/package.json ]; then
+  echo "installing WeChat's WXML compilers, esbuild, less, WeUI's components and the automation client (npm ci)" >&2
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
 fi
