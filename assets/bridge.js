@@ -783,6 +783,106 @@
     return handle;
   };
 
+  // WebKitGTK's media player (GStreamer) cannot read the superapp:// scheme (WebKit bug
+  // 146351): a package file is fetched and played from a blob URL; other URLs (http,
+  // https, data, blob) play as they are. `apply(url)` gets the address to play; a file
+  // that cannot be read gives it the original address (and the media's own error).
+  var mediaBlobs = {};
+  window.__superappMediaSrc = function (src, apply) {
+    if (!src) { apply(''); return; }
+    var url;
+    try { url = new URL(src, document.baseURI); } catch (err) { apply(src); return; }
+    if (url.protocol !== location.protocol) { apply(src); return; }
+    var key = url.href;
+    if (mediaBlobs[key]) { apply(mediaBlobs[key]); return; }
+    fetch(key).then(function (r) {
+      if (!r.ok) throw new Error('HTTP ' + r.status);
+      return r.blob();
+    }).then(function (blob) {
+      mediaBlobs[key] = URL.createObjectURL(blob);
+      apply(mediaBlobs[key]);
+    }, function () { apply(src); });
+  };
+
+  /** wx.createVideoContext(id, component?): play, pause, stop, seek(position),
+   *  playbackRate(rate), requestFullScreen, exitFullScreen on the <video> of that id
+   *  (where the page is drawn: a WXML page's render webview). */
+  wx.createVideoContext = function (id, component) {
+    var call = window.__wxmlMedia ? window.__wxmlMedia(component, String(id)) : function (method, args) {
+      var why = window.__wxmlMediaCall ? window.__wxmlMediaCall(document.getElementById(String(id)), method, args) : 'no video';
+      if (why) console.warn('[superapp] VideoContext ' + id + '.' + method + ': ' + why);
+    };
+    var context = {};
+    ['play', 'pause', 'stop', 'seek', 'playbackRate', 'requestFullScreen', 'exitFullScreen'].forEach(function (method) {
+      context[method] = function () { call(method, Array.prototype.slice.call(arguments)); };
+    });
+    return context;
+  };
+
+  /** wx.createInnerAudioContext(): audio played by this webview (WebKit's media stack):
+   *  src (a package path or a URL), autoplay, loop, volume, startTime, playbackRate;
+   *  currentTime, duration, paused, buffered; play, pause, stop, seek, destroy; and the
+   *  on/off pairs of canplay, play, pause, stop, ended, timeUpdate, error, waiting,
+   *  seeking, seeked. */
+  wx.createInnerAudioContext = function () {
+    var audio = new Audio();
+    var listeners = {};
+    var events = ['Canplay', 'Play', 'Pause', 'Stop', 'Ended', 'TimeUpdate', 'Error', 'Waiting', 'Seeking', 'Seeked'];
+    var emit = function (name, arg) { (listeners[name] || []).forEach(function (cb) { callSafely(cb, arg, 'InnerAudioContext.on' + name); }); };
+    var dom = { canplay: 'Canplay', play: 'Play', pause: 'Pause', ended: 'Ended', timeupdate: 'TimeUpdate', waiting: 'Waiting', seeking: 'Seeking', seeked: 'Seeked' };
+    Object.keys(dom).forEach(function (type) { audio.addEventListener(type, function () { emit(dom[type]); }); });
+    audio.addEventListener('error', function () {
+      var error = audio.error;
+      emit('Error', { errMsg: 'MEDIA_ERR ' + (error ? error.code + ' ' + (error.message || '') : 'unknown'), errCode: error ? error.code : -1 });
+    });
+    var startTime = 0;
+    var given = '';
+    var pendingPlay = false;
+    var play = function () {
+      // (before its address is ready, play() waits for it)
+      if (given && audio.getAttribute('src') === null) { pendingPlay = true; return; }
+      if (startTime && !audio.currentTime) audio.currentTime = startTime;
+      audio.play().catch(function () {});
+    };
+    var context = {
+      play: play,
+      pause: function () { audio.pause(); },
+      stop: function () { audio.pause(); audio.currentTime = 0; emit('Stop'); },
+      seek: function (position) { audio.currentTime = Number(position) || 0; },
+      destroy: function () { audio.pause(); audio.removeAttribute('src'); audio.load(); listeners = {}; }
+    };
+    events.forEach(function (name) {
+      context['on' + name] = function (cb) { if (isFunction(cb)) (listeners[name] = listeners[name] || []).push(bindPage(cb)); };
+      context['off' + name] = function () { listeners[name] = []; };
+    });
+    Object.defineProperties(context, {
+      src: {
+        get: function () { return given; },
+        set: function (v) {
+          var src = String(v || '');
+          // A package path (relative or absolute) is the package's file.
+          if (src && !/^[a-z][a-z0-9+.-]*:/i.test(src) && src.charAt(0) !== '/') src = '/' + src;
+          given = src;
+          window.__superappMediaSrc(src, function (url) {
+            if (given !== src) return;
+            audio.setAttribute('src', url);
+            if (pendingPlay || audio.autoplay) { pendingPlay = false; play(); }
+          });
+        }
+      },
+      autoplay: { get: function () { return audio.autoplay; }, set: function (v) { audio.autoplay = !!v; } },
+      loop: { get: function () { return audio.loop; }, set: function (v) { audio.loop = !!v; } },
+      volume: { get: function () { return audio.volume; }, set: function (v) { audio.volume = Math.min(1, Math.max(0, Number(v) || 0)); } },
+      playbackRate: { get: function () { return audio.playbackRate; }, set: function (v) { audio.playbackRate = Number(v) || 1; } },
+      startTime: { get: function () { return startTime; }, set: function (v) { startTime = Number(v) || 0; } },
+      currentTime: { get: function () { return audio.currentTime; } },
+      duration: { get: function () { return isFinite(audio.duration) ? audio.duration : 0; } },
+      paused: { get: function () { return audio.paused; } },
+      buffered: { get: function () { return audio.buffered.length ? audio.buffered.end(audio.buffered.length - 1) : 0; } }
+    });
+    return context;
+  };
+
   /** Runs `fn` after the current synchronous work (and the setData calls it made). */
   wx.nextTick = function (fn) {
     if (!isFunction(fn)) throw new TypeError('wx.nextTick(callback: function)');

@@ -966,6 +966,29 @@ fn worker_on_both_forms() {
     worker(Form::Html);
 }
 
+/// `wx.createInnerAudioContext`: a package file plays (onPlay, onEnded); a missing one
+/// fails (onError).
+fn inner_audio(form: Form) {
+    let sound = |dir: &Path| std::fs::write(dir.join("tone.wav"), support::silent_wav(0.3)).unwrap();
+    run_form(form, sound, move |app, _| {
+        let answer = app.eval(
+            "new Promise(function (resolve) { var seen = []; var a = wx.createInnerAudioContext(); \
+             a.onPlay(function () { seen.push('play'); }); \
+             a.onEnded(function () { seen.push('ended ' + (a.duration > 0.2)); \
+               var b = wx.createInnerAudioContext(); b.onError(function (e) { seen.push('error ' + e.errCode); resolve(seen); }); \
+               b.src = 'missing.wav'; b.play(); }); \
+             a.src = 'tone.wav'; a.play(); })",
+        )?;
+        assert_eq!(answer, json!(["play", "ended true", "error 4"]), "{form:?}");
+        Ok(())
+    });
+}
+
+fn inner_audio_on_both_forms() {
+    inner_audio(Form::Wxml);
+    inner_audio(Form::Html);
+}
+
 fn intersection_observer_on_both_forms() {
     intersection_observer(Form::Wxml);
     intersection_observer(Form::Html);
@@ -995,5 +1018,6 @@ fn main() -> ExitCode {
         ("intersection_observer_on_both_forms", intersection_observer_on_both_forms),
         ("action_sheet_on_both_forms", action_sheet_on_both_forms),
         ("worker_on_both_forms", worker_on_both_forms),
+        ("inner_audio_on_both_forms", inner_audio_on_both_forms),
     ])
 }

@@ -1454,6 +1454,47 @@ fn animate_plays_keyframes_and_calls_back() {
     );
 }
 
+/// `<video>`: a package file plays through `wx.createVideoContext` and the automator's
+/// `callContextMethod`, with WeChat's events.
+fn video_plays_with_its_context_and_events() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[
+            ("app.json", r#"{"pages": ["pages/a/a"]}"#),
+            ("app.js", "App({})"),
+            (
+                "pages/a/a.wxml",
+                r#"<video id="v" src="/tone.wav" bindplay="ev" bindended="ev" bindpause="ev"/><view class="log">{{log}}</view>"#,
+            ),
+            (
+                "pages/a/a.js",
+                "Page({ data: { log: '' }, ev(e) { this.setData({ log: this.data.log + e.type + ';' }) },\n\
+              play() { wx.createVideoContext('v').play() } })",
+            ),
+        ],
+    );
+    std::fs::write(tmp.path().join("tone.wav"), support::silent_wav(0.3)).unwrap();
+    let package = superapp_shell::Package::open(tmp.path()).unwrap();
+    testing::run(Shell::builder(), package, |app| {
+        app.wait_for("#v", WAIT)?;
+        app.call_method("play", vec![])?;
+        // (a media element pauses as it ends, then says it ended)
+        app.wait_until(|app| Ok(app.text(".log")? == "play;pause;ended;"), WAIT)?;
+        // As WeChat's automator drives it: a ContextElement.
+        let page = app.current_page()?.id;
+        let found = app.send("Page.getElement", json!({"pageId": page, "selector": "video"}))?;
+        assert_eq!(found["videoId"], json!("v"));
+        app.send(
+            "Element.callContextMethod",
+            json!({"pageId": page, "elementId": found["elementId"], "method": "play", "args": []}),
+        )?;
+        app.wait_until(|app| Ok(app.text(".log")? == "play;pause;ended;play;pause;ended;"), WAIT)?;
+        Ok(())
+    })
+    .unwrap();
+}
+
 /// Writes `files` into a fresh folder and runs the real shell on it (headless) with
 /// `test`; the folder stays until the returned guard is dropped.
 fn run_package<F>(files: &[(&str, &str)], test: F) -> tempfile::TempDir
@@ -1493,6 +1534,7 @@ fn main() -> ExitCode {
         ("the_compile_cache_recompiles_only_what_changed", the_compile_cache_recompiles_only_what_changed),
         ("weui_components_come_with_use_extended_lib", weui_components_come_with_use_extended_lib),
         ("animate_plays_keyframes_and_calls_back", animate_plays_keyframes_and_calls_back),
+        ("video_plays_with_its_context_and_events", video_plays_with_its_context_and_events),
         (
             "built_in_controls_fire_their_events_with_their_detail",
             built_in_controls_fire_their_events_with_their_detail,

@@ -133,6 +133,8 @@
     var described = { elementId: id, tagName: tagName(el) };
     // A custom component's host: its instance (in the logic context) is node `nodeId`.
     if (el.__wx && el.__wx.comp) described.nodeId = el.__wx.comp.id;
+    // A video: the automator's ContextElement (callContextMethod).
+    if (el.localName === 'wx-video') described.videoId = el.id || String(id);
     return described;
   }
 
@@ -424,6 +426,12 @@
     dispatchEvent: function (a) {
       fire(element(a.elementId), a.eventName, a.detail);
       return {};
+    },
+    // A video's context method (VideoContext: play, pause, stop, seek...).
+    callContextMethod: function (a) {
+      var why = window.__wxmlMediaCall(element(a.elementId), a.method, a.args || []);
+      if (why) throw new Error(why);
+      return { result: null };
     },
     // The built-in controls' functions, as WeChat's automator calls them (switch.tap,
     // slider.slideTo, swiper.swipeTo, scroll-view.scrollTo...): each acts through the

@@ -407,6 +407,48 @@
         });
         while (box.childNodes.length > columns.length) box.removeChild(box.lastChild);
       },
+      'wx-video': function (el, a) {
+        var st = ctx.state(el);
+        var video = ctx.inner(el, 'video');
+        video.className = 'wx-video-player';
+        var src = text(a.src);
+        if (st.mediaSrc !== src) {
+          st.mediaSrc = src;
+          window.__superappMediaSrc(src, function (url) {
+            if (st.mediaSrc !== src) return;
+            video.setAttribute('src', url);
+            if (a['initial-time'] || a.initialTime) video.currentTime = number(a['initial-time'] || a.initialTime, 0);
+            if (st.playWhenReady) { st.playWhenReady = false; video.play().catch(function () {}); }
+          });
+        }
+        video.controls = a.controls === undefined ? true : truthy(a.controls);
+        video.loop = truthy(a.loop);
+        video.muted = truthy(a.muted);
+        video.autoplay = truthy(a.autoplay);
+        if (a.poster) video.poster = text(a.poster); else video.removeAttribute('poster');
+        video.style.objectFit = { contain: 'contain', fill: 'fill', cover: 'cover' }[a['object-fit'] || a.objectFit] || 'contain';
+        if (st.mediaWired) return;
+        st.mediaWired = true;
+        // WeChat's media events, timeupdate about four times a second.
+        var lastUpdate = 0;
+        video.addEventListener('play', function () { ctx.fire('play', el, {}); });
+        video.addEventListener('pause', function () { ctx.fire('pause', el, {}); });
+        video.addEventListener('ended', function () { ctx.fire('ended', el, {}); });
+        video.addEventListener('waiting', function () { ctx.fire('waiting', el, {}); });
+        video.addEventListener('loadedmetadata', function () {
+          ctx.fire('loadedmetadata', el, { width: video.videoWidth, height: video.videoHeight, duration: video.duration });
+        });
+        video.addEventListener('timeupdate', function () {
+          var now = Date.now();
+          if (now - lastUpdate < 250) return;
+          lastUpdate = now;
+          ctx.fire('timeupdate', el, { currentTime: video.currentTime, duration: video.duration });
+        });
+        video.addEventListener('error', function () {
+          var error = video.error;
+          ctx.fire('error', el, { errMsg: 'MEDIA_ERR ' + (error ? error.code + ' ' + (error.message || '') : 'unknown') });
+        });
+      },
       'wx-rich-text': function (el, a) {
         var st = ctx.state(el);
         var nodes = a.nodes;
@@ -456,5 +498,26 @@
     }
 
     return controls;
+  };
+
+  /** A media element's context method (VideoContext): play, pause, stop, seek(position),
+   *  playbackRate(rate), requestFullScreen, exitFullScreen. Returns null, or why not. */
+  window.__wxmlMediaCall = function (host, method, args) {
+    var media = host && (host.localName === 'video' ? host : host.querySelector('video'));
+    if (!media) return 'no video element';
+    switch (method) {
+      case 'play':
+        // (before its address is ready, play waits for it)
+        if (host.__wx && host.__wx.mediaSrc && media.getAttribute('src') === null) { host.__wx.playWhenReady = true; return null; }
+        media.play().catch(function () {});
+        return null;
+      case 'pause': media.pause(); return null;
+      case 'stop': media.pause(); media.currentTime = 0; return null;
+      case 'seek': media.currentTime = Number(args[0]) || 0; return null;
+      case 'playbackRate': media.playbackRate = Number(args[0]) || 1; return null;
+      case 'requestFullScreen': if (media.requestFullscreen) media.requestFullscreen().catch(function () {}); return null;
+      case 'exitFullScreen': if (document.fullscreenElement) document.exitFullscreen().catch(function () {}); return null;
+      default: return 'unknown method ' + method;
+    }
   };
 })();

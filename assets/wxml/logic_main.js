@@ -152,6 +152,17 @@
     toRender(webviewId)({ kind: 'clearAnimation', owner: ownerId, animation: id, selector: String(selector) });
   };
 
+  /** VideoContext calls go to the page's render webview (the video of that id in the
+   *  owner's template). */
+  window.__wxmlMedia = function (owner, id) {
+    var webviewId = owner && owner.__webviewId !== undefined ? owner.__webviewId
+      : owner && owner.webViewId !== undefined ? owner.webViewId : window.__superappActivePage;
+    var ownerId = owner && owner.__id !== undefined ? owner.__id : 0;
+    return function (method, args) {
+      toRender(webviewId)({ kind: 'media', owner: ownerId, id: id, method: method, args: args });
+    };
+  };
+
   // selectComponent / selectAllComponents: the instances in `owner`'s own template
   // (0: the page's) that a simple selector names: `#id`, `.class`, a tag, or those
   // joined (`my-card.big`).

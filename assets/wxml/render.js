@@ -500,6 +500,12 @@
     component: function (m) {
       if (m.kind === 'observe') { observe(m); return undefined; }
       if (m.kind === 'animate') { animate(m); return undefined; }
+      if (m.kind === 'media') {
+        var host = ownedBy('#' + CSS.escape(String(m.id)), m.owner || 0)[0];
+        var why = window.__wxmlMediaCall(host, m.method, m.args || []);
+        if (why) console.warn('[superapp] VideoContext ' + m.id + '.' + m.method + ': ' + why);
+        return undefined;
+      }
       if (m.kind === 'clearAnimation') {
         ownedBy(m.selector, m.owner || 0).forEach(function (el) {
           if (el.getAnimations) el.getAnimations().forEach(function (a) { a.cancel(); });

@@ -269,6 +269,9 @@ impl Command {
                         "dispatchEvent",
                         json!({ "eventName": p.string("eventName")?, "detail": request.params.get("detail").cloned().unwrap_or(json!({})) }),
                     ),
+                    "callContextMethod" => {
+                        ("callContextMethod", json!({ "method": p.identifier("method")?, "args": p.args()? }))
+                    }
                     "callFunction" => {
                         let name = p.string("functionName")?;
                         if matches!(name.as_str(), "input.input" | "textarea.input") {

@@ -109,6 +109,8 @@ pub const BRIDGE_FUNCTIONS: &[&str] = &[
     "getExptInfoSync",
     "createWorker",
     "createIntersectionObserver",
+    "createVideoContext",
+    "createInnerAudioContext",
 ];
 
 /// What a desktop has and has not, declared once (the bridge makes the `wx` functions from
@@ -219,6 +221,7 @@ pub const COMPONENTS: &[&str] = &[
     "progress",
     "icon",
     "rich-text",
+    "video",
 ];
 
 /// The built-ins answered in the core (the rest are [`UiApi`]s).

@@ -120,3 +120,24 @@ pub fn webkit_processes(name: &str) -> usize {
         .filter(|(pid, comm)| *pid != me && comm.starts_with(name))
         .count()
 }
+
+/// A WAV file of `seconds` of silence (8 kHz, 16-bit mono): media the shell can play.
+pub fn silent_wav(seconds: f64) -> Vec<u8> {
+    let samples = (8000.0 * seconds) as u32;
+    let data = samples * 2;
+    let mut wav = Vec::with_capacity(44 + data as usize);
+    wav.extend_from_slice(b"RIFF");
+    wav.extend_from_slice(&(36 + data).to_le_bytes());
+    wav.extend_from_slice(b"WAVEfmt ");
+    for field in [16u32.to_le_bytes().to_vec(), 1u16.to_le_bytes().to_vec(), 1u16.to_le_bytes().to_vec()] {
+        wav.extend_from_slice(&field);
+    }
+    wav.extend_from_slice(&8000u32.to_le_bytes());
+    wav.extend_from_slice(&16000u32.to_le_bytes());
+    wav.extend_from_slice(&2u16.to_le_bytes());
+    wav.extend_from_slice(&16u16.to_le_bytes());
+    wav.extend_from_slice(b"data");
+    wav.extend_from_slice(&data.to_le_bytes());
+    wav.resize(44 + data as usize, 0);
+    wav
+}
