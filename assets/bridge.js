@@ -752,6 +752,21 @@
   desktop.reports.forEach(function (name) {
     wx[name] = function () { console.debug('[superapp] wx.' + name, Array.prototype.slice.call(arguments)); };
   });
+  // The contexts of components no desktop can honour (camera, live video, maps): every
+  // method fails clearly.
+  (desktop.contexts || []).forEach(function (name) {
+    wx[name] = function () {
+      var kind = name.replace(/^create/, '');
+      return new Proxy({}, {
+        get: function (target, method) {
+          if (typeof method !== 'string' || method === 'then') return undefined;
+          return function (opts) {
+            return failLocally(kind + '.' + method, opts && typeof opts === 'object' ? opts : {}, 'not supported on this desktop');
+          };
+        }
+      });
+    };
+  });
   /** wx.getNetworkType(): the desktop's network, as WeChat DevTools reports it (`wifi`). */
   wx.getNetworkType = function (opts) {
     return succeedLocally('getNetworkType', opts || {}, { networkType: 'wifi', signalStrength: 0, hasSystemProxy: false });

@@ -497,11 +497,18 @@ fn wx_has_every_function(form: Form) {
             let desktop = app.eval(
                 "new Promise(function (resolve) { wx.onKeyboardHeightChange(function () {}); wx.reportAnalytics('x', {a: 1}); \
                  wx.startCompass({ fail: function (e) { wx.getNetworkType({ success: function (n) { \
-                 resolve([e.errMsg, n.networkType, n.errMsg, JSON.stringify(wx.getExptInfoSync(['k']))]); } }); } }); })",
+                 wx.createCameraContext().takePhoto({ fail: function (c) { \
+                 resolve([e.errMsg, n.networkType, n.errMsg, JSON.stringify(wx.getExptInfoSync(['k'])), c.errMsg]); } }); } }); } }); })",
             )?;
             assert_eq!(
                 desktop,
-                json!(["startCompass:fail not supported on this desktop", "wifi", "getNetworkType:ok", "{}"]),
+                json!([
+                    "startCompass:fail not supported on this desktop",
+                    "wifi",
+                    "getNetworkType:ok",
+                    "{}",
+                    "CameraContext.takePhoto:fail not supported on this desktop"
+                ]),
                 "{form:?}"
             );
             // The globals and members real code checks for.

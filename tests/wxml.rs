@@ -1285,6 +1285,7 @@ fn built_in_controls_fire_their_events_with_their_detail() {
 <progress percent="40" show-info class="pg"/>
 <icon type="success" size="30" class="ic"/>
 <rich-text nodes="{{html}}" class="rt"/>
+<map class="mp" longitude="113.3" latitude="23.1"/>
 <view class="log">{{log}}</view>"#;
     const JS: &str = r#"Page({
   data: { log: '', kinds: ['x', 'y', 'z'], html: '<b class="bold">hi</b><script>window.bad = 1</script><img class="pic" src="nope.png" onerror="window.bad = 2">' },
@@ -1343,6 +1344,7 @@ fn built_in_controls_fire_their_events_with_their_detail() {
             )?;
             // What they show.
             assert_eq!(app.count(".pk .wx-picker-option")?, 3, "the picker's choices");
+            assert_eq!(app.text(".mp")?.trim(), "<map> is not available on the desktop", "a placeholder names it");
             assert_eq!(app.text(".pg")?.trim(), "40%");
             assert_eq!(app.text(".sl")?.trim(), "30", "the slider shows its value (reset to 30)");
             assert_eq!(app.count(".rt .bold")?, 1, "rich-text renders its nodes");

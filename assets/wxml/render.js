@@ -110,13 +110,33 @@
   // A component this shell does not implement yet renders as a plain element: said once
   // per page, in the console (superapp smoke counts these).
   var noted = {};
+  var config = (window.__superapp && window.__superapp.config) || {};
+  var placeholders = (config.desktop && config.desktop.placeholders) || [];
+  function isPlaceholder(name) {
+    return placeholders.indexOf(name) >= 0 || name.indexOf('xr-') === 0;
+  }
   function noteUnsupported(tag) {
     if (tag.indexOf('wx-') !== 0 || noted[tag]) return;
     var name = tag.slice(3);
-    var known = (window.__superapp && window.__superapp.config.components) || [];
+    var known = config.components || [];
     if (known.indexOf(name) >= 0 || name === 'page' || name === 'block' || name === 'slot') return;
     noted[tag] = true;
-    console.warn('[superapp] <' + name + '> is not supported yet: shown as a plain element');
+    if (isPlaceholder(name)) {
+      console.warn('[superapp] <' + name + '> is not supported on a desktop: a placeholder shows where it is');
+    } else {
+      console.warn('[superapp] <' + name + '> is not supported yet: shown as a plain element');
+    }
+  }
+
+  // A component no desktop can honour: a visible box naming it (its template children,
+  // cover-views over a map say, stay inside).
+  function placeholder(el) {
+    var name = el.localName.slice(3);
+    if (!isPlaceholder(name) || name.indexOf('xr-') === 0 && name !== 'xr-scene' && name !== 'xr-frame') return;
+    var label = inner(el, 'span', 'placeholder');
+    label.className = 'wx-placeholder-label';
+    label.textContent = '<' + name + '> is not available on the desktop';
+    el.classList.add('wx-placeholder');
   }
 
   // A component's inner element named `key` (one per element by default), made once and
@@ -257,6 +277,7 @@
       st.vkids.push(children[i]);
     }
     if (components[el.localName]) components[el.localName](el, node.attr || {});
+    else if (!path) placeholder(el);
     return el;
   }
 
@@ -313,6 +334,7 @@
     }
     patchChildren(dom, node.children || [], node.slotOwner || owner);
     if (components[k]) components[k](dom, node.attr || {});
+    else placeholder(dom);
     return dom;
   }
 

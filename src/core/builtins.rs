@@ -126,6 +126,13 @@ pub struct Desktop {
     /// Reports to WeChat's servers (analytics, monitoring): accepted and logged to the
     /// console at debug level (there is no server).
     pub reports: &'static [&'static str],
+    /// Components no desktop can honour (maps, cameras, live video, ads, WeChat's own
+    /// views): a visible placeholder naming them, and one console warning per page;
+    /// `wx.canIUse` says no.
+    pub placeholders: &'static [&'static str],
+    /// The contexts of those components: each method fails with `not supported on this
+    /// desktop`.
+    pub contexts: &'static [&'static str],
 }
 
 /// The desktop's table.
@@ -189,6 +196,23 @@ pub const DESKTOP: Desktop = Desktop {
         "getBatteryInfo",
     ],
     reports: &["reportAnalytics", "reportMonitor", "reportPerformance", "reportEvent"],
+    placeholders: &[
+        "map",
+        "camera",
+        "live-player",
+        "live-pusher",
+        "voip-room",
+        "ad",
+        "ad-custom",
+        "official-account",
+        "open-data",
+        "web-view",
+        "channel-live",
+        "channel-video",
+        "xr-scene",
+        "xr-frame",
+    ],
+    contexts: &["createCameraContext", "createLivePlayerContext", "createLivePusherContext", "createMapContext"],
 };
 
 /// The `wx` members that are values, not functions (`wx.env.USER_DATA_PATH`).
@@ -243,6 +267,7 @@ pub fn is_reserved_wx_name(name: &str) -> bool {
     ];
     let desktop = DESKTOP.unsupported.contains(&name)
         || DESKTOP.reports.contains(&name)
+        || DESKTOP.contexts.contains(&name)
         || DESKTOP
             .silent_events
             .iter()
