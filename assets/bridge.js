@@ -474,6 +474,11 @@
       out.scrollHeight = scroller.scrollHeight;
     }
     (fields.properties || []).forEach(function (name) { out[name] = copy({ v: el[name] }).v; });
+    // A canvas's node: its number here (the page's JS gets a Canvas for it: canvas.js).
+    if (fields.node && window.__superappCanvasId) {
+      var canvasId = window.__superappCanvasId(el);
+      if (canvasId !== null) out.node = { __canvas: canvasId, width: el.clientWidth, height: el.clientHeight };
+    }
     if ((fields.computedStyle || []).length) {
       var style = getComputedStyle(el);
       fields.computedStyle.forEach(function (name) { out[name] = style.getPropertyValue(name.replace(/[A-Z]/g, function (c) { return '-' + c.toLowerCase(); })); });
@@ -614,6 +619,14 @@
       invokeAsync('createSelectorQuery', '__selectorQuery', { queries: queries }, {
         success: function (res) {
           var answers = res.value || [];
+          // A canvas node's marker becomes the page JS's Canvas (canvas.js).
+          if (window.__superappCanvasNode) {
+            var nodeOf = function (a) {
+              if (a && a.node && a.node.__canvas !== undefined) a.node = window.__superappCanvasNode(a.node);
+              return a;
+            };
+            answers = answers.map(function (a) { return Array.isArray(a) ? a.map(nodeOf) : nodeOf(a); });
+          }
           callbacks.forEach(function (fn, i) { if (fn) callSafely(fn, answers[i], 'SelectorQuery callback'); });
           if (done) callSafely(done, answers, 'SelectorQuery.exec');
         },

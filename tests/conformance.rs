@@ -996,6 +996,68 @@ fn inner_audio_on_both_forms() {
     inner_audio(Form::Html);
 }
 
+/// The colour of the window's screenshot at a point.
+fn pixel(png_bytes: &[u8], x: u32, y: u32) -> (u8, u8, u8) {
+    let mut reader = png::Decoder::new(std::io::Cursor::new(png_bytes)).read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size()];
+    let frame = reader.next_frame(&mut pixels).unwrap();
+    let channels = frame.line_size / frame.width as usize;
+    let i = y as usize * frame.line_size + x as usize * channels;
+    (pixels[i], pixels[i + 1], pixels[i + 2])
+}
+
+/// Canvas: a `type="2d"` canvas's node from a selector query draws (measureText answers
+/// at once), and the old API's `wx.createCanvasContext(canvasId).draw()` replays its calls;
+/// both show on screen.
+fn canvas(form: Form) {
+    let canvases = move |dir: &Path| {
+        match form {
+        Form::Wxml => write_files(
+            dir,
+            &[(
+                "pages/home/home.wxml",
+                "<canvas type=\"2d\" id=\"c\" style=\"width: 100px; height: 50px\"></canvas>\
+                 <canvas canvas-id=\"old\" id=\"old\" style=\"width: 100px; height: 50px\"></canvas>",
+            )],
+        ),
+        Form::Html => write_files(
+            dir,
+            &[(
+                "pages/home/home.html",
+                "<!doctype html><html><body style=\"margin: 0\"><canvas id=\"c\" style=\"display: block; width: 100px; height: 50px\"></canvas>\
+                 <canvas canvas-id=\"old\" id=\"old\" style=\"display: block; width: 100px; height: 50px\"></canvas>\
+                 <script src=\"home.js\"></script></body></html>",
+            )],
+        ),
+    }
+    };
+    run_form(form, canvases, move |app, _| {
+        app.wait_for("#old", WAIT)?;
+        let measured = app.eval(
+            "new Promise(function (resolve) { wx.createSelectorQuery().select('#c').fields({ node: true, size: true }).exec(function (res) { \
+               var canvas = res[0].node; canvas.width = res[0].width; canvas.height = res[0].height; \
+               var ctx = canvas.getContext('2d'); ctx.fillStyle = '#ff0000'; ctx.fillRect(0, 0, canvas.width, canvas.height); \
+               var old = wx.createCanvasContext('old'); old.setFillStyle('#0000ff'); old.fillRect(0, 0, 100, 50); \
+               old.draw(false, function () { resolve([canvas.width, ctx.measureText('abc').width > 0]); }); }); })",
+        )?;
+        assert_eq!(measured, json!([100, true]), "{form:?}");
+        let (x, y) = app.offset("#c")?;
+        let (ox, oy) = app.offset("#old")?;
+        // (below the shell's 44 px navigation bar)
+        let at = |px: f64, py: f64| -> Result<(u8, u8, u8), testing::Failed> {
+            Ok(pixel(&app.screenshot()?, px as u32 + 10, py as u32 + 44 + 10))
+        };
+        app.wait_until(|_| Ok(at(x, y)? == (255, 0, 0)), WAIT)?;
+        assert_eq!(at(ox, oy)?, (0, 0, 255), "{form:?}: the old API's calls were replayed");
+        Ok(())
+    });
+}
+
+fn canvas_on_both_forms() {
+    canvas(Form::Wxml);
+    canvas(Form::Html);
+}
+
 fn intersection_observer_on_both_forms() {
     intersection_observer(Form::Wxml);
     intersection_observer(Form::Html);
@@ -1026,5 +1088,6 @@ fn main() -> ExitCode {
         ("action_sheet_on_both_forms", action_sheet_on_both_forms),
         ("worker_on_both_forms", worker_on_both_forms),
         ("inner_audio_on_both_forms", inner_audio_on_both_forms),
+        ("canvas_on_both_forms", canvas_on_both_forms),
     ])
 }

@@ -407,6 +407,11 @@
         });
         while (box.childNodes.length > columns.length) box.removeChild(box.lastChild);
       },
+      'wx-canvas': function (el) {
+        // The surface; its pixel size is set by what draws on it (canvas.js).
+        var canvas = ctx.inner(el, 'canvas');
+        canvas.className = 'wx-canvas-surface';
+      },
       'wx-video': function (el, a) {
         var st = ctx.state(el);
         var video = ctx.inner(el, 'video');

@@ -163,6 +163,20 @@
     };
   };
 
+  // Canvas (assets/canvas.js): a Canvas node's frames, and the old API's draw(), go to
+  // the page's render webview.
+  window.__wxmlCanvasSend = function (page, message) { toRender(page)(message); };
+  window.__wxmlCanvasDraw = function (owner, canvasId, ops, reserve, done) {
+    var webviewId = owner && owner.__webviewId !== undefined ? owner.__webviewId
+      : owner && owner.webViewId !== undefined ? owner.webViewId : window.__superappActivePage;
+    var id = nextAnimation++;
+    animations[id] = window.__superappBind ? window.__superappBind(done) : done;
+    toRender(webviewId)({
+      kind: 'canvasDraw', owner: owner && owner.__id !== undefined ? owner.__id : 0, canvasId: canvasId,
+      ops: ops, reserve: reserve, animation: id
+    });
+  };
+
   // selectComponent / selectAllComponents: the instances in `owner`'s own template
   // (0: the page's) that a simple selector names: `#id`, `.class`, a tag, or those
   // joined (`my-card.big`).

@@ -522,6 +522,19 @@
     component: function (m) {
       if (m.kind === 'observe') { observe(m); return undefined; }
       if (m.kind === 'animate') { animate(m); return undefined; }
+      if (m.kind === 'canvas') { window.__superappCanvasFrame(m); return undefined; }
+      if (m.kind === 'canvasDraw') {
+        // (WeChat's compiler gives `canvas-id` as canvasId)
+        var target = ownedBy('wx-canvas', m.owner || 0).filter(function (el) {
+          var a = el.__wx.attrs || {};
+          return String(a.canvasId !== undefined ? a.canvasId : a['canvas-id']) === String(m.canvasId);
+        })[0];
+        var surface = target && target.__wx && target.__wx.inners && target.__wx.inners.main;
+        if (surface) window.__superappCanvasReplay(surface, m.ops || [], m.reserve);
+        else console.warn('[superapp] canvas-id ' + m.canvasId + ' is not on the page');
+        componentSink({ kind: 'animated', animation: m.animation });
+        return undefined;
+      }
       if (m.kind === 'media') {
         var host = ownedBy('#' + CSS.escape(String(m.id)), m.owner || 0)[0];
         var why = window.__wxmlMediaCall(host, m.method, m.args || []);

@@ -111,6 +111,7 @@ pub const BRIDGE_FUNCTIONS: &[&str] = &[
     "createIntersectionObserver",
     "createVideoContext",
     "createInnerAudioContext",
+    "createCanvasContext",
 ];
 
 /// What a desktop has and has not, declared once (the bridge makes the `wx` functions from
@@ -246,6 +247,7 @@ pub const COMPONENTS: &[&str] = &[
     "icon",
     "rich-text",
     "video",
+    "canvas",
 ];
 
 /// The built-ins answered in the core (the rest are [`UiApi`]s).

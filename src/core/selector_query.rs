@@ -23,6 +23,8 @@ pub struct Fields {
     pub properties: Vec<String>,
     /// Computed styles by name.
     pub computed_style: Vec<String>,
+    /// The node itself (a `canvas` of `type="2d"`: its Canvas object, in the page's JS).
+    pub node: bool,
 }
 
 /// One query of an `exec()`: a selector (or the viewport) and the fields wanted.
@@ -85,6 +87,7 @@ pub fn parse(data: &Value) -> Result<Vec<NodeQuery>, SelectorQueryError> {
                 scroll_offset: flag("scrollOffset"),
                 properties: names("properties")?,
                 computed_style: names("computedStyle")?,
+                node: flag("node"),
             };
             Ok(NodeQuery { selector, single: query.get("single").and_then(Value::as_bool).unwrap_or(true), fields })
         })
@@ -112,7 +115,7 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&queries[1]).unwrap(),
             json!({"selector": null, "single": true, "fields": {"id": false, "dataset": false, "rect": false,
-                   "size": false, "scrollOffset": true, "properties": [], "computedStyle": []}})
+                   "size": false, "scrollOffset": true, "properties": [], "computedStyle": [], "node": false}})
         );
         assert_eq!(
             parse(&json!({"queries": [{"selector": 3}]})).unwrap_err().to_string(),

@@ -263,6 +263,7 @@ impl Chrome {
         ] {
             hidden.hide();
         }
+        action_sheet.hide();
 
         let css = gtk::CssProvider::new();
         if let Some(screen) = gtk::gdk::Screen::default() {

@@ -32,6 +32,7 @@ const WORKER_JS: &str = include_str!("../../assets/worker.js");
 
 /// The JS bridge, injected into every page.
 const BRIDGE_JS: &str = include_str!("../../assets/bridge.js");
+const CANVAS_JS: &str = include_str!("../../assets/canvas.js");
 const DATA_PATH_JS: &str = include_str!("../../assets/wxml/data_path.js");
 const AGENT_JS: &str = include_str!("../../assets/automation/agent.js");
 /// The capture of console output and errors, injected right after the bridge.
@@ -115,7 +116,8 @@ pub fn init_script(context: &PageContext, origin: &Origin, setup: &PageSetup<'_>
         "automation": context.automation.as_ref().map(|shared| shared.config()),
         "html": context.wxml.is_none(),
     });
-    let mut script = format!("window.__SUPERAPP_CONFIG__ = {config};\n{DATA_PATH_JS}\n{BRIDGE_JS}\n{CONSOLE_JS}\n");
+    let mut script =
+        format!("window.__SUPERAPP_CONFIG__ = {config};\n{DATA_PATH_JS}\n{BRIDGE_JS}\n{CANVAS_JS}\n{CONSOLE_JS}\n");
     if context.automation.is_some() {
         script.push_str(AGENT_JS);
         script.push('\n');
