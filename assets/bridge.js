@@ -607,7 +607,9 @@
       return {
         boundingClientRect: function (cb) { return add({ id: true, dataset: true, rect: true, size: true }, cb); },
         scrollOffset: function (cb) { return add({ id: true, dataset: true, scrollOffset: true }, cb); },
-        fields: function (fields, cb) { return add(fields || {}, cb); }
+        fields: function (fields, cb) { return add(fields || {}, cb); },
+        /** node(cb): the node itself (a canvas's Canvas). */
+        node: function (cb) { return add({ node: true }, cb); }
       };
     }
     query.in = function () { return query; };
