@@ -1036,13 +1036,13 @@ fn canvas(form: Form) {
         let measured = app.eval(
             "new Promise(function (resolve) { wx.createSelectorQuery().select('#c').fields({ node: true, size: true }).exec(function (res) { \
                var canvas = res[0].node; canvas.width = res[0].width; canvas.height = res[0].height; \
-               wx.createSelectorQuery().select('#c').node(function (n) { window.__sameNode = !!n.node; }).exec(); \
+
                var ctx = canvas.getContext('2d'); ctx.fillStyle = '#ff0000'; ctx.fillRect(0, 0, canvas.width, canvas.height); \
                var old = wx.createCanvasContext('old'); old.setFillStyle('#0000ff'); old.fillRect(0, 0, 100, 50); \
-               old.draw(false, function () { resolve([canvas.width, ctx.measureText('abc').width > 0]); }); }); })",
+               old.draw(false, function () { wx.createSelectorQuery().select('#c').node(function (n) { \
+                 resolve([canvas.width, ctx.measureText('abc').width > 0, !!n.node]); }).exec(); }); }); })",
         )?;
-        assert_eq!(measured, json!([100, true]), "{form:?}");
-        assert_eq!(app.eval("window.__sameNode")?, json!(true), "{form:?}: NodesRef.node()");
+        assert_eq!(measured, json!([100, true, true]), "{form:?}: the node, measureText, NodesRef.node()");
         let (x, y) = app.offset("#c")?;
         let (ox, oy) = app.offset("#old")?;
         // (below the shell's 44 px navigation bar)
