@@ -1497,6 +1497,56 @@ fn video_plays_with_its_context_and_events() {
     .unwrap();
 }
 
+/// `image` says `load` (with its size) or `error`; an input keeps what was typed when other
+/// data changes (its `value` is applied when the template's value changes).
+fn images_say_load_and_error_and_inputs_keep_typed_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[
+            ("app.json", r#"{"pages": ["pages/a/a"]}"#),
+            ("app.js", "App({})"),
+            (
+                "pages/a/a.wxml",
+                r#"<image src="/dot.png" bindload="loaded" binderror="failed"/><image src="/missing.png" binderror="failed"/>
+<input class="free" placeholder="type"/><view class="log">{{log}}</view>"#,
+            ),
+            (
+                "pages/a/a.js",
+                "Page({ data: { log: '' }, add(s) { this.setData({ log: this.data.log + s + ';' }) },\n\
+                 loaded(e) { this.add('load ' + e.detail.width + 'x' + e.detail.height) }, failed(e) { this.add('error') } })",
+            ),
+        ],
+    );
+    let mut png_bytes = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut png_bytes, 3, 2);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        encoder.write_header().unwrap().write_image_data(&[255; 18]).unwrap();
+    }
+    std::fs::write(tmp.path().join("dot.png"), png_bytes).unwrap();
+    let package = superapp_shell::Package::open(tmp.path()).unwrap();
+    testing::run(Shell::builder(), package, |app| {
+        app.wait_until(|app| Ok(app.text(".log")?.matches(';').count() == 2), WAIT)?;
+        let mut seen: Vec<String> = app.text(".log")?.split(';').filter(|s| !s.is_empty()).map(String::from).collect();
+        seen.sort();
+        assert_eq!(seen, ["error", "load 3x2"]);
+        app.input(".free", "typed")?;
+        app.call_method("add", vec![json!("other")])?;
+        app.wait_until(|app| Ok(app.text(".log")?.ends_with("other;")), WAIT)?;
+        let page = app.current_page()?.id;
+        let found = app.send("Page.getElement", json!({"pageId": page, "selector": ".free"}))?;
+        let value = app.send(
+            "Element.getProperties",
+            json!({"pageId": page, "elementId": found["elementId"], "names": ["value"]}),
+        )?;
+        assert_eq!(value["properties"][0], json!("typed"), "what was typed stays");
+        Ok(())
+    })
+    .unwrap();
+}
+
 /// Writes `files` into a fresh folder and runs the real shell on it (headless) with
 /// `test`; the folder stays until the returned guard is dropped.
 fn run_package<F>(files: &[(&str, &str)], test: F) -> tempfile::TempDir
@@ -1537,6 +1587,7 @@ fn main() -> ExitCode {
         ("weui_components_come_with_use_extended_lib", weui_components_come_with_use_extended_lib),
         ("animate_plays_keyframes_and_calls_back", animate_plays_keyframes_and_calls_back),
         ("video_plays_with_its_context_and_events", video_plays_with_its_context_and_events),
+        ("images_say_load_and_error_and_inputs_keep_typed_text", images_say_load_and_error_and_inputs_keep_typed_text),
         (
             "built_in_controls_fire_their_events_with_their_detail",
             built_in_controls_fire_their_events_with_their_detail,

@@ -72,29 +72,77 @@
   var IMAGE_FIT = { aspectFit: 'contain', aspectFill: 'cover', scaleToFill: 'fill', widthFix: 'contain', heightFix: 'contain' };
   var components = {
     'wx-input': function (el, attrs) {
+      var st = state(el);
       var input = inner(el, 'input');
-      input.type = attrs.password ? 'password' : attrs.type === 'number' || attrs.type === 'digit' ? 'number' : 'text';
+      input.type = truthy(attrs.password) ? 'password' : attrs.type === 'number' || attrs.type === 'digit' ? 'number' : 'text';
       input.placeholder = attrs.placeholder || '';
-      input.disabled = !!attrs.disabled && attrs.disabled !== 'false';
-      if (attrs.maxlength !== undefined) input.maxLength = Number(attrs.maxlength);
+      input.disabled = truthy(attrs.disabled);
+      if (attrs.maxlength !== undefined && Number(attrs.maxlength) >= 0) input.maxLength = Number(attrs.maxlength);
+      // The value the template gives, when it changes (what the person typed stays
+      // otherwise, as in WeChat).
       var value = attrs.value === undefined || attrs.value === null ? '' : String(attrs.value);
-      if (input.value !== value) input.value = value;
+      if (st.valueAttr !== value) {
+        st.valueAttr = value;
+        if (input.value !== value) input.value = value;
+      }
+      fieldEvents(el, input);
+      var focus = truthy(attrs.focus) || truthy(attrs['auto-focus'] || attrs.autoFocus);
+      if (focus && !st.focused) setTimeout(function () { input.focus(); }, 0);
+      st.focused = focus;
     },
     'wx-textarea': function (el, attrs) {
+      var st = state(el);
       var area = inner(el, 'textarea');
+      area.placeholder = attrs.placeholder || '';
+      area.disabled = truthy(attrs.disabled);
+      if (attrs.maxlength !== undefined && Number(attrs.maxlength) >= 0) area.maxLength = Number(attrs.maxlength);
       var value = attrs.value === undefined || attrs.value === null ? '' : String(attrs.value);
-      if (area.value !== value) area.value = value;
+      if (st.valueAttr !== value) {
+        st.valueAttr = value;
+        if (area.value !== value) area.value = value;
+      }
+      fieldEvents(el, area);
+      if (truthy(attrs.focus) && !st.focused) setTimeout(function () { area.focus(); }, 0);
+      st.focused = truthy(attrs.focus);
     },
     'wx-image': function (el, attrs) {
-      // An image that cannot load (no network, a bad path) just stays empty.
+      // An image that cannot load (no network, a bad path) stays empty; binderror says why.
+      var st = state(el);
       var img = inner(el, 'img');
-      img.style.width = '100%';
+      img.style.width = attrs.mode === 'heightFix' ? 'auto' : '100%';
       img.style.height = attrs.mode === 'widthFix' ? 'auto' : '100%';
+      img.style.display = 'block';
       img.style.objectFit = IMAGE_FIT[attrs.mode] || 'fill';
       var src = attrs.src ? String(attrs.src) : '';
       if (img.getAttribute('src') !== src) img.setAttribute('src', src);
+      if (st.imageWired) return;
+      st.imageWired = true;
+      img.addEventListener('load', function () {
+        fire('load', el, { width: img.naturalWidth, height: img.naturalHeight }, []);
+      });
+      img.addEventListener('error', function () {
+        fire('error', el, { errMsg: 'GET ' + img.getAttribute('src') + ' 404 (Not Found)' }, []);
+      });
     }
   };
+
+  function truthy(value) {
+    return value !== undefined && value !== null && value !== false && value !== 'false';
+  }
+
+  // An input's or textarea's focus, blur and confirm (Enter in an input), with WeChat's
+  // detail (`input` itself: the document's listener below).
+  function fieldEvents(el, field) {
+    var st = state(el);
+    if (st.fieldWired) return;
+    st.fieldWired = true;
+    field.addEventListener('focus', function () { fire('focus', el, { value: field.value, height: 0 }, []); });
+    field.addEventListener('blur', function () { fire('blur', el, { value: field.value, cursor: field.selectionStart || 0 }, []); });
+    field.addEventListener('keydown', function (e) {
+      if (e.key === 'Enter' && field.localName === 'input') fire('confirm', el, { value: field.value }, []);
+    });
+  }
+
 
   // The controls with behaviour of their own (switch, slider, swiper...): controls.js.
   if (window.__wxmlControls) {
