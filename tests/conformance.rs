@@ -1036,7 +1036,6 @@ fn canvas(form: Form) {
         let measured = app.eval(
             "new Promise(function (resolve) { wx.createSelectorQuery().select('#c').fields({ node: true, size: true }).exec(function (res) { \
                var canvas = res[0].node; canvas.width = res[0].width; canvas.height = res[0].height; \
-
                var ctx = canvas.getContext('2d'); ctx.fillStyle = '#ff0000'; ctx.fillRect(0, 0, canvas.width, canvas.height); \
                var old = wx.createCanvasContext('old'); old.setFillStyle('#0000ff'); old.fillRect(0, 0, 100, 50); \
                old.draw(false, function () { wx.createSelectorQuery().select('#c').node(function (n) { \
