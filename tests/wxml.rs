@@ -1547,6 +1547,30 @@ fn images_say_load_and_error_and_inputs_keep_typed_text() {
     .unwrap();
 }
 
+/// `externalClasses`: the classes the owner sets on the host (`inner-class="red big"`)
+/// take the place of that name inside the component, and follow the owner's data.
+fn external_classes_come_from_the_owner() {
+    run_package(
+        &[
+            ("app.json", r#"{"pages": ["pages/a/a"]}"#),
+            ("app.js", "App({})"),
+            ("pages/a/a.json", r#"{"usingComponents": {"ext": "/components/ext/ext"}}"#),
+            ("pages/a/a.wxml", r#"<ext inner-class="{{cls}}"/>"#),
+            ("pages/a/a.js", "Page({ data: { cls: 'red big' } })"),
+            ("components/ext/ext.json", r#"{"component": true}"#),
+            ("components/ext/ext.wxml", r#"<view class="box inner-class">x</view>"#),
+            ("components/ext/ext.js", "Component({ externalClasses: ['inner-class'] })"),
+        ],
+        |app| {
+            app.wait_until(|app| Ok(app.count(".box.red.big")? == 1), WAIT)?;
+            assert_eq!(app.count(".inner-class")?, 0, "the name itself is gone");
+            app.set_data(json!({"cls": "blue"}))?;
+            app.wait_until(|app| Ok(app.count(".box.blue")? == 1 && app.count(".box.red")? == 0), WAIT)?;
+            Ok(())
+        },
+    );
+}
+
 /// Writes `files` into a fresh folder and runs the real shell on it (headless) with
 /// `test`; the folder stays until the returned guard is dropped.
 fn run_package<F>(files: &[(&str, &str)], test: F) -> tempfile::TempDir
@@ -1587,6 +1611,7 @@ fn main() -> ExitCode {
         ("weui_components_come_with_use_extended_lib", weui_components_come_with_use_extended_lib),
         ("animate_plays_keyframes_and_calls_back", animate_plays_keyframes_and_calls_back),
         ("video_plays_with_its_context_and_events", video_plays_with_its_context_and_events),
+        ("external_classes_come_from_the_owner", external_classes_come_from_the_owner),
         ("images_say_load_and_error_and_inputs_keep_typed_text", images_say_load_and_error_and_inputs_keep_typed_text),
         (
             "built_in_controls_fire_their_events_with_their_detail",

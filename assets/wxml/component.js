@@ -218,8 +218,14 @@
     self.hasBehavior = function (b) { return parts.indexOf(b) >= 0; };
     var attached = false, readied = false;
     var exportFn = parts.map(function (part) { return part.export; }).filter(isFunction).pop();
+    var externalClasses = [];
+    parts.forEach(function (part) {
+      (part.externalClasses || []).forEach(function (name) { if (externalClasses.indexOf(name) < 0) externalClasses.push(String(name)); });
+    });
     return {
       instance: self,
+      /** The class names its owner may set (`externalClasses`). */
+      externalClasses: externalClasses,
       /** What selectComponent gives: export()'s answer when the definition has one. */
       exported: function () { return exportFn ? exportFn.call(self) : self; },
       /** New property values from the owner (only declared properties count). */

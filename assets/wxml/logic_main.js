@@ -241,7 +241,10 @@
       c.created();
       c.props(m.props, true);
       c.attached(function () {
-        send({ kind: 'data', id: m.id, seq: 0, data: JSON.parse(JSON.stringify(c.instance.data)), first: true });
+        send({
+          kind: 'data', id: m.id, seq: 0, data: JSON.parse(JSON.stringify(c.instance.data)), first: true,
+          externalClasses: c.externalClasses
+        });
       });
     } else if (!c) {
       return;

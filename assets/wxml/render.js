@@ -223,6 +223,8 @@
     return using && tag.indexOf('wx-') === 0 ? using[tag.slice(3)] : undefined;
   }
 
+  function camel(name) { return name.replace(/-([a-z])/g, function (_, c) { return c.toUpperCase(); }); }
+
   // The properties an owner gives a component: its attributes, but handlers, class,
   // style, id, slot and data-*; `my-title` is `myTitle`.
   function propsOf(attr) {
@@ -240,7 +242,8 @@
     var id = nextInstance++;
     st.comp = {
       id: id, path: path, data: null, slots: node.children || [], slotOwner: owner, props: propsOf(node.attr),
-      names: [(node.attr && node.attr.id) || '', String((node.attr && node.attr['class']) || '')]
+      names: [(node.attr && node.attr.id) || '', String((node.attr && node.attr['class']) || '')],
+      hostAttrs: node.attr || {}
     };
     instances[id] = el;
     if (!styled[path] && window.__wxmlComponentStyles && window.__wxmlComponentStyles[path]) {
@@ -265,14 +268,29 @@
       if (name) (named[name] = named[name] || []).push(child);
       else rest.push(child);
     });
+    // externalClasses: a class name the owner sets (`custom-class="red"` on the host) is
+    // replaced by the owner's classes inside the component.
+    var external = c.external || [];
+    var hostAttrs = c.hostAttrs || {};
+    function classes(attr) {
+      if (!external.length || !attr || typeof attr['class'] !== 'string') return attr;
+      var out = Object.assign({}, attr);
+      out['class'] = attr['class'].split(/\s+/).map(function (name) {
+        if (external.indexOf(name) < 0) return name;
+        // (WeChat's compiler gives `inner-class` as innerClass)
+        var given = hostAttrs[name] !== undefined ? hostAttrs[name] : hostAttrs[camel(name)];
+        return String(given === undefined || given === null ? '' : given);
+      }).filter(Boolean).join(' ');
+      return out;
+    }
     function fill(node) {
       if (!node || typeof node !== 'object') return node;
       if (node.tag === 'wx-slot') {
         var name = (node.attr && node.attr.name) || '';
         return { tag: 'wx-slot', attr: node.attr, children: name ? named[name] || [] : rest, slotOwner: c.slotOwner };
       }
-      if (!node.children || !node.children.length) return node;
-      return { tag: node.tag, attr: node.attr, children: node.children.map(fill), raw: node.raw };
+      if (!node.children || !node.children.length) return external.length ? { tag: node.tag, attr: classes(node.attr), children: node.children, raw: node.raw } : node;
+      return { tag: node.tag, attr: classes(node.attr), children: node.children.map(fill), raw: node.raw };
     }
     return ((tree && tree.children) || []).map(fill);
   }
@@ -370,6 +388,7 @@
       var c = st.comp;
       c.slots = node.children || [];
       c.slotOwner = owner;
+      c.hostAttrs = node.attr || {};
       var props = propsOf(node.attr);
       var names = [(node.attr && node.attr.id) || '', String((node.attr && node.attr['class']) || '')];
       if (JSON.stringify(props) !== JSON.stringify(c.props) || JSON.stringify(names) !== JSON.stringify(c.names)) {
@@ -601,6 +620,7 @@
       if (!el) return undefined;
       var c = state(el).comp;
       if (m.kind === 'data') {
+        if (m.externalClasses) c.external = m.externalClasses;
         if (!c.data) c.data = {};
         Object.keys(m.data || {}).forEach(function (key) { window.__wxmlDataPath.set(c.data, key, m.data[key]); });
         drawComponent(el);
