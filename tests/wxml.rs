@@ -1571,6 +1571,55 @@ fn external_classes_come_from_the_owner() {
     );
 }
 
+/// `relations`: items slotted into a box (parent and child) are linked both ways when they
+/// are attached, in the page's order, and unlinked when they go.
+fn relations_link_parents_and_children() {
+    run_package(
+        &[
+            ("app.json", r#"{"pages": ["pages/a/a"]}"#),
+            ("app.js", "App({ globalData: { log: [] } })"),
+            (
+                "pages/a/a.json",
+                r#"{"usingComponents": {"list-box": "/components/list-box/list-box", "list-item": "/components/list-item/list-item"}}"#,
+            ),
+            (
+                "pages/a/a.wxml",
+                r#"<list-box id="box"><list-item name="a"/><list-item wx:if="{{two}}" name="b"/></list-box>"#,
+            ),
+            ("pages/a/a.js", "Page({ data: { two: true } })"),
+            ("components/list-box/list-box.json", r#"{"component": true}"#),
+            ("components/list-box/list-box.wxml", "<view class=\"box\"><slot></slot></view>"),
+            (
+                "components/list-box/list-box.js",
+                "Component({ relations: { '../list-item/list-item': { type: 'child',\n\
+                   linked(item) { getApp().globalData.log.push('box+' + item.data.name) },\n\
+                   unlinked(item) { getApp().globalData.log.push('box-' + item.data.name) } } },\n\
+                 methods: { names() { return this.getRelationNodes('../list-item/list-item').map(i => i.data.name) } } })",
+            ),
+            ("components/list-item/list-item.json", r#"{"component": true}"#),
+            ("components/list-item/list-item.wxml", "<view class=\"item\">{{name}}</view>"),
+            (
+                "components/list-item/list-item.js",
+                "Component({ properties: { name: String },\n\
+                 relations: { '../list-box/list-box': { type: 'parent', linked(box) { getApp().globalData.log.push(this.data.name + '>box') } } },\n\
+                 methods: { box() { return this.getRelationNodes('../list-box/list-box')[0] } } })",
+            ),
+        ],
+        |app| {
+            app.wait_until(|app| Ok(app.count(".item")? == 2), WAIT)?;
+            app.wait_until(|app| Ok(app.eval("getApp().globalData.log.length")? == json!(4)), WAIT)?;
+            assert_eq!(app.eval("getApp().globalData.log")?, json!(["box+a", "a>box", "box+b", "b>box"]));
+            let page = "getCurrentPages()[0]";
+            assert_eq!(app.eval(&format!("{page}.selectComponent('#box').names()"))?, json!(["a", "b"]));
+            app.set_data(json!({"two": false}))?;
+            app.wait_until(|app| Ok(app.eval("getApp().globalData.log.length")? == json!(5)), WAIT)?;
+            assert_eq!(app.eval("getApp().globalData.log[4]")?, json!("box-b"));
+            assert_eq!(app.eval(&format!("{page}.selectComponent('#box').names()"))?, json!(["a"]));
+            Ok(())
+        },
+    );
+}
+
 /// Writes `files` into a fresh folder and runs the real shell on it (headless) with
 /// `test`; the folder stays until the returned guard is dropped.
 fn run_package<F>(files: &[(&str, &str)], test: F) -> tempfile::TempDir
@@ -1612,6 +1661,7 @@ fn main() -> ExitCode {
         ("animate_plays_keyframes_and_calls_back", animate_plays_keyframes_and_calls_back),
         ("video_plays_with_its_context_and_events", video_plays_with_its_context_and_events),
         ("external_classes_come_from_the_owner", external_classes_come_from_the_owner),
+        ("relations_link_parents_and_children", relations_link_parents_and_children),
         ("images_say_load_and_error_and_inputs_keep_typed_text", images_say_load_and_error_and_inputs_keep_typed_text),
         (
             "built_in_controls_fire_their_events_with_their_detail",

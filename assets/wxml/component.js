@@ -130,6 +130,17 @@
     return value;
   }
 
+  // A relation's path (relative to the component's own, or absolute) as a component path.
+  function joinPath(from, relative) {
+    var parts = relative.charAt(0) === '/' ? [] : from.split('/').slice(0, -1);
+    relative.split('/').forEach(function (segment) {
+      if (segment === '' || segment === '.') return;
+      if (segment === '..') parts.pop();
+      else parts.push(segment);
+    });
+    return parts.join('/').replace(/\.js$/, '');
+  }
+
   function same(a, b) { return a === b || JSON.stringify(a) === JSON.stringify(b); }
 
   // The fields an `observers` key watches: 'a, b.c, list[0]' -> ['a', 'b', 'list']; '**' all.
@@ -217,6 +228,17 @@
     self.selectAllComponents = function (selector) { return window.__wxmlSelectComponents(webviewId, id, selector, true); };
     self.hasBehavior = function (b) { return parts.indexOf(b) >= 0; };
     var attached = false, readied = false;
+    // relations: by the key as written ('../cell-group/index'), the path it names and the
+    // instances linked to it.
+    var relations = [];
+    var links = {};
+    parts.forEach(function (part) {
+      Object.keys(part.relations || {}).forEach(function (key) {
+        var spec = part.relations[key] || {};
+        relations.push({ key: key, target: joinPath(path, key), type: spec.type, spec: spec });
+      });
+    });
+    self.getRelationNodes = function (key) { return (links[key] || []).slice(); };
     var exportFn = parts.map(function (part) { return part.export; }).filter(isFunction).pop();
     var externalClasses = [];
     parts.forEach(function (part) {
@@ -226,6 +248,29 @@
       instance: self,
       /** The class names its owner may set (`externalClasses`). */
       externalClasses: externalClasses,
+      /** Its relations: [{key, target (a component path), type, spec}]. */
+      relations: relations,
+      /** Links `other` under relation `key` (its `linked` runs). */
+      link: function (key, other) {
+        (links[key] = links[key] || []).push(other);
+        var rel = relations.filter(function (r) { return r.key === key; })[0];
+        if (rel && isFunction(rel.spec.linked)) { try { rel.spec.linked.call(self, other); } catch (err) { report(err); } }
+      },
+      /** Unlinks `other` (its `unlinked` runs). */
+      unlink: function (key, other) {
+        var list = links[key] || [];
+        var at = list.indexOf(other);
+        if (at < 0) return;
+        list.splice(at, 1);
+        var rel = relations.filter(function (r) { return r.key === key; })[0];
+        if (rel && isFunction(rel.spec.unlinked)) { try { rel.spec.unlinked.call(self, other); } catch (err) { report(err); } }
+      },
+      /** Every link it has: [[key, instance]]. */
+      linked: function () {
+        var out = [];
+        Object.keys(links).forEach(function (key) { links[key].forEach(function (other) { out.push([key, other]); }); });
+        return out;
+      },
       /** What selectComponent gives: export()'s answer when the definition has one. */
       exported: function () { return exportFn ? exportFn.call(self) : self; },
       /** New property values from the owner (only declared properties count). */

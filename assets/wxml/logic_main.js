@@ -197,6 +197,40 @@
     return all ? found : found.length ? found[0] : null;
   };
 
+  // relations: a component whose relation (parent, ancestor) names an instance around
+  // it, which names it back (child, descendant), is linked both ways; `linked` runs on
+  // both, the outer first.
+  var INVERSE = { parent: ['child'], ancestor: ['descendant', 'child'], child: ['parent'], descendant: ['ancestor', 'parent'] };
+  function relate(live, c, ancestors) {
+    c.relations.forEach(function (rel) {
+      if (rel.type !== 'parent' && rel.type !== 'ancestor') return;
+      var around = rel.type === 'parent' ? ancestors.slice(0, 1) : ancestors;
+      for (var i = 0; i < around.length; i++) {
+        var other = live[around[i]];
+        if (!other || other.path !== rel.target) continue;
+        var back = other.relations.filter(function (r) {
+          return r.target === c.path && INVERSE[rel.type].indexOf(r.type) >= 0;
+        })[0];
+        if (back) {
+          other.link(back.key, c.instance);
+          c.link(rel.key, other.instance);
+        }
+        return;
+      }
+    });
+  }
+  function unrelate(live, c) {
+    c.linked().forEach(function (pair) {
+      var otherInstance = pair[1];
+      Object.keys(live).forEach(function (id) {
+        var other = live[id];
+        if (other.instance !== otherInstance) return;
+        other.linked().forEach(function (back) { if (back[1] === c.instance) other.unlink(back[0], c.instance); });
+      });
+      c.unlink(pair[0], otherInstance);
+    });
+  }
+
   /** A component instance by page and node (the automator's CustomElement). */
   window.__wxmlComponentInstance = function (webviewId, id) {
     var c = (components[webviewId] || {})[id];
@@ -240,12 +274,14 @@
       };
       c.created();
       c.props(m.props, true);
+      c.path = m.path;
       c.attached(function () {
         send({
           kind: 'data', id: m.id, seq: 0, data: JSON.parse(JSON.stringify(c.instance.data)), first: true,
           externalClasses: c.externalClasses
         });
       });
+      relate(live, c, m.ancestors || []);
     } else if (!c) {
       return;
     } else if (m.kind === 'props') {
@@ -265,6 +301,7 @@
     } else if (m.kind === 'detached') {
       delete live[m.id];
       c.detached();
+      unrelate(live, c);
     }
   }
 

@@ -250,10 +250,31 @@
       styled[path] = true;
       window.__wxmlComponentStyles[path]();
     }
-    componentSink({
-      kind: 'created', id: id, path: path, props: st.comp.props, owner: owner.id, tag: el.localName.slice(3),
-      attrId: (node.attr && node.attr.id) || '', classes: String((node.attr && node.attr['class']) || ''),
-      dataset: JSON.parse(JSON.stringify(st.dataset))
+    // Said once the element is in the page (after this render), with the component
+    // instances around it (its relations need them).
+    pendingCreated.push({
+      el: el, message: {
+        kind: 'created', id: id, path: path, props: st.comp.props, owner: owner.id, tag: el.localName.slice(3),
+        attrId: (node.attr && node.attr.id) || '', classes: String((node.attr && node.attr['class']) || ''),
+        dataset: JSON.parse(JSON.stringify(st.dataset))
+      }
+    });
+  }
+
+  // The instances made during a render, said to the logic layer in the order they were
+  // made, each with the ids of the component instances around it, nearest first.
+  var pendingCreated = [];
+  function flushCreated() {
+    var list = pendingCreated;
+    pendingCreated = [];
+    list.forEach(function (p) {
+      if (!document.contains(p.el)) return;
+      var ancestors = [];
+      for (var n = p.el.parentNode; n && n !== document; n = n.parentNode) {
+        if (n.__wx && n.__wx.comp) ancestors.push(n.__wx.comp.id);
+      }
+      p.message.ancestors = ancestors;
+      componentSink(p.message);
     });
   }
 
@@ -571,12 +592,14 @@
       root = create(tree, pageOwner);
       rootNode = tree;
       container.appendChild(root);
+      flushCreated();
       return root;
     },
     /** Patches the mounted tree to show `tree`. */
     patch: function (tree) {
       root = patch(root, rootNode, tree, pageOwner);
       rootNode = tree;
+      flushCreated();
       return root;
     },
     /** Receives every handler call: fn(handlerName, event, owner), owner 0 for the page or
@@ -624,6 +647,7 @@
         if (!c.data) c.data = {};
         Object.keys(m.data || {}).forEach(function (key) { window.__wxmlDataPath.set(c.data, key, m.data[key]); });
         drawComponent(el);
+        flushCreated();
         return m.seq;
       }
       if (m.kind === 'trigger') {
