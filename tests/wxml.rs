@@ -1620,6 +1620,61 @@ fn relations_link_parents_and_children() {
     );
 }
 
+/// Vant Weapp (the most used component library), installed with npm as a mini program
+/// team installs it, renders from `miniprogram_npm` unchanged: a button's click, a
+/// checkbox group (relations, the form-field behavior) and its change.
+fn vant_components_render_from_miniprogram_npm() {
+    fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap().flatten() {
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy_dir(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let vant = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/@vant/weapp");
+    copy_dir(&vant, &tmp.path().join("node_modules/@vant/weapp"));
+    write_files(
+        tmp.path(),
+        &[
+            ("package.json", r#"{"dependencies": {"@vant/weapp": "1.11.7"}}"#),
+            ("app.json", r#"{"pages": ["pages/a/a"]}"#),
+            ("app.js", "App({})"),
+            (
+                "pages/a/a.json",
+                r#"{"usingComponents": {"van-button": "@vant/weapp/button/index", "van-checkbox": "@vant/weapp/checkbox/index",
+                    "van-checkbox-group": "@vant/weapp/checkbox-group/index"}}"#,
+            ),
+            (
+                "pages/a/a.wxml",
+                r#"<van-button type="primary" bind:click="tap">Taps {{n}}</van-button>
+<van-checkbox-group value="{{boxes}}" bind:change="box"><van-checkbox name="a">A</van-checkbox><van-checkbox name="b" class="b">B</van-checkbox></van-checkbox-group>
+<view class="log">{{n}} {{boxes}}</view>"#,
+            ),
+            (
+                "pages/a/a.js",
+                "Page({ data: { n: 0, boxes: ['a'] }, tap() { this.setData({ n: this.data.n + 1 }) }, box(e) { this.setData({ boxes: e.detail }) } })",
+            ),
+        ],
+    );
+    let package = superapp_shell::Package::open(tmp.path()).unwrap();
+    testing::run(Shell::builder(), package, |app| {
+        app.wait_until(|app| Ok(app.count(".van-checkbox__icon--checked")? == 1), WAIT)?;
+        app.tap(".van-button")?;
+        app.wait_until(|app| Ok(app.text(".log")? == "1 a"), WAIT)?;
+        app.tap(".b .van-checkbox__icon-wrap")?;
+        app.wait_until(|app| Ok(app.text(".log")? == "1 a,b"), WAIT)?;
+        app.wait_until(|app| Ok(app.count(".van-checkbox__icon--checked")? == 2), WAIT)?;
+        assert!(app.exceptions().is_empty(), "{:?}", app.exceptions());
+        Ok(())
+    })
+    .unwrap();
+}
+
 /// Writes `files` into a fresh folder and runs the real shell on it (headless) with
 /// `test`; the folder stays until the returned guard is dropped.
 fn run_package<F>(files: &[(&str, &str)], test: F) -> tempfile::TempDir
@@ -1662,6 +1717,7 @@ fn main() -> ExitCode {
         ("video_plays_with_its_context_and_events", video_plays_with_its_context_and_events),
         ("external_classes_come_from_the_owner", external_classes_come_from_the_owner),
         ("relations_link_parents_and_children", relations_link_parents_and_children),
+        ("vant_components_render_from_miniprogram_npm", vant_components_render_from_miniprogram_npm),
         ("images_say_load_and_error_and_inputs_keep_typed_text", images_say_load_and_error_and_inputs_keep_typed_text),
         (
             "built_in_controls_fire_their_events_with_their_detail",

@@ -32,11 +32,20 @@
     return behavior;
   }
 
+  // WeChat's built-in behaviors, named by string: a form field has `name` and `value`
+  // (what a form's submit reads); the others add nothing a desktop needs.
+  var BUILT_IN = {
+    'wx://form-field': { properties: { name: { type: String, value: '' }, value: { type: null, value: '' } } },
+    'wx://form-field-group': {},
+    'wx://form-field-button': {},
+    'wx://component-export': {}
+  };
+
   // The behaviors of a definition, depth first, each once, then the definition itself.
   function flatten(definition, out, seen) {
     out = out || [];
     seen = seen || [];
-    (definition.behaviors || []).forEach(function (b) {
+    (definition.behaviors || []).map(function (b) { return typeof b === 'string' ? BUILT_IN[b] : b; }).forEach(function (b) {
       if (b && typeof b === 'object' && seen.indexOf(b) < 0) {
         seen.push(b);
         flatten(b, out, seen);
