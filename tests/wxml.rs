@@ -1257,6 +1257,13 @@ fn custom_components_render_with_properties_slots_and_events() {
             assert_eq!(select("page.selectComponent('.b')")?, Value::Null, "not in the page's own template");
             assert_eq!(select("page.selectComponent('#c1').badgeOwner()")?, json!(true));
             assert_eq!(select("page.selectComponent('#c1').getPageId() === 'pageId-' + page.webViewId")?, json!(true));
+            // A property the component set itself stands until the owner gives a new value.
+            select("page.selectComponent('#c1').setData({ title: 'own' })")?;
+            app.wait_until(|app| Ok(app.text(".title")?.starts_with("own|")), WAIT)?;
+            app.set_data(json!({"n": "4"}))?;
+            app.wait_until(|app| Ok(app.text(".title")? == "own|5|8"), WAIT)?;
+            app.set_data(json!({"title": "T3"}))?;
+            app.wait_until(|app| Ok(app.text(".title")? == "T3|5|8"), WAIT)?;
             app.eval("getCurrentPages()[0].setData({ gone: true })")?;
             app.wait_until(|app| Ok(app.count(".card")? == 0), WAIT)?;
             app.wait_until(|app| Ok(app.eval("getApp().globalData.events.length")? == json!(3)), WAIT)?;

@@ -412,10 +412,16 @@
       c.hostAttrs = node.attr || {};
       var props = propsOf(node.attr);
       var names = [(node.attr && node.attr.id) || '', String((node.attr && node.attr['class']) || '')];
-      if (JSON.stringify(props) !== JSON.stringify(c.props) || JSON.stringify(names) !== JSON.stringify(c.names)) {
+      // Only the properties whose value from the owner changed (as in WeChat: the
+      // component's own setData of a property stands until the owner gives a new value).
+      var changed = {};
+      Object.keys(props).forEach(function (key) {
+        if (JSON.stringify(props[key]) !== JSON.stringify(c.props[key])) changed[key] = props[key];
+      });
+      if (Object.keys(changed).length || JSON.stringify(names) !== JSON.stringify(c.names)) {
         c.props = props;
         c.names = names;
-        componentSink({ kind: 'props', id: c.id, props: props, attrId: names[0], classes: names[1] });
+        componentSink({ kind: 'props', id: c.id, props: changed, attrId: names[0], classes: names[1] });
       }
       drawComponent(dom);
       return dom;
