@@ -6,8 +6,10 @@
 # test suite) from package-lock.json (npm ci).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# (GStreamer's base and good plugins let WebKit play video and audio: wav, ogg, webm...)
-packages=(libwebkit2gtk-4.1-dev xvfb xauth pkg-config gstreamer1.0-plugins-base gstreamer1.0-plugins-good)
+# (GStreamer's base and good plugins let WebKit play video and audio: wav, ogg, webm...;
+# a CJK font draws the Chinese text of real mini programs, in screenshots too)
+packages=(libwebkit2gtk-4.1-dev xvfb xauth pkg-config gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+  fonts-wqy-microhei)
 command -v npm >/dev/null || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
