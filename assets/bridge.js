@@ -834,12 +834,33 @@
     }, function () { apply(src); });
   };
 
+  /** A media element's context method (VideoContext): play, pause, stop, seek(position),
+   *  playbackRate(rate), requestFullScreen, exitFullScreen. Returns null, or why not. */
+  window.__superappMediaCall = function (host, method, args) {
+    var media = host && (host.localName === 'video' ? host : host.querySelector('video'));
+    if (!media) return 'no video element';
+    switch (method) {
+      case 'play':
+        // (before its address is ready, play waits for it)
+        if (host.__wx && host.__wx.mediaSrc && media.getAttribute('src') === null) { host.__wx.playWhenReady = true; return null; }
+        media.play().catch(function () {});
+        return null;
+      case 'pause': media.pause(); return null;
+      case 'stop': media.pause(); media.currentTime = 0; return null;
+      case 'seek': media.currentTime = Number(args[0]) || 0; return null;
+      case 'playbackRate': media.playbackRate = Number(args[0]) || 1; return null;
+      case 'requestFullScreen': if (media.requestFullscreen) media.requestFullscreen().catch(function () {}); return null;
+      case 'exitFullScreen': if (document.fullscreenElement) document.exitFullscreen().catch(function () {}); return null;
+      default: return 'unknown method ' + method;
+    }
+  };
+
   /** wx.createVideoContext(id, component?): play, pause, stop, seek(position),
    *  playbackRate(rate), requestFullScreen, exitFullScreen on the <video> of that id
    *  (where the page is drawn: a WXML page's render webview). */
   wx.createVideoContext = function (id, component) {
     var call = window.__wxmlMedia ? window.__wxmlMedia(component, String(id)) : function (method, args) {
-      var why = window.__wxmlMediaCall ? window.__wxmlMediaCall(document.getElementById(String(id)), method, args) : 'no video';
+      var why = window.__superappMediaCall(document.getElementById(String(id)), method, args);
       if (why) console.warn('[superapp] VideoContext ' + id + '.' + method + ': ' + why);
     };
     var context = {};

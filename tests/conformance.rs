@@ -991,6 +991,52 @@ fn inner_audio(form: Form) {
     });
 }
 
+/// `wx.createVideoContext(id).play()` plays the page's `<video>` (a data: URL: WebKitGTK's
+/// player cannot read the package's own scheme on an HTML page, where the page gives the
+/// address itself), which then ends.
+fn video_context(form: Form) {
+    use base64::Engine;
+    let wav = base64::engine::general_purpose::STANDARD.encode(support::silent_wav(0.3));
+    let page = move |dir: &Path| {
+        let src = format!("data:audio/wav;base64,{wav}");
+        match form {
+            Form::Wxml => write_files(
+                dir,
+                &[(
+                    "pages/home/home.wxml",
+                    &format!("<video id=\"v\" src=\"{src}\" bindended=\"ended\"/><view id=\"first\">x</view>"),
+                )],
+            ),
+            Form::Html => write_files(
+                dir,
+                &[(
+                    "pages/home/home.html",
+                    &format!(
+                        "<!doctype html><html><body><video id=\"v\" src=\"{src}\"></video><div id=\"first\">x</div>\
+                         <script src=\"home.js\"></script><script>document.getElementById('v').addEventListener('ended', \
+                         function () {{ getCurrentPages()[0].ended(); }});</script></body></html>"
+                    ),
+                )],
+            ),
+        }
+    };
+    run_form(form, page, move |app, seen| {
+        app.wait_for("#first", WAIT)?;
+        // (the page's `ended` handler, on both forms)
+        app.eval("getCurrentPages()[0].ended = function () { wx.invokeNativePlugin({ api_name: '__hook', data: { line: 'ended' } }); }")?;
+        take(seen);
+        app.eval("wx.createVideoContext('v').play()")?;
+        wait_for_lines(seen, 1);
+        assert_eq!(take(seen), ["ended"], "{form:?}");
+        Ok(())
+    });
+}
+
+fn video_context_on_both_forms() {
+    video_context(Form::Wxml);
+    video_context(Form::Html);
+}
+
 fn inner_audio_on_both_forms() {
     inner_audio(Form::Wxml);
     inner_audio(Form::Html);
@@ -1089,6 +1135,7 @@ fn main() -> ExitCode {
         ("action_sheet_on_both_forms", action_sheet_on_both_forms),
         ("worker_on_both_forms", worker_on_both_forms),
         ("inner_audio_on_both_forms", inner_audio_on_both_forms),
+        ("video_context_on_both_forms", video_context_on_both_forms),
         ("canvas_on_both_forms", canvas_on_both_forms),
     ])
 }

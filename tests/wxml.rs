@@ -1095,11 +1095,7 @@ fn typescript_es_modules_and_less_compile_as_in_devtools() {
         ],
         |app| {
         app.wait_until(|app| Ok(app.count(".v")? == 1 && app.text(".v")? == "hi ts 84"), WAIT)?;
-        let page = app.current_page()?.id;
-        let found = app.send("Page.getElement", json!({"pageId": page, "selector": ".v"}))?;
-        let styles = app
-            .send("Element.getStyles", json!({"pageId": page, "elementId": found["elementId"], "names": ["color"]}))?;
-        assert_eq!(styles["styles"][0], json!("rgb(255, 0, 0)"), "the LESS rule applies");
+        assert_eq!(style(app, ".v", "color")?, json!("rgb(255, 0, 0)"), "the LESS rule applies");
         app.navigate_to("/pages/bad/bad")?;
         app.wait_for("#__superapp-error", WAIT)?;
         let shown = app.text("#__superapp-error")?;
@@ -1233,13 +1229,7 @@ fn custom_components_render_with_properties_slots_and_events() {
             assert_eq!(app.count(".card .foot")?, 1, "the named slot");
             app.wait_until(|app| Ok(app.count(".badge")? == 1 && app.text(".badge")? == "[T1]"), WAIT)?;
             assert_eq!(app.text(".log")?, "none>T1;", "a property's observer");
-            let page = app.current_page()?.id;
-            let found = app.send("Page.getElement", json!({"pageId": page, "selector": ".title"}))?;
-            let styles = app.send(
-                "Element.getStyles",
-                json!({"pageId": page, "elementId": found["elementId"], "names": ["color"]}),
-            )?;
-            assert_eq!(styles["styles"][0], json!("rgb(0, 0, 255)"), "the component's styles apply");
+            assert_eq!(style(app, ".title", "color")?, json!("rgb(0, 0, 255)"), "the component's styles apply");
             // The component's own handler triggers an event the page hears.
             app.tap(".pick")?;
             app.wait_until(|app| Ok(app.text(".picked")? == "T1:picked"), WAIT)?;
@@ -1363,12 +1353,8 @@ fn built_in_controls_fire_their_events_with_their_detail() {
             let html = html["properties"][0].as_str().unwrap_or_default().to_string();
             assert!(html.contains("hi") && !html.contains("script"), "without scripts: {html}");
             assert_eq!(app.attribute(".rt .pic", "onerror")?, Value::Null, "or event attributes");
-            let found = app.send("Page.getElement", json!({"pageId": page, "selector": ".go"}))?;
-            let styles = app.send(
-                "Element.getStyles",
-                json!({"pageId": page, "elementId": found["elementId"], "names": ["background-color", "color"]}),
-            )?;
-            assert_eq!(styles["styles"], json!(["rgb(7, 193, 96)", "rgb(255, 255, 255)"]), "a primary button");
+            let primary = [style(app, ".go", "background-color")?, style(app, ".go", "color")?];
+            assert_eq!(primary, [json!("rgb(7, 193, 96)"), json!("rgb(255, 255, 255)")], "a primary button");
             Ok(())
         },
     );
@@ -1397,13 +1383,7 @@ fn weui_components_come_with_use_extended_lib() {
             assert_eq!(app.text(".weui-cells__title")?.trim(), "Settings");
             assert_eq!(app.text(".weui-cell__bd")?.trim(), "Volume");
             assert_eq!(app.text(".weui-cell__ft")?.trim(), "80%");
-            let page = app.current_page()?.id;
-            let found = app.send("Page.getElement", json!({"pageId": page, "selector": ".weui-cell"}))?;
-            let styles = app.send(
-                "Element.getStyles",
-                json!({"pageId": page, "elementId": found["elementId"], "names": ["display"]}),
-            )?;
-            assert_eq!(styles["styles"][0], json!("flex"), "WeUI's styles apply");
+            assert_eq!(style(app, ".weui-cell", "display")?, json!("flex"), "WeUI's styles apply");
             assert!(app.exceptions().is_empty(), "{:?}", app.exceptions());
             Ok(())
         },
@@ -1437,27 +1417,18 @@ fn animate_plays_keyframes_and_calls_back() {
         ],
         |app| {
             app.wait_for(".inner", WAIT)?;
-            let style = |selector: &str, name: &str| -> Result<Value, testing::Failed> {
-                let page = app.current_page()?.id;
-                let found = app.send("Page.getElement", json!({"pageId": page, "selector": selector}))?;
-                let styles = app.send(
-                    "Element.getStyles",
-                    json!({"pageId": page, "elementId": found["elementId"], "names": [name]}),
-                )?;
-                Ok(styles["styles"][0].clone())
-            };
             app.call_method("go", vec![])?;
             app.wait_until(|app| Ok(app.text(".log")? == "page;"), WAIT)?;
-            assert_eq!(style("#box", "opacity")?, json!("0.5"), "the last keyframe holds");
-            assert_eq!(style("#box", "transform")?, json!("matrix(1, 0, 0, 1, 40, 0)"));
+            assert_eq!(style(app, "#box", "opacity")?, json!("0.5"), "the last keyframe holds");
+            assert_eq!(style(app, "#box", "transform")?, json!("matrix(1, 0, 0, 1, 40, 0)"));
             app.eval(
                 "getCurrentPages()[0].selectComponent('#f').fade(function () { getCurrentPages()[0].setData({ log: getCurrentPages()[0].data.log + 'component;' }); })",
             )?;
             app.wait_until(|app| Ok(app.text(".log")? == "page;component;"), WAIT)?;
-            assert_eq!(style(".inner", "opacity")?, json!("0.25"), "a component animates its own template");
+            assert_eq!(style(app, ".inner", "opacity")?, json!("0.25"), "a component animates its own template");
             app.call_method("clear", vec![])?;
             app.wait_until(|app| Ok(app.text(".log")? == "page;component;cleared;"), WAIT)?;
-            assert_eq!(style("#box", "opacity")?, json!("1"), "cleared");
+            assert_eq!(style(app, "#box", "opacity")?, json!("1"), "cleared");
             Ok(())
         },
     );
@@ -1680,6 +1651,15 @@ fn vant_components_render_from_miniprogram_npm() {
         Ok(())
     })
     .unwrap();
+}
+
+/// The computed style `name` of the first element `selector` finds on the current page.
+fn style(app: &testing::App, selector: &str, name: &str) -> Result<Value, testing::Failed> {
+    let page = app.current_page()?.id;
+    let found = app.send("Page.getElement", json!({"pageId": page, "selector": selector}))?;
+    let styles =
+        app.send("Element.getStyles", json!({"pageId": page, "elementId": found["elementId"], "names": [name]}))?;
+    Ok(styles["styles"][0].clone())
 }
 
 /// Writes `files` into a fresh folder and runs the real shell on it (headless) with

@@ -429,7 +429,7 @@
     },
     // A video's context method (VideoContext: play, pause, stop, seek...).
     callContextMethod: function (a) {
-      var why = window.__wxmlMediaCall(element(a.elementId), a.method, a.args || []);
+      var why = window.__superappMediaCall(element(a.elementId), a.method, a.args || []);
       if (why) throw new Error(why);
       return { result: null };
     },

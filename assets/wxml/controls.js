@@ -135,6 +135,17 @@
       if (boxes) ctx.fire('change', boxes, { value: fieldValue(boxes) });
     }
 
+    // A checkbox or radio: its box, its colour, checked or not; a tap toggles it (in a
+    // label, the label's click toggles it, once).
+    function checkable(el, a, boxClass) {
+      checked(el, a);
+      ctx.inner(el, 'span').className = boxClass;
+      if (a.color) el.style.setProperty('--wx-check-color', String(a.color));
+      check(el);
+      el.classList.toggle('wx-disabled', disabled(el));
+      once(el, 'click', function (e) { if (!closest(el, 'wx-label')) toggle(el); else e.wxToggled = el; });
+    }
+
     var ICONS = {
       success: ['✔', '#07c160', true], success_no_circle: ['✔', '#07c160', false], info: ['i', '#10aeff', true],
       warn: ['!', '#fa5151', true], waiting: ['◷', '#10aeff', false], cancel: ['✕', '#fa5151', true],
@@ -152,22 +163,8 @@
         // (in a label, the label's click toggles it, once)
         once(el, 'click', function (e) { if (!closest(el, 'wx-label')) toggle(el); else e.wxToggled = el; });
       },
-      'wx-checkbox': function (el, a) {
-        checked(el, a);
-        ctx.inner(el, 'span').className = 'wx-checkbox-input';
-        if (a.color) el.style.setProperty('--wx-check-color', String(a.color));
-        check(el);
-        el.classList.toggle('wx-disabled', disabled(el));
-        once(el, 'click', function (e) { if (!closest(el, 'wx-label')) toggle(el); else e.wxToggled = el; });
-      },
-      'wx-radio': function (el, a) {
-        checked(el, a);
-        ctx.inner(el, 'span').className = 'wx-radio-input';
-        if (a.color) el.style.setProperty('--wx-check-color', String(a.color));
-        check(el);
-        el.classList.toggle('wx-disabled', disabled(el));
-        once(el, 'click', function (e) { if (!closest(el, 'wx-label')) toggle(el); else e.wxToggled = el; });
-      },
+      'wx-checkbox': function (el, a) { checkable(el, a, 'wx-checkbox-input'); },
+      'wx-radio': function (el, a) { checkable(el, a, 'wx-radio-input'); },
       'wx-label': function (el) {
         // A tap on a label is a tap on its control: the one `for` names, else the first
         // inside it.
@@ -503,26 +500,5 @@
     }
 
     return controls;
-  };
-
-  /** A media element's context method (VideoContext): play, pause, stop, seek(position),
-   *  playbackRate(rate), requestFullScreen, exitFullScreen. Returns null, or why not. */
-  window.__wxmlMediaCall = function (host, method, args) {
-    var media = host && (host.localName === 'video' ? host : host.querySelector('video'));
-    if (!media) return 'no video element';
-    switch (method) {
-      case 'play':
-        // (before its address is ready, play waits for it)
-        if (host.__wx && host.__wx.mediaSrc && media.getAttribute('src') === null) { host.__wx.playWhenReady = true; return null; }
-        media.play().catch(function () {});
-        return null;
-      case 'pause': media.pause(); return null;
-      case 'stop': media.pause(); media.currentTime = 0; return null;
-      case 'seek': media.currentTime = Number(args[0]) || 0; return null;
-      case 'playbackRate': media.playbackRate = Number(args[0]) || 1; return null;
-      case 'requestFullScreen': if (media.requestFullscreen) media.requestFullscreen().catch(function () {}); return null;
-      case 'exitFullScreen': if (document.fullscreenElement) document.exitFullscreen().catch(function () {}); return null;
-      default: return 'unknown method ' + method;
-    }
   };
 })();

@@ -633,7 +633,7 @@
       }
       if (m.kind === 'media') {
         var host = ownedBy('#' + CSS.escape(String(m.id)), m.owner || 0)[0];
-        var why = window.__wxmlMediaCall(host, m.method, m.args || []);
+        var why = window.__superappMediaCall(host, m.method, m.args || []);
         if (why) console.warn('[superapp] VideoContext ' + m.id + '.' + m.method + ': ' + why);
         return undefined;
       }

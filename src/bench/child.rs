@@ -96,29 +96,27 @@ fn cold_floor() -> Result<(), String> {
 }
 
 fn cold_shell(dir: &Path) -> Result<(), String> {
-    let shell = Shell::builder()
-        .data_dir(dir.join("data"))
-        .register("benchReady", |_call: MiniApiCall| -> std::future::Ready<crate::ApiResult> {
-            ready_and_exit("ready")
-        })
-        .build();
-    let package = Package::open(dir.join("cold")).map_err(|e| e.to_string())?;
-    shell.run(package, &RunOptions::default()).map_err(|e| e.to_string())?;
-    Err("the shell page never loaded".into())
+    run_until_ready(&dir.join("data"), &dir.join("cold"), "the shell page never loaded")
 }
 
 /// Opens the generated large project (its compile cache in `large-data`, kept between
 /// runs: the first run after the benchmark empties it compiles everything).
 fn large_project(dir: &Path) -> Result<(), String> {
+    run_until_ready(&dir.join("large-data"), &dir.join("large"), "the large project's first page never became ready")
+}
+
+/// Runs the mini program in `package` until a page calls `benchReady`, which ends the
+/// process.
+fn run_until_ready(data: &Path, package: &Path, never: &str) -> Result<(), String> {
     let shell = Shell::builder()
-        .data_dir(dir.join("large-data"))
+        .data_dir(data.to_path_buf())
         .register("benchReady", |_call: MiniApiCall| -> std::future::Ready<crate::ApiResult> {
             ready_and_exit("ready")
         })
         .build();
-    let package = Package::open(dir.join("large")).map_err(|e| e.to_string())?;
+    let package = Package::open(package).map_err(|e| e.to_string())?;
     shell.run(package, &RunOptions::default()).map_err(|e| e.to_string())?;
-    Err("the large project's first page never became ready".into())
+    Err(never.into())
 }
 
 fn memory(dir: &Path) -> Result<(), String> {

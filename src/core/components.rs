@@ -9,6 +9,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
+
+use super::router::join;
 use serde_json::Value;
 
 /// A `usingComponents` entry that cannot be used.
@@ -129,36 +131,21 @@ pub fn resolve(owner: &str, path: &str, exists: &impl Fn(&str) -> bool) -> Resul
         is_component(&index).then_some(index)
     };
     let candidates: Vec<String> = if let Some(rooted) = path.strip_prefix('/') {
-        vec![normalise("", rooted)]
+        vec![join("", rooted)]
     } else if path.starts_with("./") || path.starts_with("../") {
-        vec![normalise(folder, path)]
+        vec![join(folder, path)]
     } else {
         // miniprogram_npm from the file's folder up to the root, then beside the file.
         let segments: Vec<&str> = folder.split('/').filter(|s| !s.is_empty()).collect();
         let mut list: Vec<String> = (0..=segments.len())
             .rev()
-            .map(|depth| normalise(&segments[..depth].join("/"), &format!("miniprogram_npm/{path}")))
+            .map(|depth| join(&segments[..depth].join("/"), &format!("miniprogram_npm/{path}")))
             .collect();
-        list.push(normalise(folder, path));
-        list.push(normalise("", path));
+        list.push(join(folder, path));
+        list.push(join("", path));
         list
     };
     candidates.into_iter().find_map(found).ok_or(missing)
-}
-
-/// `path` joined to `folder`, `.` and `..` resolved, no leading slash.
-fn normalise(folder: &str, path: &str) -> String {
-    let mut parts: Vec<&str> = folder.split('/').filter(|s| !s.is_empty()).collect();
-    for segment in path.split('/') {
-        match segment {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            other => parts.push(other),
-        }
-    }
-    parts.join("/")
 }
 
 #[cfg(test)]

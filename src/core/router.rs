@@ -265,11 +265,17 @@ fn type_name(value: &Value) -> &'static str {
 /// from the calling page's folder. A `.html` suffix is dropped.
 pub fn resolve(from: Option<&str>, path: &str) -> String {
     let path = path.strip_suffix(".html").unwrap_or(path);
-    let mut parts: Vec<&str> = Vec::new();
-    if let (false, Some(from)) = (path.starts_with('/'), from) {
-        parts.extend(from.split('/'));
-        parts.pop();
-    }
+    let folder = match (path.starts_with('/'), from) {
+        (false, Some(from)) => from.rsplit_once('/').map_or("", |(folder, _)| folder),
+        _ => "",
+    };
+    join(folder, path)
+}
+
+/// `path` joined to `folder` (`a/b` and `../c/d` is `a/c/d`): `.` and `..` resolved, no
+/// leading slash (a `..` above the root stays at the root).
+pub fn join(folder: &str, path: &str) -> String {
+    let mut parts: Vec<&str> = folder.split('/').filter(|s| !s.is_empty()).collect();
     for segment in path.split('/') {
         match segment {
             "" | "." => {}

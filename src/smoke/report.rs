@@ -75,8 +75,7 @@ impl Report {
     /// The `wx` functions pages called that the shell does not have, with how many pages
     /// met each (from `wx.x is not a function` errors).
     pub fn missing_apis(&self) -> Vec<(String, usize)> {
-        let mut counts: Vec<(String, usize)> = Vec::new();
-        for page in &self.pages {
+        tally(self.pages.iter().map(|page| {
             let mut names: Vec<String> = page
                 .errors
                 .iter()
@@ -87,29 +86,14 @@ impl Report {
                 })
                 .collect();
             names.dedup();
-            for name in names {
-                match counts.iter_mut().find(|(n, _)| *n == name) {
-                    Some((_, count)) => *count += 1,
-                    None => counts.push((name, 1)),
-                }
-            }
-        }
-        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        counts
+            names
+        }))
     }
 
     /// The components pages used that the shell does not implement, with how many pages
     /// used each, most used first.
     pub fn unsupported_components(&self) -> Vec<(String, usize)> {
-        let mut counts: Vec<(String, usize)> = Vec::new();
-        for name in self.pages.iter().flat_map(|page| page.unsupported.iter()) {
-            match counts.iter_mut().find(|(n, _)| n == name) {
-                Some((_, count)) => *count += 1,
-                None => counts.push((name.clone(), 1)),
-            }
-        }
-        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        counts
+        tally(self.pages.iter().map(|page| page.unsupported.clone()))
     }
 
     /// The report as a person reads it: one line per page, then the counts.
@@ -165,6 +149,19 @@ impl Report {
         ));
         out
     }
+}
+
+/// How many pages named each name (each page's names once), most named first.
+fn tally(pages: impl Iterator<Item = Vec<String>>) -> Vec<(String, usize)> {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for name in pages.flatten() {
+        match counts.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, count)) => *count += 1,
+            None => counts.push((name, 1)),
+        }
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    counts
 }
 
 #[cfg(test)]

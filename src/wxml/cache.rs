@@ -107,14 +107,15 @@ impl CompileCache {
         }
     }
 
-    /// The entry for `key`, or `make`'s answer, kept when it is `Ok`.
-    pub fn get_or<E>(&self, key: &Key, make: impl FnOnce() -> Result<String, E>) -> Result<String, E> {
+    /// The entry for `key` (and `true`: it came from the cache), or `make`'s answer (and
+    /// `false`), kept when it is `Ok`.
+    pub fn get_or<E>(&self, key: &Key, make: impl FnOnce() -> Result<String, E>) -> Result<(String, bool), E> {
         if let Some(hit) = self.get(key) {
-            return Ok(hit);
+            return Ok((hit, true));
         }
         let made = make()?;
         self.put(key, &made);
-        Ok(made)
+        Ok((made, false))
     }
 
     fn remove_older_than(&self, age: Duration) {
@@ -173,8 +174,8 @@ mod tests {
             runs += 1;
             Ok("let a = 1;".into())
         };
-        assert_eq!(cache.get_or(&key, &mut make), Ok("let a = 1;".to_string()));
-        assert_eq!(cache.get_or(&key, &mut make), Ok("let a = 1;".to_string()));
+        assert_eq!(cache.get_or(&key, &mut make), Ok(("let a = 1;".to_string(), false)));
+        assert_eq!(cache.get_or(&key, &mut make), Ok(("let a = 1;".to_string(), true)));
         assert_eq!(runs, 1, "the second answer came from the cache");
         // A failure is not kept.
         let other = KeyBuilder::new("esbuild", "v1").file("b.ts", b"let b").finish();
@@ -195,7 +196,7 @@ mod tests {
         std::fs::write(&blocker, "not a folder").unwrap();
         let cache = CompileCache::open(blocker.join("cache"));
         let key = KeyBuilder::new("wcc", "v1").finish();
-        assert_eq!(cache.get_or(&key, || Ok::<_, ()>("made".into())), Ok("made".to_string()));
+        assert_eq!(cache.get_or(&key, || Ok::<_, ()>("made".into())), Ok(("made".to_string(), false)));
         assert_eq!(cache.get(&key), None);
     }
 }

@@ -57,18 +57,15 @@ pub fn compile(
                        key: KeyBuilder,
                        make: &mut dyn FnMut() -> Result<String, CompileError>|
      -> Result<String, CompileError> {
-        let Some(cache) = cache else {
-            made += 1;
-            return make();
+        let (value, hit) = match cache {
+            Some(cache) => cache.get_or(&key.finish(), make)?,
+            None => (make()?, false),
         };
-        let key = key.finish();
-        if let Some(hit) = cache.get(&key) {
+        if hit {
             cached += 1;
-            return Ok(hit);
+        } else {
+            made += 1;
         }
-        made += 1;
-        let value = make()?;
-        cache.put(&key, &value);
         Ok(value)
     };
 
