@@ -490,12 +490,17 @@
   function selectorQuery(queries) {
     return queries.map(function (q) {
       if (q.selector === null) return nodeFields(document.documentElement, q.fields);
-      var selector = domSelector(q.selector);
-      if (q.single) {
-        var el = document.querySelector(selector);
-        return el ? nodeFields(el, q.fields) : null;
+      var found;
+      if (window.__wxmlRender && window.__wxmlRender.select) {
+        // (in a component with `in(component)`; `a >>> b` crosses into components)
+        found = window.__wxmlRender.select(q.owner || document.documentElement, q.selector.split('>>>').map(function (part) {
+          return domSelector(part.trim());
+        }));
+      } else {
+        try { found = Array.prototype.slice.call(document.querySelectorAll(q.selector)); } catch (err) { found = []; }
       }
-      return Array.prototype.map.call(document.querySelectorAll(selector), function (el) { return nodeFields(el, q.fields); });
+      if (q.single) return found.length ? nodeFields(found[0], q.fields) : null;
+      return found.map(function (el) { return nodeFields(el, q.fields); });
     });
   }
 
@@ -592,15 +597,16 @@
   /** wx.createSelectorQuery(): select(selector) / selectAll / selectViewport, each with
    *  boundingClientRect(cb), scrollOffset(cb) or fields({id, dataset, rect, size,
    *  scrollOffset, properties, computedStyle}, cb); exec(cb) asks the page where it is
-   *  drawn and calls back with every answer, in order. `in(component)` keeps the query on
-   *  the page (custom components render with it). */
+   *  drawn and calls back with every answer, in order. `in(component)` selects within
+   *  the component's own template, with its class names as it scopes them. */
   wx.createSelectorQuery = function () {
     var queries = [];
     var callbacks = [];
     var query = {};
+    var owner = 0;
     function nodes(selector, single) {
       var add = function (fields, cb) {
-        queries.push({ selector: selector, single: single, fields: fields });
+        queries.push({ selector: selector, single: single, fields: fields, owner: owner });
         callbacks.push(isFunction(cb) ? bindPage(cb) : null);
         return query;
       };
@@ -612,7 +618,10 @@
         node: function (cb) { return add({ node: true }, cb); }
       };
     }
-    query.in = function () { return query; };
+    query.in = function (component) {
+      owner = component && component.__id !== undefined ? component.__id : 0;
+      return query;
+    };
     query.select = function (selector) { return nodes(String(selector), true); };
     query.selectAll = function (selector) { return nodes(String(selector), false); };
     query.selectViewport = function () { return nodes(null, true); };

@@ -1224,19 +1224,22 @@ fn custom_components_render_with_properties_slots_and_events() {
             ("components/badge/badge.js", "Component({ properties: { label: String } })"),
         ],
         |app| {
-            app.wait_until(|app| Ok(app.count(".title")? == 1 && app.text(".title")? == "T1|3|4"), WAIT)?;
+            // (selectors cross into a component with `>>>`, as WeChat's do)
+            const TITLE: &str = "my-card >>> .title";
+            const BADGE: &str = "my-card >>> g-badge >>> .badge";
+            app.wait_until(|app| Ok(app.count(TITLE)? == 1 && app.text(TITLE)? == "T1|3|4"), WAIT)?;
             assert_eq!(app.text(".slotted")?, "slot T1", "the default slot holds the page's node");
-            assert_eq!(app.count(".card .foot")?, 1, "the named slot");
-            app.wait_until(|app| Ok(app.count(".badge")? == 1 && app.text(".badge")? == "[T1]"), WAIT)?;
-            assert_eq!(app.text(".log")?, "none>T1;", "a property's observer");
-            assert_eq!(style(app, ".title", "color")?, json!("rgb(0, 0, 255)"), "the component's styles apply");
+            assert_eq!(app.count("my-card .foot")?, 1, "the named slot");
+            app.wait_until(|app| Ok(app.count(BADGE)? == 1 && app.text(BADGE)? == "[T1]"), WAIT)?;
+            assert_eq!(app.text("my-card >>> .log")?, "none>T1;", "a property's observer");
+            assert_eq!(style(app, TITLE, "color")?, json!("rgb(0, 0, 255)"), "the component's styles apply");
             // The component's own handler triggers an event the page hears.
-            app.tap(".pick")?;
+            app.tap("my-card >>> .pick")?;
             app.wait_until(|app| Ok(app.text(".picked")? == "T1:picked"), WAIT)?;
             // The slotted node's handler is the page's; the new title flows into both components.
             app.tap(".slotted")?;
-            app.wait_until(|app| Ok(app.text(".title")? == "T2|3|4" && app.text(".badge")? == "[T2]"), WAIT)?;
-            assert_eq!(app.text(".log")?, "none>T1;T1>T2;");
+            app.wait_until(|app| Ok(app.text(TITLE)? == "T2|3|4" && app.text(BADGE)? == "[T2]"), WAIT)?;
+            assert_eq!(app.text("my-card >>> .log")?, "none>T1;T1>T2;");
             assert_eq!(app.eval("getApp().globalData.events")?, json!(["attached T1", "ready"]));
             // The page's and the component's selectComponent, and the owner of a component.
             let select = |js: &str| app.eval(&format!("(function (page) {{ return {js}; }})(getCurrentPages()[0])"));
@@ -1249,13 +1252,13 @@ fn custom_components_render_with_properties_slots_and_events() {
             assert_eq!(select("page.selectComponent('#c1').getPageId() === 'pageId-' + page.webViewId")?, json!(true));
             // A property the component set itself stands until the owner gives a new value.
             select("page.selectComponent('#c1').setData({ title: 'own' })")?;
-            app.wait_until(|app| Ok(app.text(".title")?.starts_with("own|")), WAIT)?;
+            app.wait_until(|app| Ok(app.text(TITLE)?.starts_with("own|")), WAIT)?;
             app.set_data(json!({"n": "4"}))?;
-            app.wait_until(|app| Ok(app.text(".title")? == "own|5|8"), WAIT)?;
+            app.wait_until(|app| Ok(app.text(TITLE)? == "own|5|8"), WAIT)?;
             app.set_data(json!({"title": "T3"}))?;
-            app.wait_until(|app| Ok(app.text(".title")? == "T3|5|8"), WAIT)?;
+            app.wait_until(|app| Ok(app.text(TITLE)? == "T3|5|8"), WAIT)?;
             app.eval("getCurrentPages()[0].setData({ gone: true })")?;
-            app.wait_until(|app| Ok(app.count(".card")? == 0), WAIT)?;
+            app.wait_until(|app| Ok(app.count("my-card")? == 0), WAIT)?;
             app.wait_until(|app| Ok(app.eval("getApp().globalData.events.length")? == json!(3)), WAIT)?;
             assert_eq!(app.eval("getApp().globalData.events[2]")?, json!("detached"));
             Ok(())
@@ -1416,7 +1419,7 @@ fn animate_plays_keyframes_and_calls_back() {
             ),
         ],
         |app| {
-            app.wait_for(".inner", WAIT)?;
+            app.wait_for("fader >>> .inner", WAIT)?;
             app.call_method("go", vec![])?;
             app.wait_until(|app| Ok(app.text(".log")? == "page;"), WAIT)?;
             assert_eq!(style(app, "#box", "opacity")?, json!("0.5"), "the last keyframe holds");
@@ -1425,7 +1428,7 @@ fn animate_plays_keyframes_and_calls_back() {
                 "getCurrentPages()[0].selectComponent('#f').fade(function () { getCurrentPages()[0].setData({ log: getCurrentPages()[0].data.log + 'component;' }); })",
             )?;
             app.wait_until(|app| Ok(app.text(".log")? == "page;component;"), WAIT)?;
-            assert_eq!(style(app, ".inner", "opacity")?, json!("0.25"), "a component animates its own template");
+            assert_eq!(style(app, "fader >>> .inner", "opacity")?, json!("0.25"), "a component animates its own template");
             app.call_method("clear", vec![])?;
             app.wait_until(|app| Ok(app.text(".log")? == "page;component;cleared;"), WAIT)?;
             assert_eq!(style(app, "#box", "opacity")?, json!("1"), "cleared");
@@ -1540,10 +1543,101 @@ fn external_classes_come_from_the_owner() {
             ("components/ext/ext.js", "Component({ externalClasses: ['inner-class'] })"),
         ],
         |app| {
-            app.wait_until(|app| Ok(app.count(".box.red.big")? == 1), WAIT)?;
-            assert_eq!(app.count(".inner-class")?, 0, "the name itself is gone");
+            // The owner's classes are the page's (unscoped: page selectors find them), on
+            // the component's own element.
+            app.wait_until(|app| Ok(app.count("ext .red.big")? == 1), WAIT)?;
+            assert_eq!(app.attribute("ext .red", "class")?, json!("components-ext-ext--box red big"));
+            assert_eq!(
+                app.count("ext >>> .inner-class")? + app.count("ext .inner-class")?,
+                0,
+                "the name itself is gone"
+            );
             app.set_data(json!({"cls": "blue"}))?;
-            app.wait_until(|app| Ok(app.count(".box.blue")? == 1 && app.count(".box.red")? == 0), WAIT)?;
+            app.wait_until(|app| Ok(app.count("ext .blue")? == 1 && app.count("ext .red")? == 0), WAIT)?;
+            Ok(())
+        },
+    );
+}
+
+/// Component styles are scoped as WeChat scopes them (`styleIsolation`): an isolated
+/// component's class rules stay in and the page's stay out; `addGlobalClass` lets the
+/// page's in; `shared` lets its own out; `:host` is the component's element; `~name` is
+/// the page's class. Selector queries in a component, and `>>>` from the page, find its
+/// elements. Generics take the owner's component, or the default.
+fn component_styles_are_isolated_as_in_wechat() {
+    run_package(
+        &[
+            ("app.json", r#"{"pages": ["pages/a/a"]}"#),
+            ("app.js", "App({})"),
+            (
+                "pages/a/a.json",
+                r#"{"usingComponents": {"iso": "/components/iso/iso", "apply": "/components/apply/apply", "shared": "/components/shared/shared", "list": "/components/list/list", "card-a": "/components/card-a/card-a"}}"#,
+            ),
+            (
+                "pages/a/a.wxml",
+                r#"<view class="t" id="page-t">page</view><view class="leak" id="leak">leak?</view><view class="shared-x" id="sx">shared?</view><iso id="iso"/><apply/><shared/><list id="given" generic:item="card-a"/><list id="default"/>"#,
+            ),
+            ("pages/a/a.wxss", ".t { color: rgb(255, 0, 0); }"),
+            ("pages/a/a.js", "Page({})"),
+            ("components/iso/iso.json", r#"{"component": true}"#),
+            ("components/iso/iso.wxml", r#"<view class="t">iso</view><view class="~t" id="tilde">tilde</view>"#),
+            (
+                "components/iso/iso.wxss",
+                ".t { font-size: 20px; } :host { display: block; margin-top: 3px; } .leak { color: rgb(0, 128, 0); }",
+            ),
+            (
+                "components/iso/iso.js",
+                "Component({ methods: { measure() { return new Promise((resolve) => {\n\
+                   this.createSelectorQuery().select('.t').boundingClientRect((rect) => resolve(rect && rect.height > 0)).exec(); }); } } })",
+            ),
+            ("components/apply/apply.json", r#"{"component": true}"#),
+            ("components/apply/apply.wxml", r#"<view class="t u">apply</view>"#),
+            ("components/apply/apply.wxss", ".u { font-size: 21px; }"),
+            ("components/apply/apply.js", "Component({ options: { addGlobalClass: true } })"),
+            ("components/shared/shared.json", r#"{"component": true, "styleIsolation": "shared"}"#),
+            ("components/shared/shared.wxml", r#"<view class="t">shared</view>"#),
+            ("components/shared/shared.wxss", ".shared-x { color: rgb(0, 0, 255); }"),
+            ("components/shared/shared.js", "Component({})"),
+            (
+                "components/list/list.json",
+                r#"{"component": true, "componentGenerics": {"item": {"default": "../card-b/card-b"}}}"#,
+            ),
+            ("components/list/list.wxml", r#"<item label="one"/>"#),
+            ("components/list/list.js", "Component({})"),
+            ("components/card-a/card-a.json", r#"{"component": true}"#),
+            ("components/card-a/card-a.wxml", r#"<text class="c">A:{{label}}</text>"#),
+            ("components/card-a/card-a.js", "Component({ properties: { label: String } })"),
+            ("components/card-b/card-b.json", r#"{"component": true}"#),
+            ("components/card-b/card-b.wxml", r#"<text class="c">B:{{label}}</text>"#),
+            ("components/card-b/card-b.js", "Component({ properties: { label: String } })"),
+        ],
+        |app| {
+            app.wait_for("iso >>> .t", WAIT)?;
+            app.wait_for("apply >>> .t", WAIT)?;
+            let red = json!("rgb(255, 0, 0)");
+            assert_eq!(style(app, "#page-t", "color")?, red, "the page's own rule");
+            assert_ne!(style(app, "iso >>> .t", "color")?, red, "the page's class rule stays out of an isolated component");
+            assert_eq!(style(app, "iso >>> .t", "font-size")?, json!("20px"), "its own rule applies inside");
+            assert_eq!(style(app, "iso", "margin-top")?, json!("3px"), ":host is the component's element");
+            assert_ne!(style(app, "#leak", "color")?, json!("rgb(0, 128, 0)"), "its class rule stays out of the page");
+            assert_eq!(style(app, "iso >>> #tilde", "color")?, red, "~t is the page's class");
+            assert_eq!(style(app, "apply >>> .t", "color")?, red, "addGlobalClass: the page's rule reaches in");
+            assert_eq!(style(app, "apply >>> .t", "font-size")?, json!("21px"), "and its own applies");
+            assert_eq!(style(app, "#sx", "color")?, json!("rgb(0, 0, 255)"), "shared: its rule applies page-wide");
+            assert_eq!(style(app, "shared >>> .t", "color")?, red, "and the page's reach in");
+            // Selector queries: in the component (its own class names), and across from the page.
+            let page = "getCurrentPages()[0]";
+            assert_eq!(app.eval(&format!("{page}.selectComponent('#iso').measure()"))?, json!(true));
+            assert_eq!(
+                app.eval(
+                    "new Promise((resolve) => wx.createSelectorQuery().selectAll('iso >>> .t').boundingClientRect((r) => resolve(r.length)).exec())"
+                )?,
+                json!(1)
+            );
+            // Generics: the owner's choice, else the default.
+            app.wait_until(|app| Ok(app.text("#given >>> item >>> .c")? == "A:one"), WAIT)?;
+            app.wait_until(|app| Ok(app.text("#default >>> item >>> .c")? == "B:one"), WAIT)?;
+            assert!(app.exceptions().is_empty(), "{:?}", app.exceptions());
             Ok(())
         },
     );
@@ -1584,7 +1678,7 @@ fn relations_link_parents_and_children() {
             ),
         ],
         |app| {
-            app.wait_until(|app| Ok(app.count(".item")? == 2), WAIT)?;
+            app.wait_until(|app| Ok(app.count("list-item >>> .item")? == 2), WAIT)?;
             app.wait_until(|app| Ok(app.eval("getApp().globalData.log.length")? == json!(4)), WAIT)?;
             assert_eq!(app.eval("getApp().globalData.log")?, json!(["box+a", "a>box", "box+b", "b>box"]));
             let page = "getCurrentPages()[0]";
@@ -1697,6 +1791,7 @@ fn main() -> ExitCode {
         ("one_bad_module_stops_only_the_pages_that_need_it", one_bad_module_stops_only_the_pages_that_need_it),
         ("global_and_require_async_work_as_in_wechat", global_and_require_async_work_as_in_wechat),
         ("a_page_built_with_component_and_behavior_runs", a_page_built_with_component_and_behavior_runs),
+        ("component_styles_are_isolated_as_in_wechat", component_styles_are_isolated_as_in_wechat),
         ("npm_packages_build_and_resolve_as_in_devtools", npm_packages_build_and_resolve_as_in_devtools),
         ("the_compile_cache_recompiles_only_what_changed", the_compile_cache_recompiles_only_what_changed),
         ("weui_components_come_with_use_extended_lib", weui_components_come_with_use_extended_lib),

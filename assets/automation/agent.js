@@ -207,7 +207,15 @@
         if (result.snapshotItem(i).nodeType === 1) found.push(result.snapshotItem(i));
       }
     } else {
-      found = Array.prototype.slice.call(scope.querySelectorAll(wxmlSelector(selector)));
+      if (window.__wxmlRender && window.__wxmlRender.select) {
+        // Inside a custom component, its class names as it scopes them; `a >>> b` crosses
+        // into the components `a` finds, as WeChat's selectors do.
+        found = window.__wxmlRender.select(scope, String(selector).split('>>>').map(function (part) {
+          return wxmlSelector(part.trim());
+        }));
+      } else {
+        found = Array.prototype.slice.call(scope.querySelectorAll(wxmlSelector(selector)));
+      }
     }
     found = found.filter(function (el) { return !el.__wxInternal; });
     if (single) {

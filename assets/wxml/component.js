@@ -223,7 +223,7 @@
         bubbles: !!options.bubbles, composed: !!options.composed
       });
     };
-    self.createSelectorQuery = function () { return window.wx.createSelectorQuery(); };
+    self.createSelectorQuery = function () { return window.wx.createSelectorQuery().in(self); };
     self.createIntersectionObserver = function (options) { return window.wx.createIntersectionObserver(self, options); };
     /** The page this component is on: `pageId-<webview>`. */
     self.getPageId = function () { return 'pageId-' + webviewId; };
@@ -257,6 +257,12 @@
       instance: self,
       /** The class names its owner may set (`externalClasses`). */
       externalClasses: externalClasses,
+      /** Its style options (`styleIsolation`, `addGlobalClass`): the render layer scopes
+       *  its classes by them. */
+      styleOptions: {
+        styleIsolation: definition && definition.options && definition.options.styleIsolation,
+        addGlobalClass: !!(definition && definition.options && definition.options.addGlobalClass)
+      },
       /** Its relations: [{key, target (a component path), type, spec}]. */
       relations: relations,
       /** Links `other` under relation `key` (its `linked` runs). */

@@ -278,7 +278,7 @@
       c.attached(function () {
         send({
           kind: 'data', id: m.id, seq: 0, data: JSON.parse(JSON.stringify(c.instance.data)), first: true,
-          externalClasses: c.externalClasses
+          externalClasses: c.externalClasses, styleOptions: c.styleOptions
         });
       });
       relate(live, c, m.ancestors || []);

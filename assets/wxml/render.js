@@ -219,8 +219,24 @@
   var styled = {};
 
   function componentOf(owner, tag) {
+    if (tag.indexOf('wx-') !== 0) return undefined;
     var using = table[owner.path];
-    return using && tag.indexOf('wx-') === 0 ? using[tag.slice(3)] : undefined;
+    if (using && using[tag.slice(3)]) return using[tag.slice(3)];
+    // a generic of the owner component: what its host gave, else the default
+    var comp = compOf(owner);
+    return comp && comp.generics ? comp.generics[tag.slice(3)] : undefined;
+  }
+  // A component's generics (`componentGenerics`): each name's default from its .json,
+  // unless its host gives one (`generic:item="my-card"`: a tag of the host's owner).
+  var genericDefaults = (window.__wxmlComponents && window.__wxmlComponents.generics) || {};
+  function genericsOf(path, node, owner) {
+    var out = Object.assign({}, genericDefaults[path] || {});
+    Object.keys(node.generics || {}).forEach(function (name) {
+      var found = componentOf(owner, node.generics[name]);
+      if (found) out[name.replace(/^wx-/, '')] = found;
+      else console.warn('[superapp] generic:' + name.replace(/^wx-/, '') + ': ' + String(node.generics[name]).replace(/^wx-/, '') + ' is not in usingComponents');
+    });
+    return out;
   }
 
   function camel(name) { return name.replace(/-([a-z])/g, function (_, c) { return c.toUpperCase(); }); }
@@ -237,25 +253,74 @@
     return props;
   }
 
+  // Style isolation (WeChat's styleIsolation, as its WebView renderer does it): an
+  // isolated component's class names are written with its prefix
+  // (`components-card-card--title`) and its WXSS is inserted with that prefix before each
+  // class name, so neither the page's class rules reach in nor its rules out;
+  // apply-shared writes both names (the page's rules reach in); shared writes the names
+  // as given and inserts its WXSS page-wide. `~name` is the page's class, `^name` the
+  // owner's. Tag and id selectors are page-wide, as in WeChat.
+  var isolationTable = (window.__wxmlComponents && window.__wxmlComponents.isolation) || {};
+  function isolationOf(path, options) {
+    options = options || {};
+    var given = options.styleIsolation;
+    if (given === 'isolated' || given === 'apply-shared' || given === 'shared') return given;
+    if (options.addGlobalClass) return 'apply-shared';
+    return isolationTable[path] || 'isolated';
+  }
+  function prefixOf(path) { return path.replace(/[^A-Za-z0-9_-]/g, '-') + '--'; }
+  // The component state of an owner ({id, path}; id 0 is the page: null).
+  function compOf(owner) {
+    var el = owner && owner.id ? instances[owner.id] : null;
+    return el ? state(el).comp : null;
+  }
+  // Class name `name`, written in `comp`'s template (null: the page's), as the DOM has it.
+  function scopeClass(comp, name) {
+    if (!comp || !comp.isolation) return name;
+    if (name.charAt(0) === '~') return name.slice(1);
+    if (name.charAt(0) === '^') return scopeClass(compOf(comp.slotOwner), name.slice(1));
+    if (comp.isolation === 'shared') return name;
+    if (comp.isolation === 'apply-shared') return comp.prefix + name + ' ' + name;
+    return comp.prefix + name;
+  }
+  // A selector written in `comp`'s JS (or for its element) as it matches the DOM.
+  function scopeSelector(comp, selector) {
+    if (!comp || !comp.prefix) return selector;
+    var out = '', quote = null, depth = 0;
+    for (var i = 0; i < selector.length; i++) {
+      var ch = selector[i];
+      if (quote) { if (ch === quote) quote = null; out += ch; continue; }
+      if (ch === '"' || ch === "'") quote = ch;
+      else if (ch === '[') depth++;
+      else if (ch === ']') depth--;
+      out += ch;
+      if (ch === '.' && !depth && /[A-Za-z_-]/.test(selector[i + 1] || '')) out += comp.prefix;
+    }
+    return out;
+  }
+  // The class attribute of a node as its template wrote it (before scoping).
+  function classOf(node) {
+    if (!node || !node.attr) return '';
+    return String(node.rawClass !== undefined ? node.rawClass : node.attr['class'] || '');
+  }
+
   function host(el, path, node, owner) {
     var st = state(el);
     var id = nextInstance++;
     st.comp = {
       id: id, path: path, data: null, slots: node.children || [], slotOwner: owner, props: propsOf(node.attr),
-      names: [(node.attr && node.attr.id) || '', String((node.attr && node.attr['class']) || '')],
-      hostAttrs: node.attr || {}
+      names: [(node.attr && node.attr.id) || '', classOf(node)],
+      hostAttrs: node.attr || {}, generics: genericsOf(path, node, owner)
     };
     instances[id] = el;
-    if (!styled[path] && window.__wxmlComponentStyles && window.__wxmlComponentStyles[path]) {
-      styled[path] = true;
-      window.__wxmlComponentStyles[path]();
-    }
+    // (`:host` in its WXSS is `[is="path"]`)
+    el.setAttribute('is', path);
     // Said once the element is in the page (after this render), with the component
     // instances around it (its relations need them).
     pendingCreated.push({
       el: el, message: {
         kind: 'created', id: id, path: path, props: st.comp.props, owner: owner.id, tag: el.localName.slice(3),
-        attrId: (node.attr && node.attr.id) || '', classes: String((node.attr && node.attr['class']) || ''),
+        attrId: (node.attr && node.attr.id) || '', classes: classOf(node),
         dataset: JSON.parse(JSON.stringify(st.dataset))
       }
     });
@@ -290,18 +355,24 @@
       else rest.push(child);
     });
     // externalClasses: a class name the owner sets (`custom-class="red"` on the host) is
-    // replaced by the owner's classes inside the component.
+    // replaced by the owner's classes (scoped as the owner's) inside the component.
     var external = c.external || [];
     var hostAttrs = c.hostAttrs || {};
+    var ownerComp = compOf(c.slotOwner);
+    function scoped(list, comp) {
+      return list.split(/\s+/).filter(Boolean).map(function (name) { return scopeClass(comp, name); });
+    }
     function classes(attr) {
-      if (!external.length || !attr || typeof attr['class'] !== 'string') return attr;
+      if (!attr || attr['class'] === undefined || attr['class'] === null) return attr;
       var out = Object.assign({}, attr);
-      out['class'] = attr['class'].split(/\s+/).map(function (name) {
-        if (external.indexOf(name) < 0) return name;
+      var names = [];
+      String(attr['class']).split(/\s+/).filter(Boolean).forEach(function (name) {
+        if (external.indexOf(name) < 0) { names.push.apply(names, scoped(name, c)); return; }
         // (WeChat's compiler gives `inner-class` as innerClass)
         var given = hostAttrs[name] !== undefined ? hostAttrs[name] : hostAttrs[camel(name)];
-        return String(given === undefined || given === null ? '' : given);
-      }).filter(Boolean).join(' ');
+        if (given !== undefined && given !== null) names.push.apply(names, scoped(String(given), ownerComp));
+      });
+      out['class'] = names.join(' ');
       return out;
     }
     function fill(node) {
@@ -310,8 +381,11 @@
         var name = (node.attr && node.attr.name) || '';
         return { tag: 'wx-slot', attr: node.attr, children: name ? named[name] || [] : rest, slotOwner: c.slotOwner };
       }
-      if (!node.children || !node.children.length) return external.length ? { tag: node.tag, attr: classes(node.attr), children: node.children, raw: node.raw } : node;
-      return { tag: node.tag, attr: classes(node.attr), children: node.children.map(fill), raw: node.raw };
+      var attr = classes(node.attr);
+      if (attr === node.attr && (!node.children || !node.children.length)) return node;
+      return Object.assign({}, node, {
+        attr: attr, rawClass: node.attr ? node.attr['class'] : undefined, children: node.children && node.children.map(fill)
+      });
     }
     return ((tree && tree.children) || []).map(fill);
   }
@@ -411,7 +485,7 @@
       c.slotOwner = owner;
       c.hostAttrs = node.attr || {};
       var props = propsOf(node.attr);
-      var names = [(node.attr && node.attr.id) || '', String((node.attr && node.attr['class']) || '')];
+      var names = [(node.attr && node.attr.id) || '', classOf(node)];
       // Only the properties whose value from the owner changed (as in WeChat: the
       // component's own setData of a property stands until the owner gives a new value).
       var changed = {};
@@ -457,6 +531,7 @@
   var observers = {};
   function ownedBy(selector, owner) {
     var found = [];
+    selector = scopeSelector(compOf({ id: owner }), selector);
     try { found = Array.prototype.slice.call(document.querySelectorAll(selector)); } catch (err) { return []; }
     return found.filter(function (el) { return el.__wx && (el.__wx.owner || 0) === owner; });
   }
@@ -650,6 +725,15 @@
       var c = state(el).comp;
       if (m.kind === 'data') {
         if (m.externalClasses) c.external = m.externalClasses;
+        if (m.first && !c.isolation) {
+          c.isolation = isolationOf(c.path, m.styleOptions);
+          c.prefix = c.isolation === 'shared' ? '' : prefixOf(c.path);
+          var styleKey = c.path + '|' + c.prefix;
+          if (!styled[styleKey] && window.__wxmlComponentStyles && window.__wxmlComponentStyles[c.path]) {
+            styled[styleKey] = true;
+            window.__wxmlComponentStyles[c.path](c.prefix);
+          }
+        }
         if (!c.data) c.data = {};
         Object.keys(m.data || {}).forEach(function (key) { window.__wxmlDataPath.set(c.data, key, m.data[key]); });
         drawComponent(el);
@@ -661,6 +745,28 @@
         fire(m.name, el, m.detail, [], !m.bubbles);
       }
       return undefined;
+    },
+    /** The elements under `scope` (an element, or a component instance's id) that
+     *  `parts` match: selectors in DOM names, each after the first crossing into the
+     *  components the one before found (WeChat's `a >>> b`). Each part's class names are
+     *  matched as the template that holds them writes them. */
+    select: function (scope, parts) {
+      if (typeof scope === 'number') scope = instances[scope] || null;
+      if (!scope) return [];
+      var found = [scope];
+      parts.forEach(function (part, i) {
+        var next = [];
+        found.forEach(function (el) {
+          var st = el.__wx;
+          var comp = st && st.comp ? st.comp : i === 0 ? compOf({ id: st ? st.owner : 0 }) : null;
+          if (i > 0 && !(st && st.comp)) return; // `>>>` crosses into a component only
+          var list = [];
+          try { list = el.querySelectorAll(scopeSelector(comp, part)); } catch (err) { list = []; }
+          Array.prototype.forEach.call(list, function (x) { if (next.indexOf(x) < 0) next.push(x); });
+        });
+        found = next;
+      });
+      return found;
     },
     /** Fires a WeChat event from an element (for tests and automation). */
     fire: fire,

@@ -46,6 +46,40 @@ pub struct ComponentTable {
     /// Every component reached from the pages.
     #[serde(skip)]
     pub components: BTreeSet<String>,
+    /// A component's `styleIsolation` as its `.json` gives it (its JS `options` may give
+    /// another, which wins); a component given neither is [`StyleIsolation::Isolated`].
+    pub isolation: BTreeMap<String, StyleIsolation>,
+    /// A component's generics (`componentGenerics` in its `.json`) that have a default:
+    /// component path -> generic name -> the default component's path. (A generic
+    /// without a default must be given by the owner, `generic:name="tag"`.)
+    pub generics: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+/// How a component's classes and the page's meet (WeChat's `styleIsolation`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StyleIsolation {
+    /// Neither the page's class rules reach into the component, nor its rules out
+    /// (WeChat's default for components).
+    Isolated,
+    /// The page's class rules reach in; the component's stay inside
+    /// (`addGlobalClass: true` means this).
+    ApplyShared,
+    /// Both ways: the component's rules apply page-wide.
+    Shared,
+}
+
+impl StyleIsolation {
+    /// The value as a `.json` or `options` writes it; `None` for anything else (WeChat's
+    /// page-only `page-*` values included: a component is treated as isolated then).
+    pub fn parse(text: &str) -> Option<StyleIsolation> {
+        match text {
+            "isolated" => Some(StyleIsolation::Isolated),
+            "apply-shared" => Some(StyleIsolation::ApplyShared),
+            "shared" => Some(StyleIsolation::Shared),
+            _ => None,
+        }
+    }
 }
 
 impl ComponentTable {
@@ -68,6 +102,14 @@ impl ComponentTable {
                 continue;
             }
             let own = json(&owner);
+            if let Some(isolation) = own
+                .as_ref()
+                .and_then(|j| j.get("styleIsolation"))
+                .and_then(Value::as_str)
+                .and_then(StyleIsolation::parse)
+            {
+                table.isolation.insert(owner.clone(), isolation);
+            }
             let mut using = global.clone();
             using.extend(resolve_all(
                 &owner,
@@ -75,10 +117,19 @@ impl ComponentTable {
                 &exists,
                 &mut errors,
             ));
-            for path in using.values() {
+            let defaults = resolve_all(
+                &owner,
+                own.as_ref().and_then(|j| j.get("componentGenerics")).map(generic_defaults).as_ref(),
+                &exists,
+                &mut errors,
+            );
+            for path in using.values().chain(defaults.values()) {
                 if table.components.insert(path.clone()) {
                     todo.push(path.clone());
                 }
+            }
+            if !defaults.is_empty() {
+                table.generics.insert(owner.clone(), defaults);
             }
             if !using.is_empty() {
                 table.using.insert(owner, using);
@@ -90,6 +141,17 @@ impl ComponentTable {
         }
         (table, errors)
     }
+}
+
+/// `componentGenerics` (`{"item": true, "cell": {"default": "../cell/cell"}}`) as a
+/// `usingComponents`-like map of the generics that have a default.
+fn generic_defaults(generics: &Value) -> Value {
+    let Value::Object(generics) = generics else { return Value::Null };
+    generics
+        .iter()
+        .filter_map(|(name, spec)| Some((name.clone(), spec.get("default")?.as_str()?.into())))
+        .collect::<serde_json::Map<String, Value>>()
+        .into()
 }
 
 fn resolve_all(
@@ -157,6 +219,7 @@ mod tests {
         "components/card/card.wxml",
         "components/card/card.js",
         "components/badge/index.wxml",
+        "components/list/list.wxml",
         "pages/a/item/item.wxml",
         "miniprogram_npm/weui-miniprogram/cell/cell.wxml",
         "miniprogram_npm/lib/index.wxml",
@@ -221,5 +284,28 @@ mod tests {
             table.components,
             BTreeSet::from(["components/badge/index".into(), "components/card/card".into(), cell])
         );
+    }
+
+    #[test]
+    fn a_components_json_gives_its_isolation_and_its_generics_defaults() {
+        let json = |file: &str| match file {
+            "pages/a/a" => Some(json!({"usingComponents": {"list": "/components/list/list"}})),
+            "components/list/list" => Some(json!({
+                "component": true,
+                "styleIsolation": "apply-shared",
+                "componentGenerics": {"item": {"default": "../card/card"}, "other": true}
+            })),
+            "components/card/card" => Some(json!({"component": true, "styleIsolation": "page-shared"})),
+            _ => None,
+        };
+        let (table, errors) = ComponentTable::build(&["pages/a/a".into()], None, json, exists);
+        assert_eq!(errors, []);
+        assert_eq!(table.isolation, BTreeMap::from([("components/list/list".into(), StyleIsolation::ApplyShared)]));
+        assert_eq!(
+            table.generics["components/list/list"],
+            BTreeMap::from([("item".into(), "components/card/card".into())])
+        );
+        assert!(table.components.contains("components/card/card"), "a generic's default is a component too");
+        assert_eq!(serde_json::to_value(&table).unwrap()["isolation"], json!({"components/list/list": "apply-shared"}));
     }
 }

@@ -36,6 +36,14 @@ pub struct NodeQuery {
     pub single: bool,
     /// What to read.
     pub fields: Fields,
+    /// The component instance whose template the selector is written for
+    /// (`query.in(component)`): its classes are matched as it scopes them; 0 for none.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub owner: u64,
+}
+
+fn is_zero(owner: &u64) -> bool {
+    *owner == 0
 }
 
 /// A query that cannot be asked.
@@ -89,7 +97,13 @@ pub fn parse(data: &Value) -> Result<Vec<NodeQuery>, SelectorQueryError> {
                 computed_style: names("computedStyle")?,
                 node: flag("node"),
             };
-            Ok(NodeQuery { selector, single: query.get("single").and_then(Value::as_bool).unwrap_or(true), fields })
+            let owner = query.get("owner").and_then(Value::as_u64).unwrap_or(0);
+            Ok(NodeQuery {
+                selector,
+                single: query.get("single").and_then(Value::as_bool).unwrap_or(true),
+                fields,
+                owner,
+            })
         })
         .collect()
 }
@@ -104,7 +118,7 @@ mod tests {
         let queries = parse(&json!({"queries": [
             {"selector": "#a", "single": true, "fields": {"rect": true, "size": true}},
             {"selector": null, "fields": {"scrollOffset": true}},
-            {"selector": ".item", "single": false, "fields": {"dataset": true, "computedStyle": ["color"]}}
+            {"selector": ".item", "single": false, "fields": {"dataset": true, "computedStyle": ["color"]}, "owner": 4}
         ]}))
         .unwrap();
         assert_eq!(queries.len(), 3);
@@ -112,6 +126,8 @@ mod tests {
         assert_eq!(queries[1].selector, None);
         assert_eq!(queries[2].fields.computed_style, ["color"]);
         assert!(!queries[2].single);
+        assert_eq!((queries[1].owner, queries[2].owner), (0, 4));
+        assert_eq!(serde_json::to_value(&queries[2]).unwrap()["owner"], 4);
         assert_eq!(
             serde_json::to_value(&queries[1]).unwrap(),
             json!({"selector": null, "single": true, "fields": {"id": false, "dataset": false, "rect": false,

@@ -133,7 +133,7 @@ impl Bundle {
             let mut out = String::new();
             for file in files.into_iter().filter(|file| compiled.wxss.contains_key(file)) {
                 out.push_str(&format!(
-                    "__wxmlStyleFiles[{}]();\n",
+                    "__wxmlStyleFiles[{}](suffix);\n",
                     serde_json::to_string(&file).expect("a path serialises")
                 ));
                 used.insert(file);
@@ -146,19 +146,20 @@ impl Bundle {
             let files =
                 weui.then(|| weui_style.clone()).into_iter().chain(["app.wxss".to_string(), format!("{route}.wxss")]);
             routes_js.push_str(&format!(
-                "__wxmlStyles[{}] = function () {{\n{}}};\n",
+                "__wxmlStyles[{}] = function () {{\nvar suffix = '';\n{}}};\n",
                 serde_json::to_string(route).expect("a route serialises"),
                 calls(files.collect())
             ));
         }
         // Custom components: the tags each page and component uses, and each component's
-        // styles (inserted once, where it is first used).
+        // styles (inserted where it is first used, once per class prefix: `suffix` is
+        // the prefix wcsc's output puts before each class name; '' for page-wide).
         routes_js.push_str("window.__wxmlComponentStyles = {};\n");
         for path in &table.components {
             let call = calls(vec![format!("{path}.wxss")]);
             if !call.is_empty() {
                 routes_js.push_str(&format!(
-                    "__wxmlComponentStyles[{}] = function () {{\n{call}}};\n",
+                    "__wxmlComponentStyles[{}] = function (suffix) {{\n{call}}};\n",
                     serde_json::to_string(path).expect("a path serialises")
                 ));
             }
@@ -166,7 +167,7 @@ impl Bundle {
         styles.push_str("window.__wxmlStyleFiles = {};\n");
         for file in &used {
             styles.push_str(&format!(
-                "__wxmlStyleFiles[{}] = function () {{\n({})();\n}};\n",
+                "__wxmlStyleFiles[{}] = function (suffix) {{\n({})(suffix);\n}};\n",
                 serde_json::to_string(file).expect("a path serialises"),
                 compiled.wxss[file]
             ));

@@ -220,10 +220,12 @@ test('an unknown method, page or element is a clear error', async () => {
 test('the controls page: a custom component and the built-in controls, as DevTools drives them', async () => {
   const page = await miniProgram.navigateTo('/pages/controls/controls');
   assert.equal(page.path, 'pages/controls/controls');
-  await until(async () => (await page.$('.count')) !== null);
+  await until(async () => (await page.$('stepper')) !== null);
   // The custom component: its element is a CustomElement (data, setData, callMethod),
-  // and $ reaches inside it.
+  // and its $ reaches inside it (the page's does not: its classes are its own).
   const stepper = await page.$('stepper');
+  await until(async () => (await stepper.$('.count')) !== null);
+  assert.equal(await page.$('.count'), null);
   assert.equal(stepper.constructor.name, 'CustomElement');
   assert.equal(await stepper.data('value'), 1);
   await (await stepper.$('.more')).tap();
@@ -231,7 +233,7 @@ test('the controls page: a custom component and the built-in controls, as DevToo
   await stepper.callMethod('step', 1);
   await until(async () => (await page.data('cups')) === 3);
   await stepper.setData({ label: 'Mugs' });
-  assert.equal(await text(page, '.stepper-label'), 'Mugs');
+  assert.equal(await text(stepper, '.stepper-label'), 'Mugs');
   assert.equal(await text(page, '#cups'), 'Ordered: 3');
   // The controls, each through its element class.
   await (await page.$('switch')).tap();
