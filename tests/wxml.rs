@@ -1363,6 +1363,108 @@ fn built_in_controls_fire_their_events_with_their_detail() {
     );
 }
 
+/// movable-view (moved by its x and y, by a drag and by the automator's `moveTo`, kept in
+/// its area and its direction), picker-view (its value, a drag on a column), a
+/// scroll-view's refresher (pulled, then restored), cover-view and cover-image.
+fn movable_views_picker_views_refreshers_and_cover_views_work() {
+    const WXML: &str = r#"<movable-area style="width: 200px; height: 200px"><movable-view class="mv" direction="all" x="{{x}}" y="{{y}}" style="width: 50px; height: 50px" bindchange="onMove"/></movable-area>
+<movable-area style="width: 200px; height: 100px"><movable-view class="mh" direction="horizontal" style="width: 50px; height: 50px" bindchange="onMove"/></movable-area>
+<picker-view class="pv" style="width: 300px; height: 170px" indicator-style="height: 34px;" value="{{pv}}" bindchange="onPick"><picker-view-column class="years"><view wx:for="{{years}}" wx:key="*this">{{item}}</view></picker-view-column><picker-view-column><view>a</view><view>b</view><view>c</view></picker-view-column></picker-view>
+<scroll-view scroll-y class="rf" style="height: 100px" refresher-enabled refresher-triggered="{{refreshing}}" bindrefresherrefresh="onRefresh" bindrefresherrestore="onRestore"><view style="height: 300px">list</view></scroll-view>
+<cover-view class="cv">cover text</cover-view><cover-image class="ci" src="/pic.svg" bindload="onImage"/>
+<view class="log">{{log}}</view>"#;
+    const JS: &str = r#"Page({
+  data: { log: '', x: 0, y: 0, pv: [2, 1], years: [2020, 2021, 2022, 2023, 2024, 2025], refreshing: false },
+  add(s) { this.setData({ log: this.data.log + s + ';' }) },
+  onMove(e) { this.add('move ' + e.detail.x + ',' + e.detail.y + ' ' + (e.detail.source || "''")) },
+  onPick(e) { this.add('pick ' + e.detail.value.join(',')) },
+  onRefresh() { this.add('refresh'); this.setData({ refreshing: true }); setTimeout(() => this.setData({ refreshing: false }), 50) },
+  onRestore() { this.add('restore') },
+  onImage(e) { this.add('image ' + e.detail.width + 'x' + e.detail.height) }
+})"#;
+    const SVG: &str = r#"<svg xmlns="http://www.w3.org/2000/svg" width="12" height="8"><rect width="12" height="8" fill="red"/></svg>"#;
+    run_package(
+        &[
+            ("app.json", r#"{"pages": ["pages/home/home"]}"#),
+            ("app.js", "App({})"),
+            ("pages/home/home.wxml", WXML),
+            ("pages/home/home.js", JS),
+            ("pic.svg", SVG),
+        ],
+        |app| {
+            app.wait_for(".log", WAIT)?;
+            let page = app.current_page()?.id;
+            let element = |selector: &str| -> Result<Value, testing::Failed> {
+                Ok(app.send("Page.getElement", json!({"pageId": page, "selector": selector}))?["elementId"].clone())
+            };
+            let log_is = |want: &str| -> Result<(), testing::Failed> {
+                let wanted = want.to_string();
+                app.wait_until(move |app| Ok(app.text(".log")? == wanted), WAIT)
+                    .map_err(|_| format!("the log is {:?}, not {want:?}", app.text(".log")).into())
+            };
+            let touch = |selector: &str, kind: &str, x: f64, y: f64| -> Result<Value, testing::Failed> {
+                let point = json!([{"identifier": 0, "clientX": x, "clientY": y}]);
+                app.send(
+                    &format!("Element.{kind}"),
+                    json!({"pageId": page, "elementId": element(selector)?, "touches": point, "changedTouches": point}),
+                )
+            };
+            app.wait_until(|app| Ok(app.text(".log")? == "image 12x8;"), WAIT)?;
+            assert_eq!(app.text(".cv")?, "cover text");
+            // movable-view: x and y from the page (source ''), the automator's moveTo (kept
+            // inside its area), a drag; one that moves only across.
+            app.set_data(json!({"x": 30, "y": 40}))?;
+            let mut log = "image 12x8;move 30,40 '';".to_string();
+            log_is(&log)?;
+            let mv = element(".mv")?;
+            app.send(
+                "Element.callFunction",
+                json!({"pageId": page, "elementId": mv, "functionName": "movable-view.moveTo", "args": [500, 10]}),
+            )?;
+            log += "move 150,10 touch;";
+            log_is(&log)?;
+            let at = app.send(
+                "Element.getProperties",
+                json!({"pageId": page, "elementId": mv, "names": ["_translateX", "_translateY"]}),
+            )?;
+            assert_eq!(at["properties"], json!([150, 10]), "what the automator's property('x') reads");
+            let (left, top) = app.offset(".mh")?;
+            touch(".mh", "touchstart", left + 5.0, top + 5.0)?;
+            touch(".mh", "touchmove", left + 45.0, top + 45.0)?;
+            touch(".mh", "touchend", left + 45.0, top + 45.0)?;
+            log += "move 40,0 touch;";
+            log_is(&log)?;
+            // picker-view: the rows its value names are in the middle; a drag on a column
+            // comes to rest on another row and says every column's.
+            let years = element(".years")?;
+            let scroll_top = |id: &Value| -> Result<Value, testing::Failed> {
+                Ok(app.send(
+                    "Element.getDOMProperties",
+                    json!({"pageId": page, "elementId": id, "names": ["scrollTop"]}),
+                )?["properties"][0]
+                    .clone())
+            };
+            assert_eq!(scroll_top(&years)?, json!(68), "row 2 of 34 px rows");
+            let (left, top) = app.offset(".years")?;
+            touch(".years", "touchstart", left + 20.0, top + 100.0)?;
+            touch(".years", "touchmove", left + 20.0, top + 32.0)?;
+            touch(".years", "touchend", left + 20.0, top + 32.0)?;
+            log += "pick 4,1;";
+            log_is(&log)?;
+            // The refresher: pulled down past its threshold, it refreshes until the page
+            // sets refresher-triggered back to false.
+            let (left, top) = app.offset(".rf")?;
+            touch(".rf", "touchstart", left + 10.0, top + 10.0)?;
+            touch(".rf", "touchmove", left + 10.0, top + 90.0)?;
+            touch(".rf", "touchend", left + 10.0, top + 90.0)?;
+            log += "refresh;restore;";
+            log_is(&log)?;
+            assert!(app.exceptions().is_empty(), "{:?}", app.exceptions());
+            Ok(())
+        },
+    );
+}
+
 /// `useExtendedLib: {weui: true}`: WeUI's components resolve as `weui-miniprogram/...`
 /// (weui-miniprogram, bundled with the shell) and render with WeUI's styles, without a
 /// file written into the mini program's folder.
@@ -1652,11 +1754,11 @@ fn relations_link_parents_and_children() {
             ("app.js", "App({ globalData: { log: [] } })"),
             (
                 "pages/a/a.json",
-                r#"{"usingComponents": {"list-box": "/components/list-box/list-box", "list-item": "/components/list-item/list-item"}}"#,
+                r#"{"usingComponents": {"list-box": "/components/list-box/list-box", "list-item": "/components/list-item/list-item", "list-note": "/components/list-note/list-note"}}"#,
             ),
             (
                 "pages/a/a.wxml",
-                r#"<list-box id="box"><list-item name="a"/><list-item wx:if="{{two}}" name="b"/></list-box>"#,
+                r#"<list-box id="box"><list-item name="a"/><list-item wx:if="{{two}}" name="b"/><view><list-note name="n"/></view></list-box>"#,
             ),
             ("pages/a/a.js", "Page({ data: { two: true } })"),
             ("components/list-box/list-box.json", r#"{"component": true}"#),
@@ -1665,8 +1767,18 @@ fn relations_link_parents_and_children() {
                 "components/list-box/list-box.js",
                 "Component({ relations: { '../list-item/list-item': { type: 'child',\n\
                    linked(item) { getApp().globalData.log.push('box+' + item.data.name) },\n\
-                   unlinked(item) { getApp().globalData.log.push('box-' + item.data.name) } } },\n\
+                   unlinked(item) { getApp().globalData.log.push('box-' + item.data.name) } },\n\
+                   notes: { type: 'descendant', target: require('../../behaviors/note.js'),\n\
+                   linked(note) { getApp().globalData.log.push('note+' + note.data.name + ':' + note.hasBehavior(require('../../behaviors/note.js'))) } } },\n\
                  methods: { names() { return this.getRelationNodes('../list-item/list-item').map(i => i.data.name) } } })",
+            ),
+            ("behaviors/note.js", "module.exports = Behavior({ properties: { name: String } })"),
+            ("components/list-note/list-note.json", r#"{"component": true}"#),
+            ("components/list-note/list-note.wxml", "<text>{{name}}</text>"),
+            (
+                "components/list-note/list-note.js",
+                "Component({ behaviors: [require('../../behaviors/note.js')],\n\
+                 relations: { box: { type: 'ancestor', target: '../list-box/list-box' } } })",
             ),
             ("components/list-item/list-item.json", r#"{"component": true}"#),
             ("components/list-item/list-item.wxml", "<view class=\"item\">{{name}}</view>"),
@@ -1679,13 +1791,14 @@ fn relations_link_parents_and_children() {
         ],
         |app| {
             app.wait_until(|app| Ok(app.count("list-item >>> .item")? == 2), WAIT)?;
-            app.wait_until(|app| Ok(app.eval("getApp().globalData.log.length")? == json!(4)), WAIT)?;
-            assert_eq!(app.eval("getApp().globalData.log")?, json!(["box+a", "a>box", "box+b", "b>box"]));
+            app.wait_until(|app| Ok(app.eval("getApp().globalData.log.length")? == json!(5)), WAIT)?;
+            // (a relation by `target` links any component with that behavior)
+            assert_eq!(app.eval("getApp().globalData.log")?, json!(["box+a", "a>box", "box+b", "b>box", "note+n:true"]));
             let page = "getCurrentPages()[0]";
             assert_eq!(app.eval(&format!("{page}.selectComponent('#box').names()"))?, json!(["a", "b"]));
             app.set_data(json!({"two": false}))?;
-            app.wait_until(|app| Ok(app.eval("getApp().globalData.log.length")? == json!(5)), WAIT)?;
-            assert_eq!(app.eval("getApp().globalData.log[4]")?, json!("box-b"));
+            app.wait_until(|app| Ok(app.eval("getApp().globalData.log.length")? == json!(6)), WAIT)?;
+            assert_eq!(app.eval("getApp().globalData.log[5]")?, json!("box-b"));
             assert_eq!(app.eval(&format!("{page}.selectComponent('#box').names()"))?, json!(["a"]));
             Ok(())
         },
@@ -1792,6 +1905,10 @@ fn main() -> ExitCode {
         ("global_and_require_async_work_as_in_wechat", global_and_require_async_work_as_in_wechat),
         ("a_page_built_with_component_and_behavior_runs", a_page_built_with_component_and_behavior_runs),
         ("component_styles_are_isolated_as_in_wechat", component_styles_are_isolated_as_in_wechat),
+        (
+            "movable_views_picker_views_refreshers_and_cover_views_work",
+            movable_views_picker_views_refreshers_and_cover_views_work,
+        ),
         ("npm_packages_build_and_resolve_as_in_devtools", npm_packages_build_and_resolve_as_in_devtools),
         ("the_compile_cache_recompiles_only_what_changed", the_compile_cache_recompiles_only_what_changed),
         ("weui_components_come_with_use_extended_lib", weui_components_come_with_use_extended_lib),

@@ -261,6 +261,8 @@
     if (field && 'value' in field) props.value = field.value;
     if (!el.__wx && 'value' in el) props.value = el.value;
     if (!el.__wx && 'checked' in el) props.checked = el.checked;
+    // (a movable-view's position, as WeChat's automator reads it)
+    if (el.__wx && el.__wx.moveTo) { props._translateX = el.__wx.x; props._translateY = el.__wx.y; }
     return props;
   }
 
@@ -473,6 +475,10 @@
         case 'scroll-view.scrollLeft': return { result: el.scrollLeft };
         case 'scroll-view.scrollWidth': return { result: el.scrollWidth };
         case 'scroll-view.scrollHeight': return { result: el.scrollHeight };
+        case 'movable-view.moveTo':
+          if (typeof st.moveTo !== 'function') throw new Error('the movable-view is not drawn');
+          st.moveTo(Number(args[0]) || 0, Number(args[1]) || 0, 'touch', false);
+          return { result: null };
       }
       throw new Error('unknown element function ' + a.name);
     },

@@ -179,6 +179,8 @@
       });
     });
     self.properties = self.data;
+    /** Whether it has behavior `b` (WeChat's `this.hasBehavior`). */
+    self.hasBehavior = function (b) { return parts.indexOf(b) >= 0; };
     var lifetimes = function (name) {
       return parts.map(function (part) { return (part.lifetimes && part.lifetimes[name]) || part[name]; }).filter(isFunction);
     };
@@ -244,7 +246,10 @@
     parts.forEach(function (part) {
       Object.keys(part.relations || {}).forEach(function (key) {
         var spec = part.relations[key] || {};
-        relations.push({ key: key, target: joinPath(path, key), type: spec.type, spec: spec });
+        // `target`: a path (the key is then just a name), or a behavior the other has
+        var behavior = spec.target && typeof spec.target === 'object' ? spec.target : null;
+        var target = typeof spec.target === 'string' ? spec.target : key;
+        relations.push({ key: key, target: behavior ? null : joinPath(path, target), behavior: behavior, type: spec.type, spec: spec });
       });
     });
     self.getRelationNodes = function (key) { return (links[key] || []).slice(); };
@@ -263,7 +268,9 @@
         styleIsolation: definition && definition.options && definition.options.styleIsolation,
         addGlobalClass: !!(definition && definition.options && definition.options.addGlobalClass)
       },
-      /** Its relations: [{key, target (a component path), type, spec}]. */
+      /** Whether it has behavior `b` (its own or through another behavior). */
+      hasBehavior: function (b) { return parts.indexOf(b) >= 0; },
+      /** Its relations: [{key, target (a component path) or behavior, type, spec}]. */
       relations: relations,
       /** Links `other` under relation `key` (its `linked` runs). */
       link: function (key, other) {

@@ -10,6 +10,9 @@
 //   picker (selector, multiSelector, date, time)                  change {value}, cancel
 //   form (button form-type="submit" | "reset")                   submit {value}, reset
 //   label (a tap on it is a tap on its control), progress, icon, rich-text
+//   movable-view (in a movable-area)                              change {x, y, source}
+//   picker-view (+ picker-view-column)                    pickstart, pickend, change {value}
+//   scroll-view's refresher      refresherpulling, refresherrefresh, refresherrestore, refresherabort
 // Their look (components.css) follows WeChat's defaults, with WeUI (MIT) as the reference.
 (function () {
   'use strict';
@@ -268,6 +271,7 @@
             el.scrollTo({ top: el.scrollTop + at.top - box.top, left: el.scrollLeft + at.left - box.left, behavior: smooth });
           }
         }
+        refresher(el, a);
         once(el, 'scroll', function () {
           var last = st.last || { top: 0, left: 0 };
           var now = { top: el.scrollTop, left: el.scrollLeft };
@@ -404,6 +408,138 @@
         });
         while (box.childNodes.length > columns.length) box.removeChild(box.lastChild);
       },
+      'wx-movable-view': function (el, a) {
+        var st = ctx.state(el);
+        var area = el.parentNode;
+        var direction = text(a.direction) || 'none';
+        var free = truthy(a['out-of-bounds'] || a.outOfBounds);
+        // Where it may go: inside its area (0 when it is larger than the area).
+        var bounds = function () {
+          var w = (area && area.clientWidth || 0) - el.offsetWidth, h = (area && area.clientHeight || 0) - el.offsetHeight;
+          return { minX: Math.min(0, w), maxX: Math.max(0, w), minY: Math.min(0, h), maxY: Math.max(0, h) };
+        };
+        var clamp = function (v, lo, hi) { return free ? v : Math.min(hi, Math.max(lo, v)); };
+        var scale = number(a['scale-value'] || a.scaleValue, 1);
+        var draw = function (animated) {
+          el.style.transition = animated && truthy(a.animation === undefined ? true : a.animation) ? 'transform .3s' : 'none';
+          el.style.transform = 'translate(' + st.x + 'px, ' + st.y + 'px) scale(' + scale + ')';
+        };
+        // moveTo(x, y, source): within its bounds and its direction; says change when it moved.
+        st.moveTo = function (x, y, source, animated) {
+          var b = bounds();
+          var d = text(attrs(el).direction) || 'none';
+          var nx = d === 'all' || d === 'horizontal' || source === '' ? clamp(number(x, st.x), b.minX, b.maxX) : st.x;
+          var ny = d === 'all' || d === 'vertical' || source === '' ? clamp(number(y, st.y), b.minY, b.maxY) : st.y;
+          if (nx === st.x && ny === st.y) return;
+          st.x = nx;
+          st.y = ny;
+          draw(animated);
+          ctx.fire('change', el, { x: nx, y: ny, source: source });
+        };
+        if (st.x === undefined) { st.x = 0; st.y = 0; }
+        // x and y as given (numbers, px): applied when they change, with source ''.
+        var given = [parseFloat(a.x) || 0, parseFloat(a.y) || 0].join(',');
+        if (st.given !== given) {
+          var first = st.given === undefined;
+          st.given = given;
+          // (its size and its area's are known once it is in the page)
+          var apply = function () { st.moveTo(parseFloat(attrs(el).x) || 0, parseFloat(attrs(el).y) || 0, '', !first); };
+          if (first) requestAnimationFrame(apply); else apply();
+        }
+        draw(false);
+        el.classList.toggle('wx-movable', direction !== 'none' && !disabled(el));
+        // A drag moves it (a person's touch: source 'touch').
+        once(el, 'mousedown', function (e) {
+          if (disabled(el) || (text(attrs(el).direction) || 'none') === 'none') return;
+          e.preventDefault();
+          var start = { x: e.clientX, y: e.clientY, atX: st.x, atY: st.y };
+          var move = function (m) {
+            st.moveTo(start.atX + m.clientX - start.x, start.atY + m.clientY - start.y, 'touch', false);
+          };
+          var up = function () {
+            document.removeEventListener('mousemove', move, true);
+            document.removeEventListener('mouseup', up, true);
+          };
+          document.addEventListener('mousemove', move, true);
+          document.addEventListener('mouseup', up, true);
+        });
+      },
+      'wx-picker-view': function (el, a) {
+        var st = ctx.state(el);
+        // (its rows are measured in the page: a new one is drawn once it is there)
+        if (!el.isConnected) {
+          requestAnimationFrame(function () { if (el.isConnected) controls['wx-picker-view'](el, attrs(el)); });
+          return;
+        }
+        var columns = ctx.kids(el).filter(function (k) { return k.localName === 'wx-picker-view-column'; });
+        // Each row is as tall as the indicator (its indicator-style height, else the
+        // first row's own height); the selected row sits under it, in the middle.
+        var style = text(a['indicator-style'] || a.indicatorStyle);
+        var fromStyle = /(?:^|;)\s*height\s*:\s*([\d.]+)px/.exec(style);
+        var firstRow = columns.length && ctx.kids(columns[0])[0];
+        var row = fromStyle ? Number(fromStyle[1]) : firstRow && firstRow.offsetHeight || 34;
+        st.row = row;
+        var indicator = ctx.inner(el, 'span', 'indicator');
+        indicator.className = 'wx-picker-view-indicator ' + text(a['indicator-class'] || a.indicatorClass);
+        indicator.setAttribute('style', style);
+        indicator.style.height = row + 'px';
+        indicator.style.top = 'calc(50% - ' + row / 2 + 'px)';
+        var mask = ctx.inner(el, 'span', 'mask');
+        mask.className = 'wx-picker-view-mask ' + text(a['mask-class'] || a.maskClass);
+        mask.setAttribute('style', text(a['mask-style'] || a.maskStyle));
+        var values = Array.isArray(a.value) ? a.value : [];
+        var givenKey = JSON.stringify(values);
+        var changed = st.givenKey !== givenKey;
+        st.givenKey = givenKey;
+        st.values = function () {
+          return columns.map(function (col) {
+            var n = ctx.kids(col).length;
+            return Math.max(0, Math.min(n - 1, Math.round(col.scrollTop / row)));
+          });
+        };
+        // (the rows it last said, or its value said: a change is only a new choice)
+        if (changed) st.last = JSON.stringify(columns.map(function (col, i) {
+          return Math.max(0, Math.min(ctx.kids(col).length - 1, number(values[i], 0)));
+        }));
+        columns.forEach(function (col, i) {
+          col.style.setProperty('--wx-picker-row', row + 'px');
+          ctx.kids(col).forEach(function (item) { item.style.height = row + 'px'; item.classList.add('wx-picker-view-item'); });
+          // (room above and below, so the first and last rows can come to the middle)
+          var room = Math.max(0, (el.clientHeight - row) / 2) + 'px';
+          if (col.style.paddingTop !== room) { col.style.paddingTop = room; col.style.paddingBottom = room; }
+          if (changed || col.__wxPickerFresh === undefined) {
+            col.__wxPickerFresh = false;
+            col.scrollTop = number(values[i], 0) * row;
+          }
+          // When a column comes to rest on a row, change says every column's row.
+          var cst = ctx.state(col);
+          if (cst.pickerWired) return;
+          cst.pickerWired = true;
+          col.addEventListener('scroll', function () {
+            if (!st.started) { st.started = true; ctx.fire('pickstart', el, {}); }
+            clearTimeout(st.timer);
+            st.timer = setTimeout(function () {
+              st.started = false;
+              var now = JSON.stringify(st.values());
+              ctx.fire('pickend', el, {});
+              if (now === st.last) return;
+              st.last = now;
+              ctx.fire('change', el, { value: JSON.parse(now) });
+            }, 120);
+          });
+          // A drag moves the rows, as a finger does (the wheel scrolls them as it is).
+          col.addEventListener('mousedown', function (e) {
+            var startY = e.clientY, startTop = col.scrollTop;
+            var move = function (m) { col.scrollTop = startTop - (m.clientY - startY); };
+            var up = function () {
+              document.removeEventListener('mousemove', move, true);
+              document.removeEventListener('mouseup', up, true);
+            };
+            document.addEventListener('mousemove', move, true);
+            document.addEventListener('mouseup', up, true);
+          });
+        });
+      },
       'wx-canvas': function (el) {
         // The surface; its pixel size is set by what draws on it (canvas.js).
         var canvas = ctx.inner(el, 'canvas');
@@ -468,6 +604,69 @@
         }
       }
     };
+
+    // A scroll-view's custom refresher (refresher-enabled): pulled down past its
+    // threshold at the top (a drag, or the wheel), it says refresherpulling, then
+    // refresherrefresh and shows itself until `refresher-triggered` is false again
+    // (refresherrestore); refresherabort when let go short of it.
+    function refresher(el, a) {
+      var st = ctx.state(el);
+      var on = truthy(a['refresher-enabled'] || a.refresherEnabled);
+      var box = ctx.inner(el, 'div', 'refresher');
+      box.className = 'wx-refresher';
+      box.style.display = on ? '' : 'none';
+      box.style.backgroundColor = text(a['refresher-background'] || a.refresherBackground) || '#ffffff';
+      var threshold = number(a['refresher-threshold'] || a.refresherThreshold, 45);
+      var triggered = truthy(a['refresher-triggered'] || a.refresherTriggered);
+      var show = function (px, animated) {
+        box.style.transition = animated ? 'height .3s' : 'none';
+        box.style.height = px + 'px';
+      };
+      if (!on) return;
+      if (triggered && !st.refreshing) { st.refreshing = true; show(threshold, true); }
+      if (!triggered && st.triggeredAttr && st.refreshing) {
+        st.refreshing = false;
+        show(0, true);
+        ctx.fire('refresherrestore', el, {});
+      }
+      st.triggeredAttr = triggered;
+      var pull = function (dy) {
+        st.pulled = Math.max(0, dy);
+        show(Math.min(st.pulled, threshold * 2), false);
+        ctx.fire('refresherpulling', el, { dy: st.pulled });
+      };
+      var release = function () {
+        if (st.pulled >= threshold) {
+          st.refreshing = true;
+          show(threshold, true);
+          ctx.fire('refresherrefresh', el, { dy: st.pulled });
+        } else {
+          show(0, true);
+          if (st.pulled > 0) ctx.fire('refresherabort', el, { dy: st.pulled });
+        }
+        st.pulled = 0;
+      };
+      st.pullBy = function (dy) { pull(dy); release(); };
+      once(el, 'mousedown', function (e) {
+        if (!truthy(attrs(el)['refresher-enabled'] || attrs(el).refresherEnabled) || el.scrollTop > 0 || st.refreshing) return;
+        var startY = e.clientY;
+        var move = function (m) { if (m.clientY - startY > 0) pull(m.clientY - startY); };
+        var up = function () {
+          document.removeEventListener('mousemove', move, true);
+          document.removeEventListener('mouseup', up, true);
+          if (st.pulled > 0) release();
+        };
+        document.addEventListener('mousemove', move, true);
+        document.addEventListener('mouseup', up, true);
+      });
+      // (the wheel pulling up past the top: a desktop's pull)
+      once(el, 'wheel', function (e) {
+        if (!truthy(attrs(el)['refresher-enabled'] || attrs(el).refresherEnabled) || el.scrollTop > 0 || st.refreshing || e.deltaY >= 0) return;
+        pull((st.pulled || 0) - e.deltaY);
+        clearTimeout(st.wheelTimer);
+        st.wheelTimer = setTimeout(release, 150);
+      });
+    }
 
     // rich-text: HTML without scripts, event attributes or links that navigate.
     var REFUSED = { script: 1, iframe: 1, object: 1, embed: 1, link: 1, meta: 1, style: 1, form: 1, input: 1, textarea: 1, select: 1, button: 1 };

@@ -201,15 +201,20 @@
   // it, which names it back (child, descendant), is linked both ways; `linked` runs on
   // both, the outer first.
   var INVERSE = { parent: ['child'], ancestor: ['descendant', 'child'], child: ['parent'], descendant: ['ancestor', 'parent'] };
+  // Whether relation `rel` names component `other`: by its path, or (with `target`) by a
+  // behavior it has.
+  function names(rel, other) {
+    return rel.behavior ? other.hasBehavior(rel.behavior) : other.path === rel.target;
+  }
   function relate(live, c, ancestors) {
     c.relations.forEach(function (rel) {
       if (rel.type !== 'parent' && rel.type !== 'ancestor') return;
       var around = rel.type === 'parent' ? ancestors.slice(0, 1) : ancestors;
       for (var i = 0; i < around.length; i++) {
         var other = live[around[i]];
-        if (!other || other.path !== rel.target) continue;
+        if (!other || !names(rel, other)) continue;
         var back = other.relations.filter(function (r) {
-          return r.target === c.path && INVERSE[rel.type].indexOf(r.type) >= 0;
+          return names(r, c) && INVERSE[rel.type].indexOf(r.type) >= 0;
         })[0];
         if (back) {
           other.link(back.key, c.instance);

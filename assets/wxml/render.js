@@ -144,6 +144,9 @@
   }
 
 
+  // cover-image: an image (over native components, on a phone).
+  components['wx-cover-image'] = components['wx-image'];
+
   // The controls with behaviour of their own (switch, slider, swiper...): controls.js.
   if (window.__wxmlControls) {
     var controls = window.__wxmlControls({

@@ -23,6 +23,7 @@ pub const ELEMENT_FUNCTIONS: &[&str] = &[
     "scroll-view.scrollLeft",
     "scroll-view.scrollWidth",
     "scroll-view.scrollHeight",
+    "movable-view.moveTo",
 ];
 
 /// A request that cannot be carried out.
@@ -503,11 +504,8 @@ mod tests {
             "Page.setData: data must be an object, got 3"
         );
         assert_eq!(
-            message(
-                "Element.callFunction",
-                json!({"pageId": 1, "elementId": 2, "functionName": "movable-view.moveTo"})
-            ),
-            "Element.callFunction movable-view.moveTo is not supported by superapp-shell"
+            message("Element.callFunction", json!({"pageId": 1, "elementId": 2, "functionName": "camera.takePhoto"})),
+            "Element.callFunction camera.takePhoto is not supported by superapp-shell"
         );
     }
 

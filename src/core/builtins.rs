@@ -248,6 +248,12 @@ pub const COMPONENTS: &[&str] = &[
     "rich-text",
     "video",
     "canvas",
+    "movable-area",
+    "movable-view",
+    "picker-view",
+    "picker-view-column",
+    "cover-view",
+    "cover-image",
 ];
 
 /// The built-ins answered in the core (the rest are [`UiApi`]s).
