@@ -685,6 +685,122 @@
     };
   };
 
+  // Bytes travel as base64: an ArrayBuffer answer is marked `__arrayBuffer`, an
+  // ArrayBuffer given is sent so.
+  function fromBase64(text) {
+    var bytes = atob(String(text || ''));
+    var buffer = new Uint8Array(bytes.length);
+    for (var i = 0; i < bytes.length; i++) buffer[i] = bytes.charCodeAt(i);
+    return buffer.buffer;
+  }
+  function toBase64(buffer) {
+    var view = buffer instanceof ArrayBuffer ? new Uint8Array(buffer) : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    var text = '';
+    for (var i = 0; i < view.length; i += 0x8000) text += String.fromCharCode.apply(null, view.subarray(i, i + 0x8000));
+    return btoa(text);
+  }
+  function withBytes(data) {
+    if (data && (data.data instanceof ArrayBuffer || ArrayBuffer.isView(data.data))) {
+      data.data = toBase64(data.data);
+      data.__arrayBuffer = true;
+    }
+    return data;
+  }
+  // A file answer as WeChat gives it: bytes as an ArrayBuffer, stats with isFile() and
+  // isDirectory().
+  function fileAnswer(res) {
+    if (res && res.__arrayBuffer) { res.data = fromBase64(res.data); delete res.__arrayBuffer; }
+    var statsOf = function (s) {
+      if (!s || typeof s !== 'object') return s;
+      var file = !!s.isFile, dir = !!s.isDirectory;
+      s.isFile = function () { return file; };
+      s.isDirectory = function () { return dir; };
+      return s;
+    };
+    if (res && res.stats) {
+      if (Array.isArray(res.stats)) res.stats.forEach(function (e) { statsOf(e.stats); });
+      else statsOf(res.stats);
+    }
+    return res;
+  }
+  // One file operation (src/files/fs.rs): async with callbacks or a Promise, or sync.
+  function fileOp(op, data, opts) {
+    data = withBytes(Object.assign({ op: op }, data));
+    return invokeAsync(op, '__fileSystem', data, opts || {}, fileAnswer);
+  }
+  function fileOpSync(op, data) {
+    data = withBytes(Object.assign({ op: op }, data));
+    return fileAnswer(invokeSync(op + 'Sync', '__fileSystem', data));
+  }
+
+  /** wx.getFileSystemManager(): the mini program's files (`wx.env.USER_DATA_PATH`, its
+   *  temporary and saved files, and its package, read only), kept by the shell under its
+   *  data directory (src/files/). Each method has WeChat's async form and, where WeChat
+   *  has one, its Sync form. */
+  var fileSystemManager = null;
+  wx.getFileSystemManager = function () {
+    if (fileSystemManager) return fileSystemManager;
+    var m = {};
+    ['access', 'stat', 'getFileInfo', 'readFile', 'writeFile', 'appendFile', 'copyFile', 'rename', 'unlink', 'mkdir',
+      'rmdir', 'readdir', 'truncate', 'saveFile', 'getSavedFileList', 'removeSavedFile'].forEach(function (op) {
+      m[op] = function (opts) { opts = opts || {}; return fileOp(op, dataOf(opts), opts); };
+    });
+    m.accessSync = function (path) { fileOpSync('access', { path: path }); };
+    m.statSync = function (path, recursive) { return fileOpSync('stat', { path: path, recursive: !!recursive }).stats; };
+    m.readFileSync = function (filePath, encoding, position, length) {
+      return fileOpSync('readFile', { filePath: filePath, encoding: encoding, position: position, length: length }).data;
+    };
+    m.writeFileSync = function (filePath, data, encoding) { fileOpSync('writeFile', { filePath: filePath, data: data, encoding: encoding }); };
+    m.appendFileSync = function (filePath, data, encoding) { fileOpSync('appendFile', { filePath: filePath, data: data, encoding: encoding }); };
+    m.copyFileSync = function (srcPath, destPath) { fileOpSync('copyFile', { srcPath: srcPath, destPath: destPath }); };
+    m.renameSync = function (oldPath, newPath) { fileOpSync('rename', { oldPath: oldPath, newPath: newPath }); };
+    m.unlinkSync = function (filePath) { fileOpSync('unlink', { filePath: filePath }); };
+    m.mkdirSync = function (dirPath, recursive) { fileOpSync('mkdir', { dirPath: dirPath, recursive: !!recursive }); };
+    m.rmdirSync = function (dirPath, recursive) { fileOpSync('rmdir', { dirPath: dirPath, recursive: !!recursive }); };
+    m.readdirSync = function (dirPath) { return fileOpSync('readdir', { dirPath: dirPath }).files; };
+    m.truncateSync = function (opts) { fileOpSync('truncate', dataOf(opts || {})); };
+    m.saveFileSync = function (tempFilePath, filePath) {
+      return fileOpSync('saveFile', filePath === undefined ? { tempFilePath: tempFilePath } : { tempFilePath: tempFilePath, filePath: filePath }).savedFilePath;
+    };
+    fileSystemManager = m;
+    return m;
+  };
+  /** wx.saveFile / getSavedFileList / removeSavedFile / getSavedFileInfo: kept files. */
+  wx.saveFile = function (opts) { opts = opts || {}; return fileOp('saveFile', dataOf(opts), opts); };
+  wx.getSavedFileList = function (opts) { opts = opts || {}; return fileOp('getSavedFileList', {}, opts); };
+  wx.removeSavedFile = function (opts) { opts = opts || {}; return fileOp('removeSavedFile', dataOf(opts), opts); };
+  wx.getSavedFileInfo = function (opts) {
+    opts = opts || {};
+    return invokeAsync('getSavedFileInfo', '__fileSystem', { op: 'stat', path: opts.filePath }, opts, function (res) {
+      return { errMsg: res.errMsg, size: res.stats ? res.stats.size : 0, createTime: res.stats ? res.stats.lastModifiedTime : 0 };
+    });
+  };
+
+  /** wx.downloadFile({url, header, timeout, filePath}) and wx.uploadFile({url, filePath,
+   *  name, header, formData, timeout}): done by the shell (src/net/transfer.rs); each
+   *  returns its task (abort, onProgressUpdate, onHeadersReceived). */
+  function transfer(api, opts) {
+    opts = opts || {};
+    var task = requestPrefix + nextRequestTask++;
+    var data = dataOf(opts);
+    data.__task = task;
+    var progress = [];
+    var callbacks = {
+      success: opts.success, fail: opts.fail, complete: isFunction(opts.complete) ? opts.complete : function () {},
+      progress: function (state) { progress.forEach(function (l) { callSafely(l.bound, state, 'onProgressUpdate'); }); }
+    };
+    invokeAsync(api, api, data, callbacks);
+    return {
+      abort: function () { invokeAsync(api, '__abortRequest', { task: task }, { complete: function () {} }); },
+      onProgressUpdate: function (cb) { if (isFunction(cb)) progress.push({ cb: cb, bound: bindPage(cb) }); },
+      offProgressUpdate: function (cb) { progress = cb ? progress.filter(function (l) { return l.cb !== cb; }) : []; },
+      onHeadersReceived: function () {},
+      offHeadersReceived: function () {}
+    };
+  }
+  wx.downloadFile = function (opts) { return transfer('downloadFile', opts); };
+  wx.uploadFile = function (opts) { return transfer('uploadFile', opts); };
+
   // Intersections where a page is drawn: the `targets` (the first, or all with
   // observeAll) against `rootEl` (null: the viewport) with the margins; each change of an
   // element's ratio is a result, the first only when it differs from initialRatio, as in
@@ -829,6 +945,7 @@
   var mediaBlobs = {};
   window.__superappMediaSrc = function (src, apply) {
     if (!src) { apply(''); return; }
+    if (/^wxfile:\/\//.test(src)) src = '/__superapp/wxfile/' + src.slice('wxfile://'.length);
     var url;
     try { url = new URL(src, document.baseURI); } catch (err) { apply(src); return; }
     if (url.protocol !== location.protocol) { apply(src); return; }

@@ -51,6 +51,7 @@ pub mod automation;
 pub mod bench;
 pub mod cli;
 pub mod core;
+pub mod files;
 pub mod net;
 pub mod sample;
 pub mod shell;

@@ -1115,6 +1115,149 @@ fn wx_request_on_both_forms() {
     wx_request(Form::Html);
 }
 
+/// The mini program's files: `wx.getFileSystemManager()` (async, Promise and Sync forms)
+/// confined to its own folders, `saveFile`, `getImageInfo`, `downloadFile` and
+/// `uploadFile` against a local server, `wxfile://` images loading in the page, the GTK
+/// file chooser of `chooseImage` (pressed as a person would) and `previewImage`'s viewer.
+fn files(form: Form) {
+    let server = support::http::TestServer::start();
+    let base = server.url.clone();
+    let outside = tempfile::tempdir().unwrap();
+    let picked = outside.path().join("photo.png");
+    std::fs::write(&picked, support::png(5, 4)).unwrap();
+    let picked = picked.to_string_lossy().into_owned();
+    run_form(
+        form,
+        |dir| std::fs::write(dir.join("pic.png"), support::png(3, 2)).unwrap(),
+        move |app, _| {
+            let _keep = &outside;
+            let chrome = |app: &testing::App| app.eval("wx.invokeNativePlugin({ api_name: '__chrome' })");
+            let press = |app: &testing::App, control: &str| {
+                app.eval(&format!("wx.invokeNativePlugin({{ api_name: '__press', data: {control:?} }})"))
+            };
+            let js = format!(
+                r#"(async function () {{
+  var fs = wx.getFileSystemManager(), out = {{}}, usr = wx.env.USER_DATA_PATH;
+  var error = function (f) {{ try {{ f(); return 'no error'; }} catch (e) {{ return e.message; }} }};
+  fs.mkdirSync(usr + '/notes/old', true);
+  fs.writeFileSync(usr + '/notes/a.txt', 'héllo', 'utf8');
+  fs.appendFileSync(usr + '/notes/a.txt', new Uint8Array([33]).buffer);
+  out.read = fs.readFileSync(usr + '/notes/a.txt', 'utf8');
+  var bytes = fs.readFileSync(usr + '/notes/a.txt');
+  out.bytes = [bytes instanceof ArrayBuffer, bytes.byteLength];
+  out.list = fs.readdirSync(usr + '/notes');
+  out.stat = [fs.statSync(usr + '/notes/a.txt').isFile(), fs.statSync(usr + '/notes').isDirectory()];
+  out.outside = error(function () {{ fs.readFileSync(usr + '/../../../etc/passwd', 'utf8'); }});
+  out.readOnly = error(function () {{ fs.writeFileSync('pic.png', 'x'); }});
+  out.missing = await fs.readFile({{ filePath: usr + '/none.txt' }}).catch(function (e) {{ return e.errMsg; }});
+  out.async = await new Promise(function (resolve) {{
+    fs.readdir({{ dirPath: usr, success: function (r) {{ resolve([r.errMsg, r.files]); }} }});
+  }});
+  var saved = await wx.saveFile({{ tempFilePath: usr + '/notes/a.txt' }});
+  out.saved = [saved.savedFilePath.indexOf('wxfile://store/') === 0, (await wx.getSavedFileList()).fileList.length];
+  await wx.removeSavedFile({{ filePath: saved.savedFilePath }});
+  out.savedAfter = (await wx.getSavedFileList()).fileList.length;
+  var info = await wx.getImageInfo({{ src: 'pic.png' }});
+  out.image = [info.width, info.height, info.type, info.path];
+  // downloads: into tmp, with progress; into usr; an upload of a file with form data
+  var progress = [];
+  var download = await new Promise(function (resolve) {{
+    var task = wx.downloadFile({{ url: {base:?} + '/bytes', success: resolve, fail: resolve }});
+    task.onProgressUpdate(function (p) {{ progress.push(p.progress); }});
+  }});
+  out.download = [download.statusCode, download.tempFilePath.indexOf('wxfile://tmp/') === 0,
+    fs.readFileSync(download.tempFilePath).byteLength, progress[progress.length - 1]];
+  var kept = await new Promise(function (resolve) {{
+    wx.downloadFile({{ url: {base:?} + '/json', filePath: usr + '/hello.json', success: resolve, fail: resolve }});
+  }});
+  out.kept = [kept.filePath, fs.readFileSync(usr + '/hello.json', 'utf8')];
+  var up = await new Promise(function (resolve) {{
+    wx.uploadFile({{ url: {base:?} + '/echo', filePath: usr + '/notes/a.txt', name: 'doc', formData: {{ who: 'ann' }},
+      success: resolve, fail: resolve }});
+  }});
+  var echo = JSON.parse(up.data);
+  out.upload = [up.statusCode, echo.method, echo.contentType.indexOf('multipart/form-data') === 0,
+    echo.body.indexOf('name="doc"; filename="a.txt"') >= 0, echo.body.indexOf('héllo!') >= 0, echo.body.indexOf('ann') >= 0];
+  // a file of its own shows in the page as WeChat names it
+  fs.copyFileSync('pic.png', usr + '/copy.png');
+  out.shown = await new Promise(function (resolve) {{
+    var img = new Image();
+    img.onload = function () {{ resolve([img.naturalWidth, img.naturalHeight]); }};
+    img.onerror = function () {{ resolve('error'); }};
+    img.src = usr + '/copy.png';
+  }});
+  return out;
+}})()"#
+            );
+            let answer = app.eval(&js)?;
+            assert_eq!(
+                answer,
+                json!({
+                    "read": "héllo!",
+                    "bytes": [true, 7],
+                    "list": ["a.txt", "old"],
+                    "stat": [true, true],
+                    "outside": "readFileSync:fail permission denied, open \"wxfile://usr/../../../etc/passwd\"",
+                    "readOnly": "writeFileSync:fail permission denied, open \"pic.png\"",
+                    "missing": "readFile:fail no such file or directory \"wxfile://usr/none.txt\"",
+                    "async": ["readdir:ok", ["notes"]],
+                    "saved": [true, 1],
+                    "savedAfter": 0,
+                    "image": [3, 2, "png", "pic.png"],
+                    "download": [200, true, 10, 100],
+                    "kept": ["wxfile://usr/hello.json", "{\"hello\":\"world\"}"],
+                    "upload": [200, "POST", true, true, true, true],
+                    "shown": [3, 2],
+                }),
+                "{form:?}"
+            );
+            // chooseImage: GTK's file chooser, a file picked in it as a person picks it.
+            app.eval(
+                "window.__chosen = null; wx.chooseImage({ count: 1, success: function (r) { window.__chosen = r; }, \
+                 fail: function (e) { window.__chosen = e.errMsg; } })",
+            )?;
+            app.wait_until(|app| Ok(chrome(app)?["fileChooser"].is_object()), WAIT)
+                .map_err(|_| format!("no chooser: {:?}", chrome(app)))?;
+            assert_eq!(chrome(app)?["fileChooser"]["title"], "Choose images", "{form:?}");
+            press(app, &format!("fileChooser:{picked}"))?;
+            app.wait_until(|app| Ok(!app.eval("window.__chosen")?.is_null()), WAIT)
+                .map_err(|_| format!("not chosen: {:?}", chrome(app)))?;
+            let temp = app.eval("window.__chosen.tempFilePaths[0]")?;
+            let temp = temp.as_str().unwrap_or_default().to_string();
+            assert!(temp.starts_with("wxfile://tmp/") && temp.ends_with(".png"), "{form:?}: {temp}");
+            assert_eq!(app.eval("window.__chosen.tempFiles[0].size")?, json!(support::png(5, 4).len()));
+            let info = app.eval(&format!(
+                "wx.getImageInfo({{ src: {temp:?} }}).then(function (i) {{ return [i.width, i.height]; }})"
+            ))?;
+            assert_eq!(info, json!([5, 4]), "{form:?}: the chosen file is the mini program's");
+            app.eval(
+                "window.__chosen = null; wx.chooseMessageFile({ count: 1, fail: function (e) { window.__chosen = e.errMsg; } })",
+            )?;
+            app.wait_until(|app| Ok(chrome(app)?["fileChooser"].is_object()), WAIT)?;
+            press(app, "fileChooser:cancel")?;
+            app.wait_until(|app| Ok(!app.eval("window.__chosen")?.is_null()), WAIT)?;
+            assert_eq!(app.eval("window.__chosen")?, json!("chooseMessageFile:fail cancel"), "{form:?}");
+            assert_eq!(chrome(app)?["fileChooser"], Value::Null);
+            // previewImage: the viewer, from the current image, through them and closed.
+            app.eval(&format!("wx.previewImage({{ urls: ['pic.png', {temp:?}], current: {temp:?} }})"))?;
+            app.wait_until(|app| Ok(chrome(app)?["imageViewer"].is_object()), WAIT)?;
+            let viewer = chrome(app)?["imageViewer"].clone();
+            assert_eq!((&viewer["current"], &viewer["index"], &viewer["count"]), (&json!(temp), &json!(1), &json!(2)));
+            assert!(viewer["drawn"].is_array(), "{form:?}: the image is drawn: {viewer}");
+            press(app, "imageViewer:prev")?;
+            app.wait_until(|app| Ok(chrome(app)?["imageViewer"]["index"] == json!(0)), WAIT)?;
+            press(app, "imageViewer:close")?;
+            app.wait_until(|app| Ok(chrome(app)?["imageViewer"].is_null()), WAIT)?;
+            Ok(())
+        },
+    );
+}
+
+fn files_on_both_forms() {
+    files(Form::Wxml);
+    files(Form::Html);
+}
+
 fn main() -> ExitCode {
     support::harness::main(&[
         ("routing_table_on_wxml_pages", routing_table_on_wxml_pages),
@@ -1137,5 +1280,6 @@ fn main() -> ExitCode {
         ("inner_audio_on_both_forms", inner_audio_on_both_forms),
         ("video_context_on_both_forms", video_context_on_both_forms),
         ("canvas_on_both_forms", canvas_on_both_forms),
+        ("files_on_both_forms", files_on_both_forms),
     ])
 }

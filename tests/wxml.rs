@@ -1601,14 +1601,7 @@ fn images_say_load_and_error_and_inputs_keep_typed_text() {
             ),
         ],
     );
-    let mut png_bytes = Vec::new();
-    {
-        let mut encoder = png::Encoder::new(&mut png_bytes, 3, 2);
-        encoder.set_color(png::ColorType::Rgb);
-        encoder.set_depth(png::BitDepth::Eight);
-        encoder.write_header().unwrap().write_image_data(&[255; 18]).unwrap();
-    }
-    std::fs::write(tmp.path().join("dot.png"), png_bytes).unwrap();
+    std::fs::write(tmp.path().join("dot.png"), support::png(3, 2)).unwrap();
     let package = superapp_shell::Package::open(tmp.path()).unwrap();
     testing::run(Shell::builder(), package, |app| {
         app.wait_until(|app| Ok(app.text(".log")?.matches(';').count() == 2), WAIT)?;

@@ -74,6 +74,13 @@ pub const WX_FUNCTIONS: &[WxFunction] = &[
     f("pageScrollTo", "pageScrollTo", Form::Async),
     f("createSelectorQuery", "__selectorQuery", Form::Object),
     f("request", "request", Form::Object),
+    f("downloadFile", "downloadFile", Form::Object),
+    f("uploadFile", "uploadFile", Form::Object),
+    f("getImageInfo", "getImageInfo", Form::Async),
+    f("chooseImage", "chooseImage", Form::Async),
+    f("chooseMedia", "chooseMedia", Form::Async),
+    f("chooseMessageFile", "chooseMessageFile", Form::Async),
+    f("previewImage", "previewImage", Form::Async),
     f("getSystemInfo", "getSystemInfo", Form::Async),
     f("getSystemInfoSync", "getSystemInfo", Form::SyncGetter),
     f("getWindowInfo", "getWindowInfo", Form::SyncGetter),
@@ -112,6 +119,11 @@ pub const BRIDGE_FUNCTIONS: &[&str] = &[
     "createVideoContext",
     "createInnerAudioContext",
     "createCanvasContext",
+    "getFileSystemManager",
+    "saveFile",
+    "getSavedFileList",
+    "getSavedFileInfo",
+    "removeSavedFile",
 ];
 
 /// What a desktop has and has not, declared once (the bridge makes the `wx` functions from
@@ -400,11 +412,15 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let mut builder = RegistryBuilder::new();
         register(&mut builder, Arc::new(Storage::new(tmp.path().to_path_buf())));
-        crate::net::register(&mut builder, Default::default());
+        let files = crate::files::Files::new(std::env::temp_dir());
+        let requests = crate::net::register(&mut builder, Default::default(), files.clone());
+        crate::files::register(&mut builder, files, requests);
         let registry = builder.build();
         for name in registry.names() {
-            if crate::net::APIS.contains(&name) {
-                // (`__abortRequest` is what a RequestTask's abort() calls)
+            if crate::net::APIS.contains(&name) || crate::files::APIS.contains(&name) {
+                // (their wx functions are written by hand in the bridge: `__abortRequest`
+                // is what a RequestTask's abort() calls, `__fileSystem` the
+                // FileSystemManager's methods)
                 continue;
             }
             assert!(WX_FUNCTIONS.iter().any(|f| f.api == name), "built-in {name:?} has no wx function");

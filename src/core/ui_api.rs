@@ -57,6 +57,12 @@ pub enum UiApi {
     Press,
     /// Host only: save a PNG of the window ([`Host::screenshot`](crate::Host::screenshot)).
     Screenshot,
+    /// For the choosers (`wx.chooseImage`...): ask a person for files with the GTK file
+    /// chooser ([`ChooseRequest`](crate::files::chooser::ChooseRequest)); `{paths}`, or
+    /// none when cancelled.
+    ChooseFiles,
+    /// For `wx.previewImage`: show these image files (`{files, current}`) in the viewer.
+    PreviewImage,
 }
 
 impl UiApi {
@@ -66,7 +72,7 @@ impl UiApi {
     }
 
     /// Every UI-thread request.
-    pub const ALL: [UiApi; 25] = [
+    pub const ALL: [UiApi; 27] = [
         UiApi::NavigateTo,
         UiApi::RedirectTo,
         UiApi::NavigateBack,
@@ -92,6 +98,8 @@ impl UiApi {
         UiApi::ChromeState,
         UiApi::Press,
         UiApi::Screenshot,
+        UiApi::ChooseFiles,
+        UiApi::PreviewImage,
     ];
 
     /// The registry name (and `errMsg` prefix) of a page-facing API; the request name
@@ -123,6 +131,8 @@ impl UiApi {
             UiApi::ChromeState => "__chromeState",
             UiApi::Press => "__press",
             UiApi::Screenshot => "__screenshot",
+            UiApi::ChooseFiles => "__chooseFiles",
+            UiApi::PreviewImage => "__previewImage",
         }
     }
 
@@ -131,9 +141,10 @@ impl UiApi {
         UiApi::ALL.into_iter().find(|api| api.name() == name)
     }
 
-    /// Whether only the host may ask for it (pages cannot: it is not in the registry).
+    /// Whether only the host (or a built-in's handler) may ask for it (pages cannot: it
+    /// is not in the registry).
     pub const fn host_only(self) -> bool {
-        matches!(self, UiApi::ChromeState | UiApi::Press | UiApi::Screenshot)
+        matches!(self, UiApi::ChromeState | UiApi::Press | UiApi::Screenshot | UiApi::ChooseFiles | UiApi::PreviewImage)
     }
 
     /// The APIs pages call, as registered in the registry.

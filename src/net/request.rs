@@ -283,6 +283,16 @@ impl Requests {
         Arc::new(Requests { client, mocks, in_flight: Mutex::new(HashMap::new()) })
     }
 
+    /// The mock rules.
+    pub(crate) fn mocks(&self) -> &RequestMocks {
+        &self.mocks
+    }
+
+    /// The HTTP client.
+    pub(crate) fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
     /// `wx.request`.
     pub async fn request(self: Arc<Self>, call: MiniApiCall) -> Result<Option<Map<String, Value>>, ApiError> {
         let options = RequestOptions::parse(call.data()).map_err(|err| ApiError::new(err.to_string()))?;
@@ -296,7 +306,17 @@ impl Requests {
         }
         let task = options.task.clone();
         let this = self.clone();
-        let send = tokio::spawn(async move { this.send(&options).await });
+        self.tracked(task, async move { this.send(&options).await.map(Some) }).await
+    }
+
+    /// Runs `work` as the page's task `task` (its abort() stops it: it then answers
+    /// `abort`).
+    pub(crate) async fn tracked(
+        &self,
+        task: Option<String>,
+        work: impl std::future::Future<Output = Result<Option<Map<String, Value>>, ApiError>> + Send + 'static,
+    ) -> Result<Option<Map<String, Value>>, ApiError> {
+        let send = tokio::spawn(work);
         if let Some(task) = task {
             self.in_flight.lock().expect("in-flight lock").insert(task.clone(), send.abort_handle());
             let result = send.await;
@@ -338,17 +358,17 @@ impl Requests {
 }
 
 fn finish(
-    result: Result<Result<Map<String, Value>, ApiError>, tokio::task::JoinError>,
+    result: Result<Result<Option<Map<String, Value>>, ApiError>, tokio::task::JoinError>,
 ) -> Result<Option<Map<String, Value>>, ApiError> {
     match result {
-        Ok(answer) => answer.map(Some),
+        Ok(answer) => answer,
         Err(err) if err.is_cancelled() => Err(ApiError::new("abort")),
         Err(err) => Err(ApiError::new(format!("request task failed: {err}"))),
     }
 }
 
 /// A reqwest error as WeChat's fail reasons: `timeout`, or the cause.
-fn failure(err: reqwest::Error) -> ApiError {
+pub(crate) fn failure(err: reqwest::Error) -> ApiError {
     if err.is_timeout() {
         return ApiError::new("timeout");
     }

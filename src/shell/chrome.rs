@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 use tao::event_loop::EventLoopProxy;
 
 use super::action_sheet::ActionSheet;
+use super::image_viewer::ImageViewer;
 use super::user_event::{Control, UserEvent};
 use crate::core::app_config::{NavigationStyle, PageWindow, TabBar, TextStyle};
 
@@ -80,6 +81,8 @@ pub struct Chrome {
     page_capsule: Capsule,
     /// `wx.showActionSheet`'s sheet.
     pub action_sheet: ActionSheet,
+    /// `wx.previewImage`'s viewer.
+    pub image_viewer: ImageViewer,
 }
 
 const BASE_CSS: &str = "
@@ -184,6 +187,9 @@ impl Chrome {
         let sheet_send = send.clone();
         let action_sheet =
             ActionSheet::new(&overlay, Box::new(move |control: Control| -> OnClick { Box::new(sheet_send(control)) }));
+        let viewer_send = send.clone();
+        let image_viewer =
+            ImageViewer::new(&overlay, Box::new(move |control: Control| -> OnClick { Box::new(viewer_send(control)) }));
 
         let toast = gtk::Box::new(gtk::Orientation::Vertical, 6);
         toast.set_widget_name("toast");
@@ -264,6 +270,7 @@ impl Chrome {
             hidden.hide();
         }
         action_sheet.hide();
+        image_viewer.hide();
 
         let css = gtk::CssProvider::new();
         if let Some(screen) = gtk::gdk::Screen::default() {
@@ -293,6 +300,7 @@ impl Chrome {
             nav_capsule,
             page_capsule,
             action_sheet,
+            image_viewer,
             nav: NavState {
                 title: String::new(),
                 background: "#000000".into(),
@@ -317,8 +325,9 @@ impl Chrome {
     fn restyle(&mut self) {
         let nav = &self.nav;
         let mut css = format!(
-            "{BASE_CSS}{}\n#nav {{ background-color: {bg}; }}\n#nav label, #nav button, #nav button label {{ color: {fg}; }}\n#nav-title {{ font-weight: bold; font-size: 16px; }}\n#pages, #refresh {{ background-color: {page}; }}\n",
+            "{BASE_CSS}{}{}\n#nav {{ background-color: {bg}; }}\n#nav label, #nav button, #nav button label {{ color: {fg}; }}\n#nav-title {{ font-weight: bold; font-size: 16px; }}\n#pages, #refresh {{ background-color: {page}; }}\n",
             super::action_sheet::CSS,
+            super::image_viewer::CSS,
             bg = nav.background,
             fg = nav.front,
             page = nav.page_background,
@@ -438,6 +447,9 @@ impl Chrome {
             Control::ActionItem(_) | Control::ActionCancel => {
                 self.action_sheet.button(control).ok_or_else(|| format!("the action sheet has no {control:?}"))?
             }
+            Control::ViewerPrev | Control::ViewerNext | Control::ViewerClose => {
+                self.image_viewer.button(control).ok_or_else(|| format!("the image viewer has no {control:?}"))?
+            }
         };
         if !button.is_visible() || !button.is_mapped() {
             return Err(format!("{control:?} is not on screen"));
@@ -516,6 +528,7 @@ impl Chrome {
             "modal": modal,
             "pullDownRefresh": self.refresh.is_visible(),
             "actionSheet": self.action_sheet.state(),
+            "imageViewer": self.image_viewer.state(),
             "capsule": {
                 "overPage": self.page_capsule.frame.is_visible(),
                 "menuOpen": self.capsule().popover.is_visible(),

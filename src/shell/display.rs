@@ -49,6 +49,12 @@ pub fn ensure(headless: bool) -> Result<(), ShellError> {
     if std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {
         std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
     }
+    // A private display has no session bus: GTK's settings (the file chooser's) are kept
+    // in memory rather than failing to reach dconf on every change. A value the user set
+    // is kept.
+    if std::env::var_os("GSETTINGS_BACKEND").is_none() {
+        std::env::set_var("GSETTINGS_BACKEND", "memory");
+    }
     Ok(())
 }
 

@@ -32,6 +32,7 @@ use crate::core::router::{Effect, Router};
 
 mod action_sheet;
 mod automation;
+mod files;
 mod modal;
 mod page_output;
 mod page_task;
@@ -62,6 +63,8 @@ pub struct MiniProgram {
     modal: Option<(WebViewId, ShellReply)>,
     /// The action sheet showing, with its page and its call's reply.
     action_sheet: Option<(WebViewId, ShellReply)>,
+    /// The file chooser of `wx.chooseImage` & co., while open.
+    chooser: Option<crate::shell::file_chooser::FileChooser>,
     launched: bool,
     /// The page whose pull-down refresh is showing.
     refreshing: Option<WebViewId>,
@@ -115,6 +118,7 @@ impl MiniProgram {
             toast_generation: 0,
             modal: None,
             action_sheet: None,
+            chooser: None,
             launched: false,
             logic: None,
             refreshing: None,
@@ -614,6 +618,7 @@ impl MiniProgram {
             }
             Control::ActionItem(i) => self.action_pressed(Some(i)),
             Control::ActionCancel => self.action_pressed(None),
+            Control::ViewerPrev | Control::ViewerNext | Control::ViewerClose => self.viewer_pressed(control),
             Control::CapsuleClose => {
                 let _ = self.context.proxy.send_event(UserEvent::Exit(0));
             }
@@ -637,6 +642,14 @@ impl MiniProgram {
         }
         if api == UiApi::ShowActionSheet {
             self.show_action_sheet(web_view_id, &data, reply);
+            return Ok(());
+        }
+        if api == UiApi::ChooseFiles {
+            self.choose_files(window, &data, reply);
+            return Ok(());
+        }
+        if api == UiApi::PreviewImage {
+            self.preview_image(&data, reply);
             return Ok(());
         }
         if api == UiApi::Screenshot {
@@ -679,6 +692,8 @@ impl MiniProgram {
             // frame, when the page has scrolled)
             UiApi::ShowModal
             | UiApi::ShowActionSheet
+            | UiApi::ChooseFiles
+            | UiApi::PreviewImage
             | UiApi::Screenshot
             | UiApi::PageScrollTo
             | UiApi::SelectorQuery => return Err(Failure::Call(format!("{api} is answered later, by request()"))),
@@ -777,6 +792,7 @@ impl MiniProgram {
                 let mut state = self.chrome.state().as_object().cloned().unwrap_or_default();
                 state.insert("pages".into(), serde_json::to_value(self.router.stack()).unwrap_or_default());
                 state.insert("liveWebviews".into(), json!(self.pages.len()));
+                state.insert("fileChooser".into(), self.chooser_state());
                 let preloaded = self.spare.as_ref().filter(|spare| spare.ready).map(|spare| spare.page.id);
                 state.insert("preloadedWebview".into(), json!(preloaded));
                 let in_flight: usize = self.pages.keys().map(|id| self.context.bridge.in_flight(*id)).sum();
@@ -807,6 +823,9 @@ impl MiniProgram {
                     "capsule:close" => self.chrome.press(&Control::CapsuleClose).map_err(Failure::Call)?,
                     "actionSheet:cancel" => self.chrome.press(&Control::ActionCancel).map_err(Failure::Call)?,
                     other => {
+                        if let Some(pressed) = self.press_files(other) {
+                            return pressed.map(|()| Ok(None)).map_err(Failure::Call);
+                        }
                         let index = |prefix: &str| other.strip_prefix(prefix).and_then(|i| i.parse().ok());
                         let control = match (index("tab:"), index("actionSheet:")) {
                             (Some(i), _) => Control::Tab(i),
@@ -859,6 +878,7 @@ impl MiniProgram {
         self.web_context.borrow().own(None);
         self.fail_modal("the shell is shutting down");
         self.fail_action_sheet("the shell is shutting down");
+        self.cancel_chooser();
     }
 }
 

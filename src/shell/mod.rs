@@ -9,6 +9,8 @@
 pub(crate) mod action_sheet;
 pub(crate) mod chrome;
 pub(crate) mod display;
+pub(crate) mod file_chooser;
+pub(crate) mod image_viewer;
 pub(crate) mod lane;
 pub(crate) mod mini_program;
 pub(crate) mod page;
@@ -247,13 +249,16 @@ impl ShellBuilder {
         let data_dir = self.data_dir.unwrap_or_else(default_data_dir);
         let storage = Arc::new(Storage::new(data_dir.clone()));
         builtins::register(&mut self.registry, storage);
-        crate::net::register(&mut self.registry, std::mem::take(&mut self.request_mocks));
+        let files = crate::files::Files::new(data_dir.clone());
+        let requests = crate::net::register(&mut self.registry, std::mem::take(&mut self.request_mocks), files.clone());
+        crate::files::register(&mut self.registry, files.clone(), requests);
         Shell {
             registry: Arc::new(self.registry.build()),
             limits: self.limits,
             host: self.host,
             observer: self.observer,
             data_dir,
+            files,
         }
     }
 }
@@ -279,6 +284,7 @@ pub struct Shell {
     host: Host,
     observer: Option<Arc<dyn CallObserver>>,
     data_dir: PathBuf,
+    files: Arc<crate::files::Files>,
 }
 
 impl Shell {
@@ -418,8 +424,11 @@ impl Shell {
             PageKind::Wxml => None,
         };
         let shutdown_proxy = event_loop.create_proxy();
+        let package = Arc::new(package);
+        let files = self.files.open(&app_info.app_id, package.clone());
         let context = PageContext {
-            package: Arc::new(package),
+            package,
+            files,
             bridge: bridge.clone(),
             runtime: runtime.handle().clone(),
             outbox: outbox.clone(),

@@ -20,6 +20,9 @@ use crate::core::package::{mime_type, Package, PackageError};
 
 /// The custom scheme pages load from.
 pub const SCHEME: &str = "superapp";
+
+/// The scheme of the mini program's own files (`wxfile://usr/...`), as WeChat's.
+pub const FILE_SCHEME: &str = "wxfile";
 /// The origin every package file is served under.
 pub const ORIGIN: &str = "superapp://app";
 /// The path of synchronous calls (`sync: true`), reserved in every package.
@@ -27,6 +30,10 @@ pub const SYNC_PATH: &str = "/__superapp/invoke";
 
 /// Where a worker of `wx.createWorker` starts (`assets/worker.js`), for both page kinds.
 pub const WORKER_PATH: &str = "/__superapp/worker.js";
+
+/// Where a page loads the mini program's own files: `wxfile://usr/a.png` is
+/// `/__superapp/wxfile/usr/a.png` (assets/bridge.js maps them).
+pub const FILES_PATH: &str = "/__superapp/wxfile/";
 
 const WORKER_JS: &str = include_str!("../../assets/worker.js");
 
@@ -64,6 +71,8 @@ impl Drop for Page {
 pub struct PageContext {
     /// The package pages load from.
     pub package: Arc<Package>,
+    /// The mini program's own files (`wxfile://...`, served at [`FILES_PATH`]).
+    pub files: crate::files::fs::AppFiles,
     /// The bridge answering calls.
     pub bridge: Arc<Bridge>,
     /// The tokio runtime handlers run on.
@@ -240,6 +249,21 @@ pub fn open(
             wry::NewWindowResponse::Deny
         });
     if let Some(owner) = register_scheme {
+        // `wxfile://usr/a.png`: the mini program's own files, as WeChat names them.
+        let files_owner = owner.clone();
+        builder = builder.with_asynchronous_custom_protocol(
+            FILE_SCHEME.to_string(),
+            move |_: wry::WebViewId<'_>, request: Request<Vec<u8>>, responder: RequestAsyncResponder| {
+                let current = files_owner.read().expect("web context owner").clone();
+                let uri = request.uri();
+                let inner = format!("{}{}", uri.host().unwrap_or_default(), uri.path());
+                let response = match current {
+                    Some(context) => own_file(&context, &inner),
+                    None => text_response(StatusCode::SERVICE_UNAVAILABLE, "the mini program has ended"),
+                };
+                responder.respond(response);
+            },
+        );
         builder = builder.with_asynchronous_custom_protocol(
             SCHEME.to_string(),
             move |webview: wry::WebViewId<'_>, request: Request<Vec<u8>>, responder: RequestAsyncResponder| {
@@ -348,6 +372,10 @@ fn serve(
         responder.respond(response);
         return;
     }
+    if let Some(inner) = path.strip_prefix(FILES_PATH) {
+        responder.respond(own_file(context, inner));
+        return;
+    }
     if let Some((bytes, mime)) = context.wxml.as_ref().and_then(|bundle| bundle.serve(&path)) {
         let response = Response::builder()
             .status(StatusCode::OK)
@@ -375,6 +403,27 @@ fn serve(
         }
     };
     responder.respond(response);
+}
+
+/// One of the mini program's own files (`inner`: `usr/a.png`), or 404 saying why.
+fn own_file(context: &PageContext, inner: &str) -> Response<Cow<'static, [u8]>> {
+    let inner = percent_encoding::percent_decode_str(inner).decode_utf8_lossy().into_owned();
+    let own = crate::files::path::FilePath::parse(&format!("wxfile://{inner}"))
+        .map_err(|err| err.to_string())
+        .and_then(|file| match file {
+            crate::files::path::FilePath::Own { .. } => context.files.read(&file).map_err(|err| err.to_string()),
+            crate::files::path::FilePath::Package(_) => Err(format!("not a wxfile path {inner:?}")),
+        });
+    match own {
+        Ok(bytes) => Response::builder()
+            .status(StatusCode::OK)
+            .header(header::CONTENT_TYPE, mime_type(&inner))
+            .header(header::CACHE_CONTROL, "no-store")
+            .header(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")
+            .body(Cow::Owned(bytes))
+            .expect("valid response"),
+        Err(err) => text_response(StatusCode::NOT_FOUND, &err),
+    }
 }
 
 fn text_response(status: StatusCode, text: &str) -> Response<Cow<'static, [u8]>> {

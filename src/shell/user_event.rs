@@ -31,6 +31,12 @@ pub enum Control {
     ActionItem(usize),
     /// The action sheet's Cancel.
     ActionCancel,
+    /// The image viewer's "‹".
+    ViewerPrev,
+    /// The image viewer's "›".
+    ViewerNext,
+    /// The image viewer's "✕" (or a tap on the image).
+    ViewerClose,
 }
 
 /// A request for the UI thread.

@@ -121,6 +121,19 @@ pub fn webkit_processes(name: &str) -> usize {
         .count()
 }
 
+/// A white PNG of `width` x `height` pixels.
+#[allow(dead_code)]
+pub fn png(width: u32, height: u32) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut bytes, width, height);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        encoder.write_header().unwrap().write_image_data(&vec![255; (width * height * 3) as usize]).unwrap();
+    }
+    bytes
+}
+
 /// A WAV file of `seconds` of silence (8 kHz, 16-bit mono): media the shell can play.
 pub fn silent_wav(seconds: f64) -> Vec<u8> {
     let samples = (8000.0 * seconds) as u32;

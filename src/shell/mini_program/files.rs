@@ -1,0 +1,108 @@
+//! The window's part of the file APIs: the GTK file chooser of `wx.chooseImage` & co.
+//! (one at a time, modal over the window) and `wx.previewImage`'s viewer; and the
+//! automation's presses of them (`fileChooser:<path>|<path>`, `fileChooser:cancel`,
+//! `imageViewer:prev|next|close`).
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+use tao::window::Window;
+
+use super::MiniProgram;
+use crate::core::host::ShellReply;
+use crate::files::chooser::ChooseRequest;
+use crate::shell::file_chooser::FileChooser;
+use crate::shell::user_event::Control;
+
+impl MiniProgram {
+    /// Opens the file chooser for page `from`'s chooser call (`data`: a
+    /// [`ChooseRequest`]).
+    pub(super) fn choose_files(&mut self, window: &Window, data: &Value, reply: ShellReply) {
+        use tao::platform::unix::WindowExtUnix;
+        if self.chooser.as_ref().is_some_and(FileChooser::is_open) {
+            let _ = reply.send(Err("another file chooser is open".into()));
+            return;
+        }
+        let request = match ChooseRequest::parse(
+            match data.get("api").and_then(Value::as_str) {
+                Some("image") => "chooseImage",
+                Some("media") => "chooseMedia",
+                _ => "chooseMessageFile",
+            },
+            &serde_json::json!({"count": data.get("count").cloned().unwrap_or(Value::from(1))}),
+        ) {
+            Ok(mut request) => {
+                // (as the files module asked: its extensions and title)
+                if let Ok(asked) = serde_json::from_value::<Vec<String>>(data["extensions"].clone()) {
+                    request.extensions = asked;
+                }
+                if let Some(title) = data.get("title").and_then(Value::as_str) {
+                    request.title = title.to_string();
+                }
+                request
+            }
+            Err(err) => {
+                let _ = reply.send(Err(err));
+                return;
+            }
+        };
+        self.chooser = Some(FileChooser::open(window.gtk_window(), &request, reply));
+    }
+
+    /// Shows `wx.previewImage`'s images (`data`: `{files, urls, current}`).
+    pub(super) fn preview_image(&mut self, data: &Value, reply: ShellReply) {
+        let files: Vec<PathBuf> = serde_json::from_value(data["files"].clone()).unwrap_or_default();
+        let urls: Vec<String> = serde_json::from_value(data["urls"].clone()).unwrap_or_default();
+        let current = data.get("current").and_then(Value::as_u64).unwrap_or(0) as usize;
+        if files.is_empty() {
+            let _ = reply.send(Err("parameter error: no images".into()));
+            return;
+        }
+        self.chrome.image_viewer.show(files, urls, current);
+        let _ = reply.send(Ok(None));
+    }
+
+    /// A button of the image viewer was pressed.
+    pub(super) fn viewer_pressed(&mut self, control: Control) {
+        match control {
+            Control::ViewerPrev => self.chrome.image_viewer.step(-1),
+            Control::ViewerNext => self.chrome.image_viewer.step(1),
+            _ => self.chrome.image_viewer.hide(),
+        }
+    }
+
+    /// Carries out an automation press of the chooser or the viewer; `None` when
+    /// `control` names neither.
+    pub(super) fn press_files(&mut self, control: &str) -> Option<Result<(), String>> {
+        if let Some(choice) = control.strip_prefix("fileChooser:") {
+            let Some(chooser) = self.chooser.as_ref().filter(|c| c.is_open()) else {
+                return Some(Err("no file chooser is open".into()));
+            };
+            if choice == "cancel" {
+                chooser.cancel();
+            } else {
+                chooser.choose(choice.split('|').map(PathBuf::from).collect());
+            }
+            return Some(Ok(()));
+        }
+        let viewer = match control {
+            "imageViewer:prev" => Control::ViewerPrev,
+            "imageViewer:next" => Control::ViewerNext,
+            "imageViewer:close" => Control::ViewerClose,
+            _ => return None,
+        };
+        Some(self.chrome.press(&viewer))
+    }
+
+    /// The chooser's state, for `chromeState` (null when none is open).
+    pub(super) fn chooser_state(&self) -> Value {
+        self.chooser.as_ref().filter(|c| c.is_open()).map_or(Value::Null, FileChooser::state)
+    }
+
+    /// Cancels an open chooser (the run is ending).
+    pub(super) fn cancel_chooser(&mut self) {
+        if let Some(chooser) = self.chooser.take().filter(|c| c.is_open()) {
+            chooser.cancel();
+        }
+    }
+}
