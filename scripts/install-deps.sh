@@ -25,7 +25,8 @@ fi
 command -v cargo >/dev/null || { echo "cargo not found: install Rust (https://rustup.rs)" >&2; exit 1; }
 if [ ! -e node_modules/miniprogram-compiler/bin/linux/wcc ] || [ ! -e node_modules/miniprogram-automator/package.json ] \
   || [ ! -e node_modules/@esbuild/linux-x64/bin/esbuild ] || [ ! -e node_modules/less/bin/lessc ] \
-  || [ ! -e node_modules/weui-miniprogram/package.json ] || [ ! -e node_modules/@vant/weapp/package.json ]; then
-  echo "installing WeChat's WXML compilers, esbuild, less, WeUI's components and the automation client (npm ci)" >&2
+  || [ ! -e node_modules/weui-miniprogram/package.json ] || [ ! -e node_modules/@vant/weapp/package.json ] \
+  || [ ! -e node_modules/tdesign-miniprogram/package.json ]; then
+  echo "installing WeChat's WXML compilers, esbuild, less, WeUI's, Vant's and TDesign's components and the automation client (npm ci)" >&2
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
 fi

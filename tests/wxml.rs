@@ -1783,14 +1783,17 @@ fn relations_link_parents_and_children() {
             ),
         ],
         |app| {
-            app.wait_until(|app| Ok(app.count("list-item >>> .item")? == 2), WAIT)?;
-            app.wait_until(|app| Ok(app.eval("getApp().globalData.log.length")? == json!(5)), WAIT)?;
+            app.wait_until(|app| Ok(app.count("list-item >>> .item")? == 2), WAIT)
+                .map_err(|_| format!("{:?} {:?}", app.exceptions(), app.console()))?;
+            app.wait_until(|app| Ok(app.eval("getApp().globalData.log.length")? == json!(5)), WAIT)
+                .map_err(|_| format!("the log is {:?}", app.eval("getApp().globalData.log")))?;
             // (a relation by `target` links any component with that behavior)
             assert_eq!(app.eval("getApp().globalData.log")?, json!(["box+a", "a>box", "box+b", "b>box", "note+n:true"]));
             let page = "getCurrentPages()[0]";
             assert_eq!(app.eval(&format!("{page}.selectComponent('#box').names()"))?, json!(["a", "b"]));
             app.set_data(json!({"two": false}))?;
-            app.wait_until(|app| Ok(app.eval("getApp().globalData.log.length")? == json!(6)), WAIT)?;
+            app.wait_until(|app| Ok(app.eval("getApp().globalData.log.length")? == json!(6)), WAIT)
+                .map_err(|_| format!("the log is {:?}", app.eval("getApp().globalData.log")))?;
             assert_eq!(app.eval("getApp().globalData.log[5]")?, json!("box-b"));
             assert_eq!(app.eval(&format!("{page}.selectComponent('#box').names()"))?, json!(["a"]));
             Ok(())
@@ -1801,18 +1804,19 @@ fn relations_link_parents_and_children() {
 /// Vant Weapp (the most used component library), installed with npm as a mini program
 /// team installs it, renders from `miniprogram_npm` unchanged: a button's click, a
 /// checkbox group (relations, the form-field behavior) and its change.
-fn vant_components_render_from_miniprogram_npm() {
-    fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for entry in std::fs::read_dir(from).unwrap().flatten() {
-            let target = to.join(entry.file_name());
-            if entry.file_type().unwrap().is_dir() {
-                copy_dir(&entry.path(), &target);
-            } else {
-                std::fs::copy(entry.path(), target).unwrap();
-            }
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
         }
     }
+}
+
+fn vant_components_render_from_miniprogram_npm() {
     let tmp = tempfile::tempdir().unwrap();
     let vant = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/@vant/weapp");
     copy_dir(&vant, &tmp.path().join("node_modules/@vant/weapp"));
@@ -1847,6 +1851,57 @@ fn vant_components_render_from_miniprogram_npm() {
         app.tap(".b .van-checkbox__icon-wrap")?;
         app.wait_until(|app| Ok(app.text(".log")? == "1 a,b"), WAIT)?;
         app.wait_until(|app| Ok(app.count(".van-checkbox__icon--checked")? == 2), WAIT)?;
+        assert!(app.exceptions().is_empty(), "{:?}", app.exceptions());
+        Ok(())
+    })
+    .unwrap();
+}
+
+/// TDesign (Tencent's component library), installed with npm as a mini program team
+/// installs it, renders from `miniprogram_npm` unchanged: a button's tap, a switch's
+/// change, a cell with its note, and its externalClasses (`t-class`).
+fn tdesign_components_render_from_miniprogram_npm() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tdesign = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/tdesign-miniprogram");
+    copy_dir(&tdesign, &tmp.path().join("node_modules/tdesign-miniprogram"));
+    write_files(
+        tmp.path(),
+        &[
+            ("package.json", r#"{"dependencies": {"tdesign-miniprogram": "1.16.0"}}"#),
+            ("app.json", r#"{"pages": ["pages/a/a"]}"#),
+            ("app.js", "App({})"),
+            (
+                "pages/a/a.json",
+                r#"{"usingComponents": {"t-button": "tdesign-miniprogram/button/button", "t-switch": "tdesign-miniprogram/switch/switch",
+                    "t-cell": "tdesign-miniprogram/cell/cell"}}"#,
+            ),
+            (
+                "pages/a/a.wxml",
+                r#"<t-button theme="primary" t-class="big" bind:tap="tap">Taps {{n}}</t-button>
+<t-switch value="{{on}}" bind:change="flip"/>
+<t-cell title="Volume" note="80%"/>
+<view class="log">{{n}} {{on}}</view>"#,
+            ),
+            ("pages/a/a.wxss", ".big.big { outline-style: dashed; }"),
+            (
+                "pages/a/a.js",
+                "Page({ data: { n: 0, on: false }, tap() { this.setData({ n: this.data.n + 1 }) }, flip(e) { this.setData({ on: e.detail.value }) } })",
+            ),
+        ],
+    );
+    let package = superapp_shell::Package::open(tmp.path()).unwrap();
+    testing::run(Shell::builder(), package, |app| {
+        app.wait_until(|app| Ok(app.count("t-button .t-button--primary")? == 1), WAIT)?;
+        // (an external class and the component's own are of equal weight in WeChat: the
+        // page makes its rule weightier)
+        assert_eq!(style(app, "t-button .big", "outline-style")?, json!("dashed"), "t-class: the page's class");
+        app.tap("t-button .t-button")?;
+        app.wait_until(|app| Ok(app.text(".log")? == "1 false"), WAIT)?;
+        app.tap("t-switch .t-switch__body")?;
+        app.wait_until(|app| Ok(app.text(".log")? == "1 true"), WAIT)?;
+        app.wait_until(|app| Ok(app.count("t-switch .t-switch__body--checked")? == 1), WAIT)?;
+        assert_eq!(app.text("t-cell .t-cell__title-text")?, "Volume");
+        assert_eq!(app.text("t-cell .t-cell__note")?.trim(), "80%");
         assert!(app.exceptions().is_empty(), "{:?}", app.exceptions());
         Ok(())
     })
@@ -1898,6 +1953,7 @@ fn main() -> ExitCode {
         ("global_and_require_async_work_as_in_wechat", global_and_require_async_work_as_in_wechat),
         ("a_page_built_with_component_and_behavior_runs", a_page_built_with_component_and_behavior_runs),
         ("component_styles_are_isolated_as_in_wechat", component_styles_are_isolated_as_in_wechat),
+        ("tdesign_components_render_from_miniprogram_npm", tdesign_components_render_from_miniprogram_npm),
         (
             "movable_views_picker_views_refreshers_and_cover_views_work",
             movable_views_picker_views_refreshers_and_cover_views_work,

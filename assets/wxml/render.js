@@ -509,9 +509,55 @@
     return dom;
   }
 
+  // Which old children stand for which new ones when the count changed (a wx:if, a
+  // shorter list): the longest run of the same kinds in order (LCS), so that the nodes
+  // after a vanished one keep their elements (and components their state) rather than
+  // each becoming its neighbour. Returns, for each new child, the old index or -1; null
+  // when plain index order will do.
+  function align(vkids, children) {
+    var n = vkids.length, m = children.length;
+    if (n === m || !n || !m || n * m > 40000) return null;
+    var a = vkids.map(kind), b = children.map(kind);
+    var table = [];
+    for (var i = 0; i <= n; i++) { table.push(new Uint16Array(m + 1)); }
+    for (var x = n - 1; x >= 0; x--) {
+      for (var y = m - 1; y >= 0; y--) {
+        table[x][y] = a[x] === b[y] ? table[x + 1][y + 1] + 1 : Math.max(table[x + 1][y], table[x][y + 1]);
+      }
+    }
+    var from = new Array(m).fill(-1);
+    var p = 0, q = 0;
+    while (p < n && q < m) {
+      if (a[p] === b[q]) { from[q] = p; p++; q++; } else if (table[p + 1][q] >= table[p][q + 1]) p++; else q++;
+    }
+    return from;
+  }
+
   function patchChildren(dom, children, owner) {
     var st = state(dom);
     var kids = st.kids, vkids = st.vkids;
+    var from = align(vkids, children);
+    if (from) {
+      var used = {};
+      var next = children.map(function (child, i) {
+        var at = from[i];
+        if (at < 0) return create(child, owner);
+        used[at] = true;
+        return patch(kids[at], vkids[at], child, owner);
+      });
+      kids.forEach(function (kid, at) {
+        if (!used[at]) { release(kid); dom.removeChild(kid); }
+      });
+      // (in order, after the inner elements a built-in keeps before them)
+      var anchor = null;
+      for (var k = next.length - 1; k >= 0; k--) {
+        if (next[k].parentNode !== dom || next[k].nextSibling !== anchor) dom.insertBefore(next[k], anchor);
+        anchor = next[k];
+      }
+      st.kids = next;
+      st.vkids = children.slice();
+      return;
+    }
     for (var i = 0; i < children.length; i++) {
       if (i < kids.length) {
         kids[i] = patch(kids[i], vkids[i], children[i], owner);

@@ -20,17 +20,58 @@ pub fn script_kind(file: &str, text: &str) -> ScriptKind {
     if file.ends_with(".ts") {
         return ScriptKind::TypeScript;
     }
-    let esm = text.lines().any(|line| {
-        let line = line.trim_start();
-        let after = |word: &str| line.strip_prefix(word).and_then(|rest| rest.chars().next());
-        matches!(after("import"), Some(' ' | '{' | '*' | '"' | '\'')) && !line.starts_with("import(")
-            || matches!(after("export"), Some(' ' | '{' | '*'))
-    });
-    if esm {
+    if uses_es_modules(text) {
         ScriptKind::EsModule
     } else {
         ScriptKind::Plain
     }
+}
+
+/// Whether `text` has an `import` or `export` statement: the word at the start of a
+/// statement (after a line break, `;`, `}` or `)`: minified code has `...};export default
+/// x;`) and followed as a statement is (`import {`, `import x from`, `import "x"`,
+/// `export default`, `export const`...), not `import(` (a dynamic import, valid in
+/// CommonJS) nor a word that merely starts so (`exported`).
+fn uses_es_modules(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let statement_start = |at: usize| {
+        bytes[..at]
+            .iter()
+            .rev()
+            .find(|b| !matches!(b, b' ' | b'\t'))
+            .is_none_or(|b| matches!(b, b'\n' | b'\r' | b';' | b'}' | b')'))
+    };
+    for word in ["import", "export"] {
+        for (at, _) in text.match_indices(word) {
+            if !statement_start(at) {
+                continue;
+            }
+            let rest = &text[at + word.len()..];
+            let next = rest.chars().next();
+            let ok = if word == "import" {
+                matches!(next, Some('{' | '*' | '"' | '\''))
+                    || next == Some(' ') && {
+                        let after = rest.trim_start();
+                        after.starts_with(['{', '*', '"', '\''])
+                            || after.split_whitespace().nth(1) == Some("from")
+                            || after.split([',', ' ']).next().is_some_and(|name| !name.is_empty())
+                                && after.contains(" from ")
+                    }
+            } else {
+                matches!(next, Some('{' | '*'))
+                    || next == Some(' ') && {
+                        let after = rest.trim_start();
+                        ["default", "const", "let", "var", "function", "class", "async", "{", "*"]
+                            .iter()
+                            .any(|k| after.starts_with(k))
+                    }
+            };
+            if ok {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// The module name a script is required by: `x.ts` is `x.js`.
@@ -90,6 +131,10 @@ mod tests {
         assert_eq!(script_kind("a.js", "import './side-effect'\n"), ScriptKind::EsModule);
         assert_eq!(script_kind("a.js", "const m = import('./lazy');\nvar exported = 1;"), ScriptKind::Plain);
         assert_eq!(script_kind("a.ts", "let a: number = 1"), ScriptKind::TypeScript);
+        // minified, as libraries ship it (TDesign's miniprogram_dist)
+        assert_eq!(script_kind("a.js", "const props={a:1};export default props;"), ScriptKind::EsModule);
+        assert_eq!(script_kind("a.js", "import{a}from\"./a\";a();"), ScriptKind::EsModule);
+        assert_eq!(script_kind("a.js", "var s = 'we import things'; x.export = 1;"), ScriptKind::Plain);
         assert_eq!(module_name("pages/a/a.ts"), "pages/a/a.js");
     }
 
