@@ -1286,6 +1286,7 @@ fn built_in_controls_fire_their_events_with_their_detail() {
 <icon type="success" size="30" class="ic"/>
 <rich-text nodes="{{html}}" class="rt"/>
 <map class="mp" longitude="113.3" latitude="23.1"/>
+<radio-group class="both"><radio value="x" checked="{{true}}"/><radio value="y" checked="{{true}}" class="last"/></radio-group>
 <view class="log">{{log}}</view>"#;
     const JS: &str = r#"Page({
   data: { log: '', kinds: ['x', 'y', 'z'], html: '<b class="bold">hi</b><script>window.bad = 1</script><img class="pic" src="nope.png" onerror="window.bad = 2">' },
@@ -1344,6 +1345,11 @@ fn built_in_controls_fire_their_events_with_their_detail() {
             )?;
             // What they show.
             assert_eq!(app.count(".pk .wx-picker-option")?, 3, "the picker's choices");
+            assert_eq!(
+                (app.count(".both .wx-checked")?, app.count(".both .last.wx-checked")?),
+                (1, 1),
+                "a group whose template checks two radios checks the last"
+            );
             assert_eq!(app.text(".mp")?.trim(), "<map> is not available on the desktop", "a placeholder names it");
             assert_eq!(app.text(".pg")?.trim(), "40%");
             assert_eq!(app.text(".sl")?.trim(), "30", "the slider shows its value (reset to 30)");

@@ -168,6 +168,11 @@
       },
       'wx-checkbox': function (el, a) { checkable(el, a, 'wx-checkbox-input'); },
       'wx-radio': function (el, a) { checkable(el, a, 'wx-radio-input'); },
+      'wx-radio-group': function (el) {
+        // One radio of a group is checked: when its template checks several, the last.
+        var on = descendants(el, 'wx-radio').filter(function (r) { return ctx.state(r).checked; });
+        on.slice(0, -1).forEach(function (r) { ctx.state(r).checked = false; check(r); });
+      },
       'wx-label': function (el) {
         // A tap on a label is a tap on its control: the one `for` names, else the first
         // inside it.
