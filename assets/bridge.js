@@ -284,6 +284,17 @@
    *  `this.setData(changes, callback)` with path keys ('a.b', 'list[1].x'). An HTML page
    *  draws its data itself: its `render(data)` method, if it has one, runs before onLoad
    *  and after every setData; the callback runs once the page has painted. */
+  // An HTML page's onResize({size}) when its window resizes (a WXML page's: render.js).
+  var resizeTimer = null;
+  window.addEventListener('resize', function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () {
+      if (pageObject && !window.__wxmlRender) {
+        callHook(pageObject, 'onResize', { size: { windowWidth: window.innerWidth, windowHeight: window.innerHeight } });
+      }
+    }, 50);
+  });
+
   window.Page = function (object) {
     pageObject = object || {};
     pageObject.route = config.route;

@@ -1258,6 +1258,32 @@ fn files_on_both_forms() {
     files(Form::Html);
 }
 
+/// A resize of the window (a person dragging its corner) calls the page's
+/// `onResize({size})` with the page's new width, on both page kinds.
+fn resize(form: Form) {
+    run_form(
+        form,
+        |_| {},
+        move |app, _| {
+            app.wait_until(|app| Ok(app.eval("getCurrentPages().length")? == json!(1)), WAIT)?;
+            app.eval(
+                "window.__sizes = []; getCurrentPages()[0].onResize = function (r) { window.__sizes.push(r.size.windowWidth); }",
+            )?;
+            app.eval("wx.invokeNativePlugin({ api_name: '__press', data: 'resize:420x700' })")?;
+            app.wait_until(|app| Ok(app.eval("window.__sizes.indexOf(420) >= 0")? == json!(true)), WAIT)
+                .map_err(|_| format!("{form:?}: onResize saw {:?}", app.eval("window.__sizes")))?;
+            let bad = app.eval("wx.invokeNativePlugin({ api_name: '__press', data: 'resize:big' }).catch(function (e) { return e.errMsg; })")?;
+            assert_eq!(bad, json!("invokeNativePlugin:fail resize: bad size \"resize:big\""), "{form:?}");
+            Ok(())
+        },
+    );
+}
+
+fn resize_on_both_forms() {
+    resize(Form::Wxml);
+    resize(Form::Html);
+}
+
 fn main() -> ExitCode {
     support::harness::main(&[
         ("routing_table_on_wxml_pages", routing_table_on_wxml_pages),
@@ -1281,5 +1307,6 @@ fn main() -> ExitCode {
         ("video_context_on_both_forms", video_context_on_both_forms),
         ("canvas_on_both_forms", canvas_on_both_forms),
         ("files_on_both_forms", files_on_both_forms),
+        ("resize_on_both_forms", resize_on_both_forms),
     ])
 }

@@ -1914,6 +1914,72 @@ fn tdesign_components_render_from_miniprogram_npm() {
     .unwrap();
 }
 
+/// text's `decode`, `space` and `selectable`; page-meta's page style; the audio
+/// component; and a resize of the window reaching the page's components
+/// (`pageLifetimes.resize`) with the new size.
+fn text_page_meta_audio_and_resize_lifetimes() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[
+            ("app.json", r#"{"pages": ["pages/a/a"]}"#),
+            ("app.js", "App({})"),
+            ("pages/a/a.json", r#"{"usingComponents": {"sizer": "/components/sizer/sizer"}}"#),
+            (
+                "pages/a/a.wxml",
+                r#"<page-meta page-style="color: rgb(1, 2, 3)"/><text class="t1" decode>a&lt;b&amp;c&nbsp;d</text>
+<text class="t2" space="nbsp">a  b</text><text class="t3" selectable>sel</text><text class="t4">plain</text>
+<audio class="au" src="/s.wav" name="Song" author="Ann" controls/><sizer/>"#,
+            ),
+            ("pages/a/a.js", "Page({})"),
+            ("components/sizer/sizer.json", r#"{"component": true}"#),
+            ("components/sizer/sizer.wxml", r#"<view class="size">{{width}}</view>"#),
+            (
+                "components/sizer/sizer.js",
+                "Component({ data: { width: 0 }, pageLifetimes: { resize(r) { this.setData({ width: r.size.windowWidth }) } } })",
+            ),
+        ],
+    );
+    std::fs::write(tmp.path().join("s.wav"), support::silent_wav(0.5)).unwrap();
+    let builder = Shell::builder().register("__press", |call: superapp_shell::MiniApiCall| async move {
+        let control = call.data().as_str().unwrap_or_default().to_string();
+        call.host().press(&control).await.map_err(superapp_shell::ApiError::new)?;
+        Ok(())
+    });
+    let package = superapp_shell::Package::open(tmp.path()).unwrap();
+    testing::run(builder, package, |app| {
+        app.wait_for(".t1", WAIT)?;
+        assert_eq!(app.text(".t1")?, "a<b&c\u{a0}d", "decode");
+        assert_eq!(app.text(".t2")?, "a\u{a0}\u{a0}b", "space=nbsp keeps both spaces");
+        assert_eq!(style(app, ".t3", "-webkit-user-select")?, json!("text"), "selectable");
+        assert_eq!(
+            style(app, ".t4", "-webkit-user-select")?,
+            json!("none"),
+            "text is not selectable by default, as in WeChat"
+        );
+        assert_eq!(style(app, ".t4", "color")?, json!("rgb(1, 2, 3)"), "page-meta's page-style");
+        assert_eq!(app.text(".au")?.trim(), "Song · Ann");
+        let page = app.current_page()?.id;
+        let audio = app.send("Page.getElement", json!({"pageId": page, "selector": ".au"}))?;
+        // (the package file plays from a blob URL, once read)
+        app.wait_until(
+            move |app| {
+                let html = app.send(
+                    "Element.getDOMProperties",
+                    json!({"pageId": page, "elementId": audio["elementId"], "names": ["innerHTML"]}),
+                )?;
+                Ok(html["properties"][0].as_str().unwrap_or_default().contains("<audio controls=\"\" src=\"blob:"))
+            },
+            WAIT,
+        )?;
+        app.eval("wx.invokeNativePlugin({ api_name: '__press', data: 'resize:430x700' })")?;
+        app.wait_until(|app| Ok(app.text("sizer >>> .size")? == "430"), WAIT)?;
+        assert!(app.exceptions().is_empty(), "{:?}", app.exceptions());
+        Ok(())
+    })
+    .unwrap();
+}
+
 /// The computed style `name` of the first element `selector` finds on the current page.
 fn style(app: &testing::App, selector: &str, name: &str) -> Result<Value, testing::Failed> {
     let page = app.current_page()?.id;
@@ -1960,6 +2026,7 @@ fn main() -> ExitCode {
         ("a_page_built_with_component_and_behavior_runs", a_page_built_with_component_and_behavior_runs),
         ("component_styles_are_isolated_as_in_wechat", component_styles_are_isolated_as_in_wechat),
         ("tdesign_components_render_from_miniprogram_npm", tdesign_components_render_from_miniprogram_npm),
+        ("text_page_meta_audio_and_resize_lifetimes", text_page_meta_audio_and_resize_lifetimes),
         (
             "movable_views_picker_views_refreshers_and_cover_views_work",
             movable_views_picker_views_refreshers_and_cover_views_work,

@@ -334,7 +334,7 @@
         if (cb) { try { cb.call(self); } catch (err) { report(err); } }
       },
       detached: function () { run(lifetimes('detached')); },
-      pageLifetime: function (name) { run(pageLifetimes(name)); },
+      pageLifetime: function (name, arg) { run(pageLifetimes(name), arg === undefined ? [] : [arg]); },
       method: function (name) { return isFunction(self[name]) ? self[name] : null; }
     };
   }

@@ -550,6 +550,36 @@
         var canvas = ctx.inner(el, 'canvas');
         canvas.className = 'wx-canvas-surface';
       },
+      'wx-audio': function (el, a) {
+        // (WeChat's old audio component: its src plays in a player with its controls, its
+        // name and author beside)
+        var st = ctx.state(el);
+        var audio = ctx.inner(el, 'audio');
+        var src = text(a.src);
+        if (st.mediaSrc !== src) {
+          st.mediaSrc = src;
+          window.__superappMediaSrc(src, function (url) { if (st.mediaSrc === src) audio.setAttribute('src', url); });
+        }
+        audio.controls = truthy(a.controls);
+        audio.loop = truthy(a.loop);
+        var label = ctx.inner(el, 'span', 'label');
+        label.className = 'wx-audio-label';
+        label.textContent = [text(a.name), text(a.author)].filter(Boolean).join(' · ');
+        if (st.mediaWired) return;
+        st.mediaWired = true;
+        var lastUpdate = 0;
+        audio.addEventListener('play', function () { ctx.fire('play', el, {}); });
+        audio.addEventListener('pause', function () { ctx.fire('pause', el, {}); });
+        audio.addEventListener('ended', function () { ctx.fire('ended', el, {}); });
+        audio.addEventListener('timeupdate', function () {
+          if (Date.now() - lastUpdate < 250) return;
+          lastUpdate = Date.now();
+          ctx.fire('timeupdate', el, { currentTime: audio.currentTime, duration: audio.duration });
+        });
+        audio.addEventListener('error', function () {
+          ctx.fire('error', el, { errMsg: 'MEDIA_ERR ' + (audio.error ? audio.error.code : 'unknown') });
+        });
+      },
       'wx-video': function (el, a) {
         var st = ctx.state(el);
         var video = ctx.inner(el, 'video');

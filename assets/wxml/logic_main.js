@@ -254,6 +254,17 @@
       if (cb) { try { cb(m.result); } catch (err) { window.__superappReportError(err, false); } }
       return;
     }
+    if (m.kind === 'resize') {
+      // The page's onResize, and its components' pageLifetimes.resize, with the size.
+      var page = L.page(webviewId);
+      var size = { size: m.size };
+      if (page && typeof page.onResize === 'function') {
+        try { page.onResize(size); } catch (err) { window.__superappReportError(err, false); }
+      }
+      var all = components[webviewId] || {};
+      Object.keys(all).forEach(function (id) { all[id].pageLifetime('resize', size); });
+      return;
+    }
     var live = instancesOf(webviewId);
     var c = live[m.id];
     if (m.kind === 'created') {

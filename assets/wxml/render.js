@@ -147,6 +147,63 @@
   // cover-image: an image (over native components, on a phone).
   components['wx-cover-image'] = components['wx-image'];
 
+  // text: `decode` turns &nbsp; &lt; &gt; &amp; &apos; &ensp; &emsp; into their
+  // characters, `space` keeps spaces as ensp, emsp or nbsp (selectable is CSS).
+  var ENTITIES = { '&nbsp;': '\u00a0', '&lt;': '<', '&gt;': '>', '&amp;': '&', '&apos;': "'", '&ensp;': '\u2002', '&emsp;': '\u2003' };
+  var SPACES = { ensp: '\u2002', emsp: '\u2003', nbsp: '\u00a0' };
+  components['wx-text'] = function (el, attrs) {
+    var decode = truthy(attrs.decode), space = SPACES[attrs.space];
+    if (!decode && !space) return;
+    (state(el).kids || []).forEach(function (kid, i) {
+      if (kid.nodeType !== 3) return;
+      var text = String(state(el).vkids[i]);
+      if (decode) text = text.replace(/&(nbsp|lt|gt|amp|apos|ensp|emsp);/g, function (e) { return ENTITIES[e]; });
+      if (space) text = text.replace(/ /g, space);
+      if (kid.nodeValue !== text) kid.nodeValue = text;
+    });
+  };
+
+  // page-meta: the page's own settings, from its template: root-font-size, page-font-size,
+  // page-style, background-color, scroll-top (with scroll-duration); bindscroll hears
+  // the page scroll.
+  components['wx-page-meta'] = function (el, attrs) {
+    var st = state(el);
+    var root = document.documentElement;
+    var px = function (v) { return /^\d+(\.\d+)?$/.test(String(v)) ? v + 'px' : String(v); };
+    var rootSize = attrs['root-font-size'] || attrs.rootFontSize;
+    if (rootSize && rootSize !== 'auto' && rootSize !== 'system') root.style.fontSize = px(rootSize);
+    var pageSize = attrs['page-font-size'] || attrs.pageFontSize;
+    if (pageSize) document.body.style.fontSize = px(pageSize);
+    var pageStyle = attrs['page-style'] || attrs.pageStyle;
+    if (pageStyle !== undefined && st.pageStyle !== pageStyle) {
+      st.pageStyle = pageStyle;
+      document.body.setAttribute('style', String(pageStyle || ''));
+    }
+    var background = attrs['background-color'] || attrs.backgroundColor;
+    if (background) root.style.backgroundColor = String(background);
+    var top = attrs['scroll-top'] !== undefined ? attrs['scroll-top'] : attrs.scrollTop;
+    if (top !== undefined && top !== '' && top !== st.scrollTop) {
+      st.scrollTop = top;
+      var duration = Number(attrs['scroll-duration'] || attrs.scrollDuration || 300);
+      window.scrollTo({ top: parseFloat(top) || 0, behavior: duration > 0 ? 'smooth' : 'auto' });
+    }
+    if (!st.metaWired) {
+      st.metaWired = true;
+      window.addEventListener('scroll', function () {
+        if (document.contains(el)) fire('scroll', el, { scrollTop: window.scrollY }, []);
+      }, { passive: true });
+    }
+  };
+
+  // A resize of the page (the window's): the logic layer's onResize and pageLifetimes.resize.
+  var resizeTimer = null;
+  window.addEventListener('resize', function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () {
+      componentSink({ kind: 'resize', size: { windowWidth: window.innerWidth, windowHeight: window.innerHeight } });
+    }, 50);
+  });
+
   // The controls with behaviour of their own (switch, slider, swiper...): controls.js.
   if (window.__wxmlControls) {
     var controls = window.__wxmlControls({

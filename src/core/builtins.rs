@@ -266,6 +266,7 @@ pub const COMPONENTS: &[&str] = &[
     "picker-view-column",
     "cover-view",
     "cover-image",
+    "audio",
 ];
 
 /// The built-ins answered in the core (the rest are [`UiApi`]s).

@@ -826,6 +826,15 @@ impl MiniProgram {
                         if let Some(pressed) = self.press_files(other) {
                             return pressed.map(|()| Ok(None)).map_err(Failure::Call);
                         }
+                        // As a person dragging the window's corner: "resize:<width>x<height>".
+                        if let Some(size) = other.strip_prefix("resize:") {
+                            let parsed = size.split_once('x').map(|(w, h)| (w.parse::<f64>(), h.parse::<f64>()));
+                            let Some((Ok(w), Ok(h))) = parsed else {
+                                return Err(Failure::Call(format!("resize: bad size {other:?}")));
+                            };
+                            window.set_inner_size(tao::dpi::LogicalSize::new(w, h));
+                            return Ok(Ok(None));
+                        }
                         let index = |prefix: &str| other.strip_prefix(prefix).and_then(|i| i.parse().ok());
                         let control = match (index("tab:"), index("actionSheet:")) {
                             (Some(i), _) => Control::Tab(i),
