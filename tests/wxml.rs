@@ -1980,6 +1980,57 @@ fn text_page_meta_audio_and_resize_lifetimes() {
     .unwrap();
 }
 
+/// `triggerEvent` as WeChat scopes it: without `bubbles` only the host hears it; with
+/// `bubbles` it goes up the owner's template and stops at its boundary; with `composed`
+/// as well it goes on into the page's.
+fn trigger_event_bubbles_within_its_owner_unless_composed() {
+    run_package(
+        &[
+            ("app.json", r#"{"pages": ["pages/a/a"]}"#),
+            ("app.js", "App({ globalData: { heard: [] } })"),
+            ("pages/a/a.json", r#"{"usingComponents": {"outer": "/components/outer/outer"}}"#),
+            ("pages/a/a.wxml", r#"<view bind:ping="pagePing"><outer id="o"/></view>"#),
+            ("pages/a/a.js", "Page({ pagePing(e) { getApp().globalData.heard.push('page:' + e.detail.how) } })"),
+            ("components/outer/outer.json", r#"{"component": true, "usingComponents": {"inner": "../inner/inner"}}"#),
+            (
+                "components/outer/outer.wxml",
+                r#"<view bind:ping="outerPing"><inner id="i" bind:ping="hostPing"/></view>"#,
+            ),
+            (
+                "components/outer/outer.js",
+                "Component({ methods: {\n\
+                   outerPing(e) { getApp().globalData.heard.push('outer:' + e.detail.how) },\n\
+                   hostPing(e) { getApp().globalData.heard.push('host:' + e.detail.how) },\n\
+                   send(how, options) { this.selectComponent('#i').triggerEvent('ping', { how: how }, options) } } })",
+            ),
+            ("components/inner/inner.json", r#"{"component": true}"#),
+            ("components/inner/inner.wxml", "<text>inner</text>"),
+            ("components/inner/inner.js", "Component({})"),
+        ],
+        |app| {
+            app.wait_for("outer >>> inner", WAIT)?;
+            let heard = |app: &testing::App| app.eval("getApp().globalData.heard.join(' ')");
+            let send = |how: &str, options: &str| {
+                app.eval(&format!("getCurrentPages()[0].selectComponent('#o').send('{how}', {options})"))
+            };
+            send("plain", "{}")?;
+            app.wait_until(|app| Ok(heard(app)? == json!("host:plain")), WAIT)?;
+            send("bubbles", "{ bubbles: true }")?;
+            app.wait_until(|app| Ok(heard(app)? == json!("host:plain host:bubbles outer:bubbles")), WAIT)?;
+            send("composed", "{ bubbles: true, composed: true }")?;
+            app.wait_until(
+                |app| {
+                    Ok(heard(app)?
+                        == json!("host:plain host:bubbles outer:bubbles host:composed outer:composed page:composed"))
+                },
+                WAIT,
+            )
+            .map_err(|_| format!("heard {:?}", heard(app)))?;
+            Ok(())
+        },
+    );
+}
+
 /// The computed style `name` of the first element `selector` finds on the current page.
 fn style(app: &testing::App, selector: &str, name: &str) -> Result<Value, testing::Failed> {
     let page = app.current_page()?.id;
@@ -2027,6 +2078,10 @@ fn main() -> ExitCode {
         ("component_styles_are_isolated_as_in_wechat", component_styles_are_isolated_as_in_wechat),
         ("tdesign_components_render_from_miniprogram_npm", tdesign_components_render_from_miniprogram_npm),
         ("text_page_meta_audio_and_resize_lifetimes", text_page_meta_audio_and_resize_lifetimes),
+        (
+            "trigger_event_bubbles_within_its_owner_unless_composed",
+            trigger_event_bubbles_within_its_owner_unless_composed,
+        ),
         (
             "movable_views_picker_views_refreshers_and_cover_views_work",
             movable_views_picker_views_refreshers_and_cover_views_work,

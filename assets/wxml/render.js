@@ -730,8 +730,11 @@
 
   // Fires WeChat event `type` from element `el`; returns the handler names called, in
   // order, each with its event object.
-  function fire(type, el, detail, touches, only) {
+  // `scope`: an owner id whose template the event stays in (a component's triggerEvent
+  // without `composed`); undefined: it crosses component boundaries.
+  function fire(type, el, detail, touches, only, scope) {
     var path = only ? [el] : pathOf(el);
+    if (scope !== undefined) path = path.filter(function (x) { return (state(x).owner || 0) === scope; });
     type = String(type).toLowerCase();
     var calls = [];
     var stopped = false;
@@ -848,7 +851,8 @@
       }
       if (m.kind === 'trigger') {
         // Without bubbles only the host's own handlers hear it.
-        fire(m.name, el, m.detail, [], !m.bubbles);
+        // Without composed it stays in its owner's template.
+        fire(m.name, el, m.detail, [], !m.bubbles, m.composed ? undefined : state(el).owner || 0);
       }
       return undefined;
     },
