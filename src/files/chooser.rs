@@ -2,11 +2,11 @@
 //! `wx.chooseMessageFile`), as plain data: what the person is asked for (kinds of file,
 //! how many), and the chosen files in each API's own shape.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 /// Which chooser.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum ChooseApi {
     /// `wx.chooseImage`.
@@ -18,7 +18,7 @@ pub enum ChooseApi {
 }
 
 /// What the GTK file chooser is asked for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChooseRequest {
     /// The API.
     pub api: ChooseApi,
@@ -192,6 +192,8 @@ mod tests {
         assert_eq!(media["tempFiles"][0]["width"], 4);
         assert_eq!(media["tempFiles"][1]["fileType"], "video");
         let files = Value::Object(ask("chooseMessageFile").answer(&[mp4]));
+        let asked = ask("chooseMedia");
+        assert_eq!(serde_json::from_value::<ChooseRequest>(serde_json::to_value(&asked).unwrap()).unwrap(), asked);
         assert_eq!(
             files["tempFiles"][0],
             json!({"path": "wxfile://tmp/b.mp4", "size": 20, "name": "b.mp4", "type": "video", "time": 0})

@@ -85,8 +85,7 @@ async fn blocking<T: Send + 'static>(
 
 /// Adds this module's built-ins unless the host registered its own.
 pub fn register(builder: &mut RegistryBuilder, files: Arc<Files>, requests: Arc<Requests>) {
-    let with = |files: &Arc<Files>| files.clone();
-    let f = with(&files);
+    let f = files.clone();
     builder.register_default(
         "__fileSystem",
         Arc::new(move |call: MiniApiCall| {
@@ -102,7 +101,7 @@ pub fn register(builder: &mut RegistryBuilder, files: Arc<Files>, requests: Arc<
             }
         }),
     );
-    let f = with(&files);
+    let f = files.clone();
     let r = requests.clone();
     builder.register_default(
         "getImageInfo",
@@ -112,7 +111,7 @@ pub fn register(builder: &mut RegistryBuilder, files: Arc<Files>, requests: Arc<
         }),
     );
     for api in ["chooseImage", "chooseMedia", "chooseMessageFile"] {
-        let f = with(&files);
+        let f = files.clone();
         builder.register_default(
             api,
             Arc::new(move |call: MiniApiCall| {
@@ -122,7 +121,7 @@ pub fn register(builder: &mut RegistryBuilder, files: Arc<Files>, requests: Arc<
         );
         builder.set_timeout_if_default(api, crate::core::builtins::MODAL_TIMEOUT);
     }
-    let f = with(&files);
+    let f = files.clone();
     builder.register_default(
         "previewImage",
         Arc::new(move |call: MiniApiCall| {

@@ -15,34 +15,17 @@ use crate::shell::file_chooser::FileChooser;
 use crate::shell::user_event::Control;
 
 impl MiniProgram {
-    /// Opens the file chooser for page `from`'s chooser call (`data`: a
-    /// [`ChooseRequest`]).
+    /// Opens the file chooser for a chooser call (`data`: a [`ChooseRequest`]).
     pub(super) fn choose_files(&mut self, window: &Window, data: &Value, reply: ShellReply) {
         use tao::platform::unix::WindowExtUnix;
         if self.chooser.as_ref().is_some_and(FileChooser::is_open) {
             let _ = reply.send(Err("another file chooser is open".into()));
             return;
         }
-        let request = match ChooseRequest::parse(
-            match data.get("api").and_then(Value::as_str) {
-                Some("image") => "chooseImage",
-                Some("media") => "chooseMedia",
-                _ => "chooseMessageFile",
-            },
-            &serde_json::json!({"count": data.get("count").cloned().unwrap_or(Value::from(1))}),
-        ) {
-            Ok(mut request) => {
-                // (as the files module asked: its extensions and title)
-                if let Ok(asked) = serde_json::from_value::<Vec<String>>(data["extensions"].clone()) {
-                    request.extensions = asked;
-                }
-                if let Some(title) = data.get("title").and_then(Value::as_str) {
-                    request.title = title.to_string();
-                }
-                request
-            }
+        let request = match serde_json::from_value::<ChooseRequest>(data.clone()) {
+            Ok(request) => request,
             Err(err) => {
-                let _ = reply.send(Err(err));
+                let _ = reply.send(Err(format!("parameter error: {err}")));
                 return;
             }
         };
