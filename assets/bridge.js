@@ -954,6 +954,38 @@
   // https, data, blob) play as they are. `apply(url)` gets the address to play; a file
   // that cannot be read gives it the original address (and the media's own error).
   var mediaBlobs = {};
+  // An HTML page's own <video>/<audio> (and their <source>s) with a package address: the
+  // same, as the page writes them (a WXML page's media go through controls.js).
+  function playable(el) {
+    if (el.__superappMediaFor === el.getAttribute('src')) return;
+    var src = el.getAttribute('src');
+    if (!src || /^(blob|data|https?):/.test(src)) return;
+    el.__superappMediaFor = src;
+    window.__superappMediaSrc(src, function (url) {
+      if (el.getAttribute('src') !== src || url === src) return;
+      el.__superappMediaFor = url;
+      el.setAttribute('src', url);
+      var media = el.localName === 'source' ? el.parentNode : el;
+      if (media && media.load && el.localName === 'source') media.load();
+    });
+  }
+  function watchMedia() {
+    if (window.__wxmlRender || window.__wxmlLogic || !window.MutationObserver) return;
+    var scan = function (root) {
+      if (root.nodeType !== 1) return;
+      if (/^(video|audio|source)$/.test(root.localName)) playable(root);
+      Array.prototype.forEach.call(root.querySelectorAll('video[src], audio[src], source[src]'), playable);
+    };
+    scan(document.documentElement);
+    new MutationObserver(function (records) {
+      records.forEach(function (r) {
+        if (r.type === 'attributes') playable(r.target);
+        else Array.prototype.forEach.call(r.addedNodes, scan);
+      });
+    }).observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ['src'] });
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', watchMedia);
+  else watchMedia();
   window.__superappMediaSrc = function (src, apply) {
     if (!src) { apply(''); return; }
     if (/^wxfile:\/\//.test(src)) src = '/__superapp/wxfile/' + src.slice('wxfile://'.length);

@@ -991,14 +991,21 @@ fn inner_audio(form: Form) {
     });
 }
 
-/// `wx.createVideoContext(id).play()` plays the page's `<video>` (a data: URL: WebKitGTK's
-/// player cannot read the package's own scheme on an HTML page, where the page gives the
-/// address itself), which then ends.
-fn video_context(form: Form) {
+/// `wx.createVideoContext(id).play()` plays the page's `<video>`, which then ends: from a
+/// data: URL, and from a file of the package (on an HTML page too, where the page's own
+/// markup gives the address).
+fn video_context(form: Form, from_package: bool) {
     use base64::Engine;
     let wav = base64::engine::general_purpose::STANDARD.encode(support::silent_wav(0.3));
     let page = move |dir: &Path| {
-        let src = format!("data:audio/wav;base64,{wav}");
+        // a data: URL, or a file of the package (which WebKit's player cannot read from the
+        // shell's scheme: the shell gives it the bytes)
+        let src = if from_package {
+            std::fs::write(dir.join("clip.wav"), support::silent_wav(0.3)).unwrap();
+            "/clip.wav".to_string()
+        } else {
+            format!("data:audio/wav;base64,{wav}")
+        };
         match form {
             Form::Wxml => write_files(
                 dir,
@@ -1033,8 +1040,10 @@ fn video_context(form: Form) {
 }
 
 fn video_context_on_both_forms() {
-    video_context(Form::Wxml);
-    video_context(Form::Html);
+    for from_package in [false, true] {
+        video_context(Form::Wxml, from_package);
+        video_context(Form::Html, from_package);
+    }
 }
 
 fn inner_audio_on_both_forms() {
