@@ -2031,6 +2031,50 @@ fn trigger_event_bubbles_within_its_owner_unless_composed() {
     );
 }
 
+/// The picker's modes, chosen as a person chooses (the automator's `input` on a picker):
+/// a row, the rows of several columns (each column's `columnchange`, then `change`), a
+/// date and a time, each with WeChat's `detail`.
+fn pickers_answer_in_each_mode() {
+    run_package(
+        &[
+            ("app.json", r#"{"pages": ["pages/a/a"]}"#),
+            ("app.js", "App({})"),
+            (
+                "pages/a/a.wxml",
+                r#"<picker class="one" range="{{kinds}}" range-key="name" value="0" bindchange="log">{{kinds[0].name}}</picker>
+<picker class="two" mode="multiSelector" range="{{[['a', 'b'], ['x', 'y', 'z']]}}" value="{{[0, 0]}}" bindchange="log" bindcolumnchange="column">two</picker>
+<picker class="date" mode="date" value="2026-01-02" start="2026-01-01" end="2026-12-31" bindchange="log">date</picker>
+<picker class="time" mode="time" value="09:00" bindchange="log">time</picker>
+<view class="log">{{out}}</view>"#,
+            ),
+            (
+                "pages/a/a.js",
+                "Page({ data: { out: '', kinds: [{ name: 'tea' }, { name: 'coffee' }] },\n\
+                 log(e) { this.setData({ out: this.data.out + JSON.stringify(e.detail.value) + ';' }) },\n\
+                 column(e) { this.setData({ out: this.data.out + 'col' + e.detail.column + '=' + e.detail.value + ';' }) } })",
+            ),
+        ],
+        |app| {
+            app.wait_for(".log", WAIT)?;
+            assert!(app.text(".one")?.trim_start().starts_with("tea"), "its content shows");
+            let log_is = |want: &str| {
+                let wanted = want.to_string();
+                app.wait_until(move |app| Ok(app.text(".log")? == wanted), WAIT)
+                    .map_err(|_| format!("the log is {:?}, not {want:?}", app.text(".log")))
+            };
+            app.input(".one", "1")?;
+            log_is("1;")?;
+            app.input(".two", "[1, 2]")?;
+            log_is("1;col0=1;[1,0];col1=2;[1,2];")?;
+            app.input(".date", "2026-05-06")?;
+            log_is("1;col0=1;[1,0];col1=2;[1,2];\"2026-05-06\";")?;
+            app.input(".time", "18:30")?;
+            log_is("1;col0=1;[1,0];col1=2;[1,2];\"2026-05-06\";\"18:30\";")?;
+            Ok(())
+        },
+    );
+}
+
 /// The computed style `name` of the first element `selector` finds on the current page.
 fn style(app: &testing::App, selector: &str, name: &str) -> Result<Value, testing::Failed> {
     let page = app.current_page()?.id;
@@ -2078,6 +2122,7 @@ fn main() -> ExitCode {
         ("component_styles_are_isolated_as_in_wechat", component_styles_are_isolated_as_in_wechat),
         ("tdesign_components_render_from_miniprogram_npm", tdesign_components_render_from_miniprogram_npm),
         ("text_page_meta_audio_and_resize_lifetimes", text_page_meta_audio_and_resize_lifetimes),
+        ("pickers_answer_in_each_mode", pickers_answer_in_each_mode),
         (
             "trigger_event_bubbles_within_its_owner_unless_composed",
             trigger_event_bubbles_within_its_owner_unless_composed,

@@ -484,6 +484,26 @@
     },
     input: function (a) {
       var el = element(a.elementId);
+      // A picker takes what a person would choose in it: a row index (selector), the
+      // rows of its columns as JSON (multiSelector), or the text of a date or time.
+      if (tagName(el) === 'picker') {
+        var box = el.__wx && el.__wx.inners && el.__wx.inners.main;
+        if (!box) throw new Error('the picker is not drawn');
+        var given = a.args && a.args.length ? String(a.args[0]) : '';
+        var controls = Array.prototype.slice.call(box.childNodes);
+        if (controls[0] && controls[0].localName === 'input') {
+          controls[0].value = given;
+          controls[0].dispatchEvent(new Event('change'));
+          return {};
+        }
+        var rows = controls.length > 1 ? JSON.parse(given) : [Number(given)];
+        controls.forEach(function (select, i) {
+          if (rows[i] === undefined || select.selectedIndex === Number(rows[i])) return;
+          select.selectedIndex = Number(rows[i]);
+          select.dispatchEvent(new Event('change'));
+        });
+        return {};
+      }
       var field = el.__wx ? el.__wx.inner : el;
       if (!field || !('value' in field)) throw new Error(tagName(el) + ' takes no input');
       field.value = a.args && a.args.length ? String(a.args[0]) : '';
