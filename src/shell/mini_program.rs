@@ -36,6 +36,7 @@ mod files;
 mod modal;
 mod page_output;
 mod page_task;
+mod press;
 mod routing;
 use crate::core::event_channel::Channels;
 use crate::core::ui_api::UiApi;
@@ -800,51 +801,7 @@ impl MiniProgram {
                 state.insert("window".into(), Value::Object(self.window_info(window)));
                 return Ok(Ok(Some(state)));
             }
-            UiApi::Press => {
-                match data.as_str().unwrap_or_default() {
-                    "close" => {
-                        // What the window manager's close button does: a delete-event,
-                        // which tao turns into CloseRequested.
-                        use gtk::prelude::GtkWindowExt;
-                        use tao::platform::unix::WindowExtUnix;
-                        window.gtk_window().close();
-                    }
-                    // As a window manager would: a window-state event through GDK's queue,
-                    // which reaches the shell through the GTK signal handler of the window.
-                    "minimize" => queue_window_state(window, true).map_err(Failure::Call)?,
-                    "hide" => window.set_visible(false),
-                    "show" => window.set_visible(true),
-                    "restore" => queue_window_state(window, false).map_err(Failure::Call)?,
-                    "back" => self.chrome.press(&Control::Back).map_err(Failure::Call)?,
-                    "modal:confirm" => self.chrome.press(&Control::ModalConfirm).map_err(Failure::Call)?,
-                    "modal:cancel" => self.chrome.press(&Control::ModalCancel).map_err(Failure::Call)?,
-                    "capsule:menu" => self.chrome.press(&Control::CapsuleMenu).map_err(Failure::Call)?,
-                    "capsule:restart" => self.chrome.press(&Control::CapsuleRestart).map_err(Failure::Call)?,
-                    "capsule:close" => self.chrome.press(&Control::CapsuleClose).map_err(Failure::Call)?,
-                    "actionSheet:cancel" => self.chrome.press(&Control::ActionCancel).map_err(Failure::Call)?,
-                    other => {
-                        if let Some(pressed) = self.press_files(other) {
-                            return pressed.map(|()| Ok(None)).map_err(Failure::Call);
-                        }
-                        // As a person dragging the window's corner: "resize:<width>x<height>".
-                        if let Some(size) = other.strip_prefix("resize:") {
-                            let parsed = size.split_once('x').map(|(w, h)| (w.parse::<f64>(), h.parse::<f64>()));
-                            let Some((Ok(w), Ok(h))) = parsed else {
-                                return Err(Failure::Call(format!("resize: bad size {other:?}")));
-                            };
-                            window.set_inner_size(tao::dpi::LogicalSize::new(w, h));
-                            return Ok(Ok(None));
-                        }
-                        let index = |prefix: &str| other.strip_prefix(prefix).and_then(|i| i.parse().ok());
-                        let control = match (index("tab:"), index("actionSheet:")) {
-                            (Some(i), _) => Control::Tab(i),
-                            (_, Some(i)) => Control::ActionItem(i),
-                            _ => return Err(Failure::Call(format!("unknown control {other:?}"))),
-                        };
-                        self.chrome.press(&control).map_err(Failure::Call)?
-                    }
-                }
-            }
+            UiApi::Press => self.press(window, data.as_str().unwrap_or_default()).map_err(Failure::Call)?,
         }
         Ok(Ok(None))
     }

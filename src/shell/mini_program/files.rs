@@ -1,7 +1,5 @@
 //! The window's part of the file APIs: the GTK file chooser of `wx.chooseImage` & co.
-//! (one at a time, modal over the window) and `wx.previewImage`'s viewer; and the
-//! automation's presses of them (`fileChooser:<path>|<path>`, `fileChooser:cancel`,
-//! `imageViewer:prev|next|close`).
+//! (one at a time, modal over the window) and `wx.previewImage`'s viewer.
 
 use std::path::PathBuf;
 
@@ -54,27 +52,14 @@ impl MiniProgram {
         }
     }
 
-    /// Carries out an automation press of the chooser or the viewer; `None` when
-    /// `control` names neither.
-    pub(super) fn press_files(&mut self, control: &str) -> Option<Result<(), String>> {
-        if let Some(choice) = control.strip_prefix("fileChooser:") {
-            let Some(chooser) = self.chooser.as_ref().filter(|c| c.is_open()) else {
-                return Some(Err("no file chooser is open".into()));
-            };
-            if choice == "cancel" {
-                chooser.cancel();
-            } else {
-                chooser.choose(choice.split('|').map(PathBuf::from).collect());
-            }
-            return Some(Ok(()));
+    /// Picks `files` in the open chooser and presses Open (`None`: presses Cancel).
+    pub(super) fn press_chooser(&mut self, files: Option<Vec<PathBuf>>) -> Result<(), String> {
+        let chooser = self.chooser.as_ref().filter(|c| c.is_open()).ok_or("no file chooser is open")?;
+        match files {
+            Some(files) => chooser.choose(files),
+            None => chooser.cancel(),
         }
-        let viewer = match control {
-            "imageViewer:prev" => Control::ViewerPrev,
-            "imageViewer:next" => Control::ViewerNext,
-            "imageViewer:close" => Control::ViewerClose,
-            _ => return None,
-        };
-        Some(self.chrome.press(&viewer))
+        Ok(())
     }
 
     /// The chooser's state, for `chromeState` (null when none is open).
