@@ -189,7 +189,7 @@ impl Chrome {
             ActionSheet::new(&overlay, Box::new(move |control: Control| -> OnClick { Box::new(sheet_send(control)) }));
         let viewer_send = send.clone();
         let image_viewer =
-            ImageViewer::new(&overlay, Box::new(move |control: Control| -> OnClick { Box::new(viewer_send(control)) }));
+            ImageViewer::new(Box::new(move |control: Control| -> OnClick { Box::new(viewer_send(control)) }));
 
         let toast = gtk::Box::new(gtk::Orientation::Vertical, 6);
         toast.set_widget_name("toast");
@@ -270,7 +270,6 @@ impl Chrome {
             hidden.hide();
         }
         action_sheet.hide();
-        image_viewer.hide();
 
         let css = gtk::CssProvider::new();
         if let Some(screen) = gtk::gdk::Screen::default() {

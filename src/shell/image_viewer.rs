@@ -1,6 +1,6 @@
-//! `wx.previewImage`'s viewer: the images over the whole window on black, one at a
-//! time, scaled to fit, with "‹" and "›" to go through them and a tap (or "✕") to close,
-//! as WeChat shows them.
+//! `wx.previewImage`'s viewer: a window of its own over the mini program's (transient for
+//! it), the images on black one at a time, scaled to fit, with "‹" and "›" to go through
+//! them and a tap (or "✕", or closing the window) to close, as WeChat shows them.
 
 use std::path::PathBuf;
 
@@ -17,9 +17,9 @@ pub const CSS: &str = "
 #viewer-layer button label, #viewer-count { color: #ffffff; font-size: 18px; }
 ";
 
-/// The viewer's widgets (in the chrome's overlay).
+/// The viewer's window and widgets.
 pub struct ImageViewer {
-    layer: gtk::EventBox,
+    window: gtk::Window,
     image: gtk::Image,
     count: gtk::Label,
     prev: gtk::Button,
@@ -31,8 +31,11 @@ pub struct ImageViewer {
 }
 
 impl ImageViewer {
-    /// Builds it into `overlay`, hidden; `on_click(control)` makes a button's handler.
-    pub fn new(overlay: &gtk::Overlay, on_click: MakeHandler) -> ImageViewer {
+    /// Builds its window, hidden; `on_click(control)` makes a button's handler.
+    pub fn new(on_click: MakeHandler) -> ImageViewer {
+        let window = gtk::Window::new(gtk::WindowType::Toplevel);
+        window.set_title("Preview");
+        window.set_default_size(390, 700);
         let layer = gtk::EventBox::new();
         layer.set_widget_name("viewer-layer");
         let column = gtk::Box::new(gtk::Orientation::Vertical, 8);
@@ -63,24 +66,36 @@ impl ImageViewer {
         column.pack_start(&image, true, true, 0);
         column.pack_start(&row, false, false, 0);
         layer.add(&column);
-        overlay.add_overlay(&layer);
-        layer.show_all();
-        layer.hide();
-        ImageViewer { layer, image, count, prev, next, close, files: Vec::new(), urls: Vec::new(), current: 0 }
+        window.add(&layer);
+        // (closing the window is "✕")
+        let closed = on_click(Control::ViewerClose);
+        let closing = close.clone();
+        window.connect_delete_event(move |_, _| {
+            closed(&closing);
+            gtk::glib::Propagation::Stop
+        });
+        ImageViewer { window, image, count, prev, next, close, files: Vec::new(), urls: Vec::new(), current: 0 }
     }
 
-    /// Shows `files` (the images of `urls`), from `current`.
-    pub fn show(&mut self, files: Vec<PathBuf>, urls: Vec<String>, current: usize) {
+    /// Shows `files` (the images of `urls`), from `current`, over `parent`.
+    pub fn show(&mut self, parent: &impl IsA<gtk::Window>, files: Vec<PathBuf>, urls: Vec<String>, current: usize) {
         self.files = files;
         self.urls = urls;
         self.current = current.min(self.files.len().saturating_sub(1));
-        self.layer.show_all();
+        self.window.set_transient_for(Some(parent));
+        let (width, height) = (parent.as_ref().allocated_width(), parent.as_ref().allocated_height());
+        if width > 0 && height > 0 {
+            self.window.resize(width, height);
+        }
+        self.window.show_all();
+        self.window.present();
         self.draw();
     }
 
     fn draw(&self) {
         let Some(file) = self.files.get(self.current) else { return };
-        let (width, height) = (self.layer.allocated_width().max(200), self.layer.allocated_height().max(200) - 80);
+        let (width, height) = self.window.size();
+        let (width, height) = (width.max(200), height.max(200) - 80);
         match gtk::gdk_pixbuf::Pixbuf::from_file_at_scale(file, width, height.max(100), true) {
             Ok(pixbuf) => self.image.set_from_pixbuf(Some(&pixbuf)),
             Err(err) => {
@@ -104,7 +119,7 @@ impl ImageViewer {
 
     /// Hides it.
     pub fn hide(&self) {
-        self.layer.hide();
+        self.window.hide();
     }
 
     /// The button a control names, if it is one of the viewer's.
@@ -120,7 +135,7 @@ impl ImageViewer {
     /// What it shows (null when hidden): the current image's URL, its place and the
     /// image's size as drawn.
     pub fn state(&self) -> Value {
-        if !self.layer.is_visible() {
+        if !self.window.is_visible() {
             return Value::Null;
         }
         let drawn = self.image.pixbuf().map(|p| [p.width(), p.height()]);

@@ -650,7 +650,7 @@ impl MiniProgram {
             return Ok(());
         }
         if api == UiApi::PreviewImage {
-            self.preview_image(&data, reply);
+            self.preview_image(window, &data, reply);
             return Ok(());
         }
         if api == UiApi::Screenshot {
@@ -845,6 +845,7 @@ impl MiniProgram {
         self.fail_modal("the shell is shutting down");
         self.fail_action_sheet("the shell is shutting down");
         self.cancel_chooser();
+        self.chrome.image_viewer.hide();
     }
 }
 

@@ -31,7 +31,8 @@ impl MiniProgram {
     }
 
     /// Shows `wx.previewImage`'s images (`data`: `{files, urls, current}`).
-    pub(super) fn preview_image(&mut self, data: &Value, reply: ShellReply) {
+    pub(super) fn preview_image(&mut self, window: &Window, data: &Value, reply: ShellReply) {
+        use tao::platform::unix::WindowExtUnix;
         let files: Vec<PathBuf> = serde_json::from_value(data["files"].clone()).unwrap_or_default();
         let urls: Vec<String> = serde_json::from_value(data["urls"].clone()).unwrap_or_default();
         let current = data.get("current").and_then(Value::as_u64).unwrap_or(0) as usize;
@@ -39,7 +40,7 @@ impl MiniProgram {
             let _ = reply.send(Err("parameter error: no images".into()));
             return;
         }
-        self.chrome.image_viewer.show(files, urls, current);
+        self.chrome.image_viewer.show(window.gtk_window(), files, urls, current);
         let _ = reply.send(Ok(None));
     }
 
