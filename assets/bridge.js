@@ -795,18 +795,33 @@
     var task = requestPrefix + nextRequestTask++;
     var data = dataOf(opts);
     data.__task = task;
-    var progress = [];
+    var progress = [], headers = [];
     var callbacks = {
       success: opts.success, fail: opts.fail, complete: isFunction(opts.complete) ? opts.complete : function () {},
-      progress: function (state) { progress.forEach(function (l) { callSafely(l.bound, state, 'onProgressUpdate'); }); }
+      // (the shell's states: the answer's headers once, then the progress)
+      progress: function (state) {
+        if (state && state.headersReceived) {
+          headers.forEach(function (l) { callSafely(l.bound, state.headersReceived, 'onHeadersReceived'); });
+        } else {
+          progress.forEach(function (l) { callSafely(l.bound, state, 'onProgressUpdate'); });
+        }
+      }
     };
     invokeAsync(api, api, data, callbacks);
+    var listen = function (list) { return function (cb) { if (isFunction(cb)) list.push({ cb: cb, bound: bindPage(cb) }); }; };
+    var unlisten = function (list) {
+      return function (cb) {
+        var kept = cb ? list.filter(function (l) { return l.cb !== cb; }) : [];
+        list.length = 0;
+        Array.prototype.push.apply(list, kept);
+      };
+    };
     return {
       abort: function () { invokeAsync(api, '__abortRequest', { task: task }, { complete: function () {} }); },
-      onProgressUpdate: function (cb) { if (isFunction(cb)) progress.push({ cb: cb, bound: bindPage(cb) }); },
-      offProgressUpdate: function (cb) { progress = cb ? progress.filter(function (l) { return l.cb !== cb; }) : []; },
-      onHeadersReceived: function () {},
-      offHeadersReceived: function () {}
+      onProgressUpdate: listen(progress),
+      offProgressUpdate: unlisten(progress),
+      onHeadersReceived: listen(headers),
+      offHeadersReceived: unlisten(headers)
     };
   }
   wx.downloadFile = function (opts) { return transfer('downloadFile', opts); };

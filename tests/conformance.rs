@@ -1169,24 +1169,27 @@ fn files(form: Form) {
   var info = await wx.getImageInfo({{ src: 'pic.png' }});
   out.image = [info.width, info.height, info.type, info.path];
   // downloads: into tmp, with progress; into usr; an upload of a file with form data
-  var progress = [];
+  var progress = [], heard = [];
   var download = await new Promise(function (resolve) {{
     var task = wx.downloadFile({{ url: {base:?} + '/bytes', success: resolve, fail: resolve }});
     task.onProgressUpdate(function (p) {{ progress.push(p.progress); }});
+    task.onHeadersReceived(function (h) {{ heard.push([h.statusCode, h.header['content-length']]); }});
   }});
   out.download = [download.statusCode, download.tempFilePath.indexOf('wxfile://tmp/') === 0,
-    fs.readFileSync(download.tempFilePath).byteLength, progress[progress.length - 1]];
+    fs.readFileSync(download.tempFilePath).byteLength, progress[progress.length - 1], heard];
   var kept = await new Promise(function (resolve) {{
     wx.downloadFile({{ url: {base:?} + '/json', filePath: usr + '/hello.json', success: resolve, fail: resolve }});
   }});
   out.kept = [kept.filePath, fs.readFileSync(usr + '/hello.json', 'utf8')];
+  var sent = [];
   var up = await new Promise(function (resolve) {{
-    wx.uploadFile({{ url: {base:?} + '/echo', filePath: usr + '/notes/a.txt', name: 'doc', formData: {{ who: 'ann' }},
+    var task = wx.uploadFile({{ url: {base:?} + '/echo', filePath: usr + '/notes/a.txt', name: 'doc', formData: {{ who: 'ann' }},
       success: resolve, fail: resolve }});
+    task.onProgressUpdate(function (p) {{ sent.push([p.progress, p.totalBytesSent > 0]); }});
   }});
   var echo = JSON.parse(up.data);
   out.upload = [up.statusCode, echo.method, echo.contentType.indexOf('multipart/form-data') === 0,
-    echo.body.indexOf('name="doc"; filename="a.txt"') >= 0, echo.body.indexOf('héllo!') >= 0, echo.body.indexOf('ann') >= 0];
+    echo.body.indexOf('name="doc"; filename="a.txt"') >= 0, echo.body.indexOf('héllo!') >= 0, echo.body.indexOf('ann') >= 0, sent];
   // a file of its own shows in the page as WeChat names it
   fs.copyFileSync('pic.png', usr + '/copy.png');
   out.shown = await new Promise(function (resolve) {{
@@ -1213,9 +1216,9 @@ fn files(form: Form) {
                     "saved": [true, 1],
                     "savedAfter": 0,
                     "image": [3, 2, "png", "pic.png"],
-                    "download": [200, true, 10, 100],
+                    "download": [200, true, 10, 100, [[200, "10"]]],
                     "kept": ["wxfile://usr/hello.json", "{\"hello\":\"world\"}"],
-                    "upload": [200, "POST", true, true, true, true],
+                    "upload": [200, "POST", true, true, true, true, [[100, true]]],
                     "shown": [3, 2],
                 }),
                 "{form:?}"

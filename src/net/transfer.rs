@@ -37,6 +37,15 @@ fn timeout_of(data: &Value) -> Duration {
     data.get("timeout").and_then(Value::as_u64).map_or(DEFAULT_TIMEOUT, Duration::from_millis)
 }
 
+/// An answer's headers as the page gets them (`{name: value}`).
+fn header_map(reply: &reqwest::Response) -> Map<String, Value> {
+    reply
+        .headers()
+        .iter()
+        .map(|(name, value)| (name.to_string(), Value::String(String::from_utf8_lossy(value.as_bytes()).into_owned())))
+        .collect()
+}
+
 fn mock_text(answer: &Map<String, Value>) -> Vec<u8> {
     match answer.get("data") {
         Some(Value::String(text)) => text.as_bytes().to_vec(),
@@ -95,6 +104,7 @@ impl Requests {
             }
             let reply = request.send().await.map_err(super::request::failure)?;
             let status = reply.status().as_u16() as u64;
+            call.send_state(json!({"headersReceived": {"header": header_map(&reply), "statusCode": status}}));
             let total = reply.content_length().unwrap_or(0);
             let mut body = Vec::new();
             let mut stream = reply.bytes_stream();
@@ -154,6 +164,7 @@ impl Requests {
         }
         let file_name = path.rsplit('/').next().unwrap_or("file").to_string();
         let mime = mime_guess::from_path(&file_name).first_or_octet_stream().to_string();
+        let size = bytes.len();
         let part = reqwest::multipart::Part::bytes(bytes)
             .file_name(file_name)
             .mime_str(&mime)
@@ -174,6 +185,9 @@ impl Requests {
         }
         let reply = request.send().await.map_err(super::request::failure)?;
         let status = reply.status().as_u16();
+        // (the body goes out whole: its progress is said once it has gone)
+        call.send_state(json!({"progress": 100, "totalBytesSent": size, "totalBytesExpectedToSend": size}));
+        call.send_state(json!({"headersReceived": {"header": header_map(&reply), "statusCode": status}}));
         let body = reply.text().await.map_err(super::request::failure)?;
         Ok(json!({"data": body, "statusCode": status}).as_object().cloned())
     }
