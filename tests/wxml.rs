@@ -1556,16 +1556,19 @@ fn video_plays_with_its_context_and_events() {
             ("app.js", "App({})"),
             (
                 "pages/a/a.wxml",
-                r#"<video id="v" src="/tone.wav" bindplay="ev" bindended="ev" bindpause="ev"/><view class="log">{{log}}</view>"#,
+                r#"<video id="v" src="/tone.wav" bindplay="ev" bindended="ev" bindpause="ev"/><view class="log">{{log}}</view>
+<video class="bad" src="/not-media.wav" binderror="bad"/><view class="bad-log">{{bad}}</view>"#,
             ),
             (
                 "pages/a/a.js",
-                "Page({ data: { log: '' }, ev(e) { this.setData({ log: this.data.log + e.type + ';' }) },\n\
+                "Page({ data: { log: '', bad: '' }, ev(e) { this.setData({ log: this.data.log + e.type + ';' }) },\n\
+              bad(e) { this.setData({ bad: e.detail.errMsg.slice(0, 9) }) },\n\
               play() { wx.createVideoContext('v').play() } })",
             ),
         ],
     );
     std::fs::write(tmp.path().join("tone.wav"), support::silent_wav(0.3)).unwrap();
+    std::fs::write(tmp.path().join("not-media.wav"), "this is not a sound").unwrap();
     let package = superapp_shell::Package::open(tmp.path()).unwrap();
     testing::run(Shell::builder(), package, |app| {
         app.wait_for("#v", WAIT)?;
@@ -1581,6 +1584,9 @@ fn video_plays_with_its_context_and_events() {
             json!({"pageId": page, "elementId": found["elementId"], "method": "play", "args": []}),
         )?;
         app.wait_until(|app| Ok(app.text(".log")? == "play;pause;ended;play;pause;ended;"), WAIT)?;
+        // A source WebKit cannot play: the error event, and the player says so on screen.
+        app.wait_until(|app| Ok(app.text(".bad-log")? == "MEDIA_ERR"), WAIT)?;
+        assert!(app.text(".bad")?.contains("This video cannot play here (MEDIA_ERR"), "{:?}", app.text(".bad"));
         Ok(())
     })
     .unwrap();

@@ -577,8 +577,11 @@
           ctx.fire('timeupdate', el, { currentTime: audio.currentTime, duration: audio.duration });
         });
         audio.addEventListener('error', function () {
-          ctx.fire('error', el, { errMsg: 'MEDIA_ERR ' + (audio.error ? audio.error.code : 'unknown') });
+          var why = 'MEDIA_ERR ' + (audio.error ? audio.error.code + ' ' + (audio.error.message || '') : 'unknown');
+          unplayable(el, 'audio', why);
+          ctx.fire('error', el, { errMsg: why });
         });
+        audio.addEventListener('loadeddata', function () { unplayable(el, 'audio', null); });
       },
       'wx-video': function (el, a) {
         var st = ctx.state(el);
@@ -619,8 +622,11 @@
         });
         video.addEventListener('error', function () {
           var error = video.error;
-          ctx.fire('error', el, { errMsg: 'MEDIA_ERR ' + (error ? error.code + ' ' + (error.message || '') : 'unknown') });
+          var why = 'MEDIA_ERR ' + (error ? error.code + ' ' + (error.message || '') : 'unknown');
+          unplayable(el, 'video', why);
+          ctx.fire('error', el, { errMsg: why });
         });
+        video.addEventListener('loadeddata', function () { unplayable(el, 'video', null); });
       },
       'wx-rich-text': function (el, a) {
         var st = ctx.state(el);
@@ -639,6 +645,15 @@
         }
       }
     };
+
+    // A video or audio whose source WebKit cannot play (no codec, unreachable) shows
+    // so over the player, naming the reason; `why` null: it plays, the note goes.
+    function unplayable(el, kind, why) {
+      var note = ctx.inner(el, 'span', 'unplayable');
+      note.className = 'wx-media-unplayable';
+      note.textContent = why ? 'This ' + kind + ' cannot play here (' + why.trim() + ')' : '';
+      note.style.display = why ? '' : 'none';
+    }
 
     // A scroll-view's custom refresher (refresher-enabled): pulled down past its
     // threshold at the top (a drag, or the wheel), it says refresherpulling, then
