@@ -1,8 +1,9 @@
-//! Fuzzing with proptest (stable toolchain): the IPC message parser, the storage codec
-//! and the package loader take any input without panicking, and keep their promises.
+//! Fuzzing with proptest (stable toolchain): the IPC message parser, the storage codec,
+//! the package loader and a mini program's file paths and operations take any input
+//! without panicking, and keep their promises.
 //!
 //! The suite runs 256 inputs per property. The documented long run (README, "Security
-//! and limits") gives each of its six properties 250,000 inputs, 1.5 million in all:
+//! and limits") gives each of its eight properties 250,000 inputs, 2 million in all:
 //!
 //! ```sh
 //! PROPTEST_CASES=250000 cargo test --release --test fuzz
@@ -18,6 +19,8 @@ use superapp_shell::core::limits::Limits;
 use superapp_shell::core::package::{safe_relative_path, Package};
 use superapp_shell::core::protocol::{split_batch, Inbound, PageMessage};
 use superapp_shell::core::storage::{decode_item, encode_item, file_name, Item, DATA_TYPES};
+use superapp_shell::files::fs::{AppFiles, FsOp};
+use superapp_shell::files::path::{Area, FilePath};
 
 fn config() -> ProptestConfig {
     ProptestConfig { failure_persistence: None, ..ProptestConfig::default() }
@@ -184,6 +187,68 @@ proptest! {
             Ok(package) => prop_assert!(!package.pages().is_empty()),
             Err(err) => prop_assert!(err.to_string().contains("app.json"), "{err}"),
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A mini program's file paths: one of its own areas never leads out of its folder
+    /// (whatever `..`, `.`, `%2f`, `\\` or scheme it holds), and nothing else is writable.
+    #[test]
+    fn file_paths_never_leave_their_area(
+        area in prop_oneof![Just("wxfile://usr"), Just("wxfile://tmp"), Just("wxfile://store"), Just("wxfile://x"), Just(""), Just("file://")],
+        rest in "[a-z./%2f\\\\:]{0,24}",
+    ) {
+        let path = format!("{area}{rest}");
+        let root = std::path::Path::new("/data/app/files");
+        if let Ok(located) = FilePath::parse(&path) {
+            match &located {
+                FilePath::Own { inner, .. } => {
+                    let disk = located.on_disk(root).unwrap();
+                    prop_assert!(disk.starts_with(root), "{path} -> {disk:?}");
+                    prop_assert!(inner.split('/').all(|s| s != ".." && s != "." && !s.contains('\\')), "{inner}");
+                    prop_assert!(disk.components().all(|c| !matches!(c, std::path::Component::ParentDir)), "{disk:?}");
+                }
+                FilePath::Package(inner) => {
+                    prop_assert!(!located.writable());
+                    prop_assert!(!inner.is_empty() && !inner.starts_with('/') && !inner.contains("://"), "{inner}");
+                }
+            }
+            prop_assert_eq!(located.writable(), matches!(located, FilePath::Own { area: Area::Usr, .. }));
+        }
+    }
+
+    /// Any file operation, with any options, is answered (an answer or WeChat's reason)
+    /// without panicking, and writes nothing outside the mini program's folder.
+    #[test]
+    fn file_operations_take_any_options(op in prop_oneof![
+        Just("access"), Just("stat"), Just("readFile"), Just("writeFile"), Just("appendFile"), Just("copyFile"),
+        Just("rename"), Just("unlink"), Just("mkdir"), Just("rmdir"), Just("readdir"), Just("truncate"),
+        Just("saveFile"), Just("getSavedFileList"), Just("removeSavedFile"), Just("format")
+    ], options in json_value(), path in "(wxfile://usr/)?[a-z./]{0,12}") {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("app.json"), r#"{"pages": ["a"]}"#).unwrap();
+        std::fs::write(tmp.path().join("a.html"), "<p>a</p>").unwrap();
+        let files = AppFiles { root: tmp.path().join("data/files"), package: std::sync::Arc::new(Package::open(tmp.path()).unwrap()) };
+        let mut data = match options { Value::Object(map) => map, _ => serde_json::Map::new() };
+        data.insert("op".into(), json!(op));
+        for key in ["path", "filePath", "dirPath", "srcPath", "destPath", "oldPath", "newPath", "tempFilePath"] {
+            data.entry(key).or_insert_with(|| json!(path));
+        }
+        data.entry("data").or_insert_with(|| json!("x"));
+        let answered = FsOp::parse(&Value::Object(data)).and_then(|op| files.run(op));
+        if let Err(err) = answered {
+            prop_assert!(!err.to_string().is_empty());
+        }
+        let mut outside = Vec::new();
+        for entry in std::fs::read_dir(tmp.path()).unwrap().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !["app.json", "a.html", "data"].contains(&name.as_str()) {
+                outside.push(name);
+            }
+        }
+        prop_assert!(outside.is_empty(), "{outside:?}");
     }
 }
 
