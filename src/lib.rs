@@ -32,7 +32,11 @@
 //!   the `superapp://` scheme, the event loop and the private Xvfb of `--headless`.
 //! - [`wxml`]: WXML mini programs: WeChat's own compilers run as subprocesses, and the
 //!   bundle the two layers load.
-//! - [`net`]: `wx.request`, done in Rust (reqwest with rustls), mockable by URL.
+//! - [`net`]: `wx.request`, `wx.downloadFile` and `wx.uploadFile`, done in Rust (reqwest
+//!   with rustls), mockable by URL.
+//! - [`files`]: a mini program's own files (`wxfile://usr|tmp|store`, confined to its
+//!   folder under the data directory, and its package read only): the file system
+//!   manager, saved files, image info, the choosers and the image viewer's requests.
 //! - [`automation`]: WeChat's `miniprogram-automator` protocol: frames, one typed command
 //!   enum, and the WebSocket server of `superapp auto`.
 //! - [`testing`]: a Rust test harness on the same commands, for host developers.
