@@ -1,5 +1,5 @@
 //! The automator's methods as one typed command, parsed from a request with a clear error
-//! for anything else, and what carrying each out takes ([`Command::plan`]): plain data, no
+//! for anything else, and what carrying each out takes ([`Command::parse`] gives it with its [`Where`]): plain data, no
 //! window.
 
 use serde_json::{json, Map, Value};

@@ -2,7 +2,7 @@
 //! to each, headless unless told otherwise), and reports which rendered without an
 //! uncaught error, which raised one (with its message and place) and which did not render
 //! within the automation command timeout. It drives the real shell through the same automation commands as the test
-//! harness ([`testing`](crate::testing)).
+//! harness ([`crate::testing`]).
 //!
 //! - [`report`]: the result, as data, a table and JSON.
 
