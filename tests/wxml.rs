@@ -1376,7 +1376,7 @@ fn movable_views_picker_views_refreshers_and_cover_views_work() {
     const WXML: &str = r#"<movable-area style="width: 200px; height: 200px"><movable-view class="mv" direction="all" x="{{x}}" y="{{y}}" style="width: 50px; height: 50px" bindchange="onMove"/></movable-area>
 <movable-area style="width: 200px; height: 100px"><movable-view class="mh" direction="horizontal" style="width: 50px; height: 50px" bindchange="onMove"/></movable-area>
 <picker-view class="pv" style="width: 300px; height: 170px" indicator-style="height: 34px;" value="{{pv}}" bindchange="onPick"><picker-view-column class="years"><view wx:for="{{years}}" wx:key="*this">{{item}}</view></picker-view-column><picker-view-column><view>a</view><view>b</view><view>c</view></picker-view-column></picker-view>
-<scroll-view scroll-y class="rf" style="height: 100px" refresher-enabled refresher-triggered="{{refreshing}}" bindrefresherrefresh="onRefresh" bindrefresherrestore="onRestore"><view style="height: 300px">list</view></scroll-view>
+<scroll-view scroll-y class="rf" style="height: 100px" refresher-enabled refresher-default-style="none" refresher-triggered="{{refreshing}}" bindrefresherrefresh="onRefresh" bindrefresherrestore="onRestore"><view slot="refresher" class="mine" style="display: block; height: 40px">custom</view><view style="height: 300px">list</view></scroll-view>
 <cover-view class="cv">cover text</cover-view><cover-image class="ci" src="/pic.svg" bindload="onImage"/>
 <view class="log">{{log}}</view>"#;
     const JS: &str = r#"Page({
@@ -1459,12 +1459,16 @@ fn movable_views_picker_views_refreshers_and_cover_views_work() {
             log_is(&log)?;
             // The refresher: pulled down past its threshold, it refreshes until the page
             // sets refresher-triggered back to false.
+            // (its own `slot="refresher"` child shows only while it is pulled)
+            assert_eq!(style(app, ".mine", "display")?, json!("none"));
             let (left, top) = app.offset(".rf")?;
             touch(".rf", "touchstart", left + 10.0, top + 10.0)?;
             touch(".rf", "touchmove", left + 10.0, top + 90.0)?;
+            assert_eq!(style(app, ".mine", "display")?, json!("block"), "pulled: the custom refresher shows");
             touch(".rf", "touchend", left + 10.0, top + 90.0)?;
             log += "refresh;restore;";
             log_is(&log)?;
+            app.wait_until(|app| Ok(style(app, ".mine", "display")? == json!("none")), WAIT)?;
             assert!(app.exceptions().is_empty(), "{:?}", app.exceptions());
             Ok(())
         },

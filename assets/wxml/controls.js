@@ -668,9 +668,15 @@
       box.style.backgroundColor = text(a['refresher-background'] || a.refresherBackground) || '#ffffff';
       var threshold = number(a['refresher-threshold'] || a.refresherThreshold, 45);
       var triggered = truthy(a['refresher-triggered'] || a.refresherTriggered);
+      // refresher-default-style="none": the template's own `slot="refresher"` child is
+      // what shows, in the pulled space; else the default dots (black or white).
+      var style = text(a['refresher-default-style'] || a.refresherDefaultStyle) || 'black';
+      el.classList.toggle('wx-refresher-custom', style === 'none');
+      box.classList.toggle('wx-refresher-white', style === 'white');
       var show = function (px, animated) {
         box.style.transition = animated ? 'height .3s' : 'none';
         box.style.height = px + 'px';
+        el.classList.toggle('wx-refresher-open', px > 0);
       };
       if (!on) return;
       if (triggered && !st.refreshing) { st.refreshing = true; show(threshold, true); }

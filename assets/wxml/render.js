@@ -57,6 +57,8 @@
         el.hidden = !!value && value !== 'false';
         return;
       }
+      // (a function — a WXS module's, in a template's data — is no attribute's text)
+      if (typeof value === 'function') return;
       var text = value === undefined || value === null ? '' : String(value);
       if (old[name] !== value || el.getAttribute(attrName(name)) !== text) el.setAttribute(attrName(name), text);
     });
