@@ -2085,6 +2085,109 @@ fn pickers_answer_in_each_mode() {
     );
 }
 
+/// WXS response: event handlers and `change:prop` observers written in a WXS module run
+/// in the render layer with WeChat's ComponentDescriptor (`setStyle`, `addClass`,
+/// `getState`, `getDataset`, `callMethod` into the owner's JS), on a page and in a
+/// component; a handler returning false stops the event.
+fn wxs_handlers_run_in_the_render_layer() {
+    const WXS: &str = "module.exports = {\n\
+        down: function (e, owner) { var s = e.instance.getState(); s.n = (s.n || 0) + 1;\n\
+          e.instance.setStyle({ 'background-color': 'rgb(1, 2, 3)' }); e.instance.addClass('hit');\n\
+          owner.callMethod('heard', { n: s.n, k: e.instance.getDataset().k }); return false; },\n\
+        changed: function (now, was, owner, ins) { ins.setStyle({ width: now + 'px' });\n\
+          owner.callMethod('changed', { now: now, was: was === undefined ? null : was }); }\n\
+      };";
+    let page_wxml = format!(
+        r#"<wxs module="h">{WXS}</wxs><view class="box" bindtap="outer"><view class="inner" data-k="K" bindtap="{{{{h.down}}}}" change:w="{{{{h.changed}}}}" w="{{{{w}}}}">x</view></view><flip/><view class="log">{{{{log}}}}</view>"#
+    );
+    let comp_wxml = format!(
+        r#"<wxs module="h">{WXS}</wxs><view class="c-inner" data-k="C" bindtap="{{{{h.down}}}}" change:w="{{{{h.changed}}}}" w="{{{{3}}}}">c</view>"#
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[
+            ("app.json", r#"{"pages": ["pages/a/a"]}"#),
+            ("app.js", "App({})"),
+            ("pages/a/a.json", r#"{"usingComponents": {"flip": "/components/flip/flip"}}"#),
+            ("pages/a/a.wxml", &page_wxml),
+            (
+                "pages/a/a.js",
+                "Page({ data: { log: '', w: 10 }, add(s) { this.setData({ log: this.data.log + s + ';' }) },\n\
+                 heard(a) { this.add('page heard ' + a.n + a.k) }, changed(a) { this.add('page w ' + a.was + '>' + a.now) },\n\
+                 outer() { this.add('outer') } })",
+            ),
+            ("components/flip/flip.json", r#"{"component": true}"#),
+            ("components/flip/flip.wxml", &comp_wxml),
+            (
+                "components/flip/flip.js",
+                "Component({ methods: { heard(a) { getCurrentPages()[0].add('comp heard ' + a.n + a.k) },\n\
+                 changed(a) { getCurrentPages()[0].add('comp w ' + a.was + '>' + a.now) } } })",
+            ),
+        ],
+    );
+    let package = superapp_shell::Package::open(tmp.path()).unwrap();
+    testing::run(Shell::builder(), package, |app| {
+        app.wait_for(".inner", WAIT)?;
+        let log_has = |want: &'static str| {
+            app.wait_until(move |app| Ok(app.text(".log")?.contains(want)), WAIT)
+                .map_err(|_| format!("the log is {:?}, without {want:?}", app.text(".log")))
+        };
+        // change:w on the first render, on the page and in the component
+        log_has("page w null>10;")?;
+        log_has("comp w null>3;")?;
+        assert_eq!(style(app, ".inner", "width")?, json!("10px"));
+        app.set_data(json!({"w": 20}))?;
+        log_has("page w 10>20;")?;
+        assert_eq!(style(app, ".inner", "width")?, json!("20px"));
+        // a tap: the WXS handler, its state kept between calls, false stops the bubbling
+        app.tap(".inner")?;
+        log_has("page heard 1K;")?;
+        app.tap(".inner")?;
+        log_has("page heard 2K;")?;
+        assert!(!app.text(".log")?.contains("outer"), "returning false stopped the event");
+        assert_eq!(style(app, ".inner", "background-color")?, json!("rgb(1, 2, 3)"));
+        assert_eq!(app.count(".inner.hit")?, 1, "addClass");
+        // in a component: callMethod reaches the component's method; its class is its own
+        app.tap("flip >>> .c-inner")?;
+        log_has("comp heard 1C;")?;
+        assert_eq!(app.count("flip >>> .c-inner.hit")?, 1, "{:?}", app.attribute("flip >>> .c-inner", "class"));
+        assert!(app.exceptions().is_empty(), "{:?}", app.exceptions());
+        Ok(())
+    })
+    .unwrap();
+}
+
+/// `Page({behaviors})`, as WeChat's Page takes them (WeChat's demo builds 38 pages so): a
+/// behavior's data and methods are the page's, its hooks run before the page's own.
+fn a_page_takes_behaviors() {
+    run_package(
+        &[
+            ("app.json", r#"{"pages": ["pages/a/a"]}"#),
+            ("app.js", "App({})"),
+            (
+                "behaviors/theme.js",
+                "module.exports = Behavior({ data: { theme: 'light', seen: '' },\n\
+                 onLoad() { this.setData({ seen: this.data.seen + 'behavior;' }) },\n\
+                 methods: { themeChanged(t) { this.setData({ theme: t }) }, shout() { return 'behavior' } } })",
+            ),
+            ("pages/a/a.wxml", "<view class=\"out\">{{theme}} {{seen}}</view>"),
+            (
+                "pages/a/a.js",
+                "Page({ behaviors: [require('../../behaviors/theme.js')], data: { seen: 'start;' },\n\
+                 onLoad() { this.themeChanged('dark'); this.setData({ seen: this.data.seen + 'page;' }) },\n\
+                 shout() { return 'page' } })",
+            ),
+        ],
+        |app| {
+            app.wait_until(|app| Ok(app.text(".out")? == "dark start;behavior;page;"), WAIT)
+                .map_err(|_| format!("shows {:?}", app.text(".out")))?;
+            assert_eq!(app.eval("getCurrentPages()[0].shout()")?, json!("page"), "the page's own method wins");
+            Ok(())
+        },
+    );
+}
+
 /// The computed style `name` of the first element `selector` finds on the current page.
 fn style(app: &testing::App, selector: &str, name: &str) -> Result<Value, testing::Failed> {
     let page = app.current_page()?.id;
@@ -2133,6 +2236,8 @@ fn main() -> ExitCode {
         ("tdesign_components_render_from_miniprogram_npm", tdesign_components_render_from_miniprogram_npm),
         ("text_page_meta_audio_and_resize_lifetimes", text_page_meta_audio_and_resize_lifetimes),
         ("pickers_answer_in_each_mode", pickers_answer_in_each_mode),
+        ("wxs_handlers_run_in_the_render_layer", wxs_handlers_run_in_the_render_layer),
+        ("a_page_takes_behaviors", a_page_takes_behaviors),
         (
             "trigger_event_bubbles_within_its_owner_unless_composed",
             trigger_event_bubbles_within_its_owner_unless_composed,

@@ -162,7 +162,8 @@
   function instantiate(definition, path, id, send, webviewId) {
     var parts = flatten(definition || {});
     var properties = {};
-    var self = { data: {}, is: path, id: '', dataset: {}, __id: id, __webviewId: webviewId };
+    // (`renderer`: which of WeChat's renderers runs it; here always the WebView model)
+    var self = { data: {}, is: path, id: '', dataset: {}, renderer: 'webview', __id: id, __webviewId: webviewId };
     var observers = [];
     parts.forEach(function (part) {
       Object.keys(part.properties || {}).forEach(function (name) {
@@ -339,5 +340,40 @@
     };
   }
 
-  window.__wxmlComponent = Object.freeze({ Behavior: Behavior, asPage: asPage, instantiate: instantiate });
+  /** A Page() definition with `behaviors` (as WeChat's Page takes them): their `data`
+   *  under the page's, their `methods` as page methods (the page's own win), and page
+   *  hooks written in a behavior run before the page's own. */
+  var PAGE_HOOKS = ['onLoad', 'onShow', 'onReady', 'onHide', 'onUnload'];
+  function pageWithBehaviors(definition) {
+    if (!definition || !Array.isArray(definition.behaviors) || !definition.behaviors.length) return definition;
+    var parts = flatten(definition);
+    var behaviors = parts.slice(0, -1);
+    var page = {};
+    behaviors.forEach(function (part) {
+      Object.keys(part.methods || {}).forEach(function (name) {
+        if (isFunction(part.methods[name])) page[name] = part.methods[name];
+      });
+    });
+    Object.keys(definition).forEach(function (key) {
+      if (key !== 'behaviors' && key !== 'data') page[key] = definition[key];
+    });
+    page.data = {};
+    parts.forEach(function (part) { Object.assign(page.data, JSON.parse(JSON.stringify(part.data || {}))); });
+    PAGE_HOOKS.forEach(function (hook) {
+      var before = behaviors.map(function (part) { return part[hook]; }).filter(isFunction);
+      if (!before.length) return;
+      var own = page[hook];
+      page[hook] = function () {
+        var self = this, args = arguments;
+        before.forEach(function (fn) { fn.apply(self, args); });
+        if (isFunction(own)) return own.apply(self, args);
+        return undefined;
+      };
+    });
+    return page;
+  }
+
+  window.__wxmlComponent = Object.freeze({
+    Behavior: Behavior, asPage: asPage, instantiate: instantiate, pageWithBehaviors: pageWithBehaviors
+  });
 })();

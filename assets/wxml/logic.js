@@ -151,6 +151,7 @@
     page.options = copy(query || {});
     // Every entry of getCurrentPages() names its webview as webViewId, on both page kinds.
     page.webViewId = webviewId;
+    page.renderer = 'webview';
     /** The channel to the page that opened this one with navigateTo({events}). */
     page.getOpenerEventChannel = function () { return window.__superapp.eventChannel('opened', webviewId); };
     /** The custom components of the page's own template that a selector names. */
@@ -229,7 +230,7 @@
   /** Registers the page whose JS is running. */
   window.Page = function (object) {
     if (!loadingRoute) throw new Error('Page() must be called from a page\'s own JS file');
-    pageDefinitions[loadingRoute] = object || {};
+    pageDefinitions[loadingRoute] = window.__wxmlComponent.pageWithBehaviors(object || {});
   };
   /** Component(definition): a page built with it (when its page's JS is running), else
    *  a custom component's definition, kept by module for the render layer. */

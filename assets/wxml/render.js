@@ -43,7 +43,11 @@
     });
     Object.keys(st.attrs).forEach(function (name) {
       var value = st.attrs[name];
-      var handler = parseHandler(name);
+      // (wcc gives a WXS module's function bound in the template as `$wxs:bindtap`,
+      // `$wxs:change:prop`: run here, see runWxs)
+      var wxs = name.indexOf('$wxs:') === 0 && typeof value === 'function';
+      var handler = parseHandler(wxs ? name.slice(5) : name);
+      if (wxs && !handler) return;
       if (handler) {
         handler.name = value;
         st.handlers.push(handler);
@@ -62,6 +66,11 @@
       var text = value === undefined || value === null ? '' : String(value);
       if (old[name] !== value || el.getAttribute(attrName(name)) !== text) el.setAttribute(attrName(name), text);
     });
+    // What WXS set (setStyle, addClass, removeClass) stands over the template's, as in
+    // WeChat.
+    if (st.wxsStyle) Object.keys(st.wxsStyle).forEach(function (k) { el.style.setProperty(k, st.wxsStyle[k]); });
+    if (st.wxsClasses) Object.keys(st.wxsClasses).forEach(function (n) { el.classList.toggle(n, st.wxsClasses[n]); });
+    observeProps(el);
   }
 
   // WXML attribute names may hold characters the DOM refuses (wx:key, bind:tap).
@@ -518,6 +527,8 @@
     for (var i = 0; i < keys.length; i++) {
       var k = keys[i], x = a[k], y = b[k];
       if (x === y) continue;
+      // (wcc makes some template helpers, `$gdc`, afresh on each render)
+      if (typeof x === 'function' && typeof y === 'function' && String(x) === String(y)) continue;
       if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
       if (JSON.stringify(x) !== JSON.stringify(y)) return false;
     }
@@ -730,6 +741,163 @@
     return path;
   }
 
+  // The elements under `scope` (an element, or a component instance's id) that `parts`
+  // match: selectors in DOM names, each after the first crossing into the components the
+  // one before found (WeChat's `a >>> b`); each part's class names as the template that
+  // holds them writes them.
+  function selectFrom(scope, parts) {
+    if (typeof scope === 'number') scope = instances[scope] || null;
+    if (!scope) return [];
+    var found = [scope];
+    parts.forEach(function (part, i) {
+      var next = [];
+      found.forEach(function (el) {
+        var st = el.__wx;
+        var comp = st && st.comp ? st.comp : i === 0 ? compOf({ id: st ? st.owner : 0 }) : null;
+        if (i > 0 && !(st && st.comp)) return; // `>>>` crosses into a component only
+        var list = [];
+        try { list = el.querySelectorAll(scopeSelector(comp, part)); } catch (err) { list = []; }
+        Array.prototype.forEach.call(list, function (x) { if (next.indexOf(x) < 0) next.push(x); });
+      });
+      found = next;
+    });
+    return found;
+  }
+
+  // WXS response (WeChat's event handlers and `change:prop` observers written in a WXS
+  // module, run here in the render layer): `fn(event, ownerInstance)` with
+  // `event.instance`, each a ComponentDescriptor of an element: setStyle, addClass,
+  // removeClass, hasClass, getDataset, getState, selectComponent(s), callMethod (the
+  // owner's method, in the logic layer), triggerEvent, getComputedStyle,
+  // getBoundingClientRect, requestAnimationFrame.
+  function kebab(name) { return String(name).replace(/[A-Z]/g, function (c) { return '-' + c.toLowerCase(); }); }
+  function ownerIdOf(el) { return el && el.__wx ? el.__wx.owner || 0 : 0; }
+  function descriptor(el) {
+    if (!el) return null;
+    if (el.__wxDescriptor) return el.__wxDescriptor;
+    var st = state(el);
+    // (the element's own template: a host's is its component's; any other's its owner's)
+    var scopeComp = function () { return st.comp || compOf({ id: st.owner || 0 }); };
+    var classScope = function () { return compOf({ id: st.owner || 0 }); };
+    var names = function (list) {
+      return String(list || '').split(/\s+/).filter(Boolean).map(function (n) { return scopeClass(classScope(), n); }).join(' ').split(' ');
+    };
+    var toggle = function (list, on) {
+      st.wxsClasses = st.wxsClasses || {};
+      names(list).forEach(function (n) { if (n) { st.wxsClasses[n] = on; el.classList.toggle(n, on); } });
+      return d;
+    };
+    var d = {
+      selectComponent: function (selector) { return d.selectAllComponents(selector)[0] || null; },
+      selectAllComponents: function (selector) {
+        var scope = st.comp ? el : el === root ? root : el;
+        var dom = window.__superapp && window.__superapp.domSelector ? window.__superapp.domSelector(String(selector)) : String(selector);
+        var found = [];
+        try { found = Array.prototype.slice.call(scope.querySelectorAll(scopeSelector(scopeComp(), dom))); } catch (err) { found = []; }
+        return found.map(descriptor);
+      },
+      setStyle: function (style) {
+        var set = st.wxsStyle = {};
+        if (typeof style === 'string') {
+          style.split(';').forEach(function (rule) {
+            var at = rule.indexOf(':');
+            if (at > 0) set[rule.slice(0, at).trim()] = rule.slice(at + 1).trim();
+          });
+        } else {
+          Object.keys(style || {}).forEach(function (k) { set[kebab(k)] = String(style[k]); });
+        }
+        Object.keys(set).forEach(function (k) { el.style.setProperty(k, set[k]); });
+        return d;
+      },
+      addClass: function (list) { return toggle(list, true); },
+      removeClass: function (list) { return toggle(list, false); },
+      hasClass: function (name) { return names(name).every(function (n) { return el.classList.contains(n); }); },
+      getDataset: function () { return JSON.parse(JSON.stringify(st.dataset)); },
+      getState: function () { return st.wxsState || (st.wxsState = {}); },
+      callMethod: function (name, args) {
+        var owner = st.comp ? st.comp.id : ownerIdOf(el);
+        if (listener) listener(String(name), args === undefined ? {} : JSON.parse(JSON.stringify(args)), owner);
+      },
+      triggerEvent: function (name, detail) { fire(name, el, detail, []); },
+      getComputedStyle: function (list) {
+        var cs = getComputedStyle(el), out = {};
+        (list || []).forEach(function (n) { out[n] = cs.getPropertyValue(kebab(n)); });
+        return out;
+      },
+      getBoundingClientRect: function () {
+        var r = el.getBoundingClientRect();
+        return { left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height };
+      },
+      requestAnimationFrame: function (fn) { return requestAnimationFrame(fn); },
+      setTimeout: function (fn, ms) { return setTimeout(fn, ms); },
+      clearTimeout: function (id) { clearTimeout(id); }
+    };
+    // (what WXS code sees: the same methods named nv_..., arguments and answers converted;
+    // getState's object stays WXS's own)
+    var wxs = {};
+    Object.keys(d).forEach(function (k) {
+      wxs['nv_' + k] = function () {
+        var args = Array.prototype.map.call(arguments, function (a) { return typeof a === 'function' ? a : fromWxs(a); });
+        var answer = d[k].apply(null, args);
+        if (k === 'getState') return answer;
+        if (answer === d) return wxs;
+        if (k === 'selectComponent') return answer ? answer.__wxs : null;
+        if (k === 'selectAllComponents') return answer.map(function (x) { return x.__wxs; });
+        return toWxs(answer);
+      };
+    });
+    d.__wxs = wxs;
+    el.__wxDescriptor = d;
+    return d;
+  }
+  // The ownerInstance of an element: its template's component (its host), or the page.
+  function ownerDescriptor(el) {
+    var id = ownerIdOf(el);
+    return descriptor(id ? instances[id] : root).__wxs;
+  }
+  // WXS code names every property with `nv_` (wcc compiles `e.instance.setStyle({a: 1})`
+  // to `nv_e.nv_instance.nv_setStyle({nv_a: 1})`): values go in with it and come out
+  // without it.
+  function toWxs(value) {
+    if (Array.isArray(value)) return value.map(toWxs);
+    if (!value || typeof value !== 'object') return value;
+    var out = {};
+    Object.keys(value).forEach(function (k) { out['nv_' + k] = toWxs(value[k]); });
+    return out;
+  }
+  function fromWxs(value) {
+    if (Array.isArray(value)) return value.map(fromWxs);
+    if (!value || typeof value !== 'object') return value;
+    var out = {};
+    Object.keys(value).forEach(function (k) { out[k.indexOf('nv_') === 0 ? k.slice(3) : k] = fromWxs(value[k]); });
+    return out;
+  }
+  function runWxs(fn, args) {
+    try { return fn.apply(null, args); } catch (err) {
+      if (window.__superappReportError) window.__superappReportError(err, false); else console.error(err);
+      return undefined;
+    }
+  }
+  // `change:prop="{{wxs.fn}}"`: fn(new, old, ownerInstance, instance) when prop is set
+  // (first render included) and whenever its value changes.
+  function observeProps(el) {
+    var st = state(el);
+    Object.keys(st.attrs).forEach(function (name) {
+      if (name.indexOf('$wxs:change:') !== 0 || typeof st.attrs[name] !== 'function') return;
+      var prop = name.slice('$wxs:change:'.length);
+      var now = st.attrs[prop];
+      var seen = st.observedProps || (st.observedProps = {});
+      var key = JSON.stringify(now === undefined ? null : now);
+      if (prop in seen && seen[prop].key === key) return;
+      var was = seen[prop] ? seen[prop].value : undefined;
+      seen[prop] = { key: key, value: now };
+      var fn = st.attrs[name];
+      Promise.resolve().then(function () {
+        if (document.contains(el)) runWxs(fn, [toWxs(now), toWxs(was), ownerDescriptor(el), descriptor(el).__wxs]);
+      });
+    });
+  }
+
   // Fires WeChat event `type` from element `el`; returns the handler names called, in
   // order, each with its event object.
   // `scope`: an owner id whose template the event stays in (a component's triggerEvent
@@ -750,6 +918,13 @@
     };
     function call(current, handler) {
       var event = Object.assign({}, base, { currentTarget: target(current) });
+      if (typeof handler.name === 'function') {
+        // a WXS handler runs at once, here; returning false stops the event
+        var wxsEvent = toWxs(event);
+        wxsEvent.nv_instance = descriptor(current).__wxs;
+        if (runWxs(handler.name, [wxsEvent, ownerDescriptor(current)]) === false) stopped = true;
+        return;
+      }
       calls.push({ handler: handler.name, event: event, owner: state(current).owner || 0 });
     }
     // Capture: root first.
@@ -862,24 +1037,7 @@
      *  `parts` match: selectors in DOM names, each after the first crossing into the
      *  components the one before found (WeChat's `a >>> b`). Each part's class names are
      *  matched as the template that holds them writes them. */
-    select: function (scope, parts) {
-      if (typeof scope === 'number') scope = instances[scope] || null;
-      if (!scope) return [];
-      var found = [scope];
-      parts.forEach(function (part, i) {
-        var next = [];
-        found.forEach(function (el) {
-          var st = el.__wx;
-          var comp = st && st.comp ? st.comp : i === 0 ? compOf({ id: st ? st.owner : 0 }) : null;
-          if (i > 0 && !(st && st.comp)) return; // `>>>` crosses into a component only
-          var list = [];
-          try { list = el.querySelectorAll(scopeSelector(comp, part)); } catch (err) { list = []; }
-          Array.prototype.forEach.call(list, function (x) { if (next.indexOf(x) < 0) next.push(x); });
-        });
-        found = next;
-      });
-      return found;
-    },
+    select: selectFrom,
     /** Fires a WeChat event from an element (for tests and automation). */
     fire: fire,
     /** The dataset of a rendered element, with its JS types. */
@@ -951,6 +1109,16 @@
     press = null;
   });
   var suppressTap = false;
+
+  // CSS transitions and animations: WeChat's transitionend, animationstart,
+  // animationiteration and animationend, from the element they ran on.
+  ['transitionend', 'animationstart', 'animationiteration', 'animationend'].forEach(function (type) {
+    document.addEventListener(type, function (e) {
+      var el = wxElement(e.target);
+      if (!el || !root || !root.contains(el) || el !== e.target) return;
+      fire(type, el, { propertyName: e.propertyName, animationName: e.animationName, elapsedTime: e.elapsedTime }, []);
+    });
+  });
 
   // Typing in an input or textarea: its `input` event, with detail.value.
   document.addEventListener('input', function (e) {

@@ -147,3 +147,19 @@ test('label: a tap on a label checks its control', { skip }, async () => {
   await labels[0].tap();
   await until(async () => (await page.data('checkboxItems'))[0].checked === true);
 });
+
+test('slideview (WeUI, WXS touch handlers): a swipe reveals its buttons', { skip }, async () => {
+  const page = await miniProgram.reLaunch('/packageExtend/pages/form/slideview/slideview');
+  await until(async () => (await page.$$('mp-slideview')).length === 2);
+  const view = (await page.$$('mp-slideview'))[1];
+  await until(async () => ((await view.data('size')) || { buttons: [] }).buttons.length === 3);
+  const left = await view.$('.weui-slideview__left');
+  const { left: x, top } = await left.offset();
+  const { width } = await left.size();
+  const at = (px) => [{ identifier: 0, pageX: px, pageY: top + 20, clientX: px, clientY: top + 20 }];
+  const start = x + width - 30;
+  await left.touchstart({ touches: at(start), changedTouches: at(start) });
+  for (let i = 1; i <= 6; i++) await left.touchmove({ touches: at(start - i * 30), changedTouches: at(start - i * 30) });
+  await left.touchend({ touches: [], changedTouches: at(start - 180) });
+  await until(async () => /matrix\(1, 0, 0, 1, -\d+/.test(await left.style('transform')));
+});
