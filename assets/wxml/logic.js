@@ -230,7 +230,9 @@
   /** Registers the page whose JS is running. */
   window.Page = function (object) {
     if (!loadingRoute) throw new Error('Page() must be called from a page\'s own JS file');
-    pageDefinitions[loadingRoute] = window.__wxmlComponent.pageWithBehaviors(object || {});
+    // (with `behaviors`: component.js mixes them in, when it is loaded)
+    var component = window.__wxmlComponent;
+    pageDefinitions[loadingRoute] = component ? component.pageWithBehaviors(object || {}) : object || {};
   };
   /** Component(definition): a page built with it (when its page's JS is running), else
    *  a custom component's definition, kept by module for the render layer. */
