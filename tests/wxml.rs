@@ -2159,7 +2159,9 @@ fn wxs_handlers_run_in_the_render_layer() {
 }
 
 /// `Page({behaviors})`, as WeChat's Page takes them (WeChat's demo builds 38 pages so): a
-/// behavior's data and methods are the page's, its hooks run before the page's own.
+/// behavior's data and methods are the page's, its hooks run before the page's own. A
+/// function given to setData stays in the page's data and reaches a component's Function
+/// property (WeUI's searchbar takes its `search` so).
 fn a_page_takes_behaviors() {
     run_package(
         &[
@@ -2171,11 +2173,19 @@ fn a_page_takes_behaviors() {
                  onLoad() { this.setData({ seen: this.data.seen + 'behavior;' }) },\n\
                  methods: { themeChanged(t) { this.setData({ theme: t }) }, shout() { return 'behavior' } } })",
             ),
-            ("pages/a/a.wxml", "<view class=\"out\">{{theme}} {{seen}}</view>"),
+            ("pages/a/a.json", r#"{"usingComponents": {"asker": "/components/asker/asker"}}"#),
+            ("pages/a/a.wxml", "<view class=\"out\">{{theme}} {{seen}}</view><asker ask=\"{{ask}}\"/>"),
+            ("components/asker/asker.json", r#"{"component": true}"#),
+            ("components/asker/asker.wxml", "<view class=\"answer\">{{answer}}</view>"),
+            (
+                "components/asker/asker.js",
+                "Component({ properties: { ask: { type: Function } }, data: { answer: '' },\n\
+                 observers: { ask(fn) { if (typeof fn === 'function') this.setData({ answer: fn('q') }) } } })",
+            ),
             (
                 "pages/a/a.js",
                 "Page({ behaviors: [require('../../behaviors/theme.js')], data: { seen: 'start;' },\n\
-                 onLoad() { this.themeChanged('dark'); this.setData({ seen: this.data.seen + 'page;' }) },\n\
+                 onLoad() { this.themeChanged('dark'); this.setData({ seen: this.data.seen + 'page;', ask: (q) => q + '!' }) },\n\
                  shout() { return 'page' } })",
             ),
         ],
@@ -2183,6 +2193,9 @@ fn a_page_takes_behaviors() {
             app.wait_until(|app| Ok(app.text(".out")? == "dark start;behavior;page;"), WAIT)
                 .map_err(|_| format!("shows {:?}", app.text(".out")))?;
             assert_eq!(app.eval("getCurrentPages()[0].shout()")?, json!("page"), "the page's own method wins");
+            // a function in setData stays the page's, and reaches a Function property
+            assert_eq!(app.eval("typeof getCurrentPages()[0].data.ask")?, json!("function"));
+            app.wait_until(|app| Ok(app.text("asker >>> .answer")? == "q!"), WAIT)?;
             Ok(())
         },
     );

@@ -23,7 +23,12 @@
   if (window.__wxmlComponent) return;
 
   function isFunction(value) { return typeof value === 'function'; }
-  function copy(value) { return value === undefined ? undefined : JSON.parse(JSON.stringify(value)); }
+  // A JSON copy; functions (which JSON drops) are left out.
+  function copy(value) {
+    if (value === undefined) return undefined;
+    var text = JSON.stringify(value);
+    return text === undefined ? undefined : JSON.parse(text);
+  }
 
   /** Behavior(definition): a mixin for Component({behaviors: [...]}). */
   function Behavior(definition) {
@@ -210,9 +215,11 @@
       if (changes === null || typeof changes !== 'object') throw new TypeError('setData(changes: object, callback?)');
       var sent = {};
       Object.keys(changes).forEach(function (key) {
-        var value = copy(changes[key]);
+        // (a function stays in the component's data, here; the render layer gets none)
+        var given = changes[key];
+        var value = typeof given === 'function' ? given : copy(given);
         window.__wxmlDataPath.set(self.data, key, value);
-        sent[key] = value;
+        sent[key] = typeof value === 'function' ? null : value;
       });
       var seq = nextSeq++;
       if (isFunction(callback)) callbacks[seq] = callback;
@@ -302,12 +309,13 @@
         Object.keys(values || {}).forEach(function (name) {
           var spec = properties[name];
           if (!spec) return;
-          var value = asType(spec.type, copy(values[name]));
+          // (a Function property keeps the owner's function itself, here)
+          var value = isFunction(values[name]) ? values[name] : asType(spec.type, copy(values[name]));
           var old = self.data[name];
-          if (!first && same(old, value)) return;
+          if (!first && (value === old || !isFunction(value) && same(old, value))) return;
           if (first && value === undefined) return;
           self.data[name] = value;
-          sent[name] = value;
+          sent[name] = isFunction(value) ? null : value;
           changed.push(name);
           if (isFunction(spec.observer)) {
             try { spec.observer.call(self, value, old, [name]); } catch (err) { report(err); }

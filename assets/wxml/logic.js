@@ -121,8 +121,11 @@
     return module.exports;
   }
 
+  // A JSON copy; functions (which JSON drops) are left out.
   function copy(value) {
-    return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+    if (value === undefined) return undefined;
+    var text = JSON.stringify(value);
+    return text === undefined ? undefined : JSON.parse(text);
   }
 
   // setData's path keys: assets/wxml/data_path.js, loaded first.
@@ -169,9 +172,11 @@
       if (changes === null || typeof changes !== 'object') throw new TypeError('setData(changes: object, callback?)');
       var sent = {};
       Object.keys(changes).forEach(function (path) {
-        var value = copy(changes[path]);
+        // (a function stays in the page's data, here; the render layer gets none)
+        var given = changes[path];
+        var value = typeof given === 'function' ? given : copy(given);
         setPath(page.data, path, value);
-        sent[path] = value;
+        sent[path] = typeof value === 'function' ? null : value;
       });
       var seq = nextSeq++;
       if (typeof callback === 'function') pendingCallbacks[seq] = [callback, page];

@@ -242,6 +242,20 @@
     return c ? c.instance : null;
   };
 
+  // A function the owner keeps in its data (`this.setData({search: fn})`, passed as
+  // `search="{{search}}"`) cannot cross the render layer: a property that came across
+  // empty takes the owner's function of the same name.
+  function withFunctions(live, c, webviewId, props) {
+    var owner = c.owner ? live[c.owner] && live[c.owner].instance : L.page(webviewId);
+    var data = owner && owner.data;
+    if (!data || !props) return props;
+    var out = Object.assign({}, props);
+    Object.keys(out).forEach(function (name) {
+      if (out[name] === null && typeof data[name] === 'function') out[name] = data[name];
+    });
+    return out;
+  }
+
   function component(webviewId, m) {
     if (m.kind === 'animated') {
       var done = animations[m.animation];
@@ -289,7 +303,7 @@
         return owner ? owner.instance : L.page(webviewId) || null;
       };
       c.created();
-      c.props(m.props, true);
+      c.props(withFunctions(live, c, webviewId, m.props), true);
       c.path = m.path;
       c.attached(function () {
         send({
@@ -303,7 +317,7 @@
     } else if (m.kind === 'props') {
       c.attrId = c.instance.id = m.attrId || '';
       c.classes = m.classes || '';
-      var sent = c.props(m.props, false);
+      var sent = c.props(withFunctions(live, c, webviewId, m.props), false);
       if (Object.keys(sent).length) toRender(webviewId)({ kind: 'data', id: m.id, seq: -1, data: sent });
     } else if (m.kind === 'rendered') {
       c.rendered(m.seq);
