@@ -1698,7 +1698,8 @@ fn component_styles_are_isolated_as_in_wechat() {
             ),
             (
                 "components/iso/iso.js",
-                "Component({ methods: { measure() { return new Promise((resolve) => {\n\
+                "Component({ lifetimes: { attached() { this.createSelectorQuery().select('.t').boundingClientRect((rect) => { this.foundInAttached = !!rect; }).exec(); } },\n\
+                 methods: { measure() { return new Promise((resolve) => {\n\
                    this.createSelectorQuery().select('.t').boundingClientRect((rect) => resolve(rect && rect.height > 0)).exec(); }); } } })",
             ),
             ("components/apply/apply.json", r#"{"component": true}"#),
@@ -1739,6 +1740,11 @@ fn component_styles_are_isolated_as_in_wechat() {
             // Selector queries: in the component (its own class names), and across from the page.
             let page = "getCurrentPages()[0]";
             assert_eq!(app.eval(&format!("{page}.selectComponent('#iso').measure()"))?, json!(true));
+            // (its template is there when `attached` runs, as in WeChat)
+            app.wait_until(
+                |app| Ok(app.eval("getCurrentPages()[0].selectComponent('#iso').foundInAttached")? == json!(true)),
+                WAIT,
+            )?;
             assert_eq!(
                 app.eval(
                     "new Promise((resolve) => wx.createSelectorQuery().selectAll('iso >>> .t').boundingClientRect((r) => resolve(r.length)).exec())"

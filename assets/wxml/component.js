@@ -329,8 +329,10 @@
       created: function () { run(lifetimes('created')); },
       attached: function (sendFirst) {
         attached = true;
-        run(lifetimes('attached'));
+        // Its template is drawn with the data it has before `attached` runs, as WeChat
+        // makes a component's tree first: a selector query in `attached` finds it.
         sendFirst();
+        run(lifetimes('attached'));
       },
       /** The render layer drew setData `seq` (0: the first data). */
       rendered: function (seq) {
