@@ -504,9 +504,7 @@
       var found;
       if (window.__wxmlRender && window.__wxmlRender.select) {
         // (in a component with `in(component)`; `a >>> b` crosses into components)
-        found = window.__wxmlRender.select(q.owner || document.documentElement, q.selector.split('>>>').map(function (part) {
-          return domSelector(part.trim());
-        }));
+        found = window.__wxmlRender.select(q.owner || document.documentElement, q.selector);
       } else {
         try { found = Array.prototype.slice.call(document.querySelectorAll(q.selector)); } catch (err) { found = []; }
       }
@@ -678,10 +676,7 @@
         callSafely(l.bound, { header: res.header, statusCode: res.statusCode, cookies: res.cookies }, 'onHeadersReceived');
       });
       if (res && res.__arrayBuffer) {
-        var bytes = atob(String(res.data || ''));
-        var buffer = new Uint8Array(bytes.length);
-        for (var i = 0; i < bytes.length; i++) buffer[i] = bytes.charCodeAt(i);
-        res.data = buffer.buffer;
+        res.data = fromBase64(res.data);
         delete res.__arrayBuffer;
       }
       return res;

@@ -103,27 +103,19 @@ fn write_page(dir: &Path, form: Form, route: &str) {
     }
 }
 
-/// The shell, with `__hook` recording what pages log and `__press` pressing a control.
+/// The shell, with `__hook` recording what pages log, and `__chrome` and `__press`.
 fn shell(log: Arc<Mutex<Vec<String>>>) -> (ShellBuilder, tempfile::TempDir) {
     let data = tempfile::tempdir().unwrap();
-    let builder = Shell::builder()
-        .data_dir(data.path().to_path_buf())
-        .register("__hook", move |call: MiniApiCall| {
+    let builder = support::with_chrome_controls(Shell::builder().data_dir(data.path().to_path_buf())).register(
+        "__hook",
+        move |call: MiniApiCall| {
             let log = log.clone();
             async move {
                 log.lock().unwrap().push(call.data()["line"].as_str().unwrap_or_default().to_string());
                 Ok(())
             }
-        })
-        .register("__chrome", |call: MiniApiCall| async move {
-            let state = call.host().chrome_state().await.map_err(superapp_shell::ApiError::new)?;
-            Ok(state.as_object().cloned())
-        })
-        .register("__press", |call: MiniApiCall| async move {
-            let control = call.data().as_str().unwrap_or_default().to_string();
-            call.host().press(&control).await.map_err(superapp_shell::ApiError::new)?;
-            Ok(())
-        });
+        },
+    );
     // A `--mock` rule for wx.request, as a mock file would give it.
     let mut mocks = superapp_shell::core::mock::parse_mocks(
         r#"{"request GET https://offline.test/items": {"result": {"data": {"items": [1, 2]}}}}"#,

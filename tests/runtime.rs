@@ -497,23 +497,13 @@ fn ext_api_calls_registered_handlers_directly() {
 /// `Host::chrome_state()`, `__press` presses a control, `__shot` takes a screenshot.
 fn with_chrome_probes(builder: ShellBuilder, shots: &Path) -> ShellBuilder {
     let shots = shots.to_path_buf();
-    builder
-        .register("__chrome", |call: MiniApiCall| async move {
-            let state = call.host().chrome_state().await.map_err(superapp_shell::ApiError::new)?;
-            Ok(state.as_object().cloned())
-        })
-        .register("__press", |call: MiniApiCall| async move {
-            let control = call.data().as_str().unwrap_or_default().to_string();
-            call.host().press(&control).await.map_err(superapp_shell::ApiError::new)?;
+    support::with_chrome_controls(builder).register("__shot", move |call: MiniApiCall| {
+        let path = shots.join(format!("{}.png", call.data().as_str().unwrap_or("shot")));
+        async move {
+            call.host().screenshot(&path).await.map_err(superapp_shell::ApiError::new)?;
             Ok(())
-        })
-        .register("__shot", move |call: MiniApiCall| {
-            let path = shots.join(format!("{}.png", call.data().as_str().unwrap_or("shot")));
-            async move {
-                call.host().screenshot(&path).await.map_err(superapp_shell::ApiError::new)?;
-                Ok(())
-            }
-        })
+        }
+    })
 }
 
 fn chrome() -> Value {

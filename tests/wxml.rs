@@ -1957,11 +1957,7 @@ fn text_page_meta_audio_and_resize_lifetimes() {
         ],
     );
     std::fs::write(tmp.path().join("s.wav"), support::silent_wav(0.5)).unwrap();
-    let builder = Shell::builder().register("__press", |call: superapp_shell::MiniApiCall| async move {
-        let control = call.data().as_str().unwrap_or_default().to_string();
-        call.host().press(&control).await.map_err(superapp_shell::ApiError::new)?;
-        Ok(())
-    });
+    let builder = support::with_chrome_controls(Shell::builder());
     let package = superapp_shell::Package::open(tmp.path()).unwrap();
     testing::run(builder, package, |app| {
         app.wait_for(".t1", WAIT)?;

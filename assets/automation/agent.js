@@ -210,9 +210,7 @@
       if (window.__wxmlRender && window.__wxmlRender.select) {
         // Inside a custom component, its class names as it scopes them; `a >>> b` crosses
         // into the components `a` finds, as WeChat's selectors do.
-        found = window.__wxmlRender.select(scope, String(selector).split('>>>').map(function (part) {
-          return wxmlSelector(part.trim());
-        }));
+        found = window.__wxmlRender.select(scope, String(selector));
       } else {
         found = Array.prototype.slice.call(scope.querySelectorAll(wxmlSelector(selector)));
       }

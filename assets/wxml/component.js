@@ -23,12 +23,7 @@
   if (window.__wxmlComponent) return;
 
   function isFunction(value) { return typeof value === 'function'; }
-  // A JSON copy; functions (which JSON drops) are left out.
-  function copy(value) {
-    if (value === undefined) return undefined;
-    var text = JSON.stringify(value);
-    return text === undefined ? undefined : JSON.parse(text);
-  }
+  var copy = window.__wxmlDataPath.copy;
 
   /** Behavior(definition): a mixin for Component({behaviors: [...]}). */
   function Behavior(definition) {

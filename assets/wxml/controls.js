@@ -565,23 +565,7 @@
         var label = ctx.inner(el, 'span', 'label');
         label.className = 'wx-audio-label';
         label.textContent = [text(a.name), text(a.author)].filter(Boolean).join(' · ');
-        if (st.mediaWired) return;
-        st.mediaWired = true;
-        var lastUpdate = 0;
-        audio.addEventListener('play', function () { ctx.fire('play', el, {}); });
-        audio.addEventListener('pause', function () { ctx.fire('pause', el, {}); });
-        audio.addEventListener('ended', function () { ctx.fire('ended', el, {}); });
-        audio.addEventListener('timeupdate', function () {
-          if (Date.now() - lastUpdate < 250) return;
-          lastUpdate = Date.now();
-          ctx.fire('timeupdate', el, { currentTime: audio.currentTime, duration: audio.duration });
-        });
-        audio.addEventListener('error', function () {
-          var why = 'MEDIA_ERR ' + (audio.error ? audio.error.code + ' ' + (audio.error.message || '') : 'unknown');
-          unplayable(el, 'audio', why);
-          ctx.fire('error', el, { errMsg: why });
-        });
-        audio.addEventListener('loadeddata', function () { unplayable(el, 'audio', null); });
+        mediaEvents(el, audio, 'audio');
       },
       'wx-video': function (el, a) {
         var st = ctx.state(el);
@@ -603,30 +587,12 @@
         video.autoplay = truthy(a.autoplay);
         if (a.poster) video.poster = text(a.poster); else video.removeAttribute('poster');
         video.style.objectFit = { contain: 'contain', fill: 'fill', cover: 'cover' }[a['object-fit'] || a.objectFit] || 'contain';
-        if (st.mediaWired) return;
-        st.mediaWired = true;
-        // WeChat's media events, timeupdate about four times a second.
-        var lastUpdate = 0;
-        video.addEventListener('play', function () { ctx.fire('play', el, {}); });
-        video.addEventListener('pause', function () { ctx.fire('pause', el, {}); });
-        video.addEventListener('ended', function () { ctx.fire('ended', el, {}); });
-        video.addEventListener('waiting', function () { ctx.fire('waiting', el, {}); });
-        video.addEventListener('loadedmetadata', function () {
-          ctx.fire('loadedmetadata', el, { width: video.videoWidth, height: video.videoHeight, duration: video.duration });
-        });
-        video.addEventListener('timeupdate', function () {
-          var now = Date.now();
-          if (now - lastUpdate < 250) return;
-          lastUpdate = now;
-          ctx.fire('timeupdate', el, { currentTime: video.currentTime, duration: video.duration });
-        });
-        video.addEventListener('error', function () {
-          var error = video.error;
-          var why = 'MEDIA_ERR ' + (error ? error.code + ' ' + (error.message || '') : 'unknown');
-          unplayable(el, 'video', why);
-          ctx.fire('error', el, { errMsg: why });
-        });
-        video.addEventListener('loadeddata', function () { unplayable(el, 'video', null); });
+        if (mediaEvents(el, video, 'video')) {
+          video.addEventListener('waiting', function () { ctx.fire('waiting', el, {}); });
+          video.addEventListener('loadedmetadata', function () {
+            ctx.fire('loadedmetadata', el, { width: video.videoWidth, height: video.videoHeight, duration: video.duration });
+          });
+        }
       },
       'wx-rich-text': function (el, a) {
         var st = ctx.state(el);
@@ -645,6 +611,31 @@
         }
       }
     };
+
+    // WeChat's media events of a video or audio (timeupdate about four times a second),
+    // wired once; true when they were wired now.
+    function mediaEvents(el, media, kind) {
+      var st = ctx.state(el);
+      if (st.mediaWired) return false;
+      st.mediaWired = true;
+      var lastUpdate = 0;
+      ['play', 'pause', 'ended'].forEach(function (type) {
+        media.addEventListener(type, function () { ctx.fire(type, el, {}); });
+      });
+      media.addEventListener('timeupdate', function () {
+        if (Date.now() - lastUpdate < 250) return;
+        lastUpdate = Date.now();
+        ctx.fire('timeupdate', el, { currentTime: media.currentTime, duration: media.duration });
+      });
+      media.addEventListener('error', function () {
+        var error = media.error;
+        var why = 'MEDIA_ERR ' + (error ? error.code + ' ' + (error.message || '') : 'unknown');
+        unplayable(el, kind, why);
+        ctx.fire('error', el, { errMsg: why });
+      });
+      media.addEventListener('loadeddata', function () { unplayable(el, kind, null); });
+      return true;
+    }
 
     // A video or audio whose source WebKit cannot play (no codec, unreachable) shows
     // so over the player, naming the reason; `why` null: it plays, the note goes.

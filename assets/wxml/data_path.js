@@ -36,5 +36,13 @@
     return node;
   }
 
-  window.__wxmlDataPath = Object.freeze({ parse: parse, set: set, get: get });
+  // A JSON copy of data (what crosses to the render layer); functions, which JSON drops,
+  // are left out.
+  function copy(value) {
+    if (value === undefined) return undefined;
+    var text = JSON.stringify(value);
+    return text === undefined ? undefined : JSON.parse(text);
+  }
+
+  window.__wxmlDataPath = Object.freeze({ parse: parse, set: set, get: get, copy: copy });
 })();

@@ -121,12 +121,7 @@
     return module.exports;
   }
 
-  // A JSON copy; functions (which JSON drops) are left out.
-  function copy(value) {
-    if (value === undefined) return undefined;
-    var text = JSON.stringify(value);
-    return text === undefined ? undefined : JSON.parse(text);
-  }
+  var copy = window.__wxmlDataPath.copy;
 
   // setData's path keys: assets/wxml/data_path.js, loaded first.
   var setPath = window.__wxmlDataPath.set;

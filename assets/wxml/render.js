@@ -34,6 +34,7 @@
 
   function setAttrs(el, attr) {
     var st = state(el);
+    var observed = null; // the props a `change:prop` WXS observer watches
     var old = st.attrs;
     st.attrs = attr || {};
     st.dataset = {};
@@ -47,7 +48,10 @@
       // `$wxs:change:prop`: run here, see runWxs)
       var wxs = name.indexOf('$wxs:') === 0 && typeof value === 'function';
       var handler = parseHandler(wxs ? name.slice(5) : name);
-      if (wxs && !handler) return;
+      if (wxs && !handler) {
+        if (name.indexOf('$wxs:change:') === 0) (observed = observed || []).push(name.slice('$wxs:change:'.length));
+        return;
+      }
       if (handler) {
         handler.name = value;
         st.handlers.push(handler);
@@ -70,7 +74,7 @@
     // WeChat.
     if (st.wxsStyle) Object.keys(st.wxsStyle).forEach(function (k) { el.style.setProperty(k, st.wxsStyle[k]); });
     if (st.wxsClasses) Object.keys(st.wxsClasses).forEach(function (n) { el.classList.toggle(n, st.wxsClasses[n]); });
-    observeProps(el);
+    if (observed) observeProps(el, observed);
   }
 
   // WXML attribute names may hold characters the DOM refuses (wx:key, bind:tap).
@@ -741,13 +745,14 @@
     return path;
   }
 
-  // The elements under `scope` (an element, or a component instance's id) that `parts`
-  // match: selectors in DOM names, each after the first crossing into the components the
-  // one before found (WeChat's `a >>> b`); each part's class names as the template that
-  // holds them writes them.
-  function selectFrom(scope, parts) {
+  // The elements under `scope` (an element, or a component instance's id) that WXML
+  // selector `selector` matches: each `>>>` part after the first crosses into the
+  // components the one before found (WeChat's `a >>> b`); each part's class names as the
+  // template that holds them writes them.
+  function selectFrom(scope, selector) {
     if (typeof scope === 'number') scope = instances[scope] || null;
     if (!scope) return [];
+    var parts = String(selector).split('>>>').map(function (part) { return window.__superapp.domSelector(part.trim()); });
     var found = [scope];
     parts.forEach(function (part, i) {
       var next = [];
@@ -776,8 +781,6 @@
     if (!el) return null;
     if (el.__wxDescriptor) return el.__wxDescriptor;
     var st = state(el);
-    // (the element's own template: a host's is its component's; any other's its owner's)
-    var scopeComp = function () { return st.comp || compOf({ id: st.owner || 0 }); };
     var classScope = function () { return compOf({ id: st.owner || 0 }); };
     var names = function (list) {
       return String(list || '').split(/\s+/).filter(Boolean).map(function (n) { return scopeClass(classScope(), n); }).join(' ').split(' ');
@@ -789,13 +792,7 @@
     };
     var d = {
       selectComponent: function (selector) { return d.selectAllComponents(selector)[0] || null; },
-      selectAllComponents: function (selector) {
-        var scope = st.comp ? el : el === root ? root : el;
-        var dom = window.__superapp && window.__superapp.domSelector ? window.__superapp.domSelector(String(selector)) : String(selector);
-        var found = [];
-        try { found = Array.prototype.slice.call(scope.querySelectorAll(scopeSelector(scopeComp(), dom))); } catch (err) { found = []; }
-        return found.map(descriptor);
-      },
+      selectAllComponents: function (selector) { return selectFrom(el, selector).map(descriptor); },
       setStyle: function (style) {
         var set = st.wxsStyle = {};
         if (typeof style === 'string') {
@@ -880,18 +877,16 @@
   }
   // `change:prop="{{wxs.fn}}"`: fn(new, old, ownerInstance, instance) when prop is set
   // (first render included) and whenever its value changes.
-  function observeProps(el) {
+  function observeProps(el, props) {
     var st = state(el);
-    Object.keys(st.attrs).forEach(function (name) {
-      if (name.indexOf('$wxs:change:') !== 0 || typeof st.attrs[name] !== 'function') return;
-      var prop = name.slice('$wxs:change:'.length);
+    props.forEach(function (prop) {
       var now = st.attrs[prop];
       var seen = st.observedProps || (st.observedProps = {});
       var key = JSON.stringify(now === undefined ? null : now);
       if (prop in seen && seen[prop].key === key) return;
       var was = seen[prop] ? seen[prop].value : undefined;
       seen[prop] = { key: key, value: now };
-      var fn = st.attrs[name];
+      var fn = st.attrs['$wxs:change:' + prop];
       Promise.resolve().then(function () {
         if (document.contains(el)) runWxs(fn, [toWxs(now), toWxs(was), ownerDescriptor(el), descriptor(el).__wxs]);
       });
@@ -1033,10 +1028,9 @@
       }
       return undefined;
     },
-    /** The elements under `scope` (an element, or a component instance's id) that
-     *  `parts` match: selectors in DOM names, each after the first crossing into the
-     *  components the one before found (WeChat's `a >>> b`). Each part's class names are
-     *  matched as the template that holds them writes them. */
+    /** The elements under `scope` (an element, or a component instance's id) that a WXML
+     *  selector matches, `>>>` crossing into components, class names as each template
+     *  writes them. */
     select: selectFrom,
     /** Fires a WeChat event from an element (for tests and automation). */
     fire: fire,

@@ -69,10 +69,6 @@ impl Files {
     }
 }
 
-fn answer(result: Result<Map<String, Value>, FileError>) -> Result<Option<Map<String, Value>>, ApiError> {
-    result.map(Some).map_err(|err| ApiError::new(err.to_string()))
-}
-
 /// Runs `work` (which touches the disk) off the async workers.
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, FileError> + Send + 'static,
@@ -93,11 +89,7 @@ pub fn register(builder: &mut RegistryBuilder, files: Arc<Files>, requests: Arc<
             async move {
                 let app = files.of(&call)?;
                 let op = FsOp::parse(call.data()).map_err(|err| ApiError::new(err.to_string()))?;
-                answer(
-                    tokio::task::spawn_blocking(move || app.run(op))
-                        .await
-                        .map_err(|err| ApiError::new(err.to_string()))?,
-                )
+                blocking(move || app.run(op)).await.map(Some)
             }
         }),
     );
@@ -217,13 +209,19 @@ async fn preview(
         return Err(ApiError::new("parameter error: urls must be a non-empty list of strings"));
     }
     let current = call.data().get("current").and_then(Value::as_str).unwrap_or(&urls[0]).to_string();
-    // Each image is read (or downloaded) here; the viewer shows files on disk.
+    // The viewer shows files on disk: its own files (and downloads, kept in tmp) as they
+    // are; a package file is copied into tmp.
     let mut shown = Vec::new();
     for url in &urls {
-        let (bytes, _) = image_bytes(files, requests, url).await?;
-        let (app, url_name) = (files.clone(), url.clone());
-        let temp = blocking(move || app.temp_file(&url_name, &bytes)).await?;
-        let disk = files.disk(&FilePath::parse(&temp).expect("a temp path")).expect("a temp file is on disk");
+        let (bytes, path) = image_bytes(files, requests, url).await?;
+        let disk = match FilePath::parse(&path).ok().and_then(|own| files.disk(&own)) {
+            Some(disk) => disk,
+            None => {
+                let (app, name) = (files.clone(), url.clone());
+                let temp = blocking(move || app.temp_file(&name, &bytes)).await?;
+                files.disk(&FilePath::parse(&temp).expect("a temp path")).expect("a temp file is on disk")
+            }
+        };
         shown.push(disk);
     }
     let at = urls.iter().position(|url| *url == current).unwrap_or(0);

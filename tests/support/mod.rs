@@ -154,3 +154,20 @@ pub fn silent_wav(seconds: f64) -> Vec<u8> {
     wav.resize(44 + data as usize, 0);
     wav
 }
+
+/// `builder` with the chrome at a page's reach, as a person sees and uses it:
+/// `wx.invokeNativePlugin({api_name: '__chrome'})` answers `host.chrome_state()`, and
+/// `{api_name: '__press', data: control}` is `host.press(control)`.
+#[allow(dead_code)]
+pub fn with_chrome_controls(builder: ShellBuilder) -> ShellBuilder {
+    builder
+        .register("__chrome", |call: MiniApiCall| async move {
+            let state = call.host().chrome_state().await.map_err(superapp_shell::ApiError::new)?;
+            Ok(state.as_object().cloned())
+        })
+        .register("__press", |call: MiniApiCall| async move {
+            let control = call.data().as_str().unwrap_or_default().to_string();
+            call.host().press(&control).await.map_err(superapp_shell::ApiError::new)?;
+            Ok(())
+        })
+}
