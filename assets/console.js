@@ -30,8 +30,8 @@
     return err.stack ? head + '\n' + String(err.stack) : head;
   }
 
-  function post(message) {
-    message.page = window.__superappActivePage;
+  function post(message, page) {
+    message.page = page !== undefined ? page : window.__superappActivePage;
     try {
       sa.post(message);
     } catch (err) {
@@ -47,7 +47,7 @@
     };
   });
 
-  function report(error, source, line, column, failedLoad) {
+  function report(error, source, line, column, failedLoad, page) {
     var message, stack = '';
     if (error instanceof Error) {
       message = String(error.name || 'Error') + ': ' + String(error.message);
@@ -65,7 +65,7 @@
     post({
       type: 'exception', message: message, stack: stack, source: source || '', line: line || 0,
       column: column || 0, failedLoad: !!failedLoad
-    });
+    }, page);
     if (failedLoad && !window.__wxmlLogic) {
       showError(message + (source ? ' (' + String(source).replace('superapp://app/', '') + ':' + line + ')' : ''));
     }
@@ -73,7 +73,8 @@
 
   /** Reports an error caught by the shell's own code (a hook or callback that threw). */
   window.__superappReportError = function (error, failedLoad) {
-    report(error, undefined, undefined, undefined, failedLoad);
+    var page = window.__superappThrownBy ? window.__superappThrownBy(error) : undefined;
+    report(error, undefined, undefined, undefined, failedLoad, page);
   };
 
   var loading = true;
@@ -89,7 +90,14 @@
     // Until an HTML page has run onLoad, an error stops it from loading; the WXML layers
     // report their pages' load failures themselves.
     var failedLoad = loading && sa.config.html === true;
-    report(e.error !== undefined && e.error !== null ? e.error : e.message, e.filename, e.lineno, e.colno, failedLoad);
+    var error = e.error !== undefined && e.error !== null ? e.error : e.message;
+    // In a WXML logic context: the page whose code threw it (a timer's, a callback's),
+    // not the page on top when the event fires (page_context.js).
+    var page = window.__superappThrownBy ? window.__superappThrownBy(e.error) : undefined;
+    // (rethrown by page_context.js's run: the event's place is the rethrow, the error's
+    // own is where it was raised)
+    if (page !== undefined && e.error instanceof Error) report(error, undefined, undefined, undefined, failedLoad, page);
+    else report(error, e.filename, e.lineno, e.colno, failedLoad, page);
   }, true);
   window.addEventListener('unhandledrejection', function (e) {
     report(e.reason, undefined, undefined, undefined, false);

@@ -100,6 +100,10 @@ pub struct RunArgs {
     /// and prefers-color-scheme in pages).
     #[arg(long, value_enum, default_value = "light")]
     pub theme: ThemeArg,
+    /// A web process holding more than MB of memory is ended and the mini program restarted
+    /// (with a notice in the window).
+    #[arg(long, value_name = "MB", default_value_t = crate::core::watchdog::DEFAULT_MEMORY_LIMIT_MB)]
+    pub memory_limit: u64,
 }
 
 /// `--theme`.
@@ -128,11 +132,11 @@ pub struct SmokeArgs {
     /// The theme to open it in.
     #[arg(long, value_enum, default_value = "light")]
     pub theme: ThemeArg,
-    /// Print the report as JSON on stdout (`{"pages": [{route, outcome, ms, errors}]}`).
+    /// Print the report as JSON on stdout (`{"pages": [{route, outcome, reason, ms, errors, ...}]}`).
     #[arg(long)]
     pub json: bool,
-    /// The share of pages (0 to 1) that must render without an uncaught error for exit
-    /// status 0 (default 1: every page).
+    /// The share of pages (0 to 1) that must be ok for exit status 0 (default 1: every
+    /// page).
     #[arg(long, value_name = "RATIO", default_value_t = 1.0)]
     pub min_pass: f64,
     /// Use the current display instead of a private Xvfb.
@@ -141,6 +145,39 @@ pub struct SmokeArgs {
     /// Keep storage and webview data under DIR (default: a fresh temporary folder).
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// A JSON file of canned API answers, as for `run` (`request GET <url>` entries answer
+    /// wx.request offline).
+    #[arg(long, value_name = "FILE")]
+    pub mock: Option<PathBuf>,
+    /// How long one page may take to open and settle, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 15.0)]
+    pub page_timeout: f64,
+    /// A web process holding more than MB of memory is ended: its page is `crashed`.
+    #[arg(long, value_name = "MB", default_value_t = crate::core::watchdog::DEFAULT_MEMORY_LIMIT_MB)]
+    pub memory_limit: u64,
+    /// Write one PNG per page into DIR, named by route (`DIR/pages/index/index.png`).
+    #[arg(long, value_name = "DIR")]
+    pub screenshots: Option<PathBuf>,
+    /// Compare each page's screenshot with the one in DIR; a page that changed fails, and
+    /// its diff image is written beside its screenshot.
+    #[arg(long, value_name = "DIR")]
+    pub baseline: Option<PathBuf>,
+    /// Write the screenshots into the --baseline DIR instead of comparing.
+    #[arg(long)]
+    pub update_baseline: bool,
+    /// Write the report as one self-contained HTML page.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Write the report as JUnit XML (one testcase per page).
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Also tap every tappable element of each page (a fresh page for each tap), at most
+    /// --explore-budget per page, and report what each tap did.
+    #[arg(long)]
+    pub explore: bool,
+    /// How many taps --explore makes on one page.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub explore_budget: usize,
 }
 
 /// Flags of `superapp auto` (DevTools' own command line).
@@ -197,6 +234,9 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 fn run_miniapp(args: RunArgs) -> Result<i32, String> {
+    if args.memory_limit == 0 {
+        return Err("--memory-limit must be above 0 MB".into());
+    }
     let exit_after = match args.exit_after {
         Some(secs) if secs.is_finite() && secs >= 0.0 => Some(Duration::from_secs_f64(secs)),
         Some(secs) => return Err(format!("--exit-after must be a non-negative number of seconds, got {secs}")),
@@ -213,10 +253,7 @@ fn run_miniapp(args: RunArgs) -> Result<i32, String> {
     };
     let mut builder = sample::register(Shell::builder());
     if let Some(path) = &args.mock {
-        let mut mocks = read_mocks(path).map_err(|err| err.to_string())?;
-        let requests = crate::net::request::RequestMocks::take(&mut mocks)
-            .map_err(|err| format!("mock file {:?}: {err}", path.display().to_string()))?;
-        builder = builder.mocks(mocks).request_mocks(requests);
+        builder = with_mocks(builder, path)?;
     }
     if let Some(dir) = &args.data_dir {
         builder = builder.data_dir(dir.clone());
@@ -228,6 +265,7 @@ fn run_miniapp(args: RunArgs) -> Result<i32, String> {
         trace: args.trace.clone(),
         screenshot: args.screenshot.clone(),
         auto_port: args.auto_port,
+        memory_limit_mb: args.memory_limit,
         ..RunOptions::default()
     };
     shell.run(package, &options).map_err(|err| err.to_string())
@@ -235,23 +273,75 @@ fn run_miniapp(args: RunArgs) -> Result<i32, String> {
 
 fn run_smoke(args: SmokeArgs) -> Result<i32, String> {
     let dir = &args.dir;
+    if !(0.0..=1.0).contains(&args.min_pass) {
+        return Err(format!("--min-pass must be a share from 0 to 1, got {}", args.min_pass));
+    }
+    if !(args.page_timeout.is_finite() && args.page_timeout > 0.0) {
+        return Err(format!("--page-timeout must be a positive number of seconds, got {}", args.page_timeout));
+    }
+    if args.memory_limit == 0 {
+        return Err("--memory-limit must be above 0 MB".into());
+    }
+    if args.update_baseline && args.baseline.is_none() {
+        return Err("--update-baseline needs --baseline DIR".into());
+    }
     let package = Package::open_themed(dir, args.theme.into())
         .map_err(|err| format!("cannot open the mini program {dir:?}: {err}"))?;
     // A fresh data folder: a smoke run starts from no storage, and leaves none behind.
     let scratch = tempfile::tempdir().map_err(|err| format!("cannot make a temporary data folder: {err}"))?;
     let data = args.data_dir.clone().unwrap_or_else(|| scratch.path().to_path_buf());
-    let builder = sample::register(Shell::builder()).data_dir(data);
-    let options = RunOptions { headless: !args.display, ..RunOptions::default() };
-    if !(0.0..=1.0).contains(&args.min_pass) {
-        return Err(format!("--min-pass must be a share from 0 to 1, got {}", args.min_pass));
+    let mut builder = sample::register(Shell::builder()).data_dir(data);
+    if let Some(path) = &args.mock {
+        builder = with_mocks(builder, path)?;
     }
-    let report = crate::smoke::run(builder, package, options)?;
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
-    } else {
-        print!("{}", report.table());
+    // A baseline is compared through screenshots: without --screenshots, they go beside
+    // the report (or into a temporary folder).
+    let screenshots = args.screenshots.clone().or_else(|| {
+        args.baseline.as_ref().map(|_| match &args.report {
+            Some(report) => report.with_extension("screenshots"),
+            None => scratch.path().join("screenshots"),
+        })
+    });
+    let smoke = crate::smoke::Options {
+        page_timeout: Duration::from_secs_f64(args.page_timeout),
+        screenshots,
+        baseline: args.baseline.clone(),
+        update_baseline: args.update_baseline,
+        explore: args.explore.then_some(args.explore_budget),
+    };
+    let options = RunOptions { headless: !args.display, memory_limit_mb: args.memory_limit, ..RunOptions::default() };
+    let (json, report_file, junit_file) = (args.json, args.report.clone(), args.junit.clone());
+    let finish: crate::smoke::Finish = std::sync::Arc::new(move |report: &crate::smoke::report::Report| {
+        if json {
+            println!("{}", serde_json::to_string_pretty(report).unwrap_or_default());
+        } else {
+            print!("{}", report.table());
+        }
+        let write = |path: &PathBuf, text: String| {
+            if let Err(err) = std::fs::write(path, text) {
+                eprintln!("superapp: cannot write {}: {err}", path.display());
+            }
+        };
+        if let Some(path) = &report_file {
+            write(path, crate::smoke::html::html(report));
+        }
+        if let Some(path) = &junit_file {
+            write(path, crate::smoke::junit::junit(report));
+        }
+    });
+    let report = crate::smoke::run(builder, package, options, smoke, finish)?;
+    if let Some(status) = report.stopped.as_deref().and_then(crate::smoke::signal_status) {
+        return Ok(status);
     }
     Ok(report.status(args.min_pass))
+}
+
+/// Adds `--mock` answers (API entries and `request` rules) to a builder.
+fn with_mocks(builder: crate::ShellBuilder, path: &std::path::Path) -> Result<crate::ShellBuilder, String> {
+    let mut mocks = read_mocks(path).map_err(|err| err.to_string())?;
+    let requests = crate::net::request::RequestMocks::take(&mut mocks)
+        .map_err(|err| format!("mock file {:?}: {err}", path.display().to_string()))?;
+    Ok(builder.mocks(mocks).request_mocks(requests))
 }
 
 fn run_auto(args: AutoArgs) -> Result<i32, String> {

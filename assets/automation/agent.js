@@ -510,6 +510,10 @@
     }
   };
 
+  // (superapp smoke adds its own operations here: assets/smoke/inspect.js)
+  window.__superappAgentOps = ops;
+  window.__superappAgentRegister = register;
+
   function errorMessage(err) {
     if (err && typeof err.message === 'string') return err.message;
     if (err && typeof err.errMsg === 'string') return err.errMsg;

@@ -330,7 +330,8 @@
           ctx.fire('change', el, { current: to, currentItemId: text(item && attrs(item)['item-id']), source: source });
         };
         clearInterval(st.timer);
-        if (truthy(a.autoplay) && count > 1) {
+        // (a smoke run's still pages, assets/smoke/still.js, do not move by themselves)
+        if (truthy(a.autoplay) && count > 1 && !window.__superappStill) {
           st.timer = setInterval(function () {
             if (!document.body.contains(el)) { clearInterval(st.timer); return; }
             st.go(st.current + 1, 'autoplay');

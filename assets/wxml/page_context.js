@@ -16,16 +16,31 @@
 
   var active = null; // the page whose code runs now, or null
   var top = function () { return undefined; };
+  // The last error that left a page's code, and that page: the window's `error` event
+  // fires once `run` has unwound, so it asks here whose it was (console.js).
+  var thrown = null;
 
   function run(page, fn, self, args) {
     var previous = active;
     active = page;
     try {
       return fn.apply(self, args);
+    } catch (err) {
+      // (the innermost page keeps it: an outer run rethrows the same error)
+      if (page !== null && (thrown === null || thrown.error !== err)) thrown = { error: err, page: page };
+      throw err;
     } finally {
       active = previous;
     }
   }
+
+  /** The page whose code threw `error` last, if it left through `run` (once). */
+  window.__superappThrownBy = function (error) {
+    if (thrown === null || thrown.error !== error) return undefined;
+    var page = thrown.page;
+    thrown = null;
+    return page;
+  };
 
   // `fn` bound to the page running now (unchanged when none is).
   function bind(fn) {

@@ -216,6 +216,13 @@ impl Command {
                     json!({ "pageId": page, "method": p.string("method")?, "args": p.args()? }),
                 )
             }
+            // superapp's own (for `superapp smoke`, with assets/smoke/inspect.js injected):
+            // what the page shows in its viewport, and what on it can be tapped.
+            "Page.inspect" => agent(Where::View(p.page()?), "inspect", json!({})),
+            "Page.getTappables" => {
+                let limit = request.params.get("limit").and_then(Value::as_u64).unwrap_or(20);
+                agent(Where::View(p.page()?), "tappables", json!({ "limit": limit }))
+            }
             "Page.getWindowProperties" => {
                 agent(Where::View(p.page()?), "getWindowProperties", json!({ "names": p.names()? }))
             }

@@ -97,6 +97,8 @@ pub struct Bridge {
     /// The dispatched calls not finished yet (answered and recorded), refused ones
     /// included: the shell waits for them before it stops its runtime.
     unfinished: Arc<Unfinishing>,
+    /// Synchronous calls being answered (their page's web process waits for them).
+    sync_calls: std::sync::atomic::AtomicUsize,
 }
 
 /// A count of unfinished calls, and a signal when it comes back to zero (an atomic on
@@ -158,11 +160,35 @@ struct PendingTrace {
     data: Value,
 }
 
+/// Counts one synchronous call while it is answered.
+struct SyncCall<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl<'a> SyncCall<'a> {
+    fn start(count: &'a std::sync::atomic::AtomicUsize) -> SyncCall<'a> {
+        count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        SyncCall(count)
+    }
+}
+
+impl Drop for SyncCall<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
 impl Bridge {
     /// A bridge over a frozen registry.
     pub fn new(registry: Arc<Registry>, limits: Limits, host: Host, observer: Option<Arc<dyn CallObserver>>) -> Bridge {
         limits.check();
-        Bridge { registry, limits, host, observer, in_flight: Mutex::default(), unfinished: Default::default() }
+        Bridge {
+            registry,
+            limits,
+            host,
+            observer,
+            in_flight: Mutex::default(),
+            unfinished: Default::default(),
+            sync_calls: Default::default(),
+        }
     }
 
     /// Resolves once every dispatched call has finished: answered, and recorded by the
@@ -179,6 +205,12 @@ impl Bridge {
             }
             none_left.await;
         }
+    }
+
+    /// Whether a synchronous call is being answered now: its page's web process (and so
+    /// every page of the mini program) waits for it, and is not busy.
+    pub fn sync_in_flight(&self) -> bool {
+        self.sync_calls.load(std::sync::atomic::Ordering::SeqCst) > 0
     }
 
     /// The registry this bridge dispatches to.
@@ -344,6 +376,7 @@ impl Bridge {
         let span = call_span(&origin, &inbound);
         let refused = self.in_flight.lock().expect("in-flight lock").shutting_down.then_some(CallError::ShuttingDown);
         async move {
+            let _holding = SyncCall::start(&self.sync_calls);
             let answer = self.answer(&origin, inbound, refused, None).await;
             self.observe(&origin, arrived, &answer.api_name, answer.data.as_ref(), &answer.res, answer.ok, 0);
             Ok(answer.res)

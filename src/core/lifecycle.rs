@@ -113,6 +113,8 @@ pub struct LifecycleQueue {
     started: HashSet<WebViewId>,
     /// Pages that have run `onLoad` and `onShow` (or ran out of time doing it).
     loaded: HashSet<WebViewId>,
+    /// The last hook that ran out of time, and its page.
+    overran: Option<(WebViewId, Hook)>,
 }
 
 impl LifecycleQueue {
@@ -145,6 +147,11 @@ impl LifecycleQueue {
     /// The page the queue is waiting for, if any.
     pub fn waiting_for(&self) -> Option<(WebViewId, Hook)> {
         self.awaiting.map(|a| (a.step.page, a.step.hook))
+    }
+
+    /// The last hook that ran out of time (the queue went on without it), and its page.
+    pub fn overran(&self) -> Option<(WebViewId, Hook)> {
+        self.overran
     }
 
     /// Whether no hook is running or waiting.
@@ -228,6 +235,7 @@ impl LifecycleQueue {
             "a page did not finish a lifecycle hook in time"
         );
         self.awaiting = None;
+        self.overran = Some((awaiting.step.page, awaiting.step.hook));
         let mut actions = Vec::new();
         match awaiting.step.hook {
             Hook::OnUnload => actions.push(Action::DestroyAfter { page: awaiting.step.page, after: UNLOAD_GRACE }),
@@ -342,7 +350,9 @@ mod tests {
         queue.pump();
         queue.done(1, Hook::OnHide);
         assert_eq!(queue.timed_out(1), vec![], "generation 1 was acknowledged");
+        assert_eq!(queue.overran(), None);
         let actions = queue.timed_out(2);
+        assert_eq!(queue.overran(), Some((2, Hook::OnUnload)), "the hook that ran out of time is remembered");
         assert_eq!(actions[0], Action::DestroyAfter { page: 2, after: UNLOAD_GRACE });
         assert_eq!(actions[1], Action::Run(Step { page: 3, hook: Hook::OnShow, app: true }));
     }

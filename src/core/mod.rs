@@ -27,3 +27,4 @@ pub mod storage;
 pub mod theme;
 pub mod trace;
 pub mod ui_api;
+pub mod watchdog;

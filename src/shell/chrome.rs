@@ -7,6 +7,7 @@ use tao::event_loop::EventLoopProxy;
 
 use super::action_sheet::ActionSheet;
 use super::image_viewer::ImageViewer;
+use super::notice::Notice;
 use super::user_event::{Control, UserEvent};
 use crate::core::app_config::{NavigationStyle, PageWindow, TabBar, TextStyle};
 
@@ -81,6 +82,8 @@ pub struct Chrome {
     page_capsule: Capsule,
     /// `wx.showActionSheet`'s sheet.
     pub action_sheet: ActionSheet,
+    /// What the shell did on its own (a restart), at the top of the page area.
+    pub notice: Notice,
     /// `wx.previewImage`'s viewer.
     pub image_viewer: ImageViewer,
 }
@@ -191,6 +194,8 @@ impl Chrome {
         let image_viewer =
             ImageViewer::new(Box::new(move |control: Control| -> OnClick { Box::new(viewer_send(control)) }));
 
+        let notice = Notice::new(&overlay);
+
         let toast = gtk::Box::new(gtk::Orientation::Vertical, 6);
         toast.set_widget_name("toast");
         toast.set_halign(gtk::Align::Center);
@@ -269,6 +274,7 @@ impl Chrome {
         ] {
             hidden.hide();
         }
+        notice.hide();
         action_sheet.hide();
 
         let css = gtk::CssProvider::new();
@@ -299,6 +305,7 @@ impl Chrome {
             nav_capsule,
             page_capsule,
             action_sheet,
+            notice,
             image_viewer,
             nav: NavState {
                 title: String::new(),
@@ -324,9 +331,10 @@ impl Chrome {
     fn restyle(&mut self) {
         let nav = &self.nav;
         let mut css = format!(
-            "{BASE_CSS}{}{}\n#nav {{ background-color: {bg}; }}\n#nav label, #nav button, #nav button label {{ color: {fg}; }}\n#nav-title {{ font-weight: bold; font-size: 16px; }}\n#pages, #refresh {{ background-color: {page}; }}\n",
+            "{BASE_CSS}{}{}{}\n#nav {{ background-color: {bg}; }}\n#nav label, #nav button, #nav button label {{ color: {fg}; }}\n#nav-title {{ font-weight: bold; font-size: 16px; }}\n#pages, #refresh {{ background-color: {page}; }}\n",
             super::action_sheet::CSS,
             super::image_viewer::CSS,
+            super::notice::CSS,
             bg = nav.background,
             fg = nav.front,
             page = nav.page_background,
@@ -528,6 +536,7 @@ impl Chrome {
             "pullDownRefresh": self.refresh.is_visible(),
             "actionSheet": self.action_sheet.state(),
             "imageViewer": self.image_viewer.state(),
+            "notice": self.notice.state(),
             "capsule": {
                 "overPage": self.page_capsule.frame.is_visible(),
                 "menuOpen": self.capsule().popover.is_visible(),

@@ -33,6 +33,7 @@ use crate::core::router::{Effect, Router};
 mod action_sheet;
 mod automation;
 mod files;
+mod guard;
 mod modal;
 mod page_output;
 mod page_task;
@@ -41,6 +42,7 @@ mod routing;
 use crate::core::event_channel::Channels;
 use crate::core::ui_api::UiApi;
 pub use automation::{After, AutomationShared, Automator};
+pub use guard::RESTARTED_EVENT;
 use routing::Settle;
 
 type Answer = Result<Option<Map<String, Value>>, String>;
@@ -93,6 +95,10 @@ pub struct MiniProgram {
     awaiting_render: Vec<(WebViewId, Encoded)>,
     /// The App is hidden (the window is minimised or hidden).
     app_hidden: bool,
+    /// The guard of its web process (guard.rs).
+    watchdog: crate::core::watchdog::Watchdog,
+    /// How many times it restarted: the generation its webviews' signals carry.
+    restarts: u64,
 }
 
 impl MiniProgram {
@@ -102,6 +108,7 @@ impl MiniProgram {
         web_context: Rc<RefCell<SharedWebContext>>,
         chrome: Chrome,
         lane: Rc<Lane>,
+        watchdog: crate::core::watchdog::Watchdog,
     ) -> Result<MiniProgram, ShellError> {
         web_context.borrow().own(Some(context.clone()));
         let router = Router::new(context.package.config(), 1);
@@ -136,6 +143,8 @@ impl MiniProgram {
             rendered: Default::default(),
             awaiting_render: Vec::new(),
             app_hidden: false,
+            watchdog,
+            restarts: 0,
         };
         if program.context.wxml.is_some() {
             program.open_logic()?;
@@ -170,6 +179,16 @@ impl MiniProgram {
         );
         if page.is_ok() {
             shared.scheme_registered();
+        }
+        if let Ok(page) = &page {
+            // A crash (or the kernel's OOM killer) restarts the mini program (guard.rs).
+            use webkit2gtk::WebViewExt;
+            use wry::WebViewExtUnix;
+            let (proxy, generation) = (self.context.proxy.clone(), self.restarts);
+            page.webview.webview().connect_web_process_terminated(move |_, reason| {
+                let crashed = reason != webkit2gtk::WebProcessTerminationReason::TerminatedByApi;
+                let _ = proxy.send_event(UserEvent::WebProcessGone(generation, crashed));
+            });
         }
         page
     }
@@ -798,6 +817,8 @@ impl MiniProgram {
                 state.insert("preloadedWebview".into(), json!(preloaded));
                 let in_flight: usize = self.pages.keys().map(|id| self.context.bridge.in_flight(*id)).sum();
                 state.insert("callsInFlight".into(), json!(in_flight));
+                state.insert("waiting".into(), self.waiting());
+                state.insert("restarts".into(), json!(self.restarts));
                 state.insert("window".into(), Value::Object(self.window_info(window)));
                 return Ok(Ok(Some(state)));
             }
@@ -835,8 +856,8 @@ impl MiniProgram {
 
     /// Closes every page (the run is ending).
     pub fn close(mut self) {
-        self.agent_shut_down();
-        self.fail_unsettled();
+        self.agent_shut_down("the shell is shutting down");
+        self.fail_unsettled("the shell is shutting down");
         self.fail_tasks(None, "the shell is shutting down");
         self.chrome.detach();
         self.spare = None;

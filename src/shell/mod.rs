@@ -13,8 +13,10 @@ pub(crate) mod file_chooser;
 pub(crate) mod image_viewer;
 pub(crate) mod lane;
 pub(crate) mod mini_program;
+pub(crate) mod notice;
 pub(crate) mod page;
 mod parent;
+pub mod processes;
 pub(crate) mod release;
 pub(crate) mod screenshot;
 pub mod stop_signals;
@@ -36,6 +38,7 @@ use tao::platform::run_return::EventLoopExtRunReturn;
 use tao::platform::unix::{EventLoopBuilderExtUnix, WindowExtUnix};
 use tao::window::WindowBuilder;
 
+pub use mini_program::RESTARTED_EVENT;
 pub use parent::end_with_parent;
 pub use release::live_webviews;
 
@@ -117,6 +120,13 @@ pub struct RunOptions {
     /// Drive this run from Rust: called once, as the run starts, with the same command
     /// path the automation server uses (the [`testing`](crate::testing) harness).
     pub automation: Option<AutomationHook>,
+    /// A web process holding more than this many MB (resident) is ended and its mini
+    /// program restarted (`--memory-limit`; default
+    /// [`DEFAULT_MEMORY_LIMIT_MB`](crate::core::watchdog::DEFAULT_MEMORY_LIMIT_MB)).
+    pub memory_limit_mb: u64,
+    /// A web process that answers no ping for this long is ended and its mini program
+    /// restarted (default [`DEFAULT_BUSY_DEADLINE`](crate::core::watchdog::DEFAULT_BUSY_DEADLINE)).
+    pub busy_deadline: Duration,
 }
 
 /// Receives a run's automation handle: the dispatch of commands, and the event frames.
@@ -142,6 +152,8 @@ impl Default for RunOptions {
             screenshot: None,
             auto_port: None,
             automation: None,
+            memory_limit_mb: crate::core::watchdog::DEFAULT_MEMORY_LIMIT_MB,
+            busy_deadline: crate::core::watchdog::DEFAULT_BUSY_DEADLINE,
         }
     }
 }
@@ -442,7 +454,8 @@ impl Shell {
         };
         let shared = context.automation.clone();
         let lane = lane::Lane::new();
-        let program = Rc::new(RefCell::new(MiniProgram::open(context, web_context, chrome, lane.clone())?));
+        let watchdog = crate::core::watchdog::Watchdog::new(options.memory_limit_mb, options.busy_deadline);
+        let program = Rc::new(RefCell::new(MiniProgram::open(context, web_context, chrome, lane.clone(), watchdog)?));
         lane.connect(&program);
         if let Some(shared) = shared {
             let (events, _) = tokio::sync::broadcast::channel(4096);
@@ -481,6 +494,19 @@ impl Shell {
                     _ = terminate.recv() => "SIGTERM",
                 };
                 let _ = proxy.send_event(UserEvent::Shutdown(name));
+            });
+        }
+        {
+            let proxy = event_loop.create_proxy();
+            runtime.spawn(async move {
+                let mut ticks = tokio::time::interval(crate::core::watchdog::TICK);
+                ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    ticks.tick().await;
+                    if proxy.send_event(UserEvent::GuardTick).is_err() {
+                        break;
+                    }
+                }
             });
         }
         if let Some(limit) = options.exit_after {
@@ -551,6 +577,22 @@ impl Shell {
                 }
                 Event::UserEvent(UserEvent::ToastElapsed(generation)) => {
                     program.toast_elapsed(generation);
+                    Ok(())
+                }
+                Event::UserEvent(UserEvent::GuardTick) => {
+                    if stop == Stop::Running {
+                        program.guard_tick();
+                    }
+                    Ok(())
+                }
+                Event::UserEvent(UserEvent::Pong(generation, number)) => {
+                    program.pong(generation, number);
+                    Ok(())
+                }
+                Event::UserEvent(UserEvent::WebProcessGone(generation, crashed)) => {
+                    if stop == Stop::Running {
+                        program.web_process_gone(generation, crashed);
+                    }
                     Ok(())
                 }
                 Event::UserEvent(UserEvent::Minimized(minimized)) => {

@@ -70,6 +70,13 @@ pub enum UserEvent {
     Minimized(bool),
     /// SIGINT or SIGTERM (named): close the pages, answer what is in flight, end with 0.
     Shutdown(&'static str),
+    /// The watchdog's tick (src/shell/mini_program/guard.rs).
+    GuardTick,
+    /// A ping of the mini program's web process was answered: (generation, number).
+    Pong(u64, u64),
+    /// A web process of the mini program's generation ended; `true`: it crashed (WebKit's
+    /// reason is not that the shell ended it).
+    WebProcessGone(u64, bool),
     /// An automation command and where its answer goes.
     Automation(crate::automation::command::Command, tokio::sync::oneshot::Sender<crate::automation::server::Answer>),
 }

@@ -3,20 +3,90 @@
 
 use serde::Serialize;
 
+pub use super::verdict::{Outcome, Seen};
+
 /// How one page fared on its first load.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PageResult {
     /// The page's route.
     pub route: String,
-    /// `ok`, `error` (it loaded with uncaught errors, or failed to load) or `timeout`.
+    /// How it fared (see [`Outcome`]).
     pub outcome: Outcome,
-    /// How long it took to load (reLaunch to first render), in ms.
+    /// Why, where the outcome has a reason: what a page that timed out waited for, why
+    /// its web process ended, how many requests failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// How long its visit took (reLaunch to settled), in ms.
     pub ms: u64,
     /// The uncaught errors it raised while loading: `message (at file:line:col)`.
     pub errors: Vec<String>,
+    /// Its requests that failed: `GET <url>: <errMsg>`.
+    pub failed_requests: Vec<String>,
+    /// The `wx` functions it called that the shell lacks.
+    pub missing_apis: Vec<String>,
     /// The components it used that the shell does not implement (shown as plain elements).
     pub unsupported: Vec<String>,
+    /// What its viewport showed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seen: Option<Seen>,
+    /// Its screenshot (`--screenshots`), and how it compares with the baseline's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub screenshot: Option<Shot>,
+    /// What tapping each of its tappable elements did (`--explore`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<Action>,
+}
+
+impl PageResult {
+    /// A page with an outcome and nothing else known of it yet.
+    pub fn new(route: &str, outcome: Outcome) -> PageResult {
+        PageResult {
+            route: route.to_string(),
+            outcome,
+            reason: None,
+            ms: 0,
+            errors: Vec::new(),
+            failed_requests: Vec::new(),
+            missing_apis: Vec::new(),
+            unsupported: Vec::new(),
+            seen: None,
+            screenshot: None,
+            actions: Vec::new(),
+        }
+    }
+}
+
+/// A page's screenshot.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Shot {
+    /// The PNG written, as given (under `--screenshots`).
+    pub path: String,
+    /// Against the baseline: the pixels that differ beyond the colour threshold, or
+    /// `None` without a baseline (or with none for this page yet).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed_pixels: Option<u64>,
+    /// The image of the differences, written beside the screenshot when it changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<String>,
+}
+
+/// One tap of `--explore`, on a fresh copy of its page.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Action {
+    /// What was tapped: `button "Pay"`, `view`...
+    pub target: String,
+    /// `ok`, `error` (an uncaught error), `crashed` or `timeout`.
+    pub outcome: Outcome,
+    /// The uncaught errors it raised.
+    pub errors: Vec<String>,
+    /// The page it led to, if the route changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reached: Option<String>,
+    /// The APIs it called, in order (each once).
+    pub calls: Vec<String>,
 }
 
 /// The component a render layer's console warning names, if it is the warning that a
@@ -27,40 +97,53 @@ pub fn unsupported_component(warning: &str) -> Option<String> {
     tail.starts_with(" is not supported").then(|| name.to_string())
 }
 
-/// A page's outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Outcome {
-    /// Rendered without an uncaught error.
-    Ok,
-    /// Raised an uncaught error (or could not be opened).
-    Error,
-    /// Did not render within the time allowed.
-    Timeout,
-}
-
 /// Every page's result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Report {
+    /// The mini program's name.
+    pub app: String,
     /// One per page, in `app.json`'s order.
     pub pages: Vec<PageResult>,
+    /// Why the run ended before every page was opened (`SIGTERM`, or the shell stopped
+    /// answering), if it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<String>,
+    /// Pages `--explore` reached by tapping that are not in the list it opened.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reached_unlisted: Vec<String>,
+    /// How long the run took, in ms.
+    pub ms: u64,
     /// The subpackage roots (a page under none is the main package's).
     #[serde(skip)]
     pub roots: Vec<String>,
 }
 
 impl Report {
-    /// How many pages had each outcome: (ok, error, timeout).
-    pub fn counts(&self) -> (usize, usize, usize) {
-        let count = |outcome| self.pages.iter().filter(|p| p.outcome == outcome).count();
-        (count(Outcome::Ok), count(Outcome::Error), count(Outcome::Timeout))
+    /// An empty report of `app`'s pages.
+    pub fn new(app: &str, roots: Vec<String>) -> Report {
+        Report { app: app.to_string(), pages: Vec::new(), stopped: None, reached_unlisted: Vec::new(), ms: 0, roots }
+    }
+
+    /// How many pages had each outcome, in [`Outcome::ALL`]'s order (outcomes no page had
+    /// left out).
+    pub fn counts(&self) -> Vec<(Outcome, usize)> {
+        Outcome::ALL
+            .iter()
+            .map(|outcome| (*outcome, self.pages.iter().filter(|p| p.outcome == *outcome).count()))
+            .filter(|(_, count)| *count > 0)
+            .collect()
+    }
+
+    /// How many pages are ok.
+    pub fn ok(&self) -> usize {
+        self.pages.iter().filter(|p| p.outcome == Outcome::Ok).count()
     }
 
     /// The exit status: 0 when at least `min_pass` of the pages (a share, 0 to 1; 1 means
     /// every page) are ok, 1 otherwise.
     pub fn status(&self, min_pass: f64) -> i32 {
-        let ok = self.counts().0 as f64;
-        if ok >= (min_pass * self.pages.len() as f64).ceil() {
+        if self.ok() as f64 >= (min_pass * self.pages.len() as f64).ceil() {
             0
         } else {
             1
@@ -73,21 +156,9 @@ impl Report {
     }
 
     /// The `wx` functions pages called that the shell does not have, with how many pages
-    /// met each (from `wx.x is not a function` errors).
+    /// met each.
     pub fn missing_apis(&self) -> Vec<(String, usize)> {
-        tally(self.pages.iter().map(|page| {
-            let mut names: Vec<String> = page
-                .errors
-                .iter()
-                .filter_map(|error| {
-                    let name = error.split("wx.").nth(1)?.split(" is not a function").next()?;
-                    (!name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
-                        .then(|| name.to_string())
-                })
-                .collect();
-            names.dedup();
-            names
-        }))
+        tally(self.pages.iter().map(|page| page.missing_apis.clone()))
     }
 
     /// The components pages used that the shell does not implement, with how many pages
@@ -96,22 +167,54 @@ impl Report {
         tally(self.pages.iter().map(|page| page.unsupported.clone()))
     }
 
+    /// The counts as one line: `2 of 3 pages ok (1 error)`.
+    pub fn summary(&self) -> String {
+        let others: Vec<String> = self
+            .counts()
+            .into_iter()
+            .filter(|(outcome, _)| *outcome != Outcome::Ok)
+            .map(|(outcome, count)| format!("{count} {}", outcome.name()))
+            .collect();
+        let mut line = format!("{} of {} pages ok", self.ok(), self.pages.len());
+        if !others.is_empty() {
+            line.push_str(&format!(" ({})", others.join(", ")));
+        }
+        let per_page = match self.pages.iter().filter(|p| p.outcome != Outcome::NotReached).count() {
+            0 => 0,
+            opened => self.ms / opened as u64,
+        };
+        line.push_str(&format!(", in {:.1} s ({per_page} ms a page)", self.ms as f64 / 1000.0));
+        line
+    }
+
     /// The report as a person reads it: one line per page, then the counts.
     pub fn table(&self) -> String {
         let mut out = String::new();
+        let indent = " ".repeat(21);
         for page in &self.pages {
-            let mark = match page.outcome {
-                Outcome::Ok => "ok     ",
-                Outcome::Error => "ERROR  ",
-                Outcome::Timeout => "TIMEOUT",
-            };
-            out.push_str(&format!("{mark} {:>6} ms  {}\n", page.ms, page.route));
+            out.push_str(&format!("{:<11} {:>6} ms  {}\n", page.outcome.mark(), page.ms, page.route));
+            if let Some(reason) = &page.reason {
+                out.push_str(&format!("{indent}{reason}\n"));
+            }
             for error in &page.errors {
-                out.push_str(&format!("                     {error}\n"));
+                out.push_str(&format!("{indent}{error}\n"));
+            }
+            for request in &page.failed_requests {
+                out.push_str(&format!("{indent}failed request: {request}\n"));
             }
             if !page.unsupported.is_empty() {
                 let names: Vec<String> = page.unsupported.iter().map(|name| format!("<{name}>")).collect();
-                out.push_str(&format!("                     not supported: {}\n", names.join(" ")));
+                out.push_str(&format!("{indent}not supported: {}\n", names.join(" ")));
+            }
+            if let Some(diff) = page.screenshot.as_ref().and_then(|shot| shot.diff.as_ref()) {
+                out.push_str(&format!("{indent}changed: {diff}\n"));
+            }
+            for action in &page.actions {
+                let reached = action.reached.as_ref().map(|route| format!(" -> {route}")).unwrap_or_default();
+                out.push_str(&format!("{indent}tap {}: {}{reached}\n", action.target, action.outcome.name()));
+                for error in &action.errors {
+                    out.push_str(&format!("{indent}  {error}\n"));
+                }
             }
         }
         let mut packages: Vec<(String, usize, usize)> = Vec::new();
@@ -142,13 +245,26 @@ impl Report {
             let list: Vec<String> = unsupported.iter().map(|(name, pages)| format!("{name} ({pages})")).collect();
             out.push_str(&format!("components pages used that the shell lacks: {}\n", list.join(", ")));
         }
-        let (ok, error, timeout) = self.counts();
-        out.push_str(&format!(
-            "{ok} of {} pages rendered without an uncaught error ({error} with errors, {timeout} timed out)\n",
-            self.pages.len()
-        ));
+        if !self.reached_unlisted.is_empty() {
+            out.push_str(&format!(
+                "pages reached by tapping that are not in the list: {}\n",
+                self.reached_unlisted.join(", ")
+            ));
+        }
+        if let Some(stopped) = &self.stopped {
+            out.push_str(&format!("stopped early: {stopped}\n"));
+        }
+        out.push_str(&self.summary());
+        out.push('\n');
         out
     }
+}
+
+/// The `wx` functions an error says a page called that the shell lacks (`TypeError:
+/// wx.x is not a function`).
+pub fn missing_api(error: &str) -> Option<String> {
+    let name = error.split("wx.").nth(1)?.split(" is not a function").next()?;
+    (!name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')).then(|| name.to_string())
 }
 
 /// How many pages named each name (each page's names once), most named first.
@@ -170,49 +286,50 @@ mod tests {
 
     #[test]
     fn the_table_names_each_page_and_counts_them() {
-        let report = Report {
-            roots: vec!["packageA".into()],
-            pages: vec![
-                PageResult {
-                    route: "pages/a/a".into(),
-                    outcome: Outcome::Ok,
-                    ms: 12,
-                    errors: vec![],
-                    unsupported: vec!["swiper".into()],
-                },
-                PageResult {
-                    route: "packageA/pages/b/b".into(),
-                    outcome: Outcome::Error,
-                    ms: 30,
-                    errors: vec![
-                        "TypeError: wx.createWorker is not a function. (In 'wx.createWorker()') (at b.js:3:9)".into(),
-                    ],
-                    unsupported: vec!["map".into(), "swiper".into()],
-                },
-            ],
-        };
+        let mut report = Report::new("demo", vec!["packageA".into()]);
+        report.ms = 3000;
+        let mut a = PageResult::new("pages/a/a", Outcome::Ok);
+        a.ms = 12;
+        a.unsupported = vec!["swiper".into()];
+        let mut b = PageResult::new("packageA/pages/b/b", Outcome::Error);
+        b.ms = 30;
+        b.errors = vec!["TypeError: wx.createWorker is not a function. (In 'wx.createWorker()') (at b.js:3:9)".into()];
+        b.missing_apis = vec!["createWorker".into()];
+        b.unsupported = vec!["map".into(), "swiper".into()];
+        let mut c = PageResult::new("pages/c/c", Outcome::Timeout);
+        c.reason = Some("its onLoad has not finished".into());
+        c.ms = 15000;
+        report.pages = vec![a, b, c, PageResult::new("pages/d/d", Outcome::NotReached)];
+        report.stopped = Some("SIGTERM".into());
         assert_eq!(
             report.table(),
-            "ok          12 ms  pages/a/a\n\
+            "ok              12 ms  pages/a/a\n\
              \x20                    not supported: <swiper>\n\
-             ERROR       30 ms  packageA/pages/b/b\n\
+             ERROR           30 ms  packageA/pages/b/b\n\
              \x20                    TypeError: wx.createWorker is not a function. (In 'wx.createWorker()') (at b.js:3:9)\n\
              \x20                    not supported: <map> <swiper>\n\
-             by package:\n     1 of 1    main\n     0 of 1    packageA\n\
+             TIMEOUT      15000 ms  pages/c/c\n\
+             \x20                    its onLoad has not finished\n\
+             NOT REACHED      0 ms  pages/d/d\n\
+             by package:\n     0 of 3    main\n     0 of 1    packageA\n\
              wx functions pages called that the shell lacks: createWorker (1)\n\
              components pages used that the shell lacks: swiper (2), map (1)\n\
-             1 of 2 pages rendered without an uncaught error (1 with errors, 0 timed out)\n"
+             stopped early: SIGTERM\n\
+             1 of 4 pages ok (1 error, 1 timeout, 1 notReached), in 3.0 s (1000 ms a page)\n"
         );
         assert_eq!(report.status(1.0), 1);
-        assert_eq!(report.status(0.5), 0);
+        assert_eq!(report.status(0.25), 0);
         assert_eq!(
             serde_json::to_value(&report.pages[0]).unwrap(),
-            serde_json::json!({"route": "pages/a/a", "outcome": "ok", "ms": 12, "errors": [], "unsupported": ["swiper"]})
+            serde_json::json!({"route": "pages/a/a", "outcome": "ok", "ms": 12, "errors": [], "failedRequests": [],
+                "missingApis": [], "unsupported": ["swiper"]})
         );
         assert_eq!(
             unsupported_component("[superapp] <swiper> is not supported yet: shown as a plain element").as_deref(),
             Some("swiper")
         );
         assert_eq!(unsupported_component("[superapp] page x has no handler y"), None);
+        assert_eq!(missing_api("TypeError: wx.login is not a function. (In 'wx.login()')").as_deref(), Some("login"));
+        assert_eq!(missing_api("TypeError: x is not a function"), None);
     }
 }

@@ -66,6 +66,7 @@ pub struct App {
     calls: Arc<Mutex<Vec<CallLog>>>,
     console: Arc<Mutex<Vec<Value>>>,
     exceptions: Arc<Mutex<Vec<Value>>>,
+    restarts: Arc<Mutex<Vec<Value>>>,
     host: Host,
 }
 
@@ -79,8 +80,9 @@ impl App {
     ) -> App {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a test runtime");
         let (console, exceptions) = (Arc::new(Mutex::new(Vec::new())), Arc::new(Mutex::new(Vec::new())));
+        let restarts = Arc::new(Mutex::new(Vec::new()));
         let mut receiver = events.subscribe();
-        let (c, e) = (console.clone(), exceptions.clone());
+        let (c, e, r) = (console.clone(), exceptions.clone(), restarts.clone());
         std::thread::spawn(move || loop {
             match receiver.blocking_recv() {
                 Ok(frame) => {
@@ -88,6 +90,9 @@ impl App {
                     match event["method"].as_str() {
                         Some("App.logAdded") => c.lock().expect("console lock").push(event["params"].clone()),
                         Some("App.exceptionThrown") => e.lock().expect("exceptions lock").push(event["params"].clone()),
+                        Some(crate::shell::RESTARTED_EVENT) => {
+                            r.lock().expect("restarts lock").push(event["params"].clone())
+                        }
                         _ => {}
                     }
                 }
@@ -95,7 +100,7 @@ impl App {
                 Err(broadcast::error::RecvError::Closed) => break,
             }
         });
-        let app = App { dispatch, runtime, overrides, calls, console, exceptions, host };
+        let app = App { dispatch, runtime, overrides, calls, console, exceptions, restarts, host };
         let _ = app.send("App.enableLog", json!({}));
         app
     }
@@ -105,6 +110,45 @@ impl App {
         let request = Request { id: json!(0), method: method.to_string(), params };
         let command = Command::parse(&request).map_err(|err| Failed::from(err.to_string()))?;
         self.runtime.block_on(server::run(&self.dispatch, command, method)).map_err(Failed::from)
+    }
+
+    /// [`send`](App::send), waiting at most `timeout` for the answer (an `Err` saying it
+    /// timed out after that).
+    pub fn send_within(&self, method: &str, params: Value, timeout: Duration) -> Result<Value, Failed> {
+        let request = Request { id: json!(0), method: method.to_string(), params };
+        let command = Command::parse(&request).map_err(|err| Failed::from(err.to_string()))?;
+        match self
+            .runtime
+            .block_on(async { tokio::time::timeout(timeout, server::run(&self.dispatch, command, method)).await })
+        {
+            Ok(answer) => answer.map_err(Failed::from),
+            Err(_) => Err(format!("{method} timed out after {} ms", timeout.as_millis()).into()),
+        }
+    }
+
+    /// What the shell's chrome shows and what the mini program waits for
+    /// (`host.chrome_state()`), waiting at most `timeout`.
+    pub fn chrome_state_within(&self, timeout: Duration) -> Result<Value, Failed> {
+        match self.runtime.block_on(async { tokio::time::timeout(timeout, self.host.chrome_state()).await }) {
+            Ok(state) => state.map_err(Failed::from),
+            Err(_) => Err(format!("the shell did not answer within {} ms", timeout.as_millis()).into()),
+        }
+    }
+
+    /// Presses a control as a person would (`host.press(control)`), waiting at most
+    /// `timeout`.
+    pub fn press_within(&self, control: &str, timeout: Duration) -> Result<(), Failed> {
+        match self.runtime.block_on(async { tokio::time::timeout(timeout, self.host.press(control)).await }) {
+            Ok(pressed) => pressed.map_err(Failed::from),
+            Err(_) => Err(format!("the shell did not answer within {} ms", timeout.as_millis()).into()),
+        }
+    }
+
+    /// Every restart of the mini program by the shell's guard so far (its web process
+    /// crashed, ran over the memory limit or was busy past its deadline): `{kind, reason,
+    /// route, webviewId}`.
+    pub fn restarts(&self) -> Vec<Value> {
+        self.restarts.lock().expect("restarts lock").clone()
     }
 
     /// Ends the run (the test body has returned).

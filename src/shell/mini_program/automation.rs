@@ -275,11 +275,12 @@ impl MiniProgram {
         }
     }
 
-    /// Ends every waiting operation (the run is ending).
-    pub(super) fn agent_shut_down(&mut self) {
+    /// Ends every waiting operation with `why` (the run is ending, or the mini program
+    /// restarts).
+    pub(super) fn agent_shut_down(&mut self, why: &str) {
         if let Some(automator) = self.automator.as_mut() {
             for (_, (_, reply)) in automator.pending.drain() {
-                let _ = reply.send(Err("the shell is shutting down".into()));
+                let _ = reply.send(Err(why.into()));
             }
         }
     }

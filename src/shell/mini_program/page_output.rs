@@ -12,10 +12,11 @@ use crate::core::protocol::Outbound;
 
 impl MiniProgram {
     /// The page a message from webview `from` speaks for: the page it names, from a logic
-    /// context; the webview itself otherwise.
+    /// context (a page that has closed too: a timer it left behind is still its code);
+    /// the webview itself otherwise.
     fn speaker(&self, from: WebViewId, page: Option<WebViewId>) -> Option<WebViewId> {
         if from == LOGIC_ID {
-            page.filter(|page| self.pages.contains_key(page))
+            page.filter(|page| *page != LOGIC_ID && (self.pages.contains_key(page) || *page < self.router.next_id()))
         } else {
             Some(from)
         }

@@ -23,6 +23,10 @@ pub(super) enum Press {
     /// A chrome button: `back`, `tab:<i>`, `modal:confirm|cancel`,
     /// `capsule:menu|restart|close`, `actionSheet:<i>|cancel`, `imageViewer:prev|next|close`.
     Button(Control),
+    /// `restart` or `restart:<url>`: the mini program starts again in a fresh web process,
+    /// as after a crash, at its home page or at `url` (the capsule's Restart keeps the web
+    /// process and relaunches the home page).
+    Restart(Option<String>),
     /// `fileChooser:<path>|<path>` (files picked in the open chooser) or
     /// `fileChooser:cancel` (`None`).
     Choose(Option<Vec<PathBuf>>),
@@ -38,6 +42,7 @@ impl Press {
             "restore" => Press::Minimize(false),
             "hide" => Press::Visible(false),
             "show" => Press::Visible(true),
+            "restart" => Press::Restart(None),
             "back" => Press::Button(Control::Back),
             "modal:confirm" => Press::Button(Control::ModalConfirm),
             "modal:cancel" => Press::Button(Control::ModalCancel),
@@ -50,6 +55,9 @@ impl Press {
             "imageViewer:close" => Press::Button(Control::ViewerClose),
             "fileChooser:cancel" => Press::Choose(None),
             _ => {
+                if let Some(url) = text.strip_prefix("restart:") {
+                    return Ok(Press::Restart(Some(url.to_string())));
+                }
                 if let Some(files) = text.strip_prefix("fileChooser:") {
                     return Ok(Press::Choose(Some(files.split('|').map(PathBuf::from).collect())));
                 }
@@ -84,6 +92,7 @@ impl MiniProgram {
             Press::Resize(w, h) => window.set_inner_size(tao::dpi::LogicalSize::new(w, h)),
             Press::Button(control) => self.chrome.press(&control)?,
             Press::Choose(files) => self.press_chooser(files)?,
+            Press::Restart(url) => self.restart("the mini program restarted: the host asked", url.as_deref())?,
         }
         Ok(())
     }
@@ -105,6 +114,8 @@ mod tests {
         assert_eq!(Press::parse("fileChooser:cancel"), Ok(Press::Choose(None)));
         assert_eq!(Press::parse("imageViewer:next"), Ok(Press::Button(Control::ViewerNext)));
         assert_eq!(Press::parse("restore"), Ok(Press::Minimize(false)));
+        assert_eq!(Press::parse("restart"), Ok(Press::Restart(None)));
+        assert_eq!(Press::parse("restart:/pages/b/b?x=1"), Ok(Press::Restart(Some("/pages/b/b?x=1".into()))));
         assert_eq!(Press::parse("resize:big"), Err("resize: bad size \"resize:big\"".into()));
         assert_eq!(Press::parse("resize:0x10"), Err("resize: bad size \"resize:0x10\"".into()));
         assert_eq!(Press::parse("tab:x"), Err("unknown control \"tab:x\"".into()));

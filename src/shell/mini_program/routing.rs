@@ -107,15 +107,16 @@ impl MiniProgram {
         self.settles.values().any(|(caller, _)| *caller == Some(page))
     }
 
-    /// Fails every route call still waiting (the run is ending).
-    pub(super) fn fail_unsettled(&mut self) {
+    /// Fails every route call still waiting with `why` (the run is ending, or the mini
+    /// program restarts).
+    pub(super) fn fail_unsettled(&mut self, why: &str) {
         for token in self.hooks.drain_settles() {
             if let Some((_, settle)) = self.settles.remove(&token) {
-                settle(Err("the shell is shutting down".into()));
+                settle(Err(why.into()));
             }
         }
         for (_, (_, settle)) in self.settles.drain() {
-            settle(Err("the shell is shutting down".into()));
+            settle(Err(why.into()));
         }
     }
 
