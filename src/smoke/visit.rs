@@ -24,6 +24,8 @@ const ASK: Duration = Duration::from_secs(3);
 const SETTLE: Duration = Duration::from_millis(1500);
 /// Memory growing faster than this (MB a second) means the page is still allocating.
 const GROWING_MB_PER_S: f64 = 100.0;
+/// A page whose visit grew the web process by this many MB is watched until it stops.
+const GREW_MB: u64 = 150;
 /// The APIs whose failures are failed requests.
 const NETWORK_APIS: [&str; 4] = ["request", "downloadFile", "uploadFile", "connectSocket"];
 
@@ -88,6 +90,11 @@ pub struct Driver<'a> {
     reached: Vec<String>,
     /// The last timeout was the page before's doing.
     blamed_before: bool,
+    /// The memory of the web processes when the current visit began, in MB.
+    started_mb: u64,
+    /// How much the memory grew during each visit since the last restart: (its index in
+    /// the report, MB).
+    grown: Vec<(usize, u64)>,
 }
 
 impl<'a> Driver<'a> {
@@ -102,6 +109,8 @@ impl<'a> Driver<'a> {
             charged: 0,
             reached: Vec::new(),
             blamed_before: false,
+            started_mb: 0,
+            grown: Vec::new(),
         }
     }
 
@@ -129,6 +138,7 @@ impl<'a> Driver<'a> {
     fn visit_once(&mut self, route: &str, report: &Mutex<Report>) -> Visit {
         self.charge_late(report);
         let marks = self.marks();
+        self.started_mb = memory_mb();
         let started = Instant::now();
         let deadline = started + self.options.page_timeout;
         let mut result = PageResult::new(route, Outcome::Ok);
@@ -159,9 +169,16 @@ impl<'a> Driver<'a> {
             }
             self.last = Some((page, report.lock().expect("report lock").pages.len()));
         }
-        self.gather(page, marks, &mut result, &mut evidence);
+        self.gather(page, marks, &mut result, &mut evidence, report);
+        if self.app.restarts().len() > marks.restarts {
+            self.grown.clear();
+        } else {
+            let index = report.lock().expect("report lock").pages.len();
+            self.grown.push((index, memory_mb().saturating_sub(self.started_mb)));
+        }
         evidence.changed = result.screenshot.as_ref().is_some_and(|shot| shot.diff.is_some());
         let (outcome, reason) = verdict::judge(&evidence);
+        result.seen = evidence.seen;
         result.outcome = outcome;
         result.reason = reason;
         result.ms = started.elapsed().as_millis() as u64;
@@ -203,7 +220,7 @@ impl<'a> Driver<'a> {
             .send_within("Page.getElements", json!({"pageId": page, "selector": "page"}), left(deadline))
             .map_err(failure)?;
         self.settle(deadline.min(Instant::now() + SETTLE));
-        self.while_growing(deadline);
+        self.while_growing(self.started_mb, deadline);
         let seen = self.app.send_within("Page.inspect", json!({"pageId": page}), left(deadline)).map_err(failure)?;
         let seen: Seen = serde_json::from_value(seen).map_err(|err| Failure::Other(err.to_string()))?;
         if let Some(dir) = &self.options.screenshots {
@@ -233,15 +250,30 @@ impl<'a> Driver<'a> {
     /// Waits while the web process's memory grows fast (a page allocating without end
     /// reaches the memory limit during its own visit, and is charged with it), at most
     /// until `deadline`.
-    fn while_growing(&self, deadline: Instant) {
-        while Instant::now() < deadline {
-            match self.app.chrome_state_within(left(deadline)) {
-                Ok(state) if state["waiting"]["growthMbPerS"].as_f64().unwrap_or(0.0) > GROWING_MB_PER_S => {
-                    std::thread::sleep(Duration::from_millis(100))
-                }
-                _ => return,
-            }
+    fn while_growing(&self, started_mb: u64, deadline: Instant) {
+        let mut last = memory_mb();
+        if last < started_mb + GREW_MB {
+            return;
         }
+        let restarts = self.app.restarts().len();
+        while Instant::now() < deadline && self.app.restarts().len() == restarts {
+            std::thread::sleep(Duration::from_millis(100));
+            let now = memory_mb();
+            if (now.saturating_sub(last) as f64) * 10.0 < GROWING_MB_PER_S {
+                return;
+            }
+            last = now;
+        }
+    }
+
+    /// The page visited earlier whose web process grew most while it was open, if it grew
+    /// more than the current one: a memory limit reached now is its doing.
+    fn grew_most_before(&self, current_growth: u64) -> Option<(usize, u64)> {
+        self.grown
+            .iter()
+            .copied()
+            .filter(|(_, grew)| *grew >= GREW_MB && *grew > current_growth)
+            .max_by_key(|(_, grew)| *grew)
     }
 
     /// What became of a visit whose step failed: a page result's reason (`Ok`), or the
@@ -257,6 +289,21 @@ impl<'a> Driver<'a> {
         let restarts = self.app.restarts();
         if let Some(restart) = restarts.get(marks.restarts) {
             let reason = restart["reason"].as_str().unwrap_or("its web process ended").to_string();
+            // Memory a page before this one took (a timer that allocates on) ran out now:
+            // that page is charged, and this one opens again.
+            let grew_here = restart["memoryMb"].as_u64().unwrap_or(0).saturating_sub(self.started_mb);
+            if let Some((index, grew)) = self.grew_most_before(grew_here).filter(|_| restart["kind"] == "memory") {
+                if let Some(earlier) = report.lock().expect("report lock").pages.get_mut(index) {
+                    earlier.outcome = Outcome::Crashed;
+                    earlier.reason = Some(format!(
+                        "its web process grew by {grew} MB while it was open, and went on after it was left: {reason}"
+                    ));
+                }
+                self.grown.clear();
+                self.blamed_before = true;
+                return Ok(Stopped::Crashed(format!("the page before used up the memory: {reason}")));
+            }
+            self.grown.clear();
             return Ok(match restart["kind"].as_str() {
                 Some("busy") => Stopped::Timeout(reason),
                 _ => Stopped::Crashed(reason),
@@ -334,13 +381,21 @@ impl<'a> Driver<'a> {
         Some(reasons.join("; "))
     }
 
-    /// The errors, requests, APIs and components of the visit.
-    fn gather(&mut self, page: Option<WebViewId>, marks: Marks, result: &mut PageResult, evidence: &mut Evidence) {
+    /// The errors, requests, APIs and components of the visit. An error that names a page
+    /// visited before is that page's.
+    fn gather(
+        &mut self,
+        page: Option<WebViewId>,
+        marks: Marks,
+        result: &mut PageResult,
+        evidence: &mut Evidence,
+        report: &Mutex<Report>,
+    ) {
         let ours = |from: Option<u64>| page.is_some() && from == page || from == Some(LOGIC_ID) || from.is_none();
         let exceptions = self.app.exceptions();
-        self.charged = self.charged.max(exceptions.len());
         for exception in &exceptions[marks.exceptions..] {
             if !ours(exception["webviewId"].as_u64()) {
+                self.charge_to_earlier(exception, report);
                 continue;
             }
             let line = error_line(exception);
@@ -354,6 +409,7 @@ impl<'a> Driver<'a> {
             }
             result.errors.push(line);
         }
+        self.charged = exceptions.len();
         for call in &self.app.calls()[marks.calls..] {
             if !call.ok && Some(call.web_view_id) == page && NETWORK_APIS.contains(&call.api_name.as_str()) {
                 let method = call.data["method"].as_str().unwrap_or("GET").to_ascii_uppercase();
@@ -378,21 +434,26 @@ impl<'a> Driver<'a> {
     /// they are that page's, not the current one's.
     fn charge_late(&mut self, report: &Mutex<Report>) {
         let exceptions = self.app.exceptions();
-        let mut report = report.lock().expect("report lock");
         for exception in exceptions.iter().skip(self.charged) {
-            let Some(index) = exception["webviewId"].as_u64().and_then(|id| self.visited.get(&id)) else { continue };
-            let Some(page) = report.pages.get_mut(*index) else { continue };
-            let line = error_line(exception);
-            if verdict::is_network_error(&line) {
-                continue;
-            }
-            page.errors.push(format!("{line} (after the page was left)"));
-            if matches!(page.outcome, Outcome::Ok | Outcome::Blank | Outcome::Network | Outcome::Changed) {
-                page.outcome = Outcome::Error;
-                page.reason = None;
-            }
+            self.charge_to_earlier(exception, report);
         }
         self.charged = exceptions.len();
+    }
+
+    /// Charges an error to the page visited before that raised it, if one did.
+    fn charge_to_earlier(&self, exception: &Value, report: &Mutex<Report>) {
+        let Some(index) = exception["webviewId"].as_u64().and_then(|id| self.visited.get(&id)) else { return };
+        let mut report = report.lock().expect("report lock");
+        let Some(page) = report.pages.get_mut(*index) else { return };
+        let line = error_line(exception);
+        if verdict::is_network_error(&line) {
+            return;
+        }
+        page.errors.push(format!("{line} (after the page was left)"));
+        if matches!(page.outcome, Outcome::Ok | Outcome::Blank | Outcome::Network | Outcome::Changed) {
+            page.outcome = Outcome::Error;
+            page.reason = None;
+        }
     }
 
     /// `--explore`: taps each tappable element of `route` once, each on a fresh copy of
@@ -461,6 +522,11 @@ impl<'a> Driver<'a> {
     pub fn reached_unlisted(&self, routes: &[String]) -> Vec<String> {
         self.reached.iter().filter(|route| !routes.contains(route)).cloned().collect()
     }
+}
+
+/// The memory of the largest web process of this shell, in MB.
+fn memory_mb() -> u64 {
+    crate::shell::processes::web_processes_mb().into_iter().map(|(_, mb)| mb).max().unwrap_or(0)
 }
 
 /// The time left until `deadline` (at least a little, so that a command is sent).

@@ -121,6 +121,28 @@ pub fn webkit_processes(name: &str) -> usize {
         .count()
 }
 
+/// Sends `signal` to the processes under `root` whose name starts with `name`; how many.
+pub fn signal_processes_under(root: u32, name: &str, signal: i32) -> usize {
+    let targets: Vec<u32> = superapp_shell::bench::pss::process_tree(root)
+        .into_iter()
+        .filter(|(pid, comm)| *pid != root && comm.starts_with(name))
+        .map(|(pid, _)| pid)
+        .collect();
+    for pid in &targets {
+        #[allow(unsafe_code)]
+        // SAFETY: kill(2) has no memory preconditions; the pid is one of our descendants.
+        unsafe {
+            libc::kill(*pid as i32, signal);
+        }
+    }
+    targets.len()
+}
+
+/// Sends `signal` to this test process's processes whose name starts with `name`.
+pub fn signal_webkit_processes(name: &str, signal: i32) -> usize {
+    signal_processes_under(std::process::id(), name, signal)
+}
+
 /// A white PNG of `width` x `height` pixels.
 #[allow(dead_code)]
 pub fn png(width: u32, height: u32) -> Vec<u8> {

@@ -114,6 +114,7 @@ impl MiniProgram {
                 "reason": fault.describe(),
                 "route": route,
                 "webviewId": top.map(|page| page.web_view_id),
+                "memoryMb": self.watchdog.memory_mb(),
             }),
         );
         let why = format!("the mini program restarted: {}", fault.describe());
