@@ -4,8 +4,9 @@
 // - `inspect`: in the viewport, how many elements there are, how much text is visible,
 //   and how many images (a loaded <image>/<img>, a canvas with something drawn on it, a
 //   video, an svg, a background image) and boxes (a background other than the page's)
-//   show with a size; Web Animations are finished first, so that a screenshot after it
-//   shows their end;
+//   show with a size, not covered by something else; animations and transitions are
+//   ended first (an endless one held at its start), so that a screenshot after it shows
+//   the same every run;
 // - `tappables`: the elements a person can tap (with a tap handler, a navigator, a
 //   button), in document order, as element ids of the agent, at most `limit`.
 (function () {
@@ -37,14 +38,29 @@
     }
   }
 
+  // Whether what is at the middle of `rect` (in the viewport) is `el`, inside it, or
+  // around it: not something drawn over it (a mask, a popup, a cover).
+  function onTop(el, rect, vw, vh) {
+    var x = Math.min(Math.max((rect.left + rect.right) / 2, 0), vw - 1);
+    var y = Math.min(Math.max((rect.top + rect.bottom) / 2, 0), vh - 1);
+    var hit = document.elementFromPoint(x, y);
+    return !hit || hit === el || el.contains(hit) || hit.contains(el);
+  }
+
   function transparent(colour) {
     return !colour || colour === 'transparent' || /rgba\([^)]*,\s*0\)$/.test(colour);
   }
 
   ops.inspect = function () {
     if (document.getAnimations) {
+      // CSS animations and transitions and Web Animations end; an endless one (a
+      // spinner) cannot, and is held at its start.
       document.getAnimations().forEach(function (a) {
-        try { a.finish(); } catch (err) { try { a.cancel(); } catch (e) { /* as it is */ } }
+        try {
+          a.finish();
+        } catch (err) {
+          try { a.pause(); a.currentTime = 0; } catch (e) { /* as it is */ }
+        }
       });
     }
     var vw = window.innerWidth, vh = window.innerHeight;
@@ -60,8 +76,8 @@
       if (!shown(el, vw, vh)) continue;
       var tag = el.tagName;
       var style = getComputedStyle(el);
-      if ((tag === 'IMG' && el.naturalWidth > 0) || tag === 'VIDEO' || tag === 'svg' || tag === 'SVG' ||
-          (tag === 'CANVAS' && drawn(el)) || /url\(/.test(style.backgroundImage)) {
+      if (((tag === 'IMG' && el.naturalWidth > 0) || tag === 'VIDEO' || tag === 'svg' || tag === 'SVG' ||
+          (tag === 'CANVAS' && drawn(el)) || /url\(/.test(style.backgroundImage)) && onTop(el, el.getBoundingClientRect(), vw, vh)) {
         seen.images++;
       } else if (!transparent(style.backgroundColor) && style.backgroundColor !== page) {
         seen.boxes++;
@@ -80,6 +96,7 @@
       if (r.width < 1 || r.height < 1 || r.bottom <= 0 || r.top >= vh || r.right <= 0 || r.left >= vw) continue;
       var s = getComputedStyle(node.parentElement);
       if (s.visibility === 'hidden' || Number(s.opacity) <= 0.01 || s.color === s.backgroundColor) continue;
+      if (!onTop(node.parentElement, r, vw, vh)) continue;
       seen.textLength += text.length;
     }
     return seen;

@@ -4,9 +4,10 @@
 // - Math.random is seeded: the same sequence in every run;
 // - Date starts at one fixed instant (2024-01-15 10:00 UTC+8) when the page starts, and
 //   goes on with the page's own clock, so that code timing itself still works;
-// - CSS animations and transitions end at once, and text carets are hidden;
+// - text carets are hidden;
 // - a swiper does not autoplay (controls.js reads window.__superappStill).
-// inspect.js finishes Web Animations before each look.
+// inspect.js ends every animation and transition before each look (an endless one is
+// held at its start): pages keep their own timing, and their screenshots do not.
 (function () {
   'use strict';
   if (window.__superappStill) return;
@@ -37,9 +38,9 @@
   StillDate.parse = RealDate.parse;
   window.Date = StillDate;
 
-  var css = '*, *::before, *::after { animation-delay: -1ms !important; animation-duration: 1ms !important;' +
-    ' animation-iteration-count: 1 !important; transition-duration: 0s !important; transition-delay: 0s !important;' +
-    ' caret-color: transparent !important; }';
+  // (animation and transition durations stay as they are: libraries wait for their
+  // transitionend, and Vant's calendar showed nothing when they were cut to 0)
+  var css = '*, *::before, *::after { caret-color: transparent !important; }';
   function still() {
     if (!document.head || document.getElementById('__superapp-still')) return;
     var style = document.createElement('style');

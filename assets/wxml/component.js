@@ -206,6 +206,7 @@
     };
     var nextSeq = 1;
     var callbacks = {};
+    var early = []; // callbacks of setData before attached: run after the first render
     self.setData = function (changes, callback) {
       if (changes === null || typeof changes !== 'object') throw new TypeError('setData(changes: object, callback?)');
       var sent = {};
@@ -216,9 +217,17 @@
         window.__wxmlDataPath.set(self.data, key, value);
         sent[key] = typeof value === 'function' ? null : value;
       });
-      var seq = nextSeq++;
-      if (isFunction(callback)) callbacks[seq] = callback;
-      send({ kind: 'data', id: id, seq: seq, data: sent });
+      if (!attached) {
+        // Before attached (in created, or an observer of the first properties) its tree
+        // is not drawn yet: the first data, sent as it attaches, carries this too. (Sent
+        // alone, it would draw the template with this and none of its other data, which
+        // WeChat never does: Vant's calendar then loops for ever on dates it lacks.)
+        if (isFunction(callback)) early.push(callback);
+      } else {
+        var seq = nextSeq++;
+        if (isFunction(callback)) callbacks[seq] = callback;
+        send({ kind: 'data', id: id, seq: seq, data: sent });
+      }
       observe(Object.keys(changes).map(function (k) { return k.split(/[.[]/)[0]; }));
     };
     self.triggerEvent = function (name, detail, options) {
@@ -335,9 +344,10 @@
           readied = true;
           run(lifetimes('ready'));
         }
-        var cb = callbacks[seq];
+        var cbs = seq === 0 ? early.splice(0) : [];
+        if (callbacks[seq]) cbs.push(callbacks[seq]);
         delete callbacks[seq];
-        if (cb) { try { cb.call(self); } catch (err) { report(err); } }
+        cbs.forEach(function (cb) { try { cb.call(self); } catch (err) { report(err); } });
       },
       detached: function () { run(lifetimes('detached')); },
       pageLifetime: function (name, arg) { run(pageLifetimes(name), arg === undefined ? [] : [arg]); },

@@ -1015,7 +1015,13 @@
             window.__wxmlComponentStyles[c.path](c.prefix);
           }
         }
-        if (!c.data) c.data = {};
+        // (a component is drawn from its first data on, never from a part of it)
+        if (!c.data && !m.first) {
+          c.early = c.early || {};
+          Object.keys(m.data || {}).forEach(function (key) { window.__wxmlDataPath.set(c.early, key, m.data[key]); });
+          return m.seq;
+        }
+        if (!c.data) c.data = c.early || {};
         Object.keys(m.data || {}).forEach(function (key) { window.__wxmlDataPath.set(c.data, key, m.data[key]); });
         drawComponent(el);
         flushCreated();

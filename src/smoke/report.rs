@@ -311,7 +311,7 @@ mod tests {
              TIMEOUT      15000 ms  pages/c/c\n\
              \x20                    its onLoad has not finished\n\
              NOT REACHED      0 ms  pages/d/d\n\
-             by package:\n     0 of 3    main\n     0 of 1    packageA\n\
+             by package:\n     1 of 3    main\n     0 of 1    packageA\n\
              wx functions pages called that the shell lacks: createWorker (1)\n\
              components pages used that the shell lacks: swiper (2), map (1)\n\
              stopped early: SIGTERM\n\

@@ -162,11 +162,6 @@ impl<'a> Driver<'a> {
                     Err(visit) => return visit(result),
                 },
             }
-            if evidence.stopped.is_none() {
-                if let Some(budget) = self.options.explore {
-                    result.actions = self.explore(route, budget);
-                }
-            }
             self.last = Some((page, report.lock().expect("report lock").pages.len()));
         }
         self.gather(page, marks, &mut result, &mut evidence, report);
@@ -182,6 +177,10 @@ impl<'a> Driver<'a> {
         result.outcome = outcome;
         result.reason = reason;
         result.ms = started.elapsed().as_millis() as u64;
+        // (taps come after the verdict: what a tap does is the tap's, not the page's)
+        if let (Some(budget), None) = (self.options.explore, &evidence.stopped) {
+            result.actions = self.explore(route, budget);
+        }
         Visit::Done(result)
     }
 
