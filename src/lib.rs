@@ -26,8 +26,9 @@
 //!   [`core::mock`] and [`core::trace`] back the `--mock` and `--trace` flags;
 //!   [`core::router`] and [`core::lifecycle`] decide the page stack and the order of
 //!   lifecycle hooks; [`core::ui_api`] and [`core::builtins`] declare every built-in once;
-//!   [`core::limits`] bounds what a page can make the shell hold; [`core::storage`]
-//!   keeps each mini program's storage, crash-safe.
+//!   [`core::limits`] bounds what a page can make the shell hold; [`core::watchdog`]
+//!   decides when a web process has to go (memory, pings unanswered, a crash);
+//!   [`core::storage`] keeps each mini program's storage, crash-safe.
 //! - [`shell`]: the thin layer that names tao and wry: the window, the page webviews,
 //!   the `superapp://` scheme, the event loop and the private Xvfb of `--headless`.
 //! - [`wxml`]: WXML mini programs: WeChat's own compilers run as subprocesses, and the
@@ -40,12 +41,14 @@
 //! - [`automation`]: WeChat's `miniprogram-automator` protocol: frames, one typed command
 //!   enum, and the WebSocket server of `superapp auto`.
 //! - [`testing`]: a Rust test harness on the same commands, for host developers.
-//! - [`smoke`]: `superapp smoke`, every page opened in turn and reported.
+//! - [`smoke`]: `superapp smoke`, every page opened in turn and judged as a person would
+//!   ([`smoke::verdict`]), within a deadline each, with screenshots against a baseline
+//!   ([`smoke::visual`]) and reports for people and CI ([`smoke::html`], [`smoke::junit`]).
 //! - [`cli`]: the `superapp` command line.
 //! - [`bench`](mod@bench): `superapp bench`, the bridge measured against a raw-wry floor.
 //! - `assets/bridge.js`: the JS bridge injected into every page; `assets/wxml/`: the two
 //!   layers of a WXML mini program; `assets/automation/agent.js`: what automation does
-//!   inside a webview.
+//!   inside a webview; `assets/smoke/`: what a smoke run adds to every webview.
 //! - `sample_miniapp/`: the sample mini program, embedded in the binary.
 
 #![warn(missing_docs)]

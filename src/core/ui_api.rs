@@ -2,6 +2,10 @@
 //! and the host's own requests to inspect and drive the chrome: one typed list, matched
 //! exhaustively by the shell.
 
+/// Why a modal or action sheet failed when its page closed under it (`showModal:fail
+/// the page that showed it closed`): a modal goes with its page.
+pub const CLOSED_WITH_ITS_PAGE: &str = "the page that showed it closed";
+
 /// A request the UI thread answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum UiApi {

@@ -192,7 +192,14 @@ impl Report {
         let mut out = String::new();
         let indent = " ".repeat(21);
         for page in &self.pages {
-            out.push_str(&format!("{:<11} {:>6} ms  {}\n", page.outcome.mark(), page.ms, page.route));
+            let seen = match &page.seen {
+                Some(seen) => format!(
+                    "  ({} elements, {} characters, {} images)",
+                    seen.elements, seen.text_length, seen.images
+                ),
+                None => String::new(),
+            };
+            out.push_str(&format!("{:<11} {:>6} ms  {}{seen}\n", page.outcome.mark(), page.ms, page.route));
             if let Some(reason) = &page.reason {
                 out.push_str(&format!("{indent}{reason}\n"));
             }
@@ -291,6 +298,7 @@ mod tests {
         let mut a = PageResult::new("pages/a/a", Outcome::Ok);
         a.ms = 12;
         a.unsupported = vec!["swiper".into()];
+        a.seen = Some(Seen { elements: 5, text_length: 40, images: 1, boxes: 2 });
         let mut b = PageResult::new("packageA/pages/b/b", Outcome::Error);
         b.ms = 30;
         b.errors = vec!["TypeError: wx.createWorker is not a function. (In 'wx.createWorker()') (at b.js:3:9)".into()];
@@ -303,7 +311,7 @@ mod tests {
         report.stopped = Some("SIGTERM".into());
         assert_eq!(
             report.table(),
-            "ok              12 ms  pages/a/a\n\
+            "ok              12 ms  pages/a/a  (5 elements, 40 characters, 1 images)\n\
              \x20                    not supported: <swiper>\n\
              ERROR           30 ms  packageA/pages/b/b\n\
              \x20                    TypeError: wx.createWorker is not a function. (In 'wx.createWorker()') (at b.js:3:9)\n\
@@ -322,7 +330,8 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&report.pages[0]).unwrap(),
             serde_json::json!({"route": "pages/a/a", "outcome": "ok", "ms": 12, "errors": [], "failedRequests": [],
-                "missingApis": [], "unsupported": ["swiper"]})
+                "missingApis": [], "unsupported": ["swiper"],
+                "seen": {"elements": 5, "textLength": 40, "images": 1, "boxes": 2}})
         );
         assert_eq!(
             unsupported_component("[superapp] <swiper> is not supported yet: shown as a plain element").as_deref(),

@@ -125,6 +125,12 @@ pub fn is_network_error(message: &str) -> bool {
         .any(|prefix| message.starts_with(prefix))
 }
 
+/// An uncaught error that only says the page was closed under its modal (smoke opening
+/// the next page while it was up): not the page's doing.
+pub fn is_closed_under_it(message: &str) -> bool {
+    message.contains(crate::core::ui_api::CLOSED_WITH_ITS_PAGE)
+}
+
 /// The outcome and its reason. The first that holds: crashed, timeout, error, network,
 /// blank, changed, ok.
 pub fn judge(evidence: &Evidence) -> (Outcome, Option<String>) {
@@ -212,6 +218,7 @@ mod tests {
         assert!(is_network_error("Error: downloadFile:fail timeout"));
         assert!(!is_network_error("TypeError: request is not a function"));
         assert!(!is_network_error("showModal:fail the page that showed it closed"));
+        assert!(is_closed_under_it("showModal:fail the page that showed it closed"));
     }
 
     #[test]

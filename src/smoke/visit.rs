@@ -285,6 +285,10 @@ impl<'a> Driver<'a> {
         route: &str,
         report: &Mutex<Report>,
     ) -> Result<Stopped, fn(PageResult) -> Visit> {
+        if matches!(failure, Failure::Restarted) {
+            // (the shell's answer can come before its event has been read)
+            let _ = self.app.wait_until(|app| Ok(app.restarts().len() > marks.restarts), ASK);
+        }
         let restarts = self.app.restarts();
         if let Some(restart) = restarts.get(marks.restarts) {
             let reason = restart["reason"].as_str().unwrap_or("its web process ended").to_string();
@@ -445,7 +449,8 @@ impl<'a> Driver<'a> {
         let mut report = report.lock().expect("report lock");
         let Some(page) = report.pages.get_mut(*index) else { return };
         let line = error_line(exception);
-        if verdict::is_network_error(&line) {
+        // (a modal it showed failing as the next page opened is smoke's doing)
+        if verdict::is_network_error(&line) || verdict::is_closed_under_it(&line) {
             return;
         }
         page.errors.push(format!("{line} (after the page was left)"));

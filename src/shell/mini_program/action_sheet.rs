@@ -56,7 +56,7 @@ impl MiniProgram {
     /// Page `page` is unloading: its action sheet goes.
     pub(super) fn dismiss_action_sheet_of(&mut self, page: WebViewId) {
         if self.action_sheet.as_ref().is_some_and(|(owner, _)| *owner == page) {
-            self.fail_action_sheet("the page that showed it closed");
+            self.fail_action_sheet(crate::core::ui_api::CLOSED_WITH_ITS_PAGE);
         }
     }
 

@@ -42,7 +42,7 @@ impl MiniProgram {
     /// Page `page` is unloading: its modal goes (a reLaunch leaves none over the new page).
     pub(super) fn dismiss_modal_of(&mut self, page: WebViewId) {
         if self.modal.as_ref().is_some_and(|(owner, _)| *owner == page) {
-            self.fail_modal("the page that showed it closed");
+            self.fail_modal(crate::core::ui_api::CLOSED_WITH_ITS_PAGE);
         }
     }
 
