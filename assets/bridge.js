@@ -364,6 +364,9 @@
         end.__receive(message.name, message.args || []);
       } else if (message.type === 'pageTask') {
         runPageTask(message);
+      } else if (message.type === 'ping') {
+        // (the shell's watchdog: this web process runs JS)
+        send(JSON.stringify({ type: 'pong', seq: message.seq }));
       } else if (message.type === 'pages') {
         currentPages = message.pages;
       } else if (message.type === 'event') {

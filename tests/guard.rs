@@ -102,6 +102,35 @@ fn a_crashed_web_process_restarts_the_mini_program() -> Result<(), Failed> {
     })
 }
 
+/// A mini program that only loads and navigates is never taken for a busy one: its
+/// pings are answered while its pages load (the ping waits for a page's bridge, as any
+/// message does) and after pages close.
+fn a_healthy_mini_program_is_never_restarted() -> Result<(), Failed> {
+    let dir = tempfile::tempdir().unwrap();
+    let package = package(dir.path(), "");
+    let options = RunOptions {
+        headless: true,
+        busy_deadline: Duration::from_millis(1500),
+        exit_after: Some(Duration::from_secs(120)),
+        ..RunOptions::default()
+    };
+    testing::run_with(Shell::builder().data_dir(dir.path().join("data")), package, options, |app| {
+        let started = std::time::Instant::now();
+        app.wait_for(".home", testing::WAIT)?;
+        while started.elapsed() < Duration::from_secs(5) {
+            app.navigate_to("/pages/bad/bad")?;
+            app.navigate_back()?;
+            app.re_launch("/pages/bad/bad")?;
+            app.re_launch("/pages/home/home")?;
+        }
+        // (longer than the deadline again, idle)
+        std::thread::sleep(Duration::from_secs(2));
+        assert_eq!(app.restarts(), Vec::<Value>::new());
+        assert_eq!(app.chrome_state_within(testing::WAIT)?["restarts"], 0);
+        Ok(())
+    })
+}
+
 fn main() -> ExitCode {
     testing::harness(vec![
         testing::Trial::test(
@@ -116,5 +145,6 @@ fn main() -> ExitCode {
             "a_crashed_web_process_restarts_the_mini_program",
             a_crashed_web_process_restarts_the_mini_program,
         ),
+        testing::Trial::test("a_healthy_mini_program_is_never_restarted", a_healthy_mini_program_is_never_restarted),
     ])
 }

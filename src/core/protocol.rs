@@ -206,6 +206,11 @@ pub enum PageMessage {
     Call(Inbound),
     /// The page's document is parsed and its bridge is listening: it may run `onLoad`.
     Ready,
+    /// The answer to [`Outbound::Ping`] `seq`: the web process runs JS.
+    Pong {
+        /// The ping's number.
+        seq: u64,
+    },
     /// The page finished running a lifecycle hook the shell sent.
     HookDone(Hook),
     /// From the logic context of a WXML mini program: a page's hook has run.
@@ -313,6 +318,7 @@ impl PageMessage {
         match self {
             PageMessage::Call(_) => "invoke",
             PageMessage::Ready => "ready",
+            PageMessage::Pong { .. } => "pong",
             PageMessage::HookDone(_) | PageMessage::PageHookDone { .. } => "hookDone",
             PageMessage::SetData { .. } => "setData",
             PageMessage::Rendered { .. } => "rendered",
@@ -368,6 +374,10 @@ impl PageMessage {
         match msg.kind.as_deref() {
             Some("invoke") | None => {}
             Some("ready") => return Ok(PageMessage::Ready),
+            Some("pong") => {
+                let seq = msg.seq.ok_or_else(|| ProtocolError::Malformed("pong needs seq".into()))?;
+                return Ok(PageMessage::Pong { seq });
+            }
             Some("hookDone") => {
                 let hook = msg.hook.unwrap_or(Value::Null);
                 let hook: Hook = serde_json::from_value(hook.clone())
@@ -617,6 +627,12 @@ pub enum Outbound {
         op: String,
         /// Its argument.
         args: Value,
+    },
+    /// The shell's watchdog asks whether the web process is alive: the page answers
+    /// [`PageMessage::Pong`] with the same number as soon as its JS runs.
+    Ping {
+        /// The ping's number.
+        seq: u64,
     },
     /// To a page, where it is drawn (a WXML page's render webview): do `task`, then
     /// answer [`PageMessage::PageTaskDone`].
@@ -877,6 +893,8 @@ mod tests {
     #[test]
     fn parses_every_kind_of_page_message() {
         assert_eq!(PageMessage::parse(r#"{"type":"ready"}"#, &limits()), Ok(PageMessage::Ready));
+        assert_eq!(PageMessage::parse(r#"{"type":"pong","seq":7}"#, &limits()), Ok(PageMessage::Pong { seq: 7 }));
+        assert_eq!(Outbound::Ping { seq: 7 }.encoded().text, r#"{"type":"ping","seq":7}"#);
         assert_eq!(
             PageMessage::parse(r#"{"type":"hookDone","hook":"onUnload"}"#, &limits()),
             Ok(PageMessage::HookDone(Hook::OnUnload))

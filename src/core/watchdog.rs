@@ -164,6 +164,12 @@ impl Watchdog {
         self.samples = [None, None];
     }
 
+    /// The ping waiting for its answer will not be answered (its webview is gone): none
+    /// is waiting.
+    pub fn reset_ping(&mut self) {
+        self.ping = None;
+    }
+
     /// The memory of the last sample, in MB.
     pub fn memory_mb(&self) -> Option<u64> {
         self.samples[1].map(|(_, mb)| mb)

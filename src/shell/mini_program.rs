@@ -99,6 +99,8 @@ pub struct MiniProgram {
     watchdog: crate::core::watchdog::Watchdog,
     /// How many times it restarted: the generation its webviews' signals carry.
     restarts: u64,
+    /// The webview the watchdog's waiting ping went to.
+    ping_target: Option<WebViewId>,
 }
 
 impl MiniProgram {
@@ -145,6 +147,7 @@ impl MiniProgram {
             app_hidden: false,
             watchdog,
             restarts: 0,
+            ping_target: None,
         };
         if program.context.wxml.is_some() {
             program.open_logic()?;
@@ -268,6 +271,7 @@ impl MiniProgram {
                 self.send_to_logic(Outbound::WxmlEvent { page: from, handler, event }.encoded())
             }
             PageMessage::AutomationDone { seq, outcome } => self.agent_done(from, seq, outcome),
+            PageMessage::Pong { seq } => self.pong(from, seq),
             PageMessage::Console { level, args, page } => self.console(from, page, &level, args),
             PageMessage::Exception(error) => self.exception(from, error),
             PageMessage::ChannelEmit { side, key, event, args, page } => {
@@ -552,6 +556,7 @@ impl MiniProgram {
             self.channels.page_closed(id);
             self.page_refs.remove(&id);
             self.fail_tasks(Some(id), "the page closed first");
+            self.unpinged(id);
             self.rendered.remove(&id);
             self.awaiting_render.retain(|(page, _)| *page != id);
             drop(page);

@@ -585,10 +585,6 @@ impl Shell {
                     }
                     Ok(())
                 }
-                Event::UserEvent(UserEvent::Pong(generation, number)) => {
-                    program.pong(generation, number);
-                    Ok(())
-                }
                 Event::UserEvent(UserEvent::WebProcessGone(generation, crashed)) => {
                     if stop == Stop::Running {
                         program.web_process_gone(generation, crashed);

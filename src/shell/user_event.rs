@@ -72,8 +72,6 @@ pub enum UserEvent {
     Shutdown(&'static str),
     /// The watchdog's tick (src/shell/mini_program/guard.rs).
     GuardTick,
-    /// A ping of the mini program's web process was answered: (generation, number).
-    Pong(u64, u64),
     /// A web process of the mini program's generation ended; `true`: it crashed (WebKit's
     /// reason is not that the shell ended it).
     WebProcessGone(u64, bool),

@@ -193,10 +193,9 @@ impl Report {
         let indent = " ".repeat(21);
         for page in &self.pages {
             let seen = match &page.seen {
-                Some(seen) => format!(
-                    "  ({} elements, {} characters, {} images)",
-                    seen.elements, seen.text_length, seen.images
-                ),
+                Some(seen) => {
+                    format!("  ({} elements, {} characters, {} images)", seen.elements, seen.text_length, seen.images)
+                }
                 None => String::new(),
             };
             out.push_str(&format!("{:<11} {:>6} ms  {}{seen}\n", page.outcome.mark(), page.ms, page.route));

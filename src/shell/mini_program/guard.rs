@@ -1,6 +1,7 @@
 //! The guard of the machine, carried out on a running mini program (the watchdog in
 //! `core/watchdog.rs` decides): each tick samples the memory of its web processes and
-//! pings them; a web process over the memory limit, silent past the busy deadline, or
+//! pings them (a message their bridge answers); a web process over the memory limit,
+//! silent past the busy deadline, or
 //! crashed is ended and the mini program restarted from its home page, with a notice on
 //! screen and a `Shell.restarted` event for automation (which `superapp smoke` reads).
 
@@ -11,12 +12,13 @@ use serde_json::json;
 use super::{MiniProgram, LOGIC_ID};
 use crate::core::event_channel::Channels;
 use crate::core::event_hold::EventHold;
+use crate::core::host::WebViewId;
 use crate::core::lifecycle::LifecycleQueue;
+use crate::core::protocol::Outbound;
 use crate::core::router::Router;
 use crate::core::watchdog::{Fault, Sample, Step};
 use crate::shell::chrome::ToastKind;
 use crate::shell::processes;
-use crate::shell::user_event::UserEvent;
 use crate::shell::ShellError;
 
 /// The automation event of a restart: `{kind, reason, route, webviewId}` (superapp's own,
@@ -38,27 +40,32 @@ impl MiniProgram {
         }
     }
 
-    /// Pings the web process: the logic context's, or the current page's.
+    /// Pings the web process: the logic context's, or the current page's. The ping goes
+    /// as a message to its bridge (held while it loads, like any message), which answers
+    /// at once; an answer from another webview, or of another ping, changes nothing.
     fn ping(&mut self) {
         let target = match self.logic {
-            Some(_) => self.pages.get(&LOGIC_ID),
-            None => self.router.top().and_then(|top| self.pages.get(&top.web_view_id)),
+            Some(_) => Some(LOGIC_ID),
+            None => self.router.top().map(|top| top.web_view_id).filter(|id| self.pages.contains_key(id)),
         };
-        let Some(page) = target else { return };
-        let number = self.watchdog.pinged(Instant::now());
-        let (proxy, generation) = (self.context.proxy.clone(), self.restarts);
-        let sent = page.webview.evaluate_script_with_callback("0", move |_| {
-            let _ = proxy.send_event(UserEvent::Pong(generation, number));
-        });
-        if let Err(err) = sent {
-            tracing::debug!(%err, "cannot ping the web process");
+        let Some(target) = target else { return };
+        let seq = self.watchdog.pinged(Instant::now());
+        self.ping_target = Some(target);
+        self.deliver_when_listening(target, Outbound::Ping { seq }.encoded());
+    }
+
+    /// A pong from webview `from`.
+    pub(super) fn pong(&mut self, from: WebViewId, seq: u64) {
+        if self.ping_target == Some(from) {
+            self.watchdog.answered(seq);
         }
     }
 
-    /// A ping of this mini program's `generation` was answered.
-    pub fn pong(&mut self, generation: u64, number: u64) {
-        if generation == self.restarts {
-            self.watchdog.answered(number);
+    /// A page was destroyed: a ping it was sent will never be answered.
+    pub(super) fn unpinged(&mut self, id: WebViewId) {
+        if self.ping_target == Some(id) {
+            self.ping_target = None;
+            self.watchdog.reset_ping();
         }
     }
 
@@ -143,6 +150,7 @@ impl MiniProgram {
         // Signals and pings of the old web process are stale from here on.
         self.restarts += 1;
         self.watchdog.reset();
+        self.ping_target = None;
         self.agent_shut_down(why);
         self.fail_unsettled(why);
         self.fail_tasks(None, why);
