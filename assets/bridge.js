@@ -96,6 +96,11 @@
     if (ok && isFunction(opts.success)) callSafely(opts.success, res, 'success');
     if (!ok && isFunction(opts.fail)) callSafely(opts.fail, res, 'fail');
     if (isFunction(opts.complete)) callSafely(opts.complete, res, 'complete');
+    if (entry.resolve && !ok && entry.page !== undefined && res && typeof res === 'object') {
+      // (left unhandled, the rejection is the calling page's, whatever page is on top
+      // when it is reported: assets/console.js)
+      try { Object.defineProperty(res, '__superappPage', { value: entry.page, configurable: true }); } catch (err) { /* frozen */ }
+    }
     if (entry.resolve) (ok ? entry.resolve : entry.reject)(res);
   }
 
@@ -140,7 +145,7 @@
   function invokeAsync(api, apiName, data, opts, transform) {
     var callbackId = nextCallbackId++;
     var stateEvent = (typeof apiName === 'string' ? apiName : 'call') + '_' + callbackId;
-    var entry = { api: api, opts: opts, stateEvent: stateEvent, transform: transform };
+    var entry = { api: api, opts: opts, stateEvent: stateEvent, transform: transform, page: window.__superappActivePage };
     // In a WXML logic context: the callbacks run as the page that made the call.
     if (window.__superappBind) entry.within = bindPage(function (fn) { fn(); });
     var promise;

@@ -100,7 +100,9 @@
     else report(error, e.filename, e.lineno, e.colno, failedLoad, page);
   }, true);
   window.addEventListener('unhandledrejection', function (e) {
-    report(e.reason, undefined, undefined, undefined, false);
+    // A wx call's Promise rejected and left unhandled names the page that made the call.
+    var page = e.reason && typeof e.reason === 'object' ? e.reason.__superappPage : undefined;
+    report(e.reason, undefined, undefined, undefined, false, page);
   });
 
   var box = null;

@@ -82,9 +82,9 @@ fn hostile(dir: &Path) {
                 "Component({ lifetimes: { attached() { setTimeout(function () { throw new Error('component boom'); }, 0); } } })",
             ),
             ("components/boom/boom.json", r#"{"component": true}"#),
-            // Only a grey box: nothing a person would call content.
-            ("pages/blank/blank.wxml", "<view style=\"height: 100px; background: #e5e5e5\"></view>"),
-            ("pages/blank/blank.js", "Page({})"),
+            // Its data never comes: an empty frame, nothing a person would call content.
+            ("pages/blank/blank.wxml", "<view style=\"height: 300px\"><view wx:for=\"{{items}}\">{{item}}</view></view>"),
+            ("pages/blank/blank.js", "Page({ data: { items: [] } })"),
             // Its backend is unreachable.
             ("pages/offline/offline.wxml", "<view wx:for=\"{{items}}\">{{item}}</view>"),
             (

@@ -51,6 +51,24 @@
     return !colour || colour === 'transparent' || /rgba\([^)]*,\s*0\)$/.test(colour);
   }
 
+  // A style that draws a shape of its own: a background colour other than the page's, or
+  // a border.
+  function coloured(style, page) {
+    if (!transparent(style.backgroundColor) && style.backgroundColor !== page) return true;
+    return ['Top', 'Right', 'Bottom', 'Left'].some(function (side) {
+      return parseFloat(style['border' + side + 'Width']) > 0 && style['border' + side + 'Style'] !== 'none' &&
+        !transparent(style['border' + side + 'Color']) && style['border' + side + 'Color'] !== page;
+    });
+  }
+
+  // A ::before or ::after that draws a shape (WeUI draws its dots and lines so).
+  function pseudo(el, which, page) {
+    var style = getComputedStyle(el, which);
+    if (!style || style.content === 'none' || style.content === 'normal') return false;
+    if (style.display === 'none' || style.visibility === 'hidden') return false;
+    return coloured(style, page) && (parseFloat(style.width) > 0 || parseFloat(style.height) > 0 || style.display === 'inline');
+  }
+
   ops.inspect = function () {
     if (document.getAnimations) {
       // CSS animations and transitions and Web Animations end; an endless one (a
@@ -79,8 +97,8 @@
       if (((tag === 'IMG' && el.naturalWidth > 0) || tag === 'VIDEO' || tag === 'svg' || tag === 'SVG' ||
           (tag === 'CANVAS' && drawn(el)) || /url\(/.test(style.backgroundImage)) && onTop(el, el.getBoundingClientRect(), vw, vh)) {
         seen.images++;
-      } else if (!transparent(style.backgroundColor) && style.backgroundColor !== page) {
-        seen.boxes++;
+      } else if (coloured(style, page) || pseudo(el, '::before', page) || pseudo(el, '::after', page)) {
+        if (onTop(el, el.getBoundingClientRect(), vw, vh)) seen.boxes++;
       }
       if ((tag === 'INPUT' || tag === 'TEXTAREA') && el.type !== 'hidden') {
         seen.textLength += String(el.value || el.placeholder || '').trim().length;

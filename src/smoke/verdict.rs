@@ -1,5 +1,6 @@
 //! How a page is judged, as a person would judge it: it must have rendered, show content
-//! in its viewport (text, or an image with a size: not only the background), and raise no
+//! in its viewport (text, an image, a shape of its own colour: not only the background),
+//! and raise no
 //! uncaught error of its own. Plain evidence in, one outcome out.
 
 use serde::Serialize;
@@ -79,14 +80,16 @@ pub struct Seen {
     /// Images visible with a size: loaded images, canvases with something drawn, videos,
     /// svgs, background images.
     pub images: u64,
-    /// Elements visible with a background of their own (not counted as content alone).
+    /// Elements visible with a background colour of their own (a badge, a dot, a bar).
     pub boxes: u64,
 }
 
 impl Seen {
-    /// Whether a person sees content: text, or an image with a size.
+    /// Whether a person sees content: text, an image with a size, or a shape drawn in a
+    /// colour of its own (only the page's background is blank; an empty canvas, an empty
+    /// list or a container without colour shows nothing).
     pub fn has_content(&self) -> bool {
-        self.text_length > 0 || self.images > 0
+        self.text_length > 0 || self.images > 0 || self.boxes > 0
     }
 }
 
@@ -149,7 +152,7 @@ pub fn judge(evidence: &Evidence) -> (Outcome, Option<String>) {
     }
     match evidence.seen {
         Some(seen) if !seen.has_content() => {
-            return (Outcome::Blank, Some("nothing visible: no text and no image with a size".into()))
+            return (Outcome::Blank, Some("nothing visible: no text, no image, no shape of its own colour".into()))
         }
         None => return (Outcome::Error, Some("the page could not be looked at".into())),
         Some(_) => {}
@@ -176,8 +179,10 @@ mod tests {
     fn each_outcome_comes_from_its_evidence_in_order() {
         assert_eq!(with(|_| {}), (Outcome::Ok, None));
         assert_eq!(with(|e| e.seen = Some(Seen { images: 1, text_length: 0, ..TEXT })).0, Outcome::Ok);
-        // Boxes alone are no content: an empty chart's frame is not a chart.
-        assert_eq!(with(|e| e.seen = Some(Seen { text_length: 0, boxes: 9, ..TEXT })).0, Outcome::Blank);
+        // Shapes in a colour of their own are content (WeUI's steps are dots); only the
+        // page's background is blank.
+        assert_eq!(with(|e| e.seen = Some(Seen { text_length: 0, boxes: 9, ..TEXT })).0, Outcome::Ok);
+        assert_eq!(with(|e| e.seen = Some(Seen { elements: 40, ..Seen::default() })).0, Outcome::Blank);
         assert_eq!(with(|e| e.changed = true).0, Outcome::Changed);
         assert_eq!(with(|e| e.failed_requests = vec!["GET https://x/".into()]).0, Outcome::Network);
         // A failed request explains a blank page.

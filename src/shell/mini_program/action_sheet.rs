@@ -11,6 +11,10 @@ use crate::shell::action_sheet::MAX_ITEMS;
 impl MiniProgram {
     /// Shows an action sheet for page `from` (`data`: `{itemList, itemColor, alertText}`).
     pub(super) fn show_action_sheet(&mut self, from: WebViewId, data: &Value, reply: ShellReply) {
+        if self.closing(from) {
+            let _ = reply.send(Err(crate::core::ui_api::CLOSED_WITH_ITS_PAGE.into()));
+            return;
+        }
         let items: Option<Vec<String>> = data
             .get("itemList")
             .and_then(Value::as_array)

@@ -9,6 +9,12 @@ use crate::core::host::{ShellReply, WebViewId};
 impl MiniProgram {
     /// Shows a modal for page `from` (`data`: the call's options).
     pub(super) fn show_modal(&mut self, from: WebViewId, data: &Value, reply: ShellReply) {
+        if self.closing(from) {
+            // (a page closed before its onLoad ran still runs it, then unloads: a modal
+            // it shows then goes with it at once, instead of over the next page)
+            let _ = reply.send(Err(crate::core::ui_api::CLOSED_WITH_ITS_PAGE.into()));
+            return;
+        }
         if self.modal.is_some() {
             let _ = reply.send(Err("another modal is showing".into()));
             return;
@@ -29,6 +35,11 @@ impl MiniProgram {
             self.router.top().map_or(from, |page| page.web_view_id)
         };
         self.modal = Some((owner, reply));
+    }
+
+    /// Whether `page` is a page that has been closed and is still unloading.
+    pub(super) fn closing(&self, page: WebViewId) -> bool {
+        self.page_refs.contains_key(&page) && !self.router.live().any(|live| live.web_view_id == page)
     }
 
     /// A button of the modal was pressed.
