@@ -445,6 +445,10 @@ impl<'a> Driver<'a> {
 
     /// Charges an error to the page visited before that raised it, if one did.
     fn charge_to_earlier(&self, exception: &Value, report: &Mutex<Report>) {
+        // (a render webview's own error while it is being closed: not the page's doing)
+        if exception["closing"] == true {
+            return;
+        }
         let Some(index) = exception["webviewId"].as_u64().and_then(|id| self.visited.get(&id)) else { return };
         let mut report = report.lock().expect("report lock");
         let Some(page) = report.pages.get_mut(*index) else { return };

@@ -75,7 +75,13 @@ impl MiniProgram {
                 self.first_render(page);
             }
         }
-        self.agent_event("App.exceptionThrown", error.automator_params(page.unwrap_or(from)));
+        let mut params = error.automator_params(page.unwrap_or(from));
+        // A render webview lives on briefly after its page unloaded (WeChat's is gone at
+        // once): what its own scripts throw then is said so (smoke does not charge it).
+        if from != LOGIC_ID && self.logic.is_some() && !self.router.live().any(|live| live.web_view_id == from) {
+            params["closing"] = serde_json::Value::Bool(true);
+        }
+        self.agent_event("App.exceptionThrown", params);
     }
 
     /// An `EventChannel` end emitted an event: it goes to the other end's page.
