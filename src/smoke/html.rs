@@ -21,7 +21,7 @@ h1 { font-size: 18px; margin: 0 0 6px; }
 .filters button.on { background: #1f2328; color: #fff; border-color: #1f2328; }
 main { display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: 14px; padding: 16px 20px; }
 .page { background: #fff; border: 1px solid #ddd; border-radius: 8px; padding: 10px; overflow-wrap: anywhere; }
-.page img { width: 100%; border: 1px solid #eee; display: block; margin-bottom: 8px; }
+.page img { width: 100%; max-width: 180px; border: 1px solid #eee; display: inline-block; margin: 0 6px 8px 0; vertical-align: top; }
 .route { font-family: monospace; font-size: 12px; }
 .outcome { display: inline-block; padding: 0 8px; border-radius: 10px; font-size: 12px; font-weight: 600; color: #fff; }
 .ok { background: #1a7f37; } .error, .crashed { background: #cf222e; } .timeout { background: #9a6700; }
