@@ -24,8 +24,10 @@ main { display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr
 .page img { width: 100%; max-width: 180px; border: 1px solid #eee; display: inline-block; margin: 0 6px 8px 0; vertical-align: top; }
 .route { font-family: monospace; font-size: 12px; }
 .outcome { display: inline-block; padding: 0 8px; border-radius: 10px; font-size: 12px; font-weight: 600; color: #fff; }
-.ok { background: #1a7f37; } .error, .crashed { background: #cf222e; } .timeout { background: #9a6700; }
-.blank, .changed { background: #8250df; } .network { background: #0969da; } .notReached { background: #6e7781; }
+.outcome.ok { background: #1a7f37; } .outcome.error, .outcome.crashed { background: #cf222e; }
+.outcome.timeout { background: #9a6700; } .outcome.blank, .outcome.changed { background: #8250df; }
+.outcome.network { background: #0969da; } .outcome.notReached { background: #6e7781; }
+li.error { color: #a40e26; }
 ul { margin: 6px 0 0; padding-left: 18px; font-size: 12px; }
 .hidden { display: none; }
 ";
