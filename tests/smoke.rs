@@ -39,7 +39,7 @@ fn page<'a>(report: &'a Value, route: &str) -> &'a Value {
 }
 
 /// The hostile package: every page does one thing a page should not.
-const HOSTILE_PAGES: [&str; 12] = [
+const HOSTILE_PAGES: [&str; 13] = [
     "pages/ok/ok",
     "pages/late/late",
     "pages/comp/comp",
@@ -51,6 +51,7 @@ const HOSTILE_PAGES: [&str; 12] = [
     "pages/crash/crash",
     "pages/memory/memory",
     "pages/busy/busy",
+    "pages/modal/modal",
     "pages/end/end",
 ];
 
@@ -110,6 +111,9 @@ fn hostile(dir: &Path) {
                 "Page({ onLoad() { var keep = []; function grow() { for (var i = 0; i < 10; i++) keep.push(new Array(1000000).fill(i)); \
                  setTimeout(grow, 0); } grow(); } })",
             ),
+            // Its modal stays up: it waits for a person.
+            ("pages/modal/modal.wxml", "<view>modal</view>"),
+            ("pages/modal/modal.js", "Page({ onLoad() { wx.showModal({ title: 'Agree?', content: 'terms' }); } })"),
             ("pages/busy/busy.wxml", "<view>busy</view>"),
             ("pages/busy/busy.js", "Page({ onReady() { setTimeout(function () { for (;;) {} }, 0); } })"),
         ],
@@ -191,6 +195,8 @@ fn a_hostile_mini_program_ends_within_its_bound_with_each_outcome_right() -> Res
     assert!(reason("pages/memory/memory").contains("over the limit of 900 MB"), "{report:#}");
     assert_eq!(outcome("pages/busy/busy"), "timeout", "{report:#}");
     assert!(reason("pages/busy/busy").contains("busy"), "{report:#}");
+    assert_eq!(outcome("pages/modal/modal"), "timeout", "{report:#}");
+    assert!(reason("pages/modal/modal").starts_with("a modal is up: \"Agree?\""), "{report:#}");
     // After all that, a page opens as it should.
     assert_eq!(outcome("pages/end/end"), "ok", "{report:#}");
     // The JUnit file, as a CI server reads it.
@@ -206,7 +212,7 @@ fn a_hostile_mini_program_ends_within_its_bound_with_each_outcome_right() -> Res
     assert_eq!(failure("pages/hang/hang").as_deref(), Some("timeout"));
     assert_eq!(failure("pages/crash/crash").as_deref(), Some("crashed"));
     let suite = doc.descendants().find(|n| n.has_tag_name("testsuite")).unwrap();
-    assert_eq!(suite.attribute("tests"), Some("12"));
+    assert_eq!(suite.attribute("tests"), Some("13"));
     assert!(html.exists());
     Ok(())
 }

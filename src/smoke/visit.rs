@@ -156,7 +156,10 @@ impl<'a> Driver<'a> {
         if let Some(page) = page {
             self.visited.insert(page, report.lock().expect("report lock").pages.len());
             match self.look(page, route, deadline, &mut result) {
-                Ok(seen) => evidence.seen = Some(seen),
+                Ok(seen) => {
+                    evidence.seen = Some(seen);
+                    evidence.stopped = self.restarted_since(marks).or_else(|| self.modal_up());
+                }
                 Err(failure) => match self.stopped(failure, Some(page), marks, route, report) {
                     Ok(stopped) => evidence.stopped = Some(stopped),
                     Err(visit) => return visit(result),
@@ -273,6 +276,23 @@ impl<'a> Driver<'a> {
             .copied()
             .filter(|(_, grew)| *grew >= GREW_MB && *grew > current_growth)
             .max_by_key(|(_, grew)| *grew)
+    }
+
+    /// Why the shell restarted the mini program during this visit, if it did.
+    fn restarted_since(&self, marks: Marks) -> Option<Stopped> {
+        let restart = self.app.restarts().get(marks.restarts).cloned()?;
+        let reason = restart["reason"].as_str().unwrap_or("its web process ended").to_string();
+        Some(match restart["kind"].as_str() {
+            Some("busy") => Stopped::Timeout(reason),
+            _ => Stopped::Crashed(reason),
+        })
+    }
+
+    /// A modal still up once the page has settled: the page waits for a person.
+    fn modal_up(&self) -> Option<Stopped> {
+        let state = self.app.chrome_state_within(ASK).ok()?;
+        let title = state["modal"]["title"].as_str()?;
+        Some(Stopped::Timeout(format!("a modal is up: {title:?} (it waits for a person)")))
     }
 
     /// What became of a visit whose step failed: a page result's reason (`Ok`), or the
