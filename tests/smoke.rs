@@ -45,13 +45,13 @@ const HOSTILE_PAGES: [&str; 13] = [
     "pages/comp/comp",
     "pages/blank/blank",
     "pages/offline/offline",
+    "pages/modal/modal",
     "pages/unload/unload",
     "pages/after/after",
     "pages/hang/hang",
     "pages/crash/crash",
     "pages/memory/memory",
     "pages/busy/busy",
-    "pages/modal/modal",
     "pages/end/end",
 ];
 

@@ -158,7 +158,7 @@ impl<'a> Driver<'a> {
             match self.look(page, route, deadline, &mut result) {
                 Ok(seen) => {
                     evidence.seen = Some(seen);
-                    evidence.stopped = self.restarted_since(marks).or_else(|| self.modal_up());
+                    evidence.stopped = self.restarted_since(marks, report).or_else(|| self.modal_up());
                 }
                 Err(failure) => match self.stopped(failure, Some(page), marks, route, report) {
                     Ok(stopped) => evidence.stopped = Some(stopped),
@@ -278,10 +278,25 @@ impl<'a> Driver<'a> {
             .max_by_key(|(_, grew)| *grew)
     }
 
-    /// Why the shell restarted the mini program during this visit, if it did.
-    fn restarted_since(&self, marks: Marks) -> Option<Stopped> {
+    /// Why the shell restarted the mini program during this visit, if it did. Memory a
+    /// page before this one took (a timer that allocates on) that ran out now is that
+    /// page's: it is charged, and this one opens again.
+    fn restarted_since(&mut self, marks: Marks, report: &Mutex<Report>) -> Option<Stopped> {
         let restart = self.app.restarts().get(marks.restarts).cloned()?;
         let reason = restart["reason"].as_str().unwrap_or("its web process ended").to_string();
+        let grew_here = restart["memoryMb"].as_u64().unwrap_or(0).saturating_sub(self.started_mb);
+        let culprit = self.grew_most_before(grew_here).filter(|_| restart["kind"] == "memory");
+        self.grown.clear();
+        if let Some((index, grew)) = culprit {
+            if let Some(earlier) = report.lock().expect("report lock").pages.get_mut(index) {
+                earlier.outcome = Outcome::Crashed;
+                earlier.reason = Some(format!(
+                    "its web process grew by {grew} MB while it was open, and went on after it was left: {reason}"
+                ));
+            }
+            self.blamed_before = true;
+            return Some(Stopped::Crashed(format!("the page before used up the memory: {reason}")));
+        }
         Some(match restart["kind"].as_str() {
             Some("busy") => Stopped::Timeout(reason),
             _ => Stopped::Crashed(reason),
@@ -309,28 +324,8 @@ impl<'a> Driver<'a> {
             // (the shell's answer can come before its event has been read)
             let _ = self.app.wait_until(|app| Ok(app.restarts().len() > marks.restarts), ASK);
         }
-        let restarts = self.app.restarts();
-        if let Some(restart) = restarts.get(marks.restarts) {
-            let reason = restart["reason"].as_str().unwrap_or("its web process ended").to_string();
-            // Memory a page before this one took (a timer that allocates on) ran out now:
-            // that page is charged, and this one opens again.
-            let grew_here = restart["memoryMb"].as_u64().unwrap_or(0).saturating_sub(self.started_mb);
-            if let Some((index, grew)) = self.grew_most_before(grew_here).filter(|_| restart["kind"] == "memory") {
-                if let Some(earlier) = report.lock().expect("report lock").pages.get_mut(index) {
-                    earlier.outcome = Outcome::Crashed;
-                    earlier.reason = Some(format!(
-                        "its web process grew by {grew} MB while it was open, and went on after it was left: {reason}"
-                    ));
-                }
-                self.grown.clear();
-                self.blamed_before = true;
-                return Ok(Stopped::Crashed(format!("the page before used up the memory: {reason}")));
-            }
-            self.grown.clear();
-            return Ok(match restart["kind"].as_str() {
-                Some("busy") => Stopped::Timeout(reason),
-                _ => Stopped::Crashed(reason),
-            });
+        if let Some(stopped) = self.restarted_since(marks, report) {
+            return Ok(stopped);
         }
         match failure {
             Failure::Ended => Err(|mut result: PageResult| {

@@ -180,7 +180,9 @@ impl MiniProgram {
         self.channels = Channels::new();
         self.rendered.clear();
         self.awaiting_render.clear();
-        self.router = Router::new(self.context.package.config(), self.router.next_id());
+        // (one id is skipped: a spare made for the next id may still speak from the old
+        // process)
+        self.router = Router::new(self.context.package.config(), self.router.next_id() + 1);
         if self.context.wxml.is_some() {
             self.open_logic().map_err(|err| err.to_string())?;
         }
