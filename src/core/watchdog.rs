@@ -96,8 +96,8 @@ pub struct Watchdog {
     /// The ping waiting for its answer: when it was sent, and its number.
     ping: Option<(Instant, u64)>,
     next_ping: u64,
-    /// The last two memory samples: when, and how many MB.
-    samples: [Option<(Instant, u64)>; 2],
+    /// The memory of the last sample, in MB.
+    memory_mb: Option<u64>,
 }
 
 impl Watchdog {
@@ -109,7 +109,7 @@ impl Watchdog {
     pub fn new(memory_limit_mb: u64, busy_deadline: Duration) -> Watchdog {
         assert!(memory_limit_mb > 0, "the memory limit must be above 0 MB");
         assert!(!busy_deadline.is_zero(), "the busy deadline must be above 0");
-        Watchdog { memory_limit_mb, busy_deadline, ping: None, next_ping: 1, samples: [None, None] }
+        Watchdog { memory_limit_mb, busy_deadline, ping: None, next_ping: 1, memory_mb: None }
     }
 
     /// The memory limit, in MB.
@@ -119,8 +119,8 @@ impl Watchdog {
 
     /// Decides what to do at `now`.
     pub fn tick(&mut self, now: Instant, sample: Sample) -> Step {
-        if let Some(mb) = sample.memory_mb {
-            self.samples = [self.samples[1], Some((now, mb))];
+        if sample.memory_mb.is_some() {
+            self.memory_mb = sample.memory_mb;
         }
         if let Some(mb) = sample.memory_mb.filter(|mb| *mb > self.memory_limit_mb) {
             return Step::Kill(Fault::Memory { mb, limit_mb: self.memory_limit_mb });
@@ -161,7 +161,7 @@ impl Watchdog {
     /// its memory is measured anew.
     pub fn reset(&mut self) {
         self.ping = None;
-        self.samples = [None, None];
+        self.memory_mb = None;
     }
 
     /// The ping waiting for its answer will not be answered (its webview is gone): none
@@ -172,18 +172,7 @@ impl Watchdog {
 
     /// The memory of the last sample, in MB.
     pub fn memory_mb(&self) -> Option<u64> {
-        self.samples[1].map(|(_, mb)| mb)
-    }
-
-    /// How fast memory grew between the last two samples, in MB a second (negative: it
-    /// shrank); 0 until there are two.
-    pub fn growth_mb_per_s(&self) -> f64 {
-        match self.samples {
-            [Some((then, before)), Some((now, after))] if now > then => {
-                (after as f64 - before as f64) / now.duration_since(then).as_secs_f64()
-            }
-            _ => 0.0,
-        }
+        self.memory_mb
     }
 
     /// How long the ping waiting for its answer has waited, if one is.
@@ -265,18 +254,15 @@ mod tests {
     }
 
     #[test]
-    fn growth_is_measured_over_the_last_two_samples() {
+    fn the_last_memory_sample_is_kept_until_a_restart() {
         let mut dog = Watchdog::new(10_000, Duration::from_secs(2));
         let start = Instant::now();
-        assert_eq!(dog.growth_mb_per_s(), 0.0);
+        assert_eq!(dog.memory_mb(), None);
         dog.tick(start, Sample { memory_mb: Some(300), ..FINE });
-        assert_eq!((dog.memory_mb(), dog.growth_mb_per_s()), (Some(300), 0.0));
-        dog.tick(start + Duration::from_millis(500), Sample { memory_mb: Some(400), ..FINE });
-        assert_eq!(dog.growth_mb_per_s(), 200.0);
-        dog.tick(start + Duration::from_millis(1000), Sample { memory_mb: Some(350), ..FINE });
-        assert_eq!(dog.growth_mb_per_s(), -100.0);
+        dog.tick(start, Sample { memory_mb: None, ..FINE });
+        assert_eq!(dog.memory_mb(), Some(300));
         dog.reset();
-        assert_eq!((dog.memory_mb(), dog.growth_mb_per_s()), (None, 0.0));
+        assert_eq!(dog.memory_mb(), None);
     }
 
     #[test]

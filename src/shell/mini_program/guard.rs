@@ -76,7 +76,7 @@ impl MiniProgram {
 
     /// What the mini program waits for now, for `chrome_state()` (and so for smoke's word
     /// on a page that timed out): `busyMs` (how long its web process has not answered a
-    /// ping), its memory and how fast it grows, the lifecycle hook running (`{page, hook}`)
+    /// ping), its memory, the lifecycle hook running (`{page, hook}`)
     /// and the last that ran out of time (`overran`), the route calls not answered,
     /// the pages that have not rendered yet, and whether a synchronous call holds it.
     pub(super) fn waiting(&self) -> serde_json::Value {
@@ -91,7 +91,6 @@ impl MiniProgram {
         json!({
             "busyMs": self.busy_ms(),
             "memoryMb": self.watchdog.memory_mb(),
-            "growthMbPerS": self.watchdog.growth_mb_per_s().round(),
             "hook": hook,
             "overran": overran,
             "routeCalls": self.settles.len(),
