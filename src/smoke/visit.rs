@@ -130,7 +130,14 @@ impl<'a> Driver<'a> {
     pub fn visit(&mut self, route: &str, report: &Mutex<Report>) -> Visit {
         let first = self.visit_once(route, report);
         if std::mem::take(&mut self.blamed_before) {
-            return self.visit_once(route, report);
+            let again = self.visit_once(route, report);
+            // (a page opened by a restart sometimes never renders: once more, fresh)
+            let unrendered = matches!(&again, Visit::Done(page) if page.outcome == Outcome::Timeout
+                && page.reason.as_deref() == Some("its first render did not arrive"));
+            if unrendered {
+                return self.visit_once(route, report);
+            }
+            return again;
         }
         first
     }
