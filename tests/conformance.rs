@@ -1288,6 +1288,96 @@ fn resize_on_both_forms() {
     resize(Form::Html);
 }
 
+/// Components before `onLoad` (WXML: HTML pages have none): a page's first tree, its
+/// components (nested ones too) created and attached, then the page's `onLoad`, which
+/// finds them, and the rest in [`FIRST_TREE_ORDER`]'s order.
+fn components_attach_before_on_load() {
+    use superapp_shell::core::lifecycle::FIRST_TREE_ORDER;
+    let log = |who: &str, what: &str| {
+        format!("wx.invokeNativePlugin({{ api_name: '__hook', sync: true, data: {{ line: '{who} ' + {what} }} }})")
+    };
+    let probe_js = format!(
+        "Component({{ properties: {{ name: String }}, lifetimes: {{\n\
+         created() {{ {c} }}, attached() {{ {a}; getApp().lib = this.data.name }}, ready() {{ {r} }} }},\n\
+         pageLifetimes: {{ show() {{ {s} }} }} }})",
+        c = log("component", "'created ' + this.is"),
+        a = log("component", "'attached ' + this.data.name"),
+        r = log("component", "'ready ' + this.data.name"),
+        s = log("component", "'pageLifetimes.show ' + this.data.name"),
+    );
+    let page_js = format!(
+        "Page({{ onLoad() {{ var found = this.selectComponent('#outer'); {l} }},\n\
+         onShow() {{ {s} }}, onReady() {{ {r} }} }})",
+        l = log("page", "'onLoad found=' + (found && found.data.name) + ' lib=' + getApp().lib"),
+        s = log("page", "'onShow'"),
+        r = log("page", "'onReady'"),
+    );
+    run_form(
+        Form::Wxml,
+        move |dir| {
+            write_files(
+                dir,
+                &[
+                    ("pages/a/a.json", r#"{"usingComponents": {"probe": "/components/probe/probe"}}"#),
+                    ("pages/a/a.wxml", r#"<probe id="outer" name="outer"/>"#),
+                    ("pages/a/a.js", &page_js),
+                    (
+                        "components/probe/probe.json",
+                        r#"{"component": true, "usingComponents": {"leaf": "../leaf/leaf"}}"#,
+                    ),
+                    ("components/probe/probe.wxml", r#"<leaf name="inner"/>"#),
+                    ("components/probe/probe.js", &probe_js),
+                    ("components/leaf/leaf.json", r#"{"component": true}"#),
+                    ("components/leaf/leaf.wxml", "<view>leaf</view>"),
+                    ("components/leaf/leaf.js", &probe_js),
+                ],
+            )
+        },
+        |app, seen| {
+            wait_for_lines(seen, 4);
+            take(seen);
+            app.navigate_to("/pages/a/a")?;
+            wait_for_lines(seen, 11);
+            let lines = take(seen);
+            let kinds: Vec<String> = lines
+                .iter()
+                .filter(|l| !l.starts_with("pages/home"))
+                .map(|l| l.split(' ').take(2).collect::<Vec<_>>().join(" "))
+                .collect();
+            // Every step of the order comes, in its place; each component goes through the
+            // steps in order (a nested one is created and attached after its outer one).
+            let rank = |kind: &str| {
+                let at = FIRST_TREE_ORDER.iter().position(|step| *step == kind).expect(kind);
+                if at == 1 {
+                    0
+                } else {
+                    at
+                }
+            };
+            let ranks: Vec<usize> = kinds.iter().map(|k| rank(k)).collect();
+            assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{lines:?}");
+            let mut steps = kinds.clone();
+            steps.sort_by_key(|k| FIRST_TREE_ORDER.iter().position(|step| step == k));
+            steps.dedup();
+            assert_eq!(steps, FIRST_TREE_ORDER, "{lines:?}");
+            for name in ["outer", "inner"] {
+                let own: Vec<&str> = lines
+                    .iter()
+                    .filter(|l| l.ends_with(&format!(" {name}")))
+                    .map(|l| l.split(' ').nth(1).unwrap())
+                    .collect();
+                assert_eq!(own, ["attached", "pageLifetimes.show", "ready"], "{name}: {lines:?}");
+            }
+            assert!(
+                lines.contains(&"page onLoad found=outer lib=inner".to_string()),
+                "onLoad finds the components, attached (inner last): {lines:?}"
+            );
+            assert_eq!(kinds.iter().filter(|k| *k == "component ready").count(), 2, "{lines:?}");
+            Ok(())
+        },
+    );
+}
+
 fn main() -> ExitCode {
     support::harness::main(&[
         ("routing_table_on_wxml_pages", routing_table_on_wxml_pages),
@@ -1312,5 +1402,6 @@ fn main() -> ExitCode {
         ("canvas_on_both_forms", canvas_on_both_forms),
         ("files_on_both_forms", files_on_both_forms),
         ("resize_on_both_forms", resize_on_both_forms),
+        ("components_attach_before_on_load", components_attach_before_on_load),
     ])
 }

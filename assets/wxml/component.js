@@ -24,6 +24,8 @@
 
   function isFunction(value) { return typeof value === 'function'; }
   var copy = window.__wxmlDataPath.copy;
+  var keep = window.__wxmlDataPath.keep;
+  var toRender = window.__wxmlDataPath.toRender;
 
   /** Behavior(definition): a mixin for Component({behaviors: [...]}). */
   function Behavior(definition) {
@@ -88,9 +90,9 @@
       Object.keys(part.properties || {}).forEach(function (name) {
         var spec = propertySpec(part.properties[name]);
         properties[name] = spec;
-        page.data[name] = spec.value !== undefined ? copy(spec.value) : typeDefault(spec.type);
+        page.data[name] = spec.value !== undefined ? keep(spec.value) : typeDefault(spec.type);
       });
-      Object.assign(page.data, copy(part.data || {}));
+      Object.assign(page.data, keep(part.data || {}));
       Object.keys(part.methods || {}).forEach(function (name) { page[name] = part.methods[name]; });
     });
     function lifetimes(name) {
@@ -171,9 +173,9 @@
         var spec = propertySpec(raw);
         spec.observer = raw && typeof raw === 'object' ? raw.observer : undefined;
         properties[name] = spec;
-        self.data[name] = spec.value !== undefined ? copy(spec.value) : typeDefault(spec.type);
+        self.data[name] = spec.value !== undefined ? keep(spec.value) : typeDefault(spec.type);
       });
-      Object.assign(self.data, copy(part.data || {}));
+      Object.assign(self.data, keep(part.data || {}));
       Object.keys(part.methods || {}).forEach(function (name) { self[name] = part.methods[name]; });
       Object.keys(part.observers || {}).forEach(function (key) {
         observers.push({ fields: watched(key), key: key, fn: part.observers[key] });
@@ -211,11 +213,11 @@
       if (changes === null || typeof changes !== 'object') throw new TypeError('setData(changes: object, callback?)');
       var sent = {};
       Object.keys(changes).forEach(function (key) {
-        // (a function stays in the component's data, here; the render layer gets none)
-        var given = changes[key];
-        var value = typeof given === 'function' ? given : copy(given);
+        // (functions and class objects stay as they are here; the render layer gets
+        // references: data_path.js)
+        var value = keep(changes[key]);
         window.__wxmlDataPath.set(self.data, key, value);
-        sent[key] = typeof value === 'function' ? null : value;
+        sent[key] = toRender(value, webviewId);
       });
       if (!attached) {
         // Before attached (in created, or an observer of the first properties) its tree
@@ -230,10 +232,14 @@
       }
       observe(Object.keys(changes).map(function (k) { return k.split(/[.[]/)[0]; }));
     };
+    /** Runs `fn`; its setData calls reach the render layer in one go, as they do here
+     *  anyway (WeChat's `groupSetData`, which Vant's components call). */
+    self.groupSetData = function (fn) { if (isFunction(fn)) fn.call(self); };
     self.triggerEvent = function (name, detail, options) {
       options = options || {};
       send({
-        kind: 'trigger', id: id, name: String(name), detail: copy(detail === undefined ? {} : detail),
+        // (a function in the detail, such as an uploader's callback, reaches the handler)
+        kind: 'trigger', id: id, name: String(name), detail: toRender(keep(detail === undefined ? {} : detail), webviewId),
         bubbles: !!options.bubbles, composed: !!options.composed
       });
     };
@@ -313,13 +319,14 @@
         Object.keys(values || {}).forEach(function (name) {
           var spec = properties[name];
           if (!spec) return;
-          // (a Function property keeps the owner's function itself, here)
-          var value = isFunction(values[name]) ? values[name] : asType(spec.type, copy(values[name]));
+          // (values come from the render layer as fresh copies whose references are the
+          // owner's functions and objects themselves: data_path.js)
+          var value = isFunction(values[name]) ? values[name] : asType(spec.type, values[name]);
           var old = self.data[name];
           if (!first && (value === old || !isFunction(value) && same(old, value))) return;
           if (first && value === undefined) return;
           self.data[name] = value;
-          sent[name] = isFunction(value) ? null : value;
+          sent[name] = toRender(value, webviewId);
           changed.push(name);
           if (isFunction(spec.observer)) {
             try { spec.observer.call(self, value, old, [name]); } catch (err) { report(err); }
@@ -338,9 +345,10 @@
         sendFirst();
         run(lifetimes('attached'));
       },
-      /** The render layer drew setData `seq` (0: the first data). */
-      rendered: function (seq) {
-        if (!readied && attached) {
+      /** The render layer drew setData `seq` (0: the first data); `holdReady` when its
+       *  page is still loading: `ready` then runs with `ready()`, after the page's onShow. */
+      rendered: function (seq, holdReady) {
+        if (!readied && attached && !holdReady) {
           readied = true;
           run(lifetimes('ready'));
         }
@@ -348,6 +356,13 @@
         if (callbacks[seq]) cbs.push(callbacks[seq]);
         delete callbacks[seq];
         cbs.forEach(function (cb) { try { cb.call(self); } catch (err) { report(err); } });
+      },
+      /** Runs `ready` (held while its page loaded), once. */
+      ready: function () {
+        if (!readied && attached) {
+          readied = true;
+          run(lifetimes('ready'));
+        }
       },
       detached: function () { run(lifetimes('detached')); },
       pageLifetime: function (name, arg) { run(pageLifetimes(name), arg === undefined ? [] : [arg]); },
@@ -373,7 +388,7 @@
       if (key !== 'behaviors' && key !== 'data') page[key] = definition[key];
     });
     page.data = {};
-    parts.forEach(function (part) { Object.assign(page.data, JSON.parse(JSON.stringify(part.data || {}))); });
+    parts.forEach(function (part) { Object.assign(page.data, keep(part.data || {})); });
     PAGE_HOOKS.forEach(function (hook) {
       var before = behaviors.map(function (part) { return part[hook]; }).filter(isFunction);
       if (!before.length) return;

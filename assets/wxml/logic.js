@@ -122,6 +122,8 @@
   }
 
   var copy = window.__wxmlDataPath.copy;
+  var keep = window.__wxmlDataPath.keep;
+  var toRender = window.__wxmlDataPath.toRender;
 
   // setData's path keys: assets/wxml/data_path.js, loaded first.
   var setPath = window.__wxmlDataPath.set;
@@ -142,7 +144,7 @@
     Object.keys(definition).forEach(function (key) {
       if (key !== 'data') page[key] = definition[key];
     });
-    page.data = copy(definition.data || {});
+    page.data = keep(definition.data || {});
     // A page built with Component(): its properties take the query's values.
     if (typeof definition.__propertiesFromQuery === 'function') definition.__propertiesFromQuery(page.data, query);
     page.route = route;
@@ -167,16 +169,19 @@
       if (changes === null || typeof changes !== 'object') throw new TypeError('setData(changes: object, callback?)');
       var sent = {};
       Object.keys(changes).forEach(function (path) {
-        // (a function stays in the page's data, here; the render layer gets none)
-        var given = changes[path];
-        var value = typeof given === 'function' ? given : copy(given);
+        // (functions and class objects stay as they are in the page's data; the render
+        // layer gets references to them: data_path.js)
+        var value = keep(changes[path]);
         setPath(page.data, path, value);
-        sent[path] = typeof value === 'function' ? null : value;
+        sent[path] = toRender(value, webviewId);
       });
       var seq = nextSeq++;
       if (typeof callback === 'function') pendingCallbacks[seq] = [callback, page];
       sink({ webviewId: webviewId, seq: seq, data: sent });
     };
+    /** Runs `fn`; its setData calls (and its components') reach the render layer in one
+     *  go, as they do here anyway (WeChat's `groupSetData`). */
+    page.groupSetData = function (fn) { if (typeof fn === 'function') fn.call(page); };
     live[webviewId] = page;
     return page;
   }
@@ -197,6 +202,7 @@
     /** Drops a page instance (it was unloaded). */
     removePage: function (webviewId) {
       delete live[webviewId];
+      window.__wxmlDataPath.forget(webviewId);
     },
     /** The page stack (webview ids, home first); getCurrentPages() follows it. Instances
      *  off the stack (tab pages kept alive, pages about to unload) stay alive. */

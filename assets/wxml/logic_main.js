@@ -31,6 +31,16 @@
 
   sa.on('lifecycle', function (m) { asPage(m.webviewId, function () { lifecycle(m); }); });
 
+  // A page loading: WeChat creates and attaches the components of a page's first tree
+  // before the page's onLoad, and readies them before its onReady. So onLoad waits until
+  // the render layer has drawn the page's first data and every component in that tree has
+  // drawn its own; the order (src/core/lifecycle.rs's table, and the README's):
+  //   components created, attached; page onLoad; components' pageLifetimes.show; page
+  //   onShow; components ready; page onReady (once what onLoad and onShow set is drawn).
+  // A tree not drawn within TREE_DEADLINE loads without it.
+  var TREE_DEADLINE = 5000;
+  var loads = {}; // webview id -> {page, query, drawn, pending, held, timer}
+
   function lifecycle(m) {
     var id = m.webviewId;
     if (m.hook === 'onLoad') {
@@ -47,12 +57,26 @@
         window.__superappReportError(err, true);
       }
       if (page) {
+        var load = loads[id] = { page: page, query: m.query, drawn: false, pending: 0, held: [], timer: 0 };
+        load.timer = setTimeout(function () {
+          if (loads[id] !== load) return;
+          console.warn('[superapp] page ' + m.route + ': its first tree was not drawn in ' +
+            TREE_DEADLINE + ' ms; it loads without it');
+          loaded(id);
+        }, TREE_DEADLINE);
         // The first render: the page's initial data.
-        page.setData(JSON.parse(JSON.stringify(page.data)));
-        call(page, 'onLoad', JSON.parse(JSON.stringify(m.query || {})), true);
-        call(page, 'onShow');
+        page.setData(page.data, function () {
+          load.drawn = true;
+          settle(id);
+        });
+        return; // (its hookDone comes once it has loaded)
       }
     } else {
+      if (loads[id]) {
+        // (the shell stopped waiting for its onLoad: that never runs now)
+        clearTimeout(loads[id].timer);
+        delete loads[id];
+      }
       // (the shell decides whether the App or the page goes first: src/core/lifecycle.rs)
       if (m.app && m.appFirst) call(getApp(), m.hook);
       call(L.page(id), m.hook);
@@ -66,15 +90,38 @@
     sa.post({ type: 'hookDone', hook: m.hook, webviewId: id });
   }
 
+  // Page `id` loads once its first tree is drawn (no component still drawing its first data).
+  function settle(id) {
+    var load = loads[id];
+    if (load && load.drawn && load.pending === 0) loaded(id);
+  }
+
+  function loaded(id) {
+    var load = loads[id];
+    if (!load) return;
+    clearTimeout(load.timer);
+    delete loads[id];
+    asPage(id, function () {
+      var page = load.page;
+      call(page, 'onLoad', JSON.parse(JSON.stringify(load.query || {})), true);
+      pageComponents(id, 'onShow');
+      call(page, 'onShow');
+      sa.post({ type: 'hookDone', hook: 'onLoad', webviewId: id });
+      // onReady once what onLoad and onShow set is drawn, after the components' ready.
+      page.setData({}, function () {
+        load.held.forEach(function (c) { c.ready(); });
+        if (L.page(id) === page && !readyFired[id]) {
+          readyFired[id] = true;
+          call(page, 'onReady');
+        }
+      });
+    });
+  }
+
   sa.on('rendered', function (m) { asPage(m.webviewId, function () { rendered(m); }); });
 
   function rendered(m) {
     L.rendered(m.seq);
-    var page = L.page(m.webviewId);
-    if (page && !readyFired[m.webviewId]) {
-      readyFired[m.webviewId] = true;
-      call(page, 'onReady');
-    }
   }
 
   // Lifecycle hooks run only when the shell says so: an event cannot name one.
@@ -95,7 +142,7 @@
       return;
     }
     try {
-      asPage(m.webviewId, function () { handler.call(page, m.event); });
+      asPage(m.webviewId, function () { handler.call(page, fromRender(m.event, m.webviewId)); });
     } catch (err) {
       window.__superappReportError(err, false);
     }
@@ -242,19 +289,9 @@
     return c ? c.instance : null;
   };
 
-  // A function the owner keeps in its data (`this.setData({search: fn})`, passed as
-  // `search="{{search}}"`) cannot cross the render layer: a property that came across
-  // empty takes the owner's function of the same name.
-  function withFunctions(live, c, webviewId, props) {
-    var owner = c.owner ? live[c.owner] && live[c.owner].instance : L.page(webviewId);
-    var data = owner && owner.data;
-    if (!data || !props) return props;
-    var out = Object.assign({}, props);
-    Object.keys(out).forEach(function (name) {
-      if (out[name] === null && typeof data[name] === 'function') out[name] = data[name];
-    });
-    return out;
-  }
+  // Values from the render layer: references are the logic layer's own functions and
+  // objects again (assets/wxml/data_path.js).
+  var fromRender = window.__wxmlDataPath.fromRender;
 
   function component(webviewId, m) {
     if (m.kind === 'animated') {
@@ -303,31 +340,45 @@
         return owner ? owner.instance : L.page(webviewId) || null;
       };
       c.created();
-      c.props(withFunctions(live, c, webviewId, m.props), true);
+      c.props(fromRender(m.props, webviewId), true);
       c.path = m.path;
       c.attached(function () {
         send({
-          kind: 'data', id: m.id, seq: 0, data: JSON.parse(JSON.stringify(c.instance.data)), first: true,
+          kind: 'data', id: m.id, seq: 0, data: window.__wxmlDataPath.toRender(c.instance.data, webviewId), first: true,
           externalClasses: c.externalClasses, styleOptions: c.styleOptions
         });
       });
       relate(live, c, m.ancestors || []);
+      // (part of a loading page's first tree: the page loads once it is drawn)
+      if (loads[webviewId]) {
+        c.firstTree = loads[webviewId];
+        c.firstTree.pending++;
+      }
     } else if (!c) {
       return;
     } else if (m.kind === 'props') {
       c.attrId = c.instance.id = m.attrId || '';
       c.classes = m.classes || '';
-      var sent = c.props(withFunctions(live, c, webviewId, m.props), false);
+      var sent = c.props(fromRender(m.props, webviewId), false);
       if (Object.keys(sent).length) toRender(webviewId)({ kind: 'data', id: m.id, seq: -1, data: sent });
     } else if (m.kind === 'rendered') {
-      c.rendered(m.seq);
+      var tree = m.seq === 0 ? c.firstTree : null;
+      if (m.seq === 0) c.firstTree = null;
+      // (in a page still loading, its ready waits for the page's onShow)
+      var hold = !!tree && loads[webviewId] === tree;
+      c.rendered(m.seq, hold);
+      if (hold) tree.held.push(c);
+      if (tree) {
+        tree.pending--;
+        settle(webviewId);
+      }
     } else if (m.kind === 'event') {
       var handler = c.method(m.handler);
       if (!handler) {
         console.warn('[superapp] component ' + c.instance.is + ' has no method ' + m.handler);
         return;
       }
-      try { handler.call(c.instance, m.event); } catch (err) { window.__superappReportError(err, false); }
+      try { handler.call(c.instance, fromRender(m.event, webviewId)); } catch (err) { window.__superappReportError(err, false); }
     } else if (m.kind === 'detached') {
       delete live[m.id];
       c.detached();

@@ -27,6 +27,22 @@ pub const LOAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// unloaded it, and whatever its `onUnload` started, still reach it.
 pub const UNLOAD_GRACE: Duration = Duration::from_secs(1);
 
+/// The order of a new WXML page's hooks and those of the custom components in its first
+/// tree, as WeChat runs them: a page can use in `onLoad` what its components set up in
+/// `attached` (`selectComponent`, a library's `wx.lib.init(this)`). The logic runtime
+/// (`assets/wxml/logic_main.js`) runs `onLoad` once the render layer has drawn the first
+/// tree, components included (at most 5 s), and holds the components' `ready` for
+/// `onReady`; the conformance suite checks this list.
+pub const FIRST_TREE_ORDER: &[&str] = &[
+    "component created",
+    "component attached",
+    "page onLoad",
+    "component pageLifetimes.show",
+    "page onShow",
+    "component ready",
+    "page onReady",
+];
+
 /// A page (and App) lifecycle hook, as it crosses the bridge (`"onShow"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
