@@ -1343,6 +1343,10 @@
     value: Object.freeze({
       deliver: deliver,
       invoke: invoke,
+      /** Answers a call in the page, in WeChat's form (callbacks or the Promise):
+       *  succeed(api, opts, res) and fail(api, opts, reason). */
+      succeed: succeedLocally,
+      fail: failLocally,
       config: config,
       /** Handles messages of `type` from the shell instead of the bridge (WXML layers). */
       on: function (type, fn) {

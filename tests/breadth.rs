@@ -79,9 +79,84 @@ fn values_keep_their_functions_between_a_page_and_its_components() {
     );
 }
 
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A behavior's `definitionFilter` rewrites the definitions that list it, nested ones
+/// through `definitionFilterArr`; the real `miniprogram-computed` (npm, built as DevTools
+/// builds it) gives a component its `computed` and `watch`.
+fn behaviors_rewrite_definitions_with_definition_filter() {
+    let tmp = tempfile::tempdir().unwrap();
+    let modules = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules");
+    for package in ["miniprogram-computed", "rfdc", "fast-deep-equal"] {
+        copy_dir(&modules.join(package), &tmp.path().join("node_modules").join(package));
+    }
+    write_files(
+        tmp.path(),
+        &[
+            ("package.json", r#"{"dependencies": {"miniprogram-computed": "7.1.0"}}"#),
+            ("app.json", r#"{"pages": ["pages/a/a"]}"#),
+            ("app.js", "App({})"),
+            (
+                "behaviors/shout.js",
+                "var inner = Behavior({ definitionFilter(def) { def.methods = def.methods || {}; def.methods.whisper = function () { return 'psst' } } });
+                 module.exports = Behavior({ behaviors: [inner], definitionFilter(def, arr) {
+                   arr[0](def);
+                   def.data = Object.assign({}, def.data, { loud: String(def.data.word).toUpperCase() });
+                 } });",
+            ),
+            ("pages/a/a.json", r#"{"usingComponents": {"sum": "/components/sum/sum", "loud": "/components/loud/loud"}}"#),
+            ("pages/a/a.wxml", r#"<sum id="s" a="{{1}}" b="{{n}}"/><loud/>"#),
+            ("pages/a/a.js", "Page({ data: { n: 2 }, bump() { this.setData({ n: this.data.n + 10 }) } })"),
+            ("components/sum/sum.json", r#"{"component": true}"#),
+            ("components/sum/sum.wxml", r#"<view class="sum">{{total}} {{seen}}</view>"#),
+            (
+                "components/sum/sum.js",
+                "const computedBehavior = require('miniprogram-computed').behavior;
+                 Component({ behaviors: [computedBehavior], properties: { a: Number, b: Number }, data: { seen: 0 },
+                 computed: { total(data) { return data.a + data.b } },
+                 watch: { 'b': function () { this.setData({ seen: this.data.seen + 1 }) } } })",
+            ),
+            ("components/loud/loud.json", r#"{"component": true}"#),
+            ("components/loud/loud.wxml", r#"<view class="loud">{{loud}} {{quiet}}</view>"#),
+            (
+                "components/loud/loud.js",
+                "Component({ behaviors: [require('../../behaviors/shout.js')], data: { word: 'hey', quiet: '' },
+                 lifetimes: { attached() { this.setData({ quiet: this.whisper() }) } } })",
+            ),
+        ],
+    );
+    let package = superapp_shell::Package::open(tmp.path()).unwrap();
+    testing::run(Shell::builder(), package, |app| {
+        app.wait_until(|app| Ok(app.text("loud >>> .loud")? == "HEY psst"), WAIT)
+            .map_err(|_| format!("loud shows {:?}", app.text("loud >>> .loud")))?;
+        app.wait_until(|app| Ok(app.text("sum >>> .sum")?.starts_with("3 ")), WAIT)
+            .map_err(|_| format!("sum shows {:?} {:?}", app.text("sum >>> .sum"), app.exceptions()))?;
+        let seen: u64 = app.text("sum >>> .sum")?.split(' ').nth(1).unwrap().parse().unwrap();
+        app.call_method("bump", vec![])?;
+        app.wait_until(|app| Ok(app.text("sum >>> .sum")? == format!("13 {}", seen + 1)), WAIT)
+            .map_err(|_| format!("sum shows {:?}", app.text("sum >>> .sum")))?;
+        assert!(app.exceptions().is_empty(), "{:?}", app.exceptions());
+        Ok(())
+    })
+    .unwrap();
+}
+
 fn main() -> ExitCode {
-    support::harness::main(&[(
-        "values_keep_their_functions_between_a_page_and_its_components",
-        values_keep_their_functions_between_a_page_and_its_components,
-    )])
+    support::harness::main(&[
+        (
+            "values_keep_their_functions_between_a_page_and_its_components",
+            values_keep_their_functions_between_a_page_and_its_components,
+        ),
+        ("behaviors_rewrite_definitions_with_definition_filter", behaviors_rewrite_definitions_with_definition_filter),
+    ])
 }

@@ -1288,6 +1288,86 @@ fn resize_on_both_forms() {
     resize(Form::Html);
 }
 
+/// The everyday APIs, on both page kinds: account and authorization simulated as DevTools
+/// does (and answerable by a mock), the share menu, the ext config, the update manager,
+/// the desktop clipboard read back, and every other function of WeChat's reference present
+/// and failing clearly (callbacks, Promise, Sync, events, objects), with `wx.canIUse`
+/// telling which.
+fn everyday_apis(form: Form) {
+    run_form(
+        form,
+        |dir| write_files(dir, &[("ext.json", r#"{"extEnable": true, "extAppid": "wxext", "ext": {"shop": "kka"}}"#)]),
+        move |app, _| {
+            use superapp_shell::core::wx_reference::REFERENCE;
+            let names: Vec<&str> = REFERENCE.iter().map(|(name, _)| *name).collect();
+            let missing = app.eval(&format!(
+                "{}.filter(function (n) {{ return typeof wx[n] !== 'function'; }})",
+                serde_json::to_string(&names).unwrap()
+            ))?;
+            assert_eq!(missing, json!([]), "{form:?}: every function of the reference");
+            let simulated = app.eval(
+                r#"(async function () {
+  var login = await wx.login();
+  var before = await wx.getSetting();
+  await wx.authorize({ scope: 'scope.userLocation' });
+  var profile = await wx.getUserProfile({ desc: 'to greet you' });
+  var after = await wx.getSetting({ withSubscriptions: true });
+  var share = await wx.showShareMenu({ withShareTicket: true, menus: ['shareAppMessage'] });
+  var update = await new Promise(function (r) { wx.getUpdateManager().onCheckForUpdate(r); });
+  await wx.setClipboardData({ data: 'copied 复制' });
+  var clip = await wx.getClipboardData();
+  var bad = await wx.authorize({ scope: 'camera' }).catch(function (e) { return e.errMsg; });
+  wx.batchSetStorageSync([{ key: 'a', value: 1 }, { key: 'b', value: [2] }]);
+  var batch = (await wx.batchGetStorage({ keyList: ['a', 'b', 'none'] })).dataList;
+  var launch = wx.getLaunchOptionsSync();
+  return { batch: batch, launch: [launch.path, launch.scene], base64: wx.arrayBufferToBase64(wx.base64ToArrayBuffer('AAEC/w==')),
+    skyline: wx.getSkylineInfoSync().isSupported, code: /^superapp-/.test(login.code), before: before.authSetting, after: after.authSetting,
+    main: after.subscriptionsSetting.mainSwitch, nick: profile.userInfo.nickName, share: share.errMsg,
+    ext: wx.getExtConfigSync(), update: update, clip: [clip.data, clip.errMsg], bad: bad };
+})()"#,
+            )?;
+            assert_eq!(
+                simulated,
+                json!({"code": true, "before": {}, "after": {"scope.userLocation": true, "scope.userInfo": true},
+                    "main": true, "nick": "微信用户", "share": "showShareMenu:ok", "ext": {"shop": "kka"},
+                    "update": {"hasUpdate": false}, "clip": ["copied 复制", "getClipboardData:ok"],
+                    "bad": "authorize:fail invalid scope \"camera\"", "batch": [1, [2], ""],
+                    "launch": ["pages/home/home", 1001], "base64": "AAEC/w==", "skyline": false}),
+                "{form:?}"
+            );
+            // What a desktop cannot do: a clear failure in every shape.
+            let unsupported = app.eval(
+                r#"(async function () {
+  var viaCallback = await new Promise(function (r) { wx.requestPayment({ timeStamp: '1', fail: function (e) { r(e.errMsg); } }); });
+  var viaPromise = await wx.requestPayment({}).catch(function (e) { return e.errMsg; });
+  var viaObject = await new Promise(function (r) { var s = wx.createVKSession({}); s.on('updateAnchors', function () {}); s.start(function () {}); s.stop({ fail: function (e) { r(e.errMsg); } }); });
+  var sync; try { wx.getBatteryInfoSync(); } catch (e) { sync = e.message; }
+  wx.onLocalServiceResolveFail(function () {});
+  return { viaCallback: viaCallback, viaPromise: viaPromise, viaObject: viaObject, sync: /:fail not supported on this desktop$/.test(sync),
+    canIUse: ['login', 'requestPayment', 'createVKSession', 'startCompass', 'setClipboardData'].map(function (n) { return wx.canIUse(n); }) };
+})()"#,
+            )?;
+            assert_eq!(
+                unsupported,
+                json!({"viaCallback": "requestPayment:fail not supported on this desktop",
+                    "viaPromise": "requestPayment:fail not supported on this desktop",
+                    "viaObject": "VKSession.stop:fail not supported on this desktop", "sync": true,
+                    "canIUse": [true, false, false, false, true]}),
+                "{form:?}"
+            );
+            // A mock (as `--mock` and the automator give them) answers a simulated API.
+            app.mock_api("login", |_call: MiniApiCall| async { Ok(json!({"code": "from-the-mock"})) });
+            assert_eq!(app.eval("wx.login().then(function (r) { return r.code; })")?, json!("from-the-mock"));
+            Ok(())
+        },
+    );
+}
+
+fn everyday_apis_on_both_forms() {
+    everyday_apis(Form::Wxml);
+    everyday_apis(Form::Html);
+}
+
 /// Components before `onLoad` (WXML: HTML pages have none): a page's first tree, its
 /// components (nested ones too) created and attached, then the page's `onLoad`, which
 /// finds them, and the rest in [`FIRST_TREE_ORDER`]'s order.
@@ -1403,5 +1483,6 @@ fn main() -> ExitCode {
         ("files_on_both_forms", files_on_both_forms),
         ("resize_on_both_forms", resize_on_both_forms),
         ("components_attach_before_on_load", components_attach_before_on_load),
+        ("everyday_apis_on_both_forms", everyday_apis_on_both_forms),
     ])
 }

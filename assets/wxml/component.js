@@ -27,9 +27,28 @@
   var keep = window.__wxmlDataPath.keep;
   var toRender = window.__wxmlDataPath.toRender;
 
+  // definitionFilter: a behavior may rewrite the definition of whatever lists it (a
+  // component, a page built with Component(), another behavior) before it is registered:
+  // `definitionFilter(defFields, definitionFilterArr)`, where the array holds the filters
+  // of the behavior's own behaviors, for it to call (miniprogram-computed's computed and
+  // watch are built so).
+  function hasFilter(b) { return !!b && typeof b === 'object' && isFunction(b.definitionFilter); }
+  function filtersOf(behavior) {
+    return (behavior.behaviors || []).filter(hasFilter).map(function (b) {
+      return function (defFields) { return b.definitionFilter(defFields, filtersOf(b)); };
+    });
+  }
+  /** Runs the definitionFilter of each behavior `definition` lists, on it; returns it. */
+  function filtered(definition) {
+    (definition.behaviors || []).filter(hasFilter).forEach(function (b) {
+      b.definitionFilter(definition, filtersOf(b));
+    });
+    return definition;
+  }
+
   /** Behavior(definition): a mixin for Component({behaviors: [...]}). */
   function Behavior(definition) {
-    var behavior = Object.assign({}, definition || {});
+    var behavior = filtered(Object.assign({}, definition || {}));
     Object.defineProperty(behavior, '__behavior', { value: true });
     return behavior;
   }
@@ -83,7 +102,7 @@
 
   /** The page definition of a page built with Component(definition). */
   function asPage(definition) {
-    var parts = flatten(definition || {});
+    var parts = flatten(filtered(definition || {}));
     var page = { data: {} };
     var properties = {};
     parts.forEach(function (part) {
@@ -376,6 +395,7 @@
   var PAGE_HOOKS = ['onLoad', 'onShow', 'onReady', 'onHide', 'onUnload'];
   function pageWithBehaviors(definition) {
     if (!definition || !Array.isArray(definition.behaviors) || !definition.behaviors.length) return definition;
+    filtered(definition);
     var parts = flatten(definition);
     var behaviors = parts.slice(0, -1);
     var page = {};
@@ -404,6 +424,6 @@
   }
 
   window.__wxmlComponent = Object.freeze({
-    Behavior: Behavior, asPage: asPage, instantiate: instantiate, pageWithBehaviors: pageWithBehaviors
+    Behavior: Behavior, asPage: asPage, instantiate: instantiate, pageWithBehaviors: pageWithBehaviors, filtered: filtered
   });
 })();

@@ -248,7 +248,7 @@
       pageDefinitions[loadingRoute] = window.__wxmlComponent.asPage(definition || {});
       return;
     }
-    if (routeOfModule) componentDefinitions[routeOfModule] = definition || {};
+    if (routeOfModule) componentDefinitions[routeOfModule] = window.__wxmlComponent.filtered(definition || {});
   };
   /** Behavior(definition): a mixin for Component({behaviors}). */
   window.Behavior = function (definition) { return window.__wxmlComponent.Behavior(definition); };

@@ -97,6 +97,25 @@ pub const WX_FUNCTIONS: &[WxFunction] = &[
     f("clearStorageSync", "clearStorage", Form::Storage),
     f("getStorageInfo", "getStorageInfo", Form::Async),
     f("getStorageInfoSync", "getStorageInfo", Form::SyncGetter),
+    f("setClipboardData", "setClipboardData", Form::Async),
+    f("getClipboardData", "getClipboardData", Form::Async),
+    // WeChat's account, authorization and sharing, as DevTools simulates them (simulator.rs)
+    f("login", "login", Form::Async),
+    f("checkSession", "checkSession", Form::Async),
+    f("getSetting", "getSetting", Form::Async),
+    f("openSetting", "openSetting", Form::Async),
+    f("authorize", "authorize", Form::Async),
+    f("getUserProfile", "getUserProfile", Form::Async),
+    f("getUserInfo", "getUserInfo", Form::Async),
+    f("requestSubscribeMessage", "requestSubscribeMessage", Form::Async),
+    f("showShareMenu", "showShareMenu", Form::Async),
+    f("hideShareMenu", "hideShareMenu", Form::Async),
+    f("updateShareMenu", "updateShareMenu", Form::Async),
+    f("getShareInfo", "getShareInfo", Form::Async),
+    f("showShareImageMenu", "showShareImageMenu", Form::Async),
+    f("getPrivacySetting", "getPrivacySetting", Form::Async),
+    f("requirePrivacyAuthorize", "requirePrivacyAuthorize", Form::Async),
+    f("openPrivacyContract", "openPrivacyContract", Form::Async),
 ];
 
 /// The `wx` functions the bridge itself defines (not built-in APIs), in every page and
@@ -313,6 +332,7 @@ pub fn register(builder: &mut RegistryBuilder, storage: Arc<Storage>) {
         }
     }
     builder.register_default("exitMiniProgram", Arc::new(exit_mini_program));
+    super::simulator::register(builder);
     let storage_api = |op: fn(&Storage, &str, &Value) -> ApiResult| -> Arc<dyn Handler> {
         let storage = storage.clone();
         Arc::new(move |call: MiniApiCall| {
@@ -426,7 +446,9 @@ mod tests {
             }
             assert!(WX_FUNCTIONS.iter().any(|f| f.api == name), "built-in {name:?} has no wx function");
             assert!(
-                UiApi::from_name(name).is_some() || CORE_APIS.contains(&name),
+                UiApi::from_name(name).is_some()
+                    || CORE_APIS.contains(&name)
+                    || crate::core::simulator::APIS.contains(&name),
                 "built-in {name:?} is neither a UI-thread nor a core api"
             );
         }

@@ -78,6 +78,8 @@ pub struct Package {
     /// Libraries the shell supplies, each a folder seen under a package path
     /// (`useExtendedLib`'s WeUI under `miniprogram_npm/weui-miniprogram`).
     mounts: Vec<(String, PathBuf)>,
+    /// The `ext` of `ext.json` when it says `extEnable` (`wx.getExtConfigSync()`).
+    ext_config: Value,
 }
 
 impl std::fmt::Debug for Package {
@@ -144,6 +146,7 @@ impl Package {
             theme,
             theme_vars: None,
             mounts: Vec::new(),
+            ext_config: Value::Object(Default::default()),
         };
         let project = match project {
             Some(config) => Some(config),
@@ -230,7 +233,18 @@ impl Package {
             package.page_windows.insert(page.clone(), window);
         }
         package.kind = kinds.first().copied().unwrap_or(PageKind::Html);
+        if package.exists("ext.json") {
+            let ext = package.read_json("ext.json")?;
+            if ext.get("extEnable").and_then(Value::as_bool) == Some(true) {
+                package.ext_config = ext.get("ext").cloned().unwrap_or_else(|| Value::Object(Default::default()));
+            }
+        }
         Ok(package)
+    }
+
+    /// The `ext` of the package's `ext.json` (`{}` without one, or when it is not enabled).
+    pub fn ext_config(&self) -> &Value {
+        &self.ext_config
     }
 
     /// The theme this package was opened in.

@@ -67,6 +67,10 @@ pub enum UiApi {
     ChooseFiles,
     /// For `wx.previewImage`: show these image files (`{files, current}`) in the viewer.
     PreviewImage,
+    /// `wx.setClipboardData({data})`: the desktop's clipboard holds the text.
+    SetClipboardData,
+    /// `wx.getClipboardData()`: `{data}`, the desktop clipboard's text (`""` when it has none).
+    GetClipboardData,
 }
 
 impl UiApi {
@@ -76,7 +80,7 @@ impl UiApi {
     }
 
     /// Every UI-thread request.
-    pub const ALL: [UiApi; 27] = [
+    pub const ALL: [UiApi; 29] = [
         UiApi::NavigateTo,
         UiApi::RedirectTo,
         UiApi::NavigateBack,
@@ -104,6 +108,8 @@ impl UiApi {
         UiApi::Screenshot,
         UiApi::ChooseFiles,
         UiApi::PreviewImage,
+        UiApi::SetClipboardData,
+        UiApi::GetClipboardData,
     ];
 
     /// The registry name (and `errMsg` prefix) of a page-facing API; the request name
@@ -137,6 +143,8 @@ impl UiApi {
             UiApi::Screenshot => "__screenshot",
             UiApi::ChooseFiles => "__chooseFiles",
             UiApi::PreviewImage => "__previewImage",
+            UiApi::SetClipboardData => "setClipboardData",
+            UiApi::GetClipboardData => "getClipboardData",
         }
     }
 

@@ -677,6 +677,10 @@ impl MiniProgram {
             self.preview_image(window, &data, reply);
             return Ok(());
         }
+        if matches!(api, UiApi::SetClipboardData | UiApi::GetClipboardData) {
+            super::clipboard::answer(api, &data, reply);
+            return Ok(());
+        }
         if api == UiApi::Screenshot {
             let path = std::path::PathBuf::from(data.as_str().unwrap_or_default());
             screenshot::after_next_frame(window, move |png| {
@@ -719,6 +723,8 @@ impl MiniProgram {
             | UiApi::ShowActionSheet
             | UiApi::ChooseFiles
             | UiApi::PreviewImage
+            | UiApi::SetClipboardData
+            | UiApi::GetClipboardData
             | UiApi::Screenshot
             | UiApi::PageScrollTo
             | UiApi::SelectorQuery => return Err(Failure::Call(format!("{api} is answered later, by request()"))),

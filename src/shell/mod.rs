@@ -8,6 +8,7 @@
 
 pub(crate) mod action_sheet;
 pub(crate) mod chrome;
+pub(crate) mod clipboard;
 pub(crate) mod display;
 pub(crate) mod file_chooser;
 pub(crate) mod image_viewer;

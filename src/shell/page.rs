@@ -44,6 +44,9 @@ const DATA_PATH_JS: &str = include_str!("../../assets/wxml/data_path.js");
 const AGENT_JS: &str = include_str!("../../assets/automation/agent.js");
 /// The capture of console output and errors, injected right after the bridge.
 const CONSOLE_JS: &str = include_str!("../../assets/console.js");
+const MANAGERS_JS: &str = include_str!("../../assets/managers.js");
+const DESKTOP_JS: &str = include_str!("../../assets/desktop.js");
+const REFERENCE_JS: &str = include_str!("../../assets/reference.js");
 
 /// The shell's view of which webview belongs to which mini program, shared with the
 /// custom protocol handler (which runs for every webview of a web context).
@@ -121,12 +124,15 @@ pub fn init_script(context: &PageContext, origin: &Origin, setup: &PageSetup<'_>
         "wxFunctions": crate::core::builtins::WX_FUNCTIONS,
         "components": crate::core::builtins::COMPONENTS,
         "desktop": crate::core::builtins::DESKTOP,
+        "reference": crate::core::wx_reference::REFERENCE,
+        "extConfig": context.package.ext_config(),
+        "launchPath": context.package.home(),
         "account": origin.app_info.account_info(),
         "automation": context.automation.as_ref().map(|shared| shared.config()),
         "html": context.wxml.is_none(),
     });
     let mut script =
-        format!("window.__SUPERAPP_CONFIG__ = {config};\n{DATA_PATH_JS}\n{BRIDGE_JS}\n{CANVAS_JS}\n{CONSOLE_JS}\n");
+        format!("window.__SUPERAPP_CONFIG__ = {config};\n{DATA_PATH_JS}\n{BRIDGE_JS}\n{CANVAS_JS}\n{CONSOLE_JS}\n{MANAGERS_JS}\n{DESKTOP_JS}\n{REFERENCE_JS}\n");
     if context.automation.is_some() {
         script.push_str(AGENT_JS);
         script.push('\n');

@@ -2,7 +2,7 @@
 //! dependency in the mini program's `package.json` that is installed under its
 //! `node_modules` is copied into `miniprogram_npm/<name>`: the folder its `package.json`
 //! names in `miniprogram` (default `miniprogram_dist`) when it has one, else its `main`
-//! file as `index.js`. A bare `require('pkg')` (and, for "Components", a component path)
+//! file as `index.js`; the dependencies of those packages too, each under its own name. A bare `require('pkg')` (and, for "Components", a component path)
 //! then resolves there (assets/wxml/logic.js). Built when `miniprogram_npm/<name>` is
 //! missing or older than the installed package; otherwise left as it is.
 
@@ -54,16 +54,22 @@ pub fn build(root: &Path) -> Result<Vec<String>, NpmError> {
     };
     let Ok(text) = std::fs::read(root.join("package.json")) else { return Ok(Vec::new()) };
     let Ok(manifest) = serde_json::from_slice::<Value>(&text) else { return Ok(Vec::new()) };
-    let names: Vec<String> = manifest
-        .get("dependencies")
-        .and_then(Value::as_object)
-        .map(|deps| deps.keys().cloned().collect())
-        .unwrap_or_default();
+    let dependencies = |manifest: &Value| -> Vec<String> {
+        manifest.get("dependencies").and_then(Value::as_object).map(|d| d.keys().cloned().collect()).unwrap_or_default()
+    };
+    // The dependencies, and theirs (as DevTools builds them: each under its own name).
+    let mut names: std::collections::VecDeque<String> = dependencies(&manifest).into();
+    let mut seen: std::collections::HashSet<String> = names.iter().cloned().collect();
     let mut built = Vec::new();
-    for name in names {
+    while let Some(name) = names.pop_front() {
         let installed = root.join("node_modules").join(&name);
         let Ok(meta) = std::fs::read(installed.join("package.json")) else { continue };
         let Ok(package_json) = serde_json::from_slice::<Value>(&meta) else { continue };
+        for more in dependencies(&package_json) {
+            if seen.insert(more.clone()) {
+                names.push_back(more);
+            }
+        }
         let target = root.join("miniprogram_npm").join(&name);
         if newer_or_same(&target, &installed.join("package.json")) {
             continue;
@@ -136,10 +142,16 @@ mod tests {
         write("package.json", r#"{"dependencies": {"plain": "1", "comp": "1", "absent": "1"}}"#);
         write("node_modules/plain/package.json", r#"{"main": "lib/plain.js"}"#);
         write("node_modules/plain/lib/plain.js", "module.exports = 1;");
-        write("node_modules/comp/package.json", r#"{"miniprogram": "dist"}"#);
+        write(
+            "node_modules/comp/package.json",
+            r#"{"miniprogram": "dist", "dependencies": {"dep": "1", "plain": "1"}}"#,
+        );
         write("node_modules/comp/dist/index.js", "module.exports = 2;");
         write("node_modules/comp/dist/sub/a.js", "module.exports = 3;");
-        assert_eq!(build(root).unwrap(), ["plain", "comp"]);
+        write("node_modules/dep/package.json", r#"{}"#);
+        write("node_modules/dep/index.js", "module.exports = 4;");
+        // (a dependency's own dependencies too, each once)
+        assert_eq!(build(root).unwrap(), ["plain", "comp", "dep"]);
         assert_eq!(
             std::fs::read_to_string(root.join("miniprogram_npm/plain/index.js")).unwrap(),
             "module.exports = 1;"
