@@ -79,6 +79,9 @@ pub struct RunArgs {
     /// A JSON file of canned API answers: {"name": {"result": {..}} | {"fail": ".."}, "delayMs"?, "states"?}.
     #[arg(long, value_name = "FILE")]
     pub mock: Option<PathBuf>,
+    /// Fail at once every request, download, upload and socket that no mock rule answers.
+    #[arg(long)]
+    pub offline: bool,
     /// Write one JSON line per finished call to FILE.
     #[arg(long, value_name = "FILE")]
     pub trace: Option<PathBuf>,
@@ -149,6 +152,9 @@ pub struct SmokeArgs {
     /// wx.request offline).
     #[arg(long, value_name = "FILE")]
     pub mock: Option<PathBuf>,
+    /// Fail at once every request, download, upload and socket that no mock rule answers.
+    #[arg(long)]
+    pub offline: bool,
     /// How long one page may take to open and settle, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 15.0)]
     pub page_timeout: f64,
@@ -251,7 +257,7 @@ fn run_miniapp(args: RunArgs) -> Result<i32, String> {
         }
         .map_err(|err| err.to_string())?,
     };
-    let mut builder = sample::register(Shell::builder());
+    let mut builder = sample::register(Shell::builder()).offline(args.offline);
     if let Some(path) = &args.mock {
         builder = with_mocks(builder, path)?;
     }
@@ -290,7 +296,7 @@ fn run_smoke(args: SmokeArgs) -> Result<i32, String> {
     // A fresh data folder: a smoke run starts from no storage, and leaves none behind.
     let scratch = tempfile::tempdir().map_err(|err| format!("cannot make a temporary data folder: {err}"))?;
     let data = args.data_dir.clone().unwrap_or_else(|| scratch.path().to_path_buf());
-    let mut builder = sample::register(Shell::builder()).data_dir(data);
+    let mut builder = sample::register(Shell::builder()).data_dir(data).offline(args.offline);
     if let Some(path) = &args.mock {
         builder = with_mocks(builder, path)?;
     }

@@ -151,6 +151,73 @@ fn behaviors_rewrite_definitions_with_definition_filter() {
     .unwrap();
 }
 
+/// A host that cannot be reached fails, and every later request to it fails at once
+/// without trying (naming why); offline, every request no mock rule answers fails at once,
+/// sockets too, and the mocked ones answer.
+fn unreachable_hosts_and_offline_fail_at_once() {
+    run_package(
+        &[
+            ("app.json", r#"{"pages": ["pages/a/a"]}"#),
+            ("app.js", "App({})"),
+            ("pages/a/a.wxml", "<view>a</view>"),
+            ("pages/a/a.js", "Page({})"),
+        ],
+        |app| {
+            let answer = app.eval(
+                r#"(async function () {
+  var fail = function (o) { return new Promise(function (r) { o.fail = function (e) { r(e.errMsg); }; o.success = function () { r('answered'); }; wx.request(o); }); };
+  var first = await fail({ url: 'http://no-such-host.invalid/items' });
+  var second = await fail({ url: 'http://no-such-host.invalid/other' });
+  return [first.indexOf('request:fail ') === 0 && first.indexOf('unreachable') < 0, second];
+})()"#,
+            )?;
+            assert_eq!(answer[0], json!(true), "{answer}");
+            let second = answer[1].as_str().unwrap_or_default();
+            assert!(
+                second.starts_with("request:fail no-such-host.invalid:80 is unreachable (")
+                    && second.ends_with("not tried again for 60s"),
+                "{second}"
+            );
+            Ok(())
+        },
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[
+            ("app.json", r#"{"pages": ["pages/a/a"]}"#),
+            ("app.js", "App({})"),
+            ("pages/a/a.wxml", "<view>a</view>"),
+            ("pages/a/a.js", "Page({})"),
+        ],
+    );
+    let mut mocks = superapp_shell::core::mock::parse_mocks(
+        r#"{"request GET https://shop.test/items": {"result": {"data": {"items": [1]}}}}"#,
+    )
+    .unwrap();
+    let requests = superapp_shell::net::request::RequestMocks::take(&mut mocks).unwrap();
+    let builder = Shell::builder().offline(true).request_mocks(requests);
+    let package = superapp_shell::Package::open(tmp.path()).unwrap();
+    testing::run(builder, package, |app| {
+        let answer = app.eval(
+            r#"(async function () {
+  var ask = function (url) { return new Promise(function (r) { wx.request({ url: url, success: r, fail: function (e) { r(e.errMsg); } }); }); };
+  var mocked = await ask('https://shop.test/items');
+  var other = await ask('http://127.0.0.1:9/x');
+  var socket = await new Promise(function (r) { wx.connectSocket({ url: 'ws://127.0.0.1:9/' }).onError(function (e) { r(e.errMsg); }); });
+  return [mocked.data, other, socket];
+})()"#,
+        )?;
+        assert_eq!(
+            answer,
+            json!([{"items": [1]}, "request:fail offline: no mock rule answers http://127.0.0.1:9/x",
+                "offline: no mock rule answers ws://127.0.0.1:9/"])
+        );
+        Ok(())
+    })
+    .unwrap();
+}
+
 fn main() -> ExitCode {
     support::harness::main(&[
         (
@@ -158,5 +225,6 @@ fn main() -> ExitCode {
             values_keep_their_functions_between_a_page_and_its_components,
         ),
         ("behaviors_rewrite_definitions_with_definition_filter", behaviors_rewrite_definitions_with_definition_filter),
+        ("unreachable_hosts_and_offline_fail_at_once", unreachable_hosts_and_offline_fail_at_once),
     ])
 }

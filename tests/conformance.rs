@@ -1368,6 +1368,67 @@ fn everyday_apis_on_both_forms() {
     everyday_apis(Form::Html);
 }
 
+/// `wx.connectSocket` against a local WebSocket server, on both page kinds: headers go
+/// out, text and bytes go both ways, `close` closes with its code; the older global
+/// socket API works on the last socket; a socket to a port nobody listens on says
+/// `onError` then `onClose`.
+fn web_socket(form: Form) {
+    let url = support::ws::start();
+    run_form(
+        form,
+        |_| {},
+        move |app, _| {
+            let js = format!(
+                r#"new Promise(function (resolve) {{
+  var seen = [];
+  var task = wx.connectSocket({{ url: {url:?}, header: {{ 'x-token': 'kka' }} }});
+  task.onOpen(function (res) {{ seen.push('open ' + (typeof res.header)); task.send({{ data: 'hi' }}); }});
+  task.onMessage(function (m) {{
+    if (typeof m.data === 'string') {{
+      seen.push(m.data);
+      if (m.data === 'HI') task.send({{ data: new Uint8Array([1, 2, 3]).buffer }});
+    }} else {{
+      seen.push(Array.from(new Uint8Array(m.data)).join(','));
+      task.close({{ code: 4000, reason: 'bye' }});
+    }}
+  }});
+  task.onClose(function (c) {{
+    seen.push('close ' + c.code + ' ' + c.reason);
+    var broken = wx.connectSocket({{ url: 'ws://127.0.0.1:1/' }});
+    broken.onError(function (e) {{ seen.push('error ' + /^connectSocket:fail|\S/.test(e.errMsg)); }});
+    broken.onClose(function (c) {{
+      seen.push('closed ' + c.code);
+      wx.onSocketMessage(function (m) {{ seen.push('global ' + m.data); wx.closeSocket(); }});
+      wx.onSocketClose(function () {{ resolve(seen); }});
+      wx.connectSocket({{ url: {url:?} }});
+    }});
+  }});
+}})"#
+            );
+            assert_eq!(
+                app.eval(&js)?,
+                json!([
+                    "open object",
+                    "welcome kka",
+                    "HI",
+                    "3,2,1",
+                    "close 4000 bye",
+                    "error true",
+                    "closed 1006",
+                    "global welcome "
+                ]),
+                "{form:?}"
+            );
+            Ok(())
+        },
+    );
+}
+
+fn web_socket_on_both_forms() {
+    web_socket(Form::Wxml);
+    web_socket(Form::Html);
+}
+
 /// Components before `onLoad` (WXML: HTML pages have none): a page's first tree, its
 /// components (nested ones too) created and attached, then the page's `onLoad`, which
 /// finds them, and the rest in [`FIRST_TREE_ORDER`]'s order.
@@ -1484,5 +1545,6 @@ fn main() -> ExitCode {
         ("resize_on_both_forms", resize_on_both_forms),
         ("components_attach_before_on_load", components_attach_before_on_load),
         ("everyday_apis_on_both_forms", everyday_apis_on_both_forms),
+        ("web_socket_on_both_forms", web_socket_on_both_forms),
     ])
 }

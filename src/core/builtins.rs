@@ -434,7 +434,7 @@ mod tests {
         let mut builder = RegistryBuilder::new();
         register(&mut builder, Arc::new(Storage::new(tmp.path().to_path_buf())));
         let files = crate::files::Files::new(std::env::temp_dir());
-        let requests = crate::net::register(&mut builder, Default::default(), files.clone());
+        let requests = crate::net::register(&mut builder, Default::default(), files.clone(), false);
         crate::files::register(&mut builder, files, requests);
         let registry = builder.build();
         for name in registry.names() {

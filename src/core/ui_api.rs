@@ -185,6 +185,6 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), UiApi::ALL.len());
         assert_eq!(UiApi::from_name("exitMiniProgram"), None);
-        assert_eq!(UiApi::page_apis().count(), 22);
+        assert_eq!(UiApi::page_apis().count(), 24);
     }
 }

@@ -2,7 +2,9 @@
 //! rustls), with `--mock` rules that answer by URL and method; [`transfer`] is
 //! `wx.downloadFile` and `wx.uploadFile`, to and from the mini program's files.
 
+pub mod reachability;
 pub mod request;
+pub mod socket;
 pub mod transfer;
 
 use std::sync::Arc;
@@ -13,10 +15,13 @@ use std::time::Duration;
 use crate::core::call::MiniApiCall;
 use crate::core::registry::RegistryBuilder;
 use crate::files::Files;
+pub use reachability::Reachability;
 use request::{RequestMocks, Requests};
+use socket::Sockets;
 
 /// The built-ins this module registers.
-pub const APIS: &[&str] = &["request", "__abortRequest", "downloadFile", "uploadFile"];
+pub const APIS: &[&str] =
+    &["request", "__abortRequest", "downloadFile", "uploadFile", "__socket", "__socketSend", "__socketClose"];
 
 /// How long the registry lets a request run: the request's own `timeout` ends it first.
 pub const REGISTRY_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
@@ -24,8 +29,20 @@ pub const REGISTRY_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
 /// Adds `request` (and `__abortRequest`, what `RequestTask.abort()` calls),
 /// `downloadFile` and `uploadFile` unless the host registered its own; returns the
 /// requests' client (other built-ins fetch with it).
-pub fn register(builder: &mut RegistryBuilder, mocks: RequestMocks, files: Arc<Files>) -> Arc<Requests> {
-    let requests = Requests::new(mocks);
+pub fn register(builder: &mut RegistryBuilder, mocks: RequestMocks, files: Arc<Files>, offline: bool) -> Arc<Requests> {
+    let requests = Requests::new(mocks, Arc::new(Reachability::new(offline)));
+    let sockets = Arc::new(Sockets::default());
+    let (connecting, reach) = (sockets.clone(), requests.reachability().clone());
+    if builder.register_default(
+        "__socket",
+        Arc::new(move |call: MiniApiCall| connecting.clone().connect(call, reach.clone())),
+    ) {
+        builder.set_timeout_if_default("__socket", REGISTRY_TIMEOUT);
+    }
+    let sending = sockets.clone();
+    builder.register_default("__socketSend", Arc::new(move |call: MiniApiCall| std::future::ready(sending.send(call))));
+    builder
+        .register_default("__socketClose", Arc::new(move |call: MiniApiCall| std::future::ready(sockets.close(call))));
     for (api, upload) in [("downloadFile", false), ("uploadFile", true)] {
         let (requests, files) = (requests.clone(), files.clone());
         if builder.register_default(

@@ -270,17 +270,46 @@ impl RequestMocks {
 pub struct Requests {
     client: reqwest::Client,
     mocks: RequestMocks,
+    reachability: Arc<super::Reachability>,
     in_flight: Mutex<HashMap<String, tokio::task::AbortHandle>>,
 }
 
 impl Requests {
-    /// A client with WeChat's defaults, and these mock rules.
-    pub fn new(mocks: RequestMocks) -> Arc<Requests> {
+    /// A client with WeChat's defaults, these mock rules, and what it knows of the hosts
+    /// it reaches (offline: every request without a mock fails at once).
+    pub fn new(mocks: RequestMocks, reachability: Arc<super::Reachability>) -> Arc<Requests> {
         let client = reqwest::Client::builder()
             .user_agent(concat!("superapp-shell/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(super::reachability::CONNECT_TIMEOUT)
             .build()
             .expect("an HTTP client with rustls builds");
-        Arc::new(Requests { client, mocks, in_flight: Mutex::new(HashMap::new()) })
+        Arc::new(Requests { client, mocks, reachability, in_flight: Mutex::new(HashMap::new()) })
+    }
+
+    /// What the shell knows of the hosts it reaches.
+    pub(crate) fn reachability(&self) -> &Arc<super::Reachability> {
+        &self.reachability
+    }
+
+    /// Sends `request` to `url`: at once a failure when its host is unreachable (or the
+    /// shell is offline); a failure to connect marks the host unreachable.
+    pub(crate) async fn send_checked(
+        &self,
+        url: &str,
+        request: reqwest::RequestBuilder,
+    ) -> Result<reqwest::Response, ApiError> {
+        self.reachability.check(url).map_err(ApiError::new)?;
+        match request.send().await {
+            Ok(reply) => Ok(reply),
+            Err(err) => {
+                let connect = err.is_connect();
+                let failed = failure(err);
+                if connect {
+                    self.reachability.failed(url, failed.to_string().as_str());
+                }
+                Err(failed)
+            }
+        }
     }
 
     /// The mock rules.
@@ -345,7 +374,7 @@ impl Requests {
         if let Some(body) = &options.body {
             request = request.body(body.clone());
         }
-        let reply = request.send().await.map_err(failure)?;
+        let reply = self.send_checked(&options.url, request).await?;
         let status = reply.status().as_u16();
         let headers: Vec<(String, String)> = reply
             .headers()

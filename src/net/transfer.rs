@@ -62,7 +62,7 @@ impl Requests {
             let answer = mock.outcome.clone().map_err(ApiError::new)?.unwrap_or_default();
             return Ok(mock_text(&answer));
         }
-        let reply = self.client().get(url).timeout(DEFAULT_TIMEOUT).send().await.map_err(super::request::failure)?;
+        let reply = self.send_checked(url, self.client().get(url).timeout(DEFAULT_TIMEOUT)).await?;
         if !reply.status().is_success() {
             return Err(ApiError::new(format!("GET {url} answered {}", reply.status().as_u16())));
         }
@@ -102,7 +102,7 @@ impl Requests {
             for (name, value) in headers_of(&data) {
                 request = request.header(name, value);
             }
-            let reply = request.send().await.map_err(super::request::failure)?;
+            let reply = self.send_checked(&url, request).await?;
             let status = reply.status().as_u16() as u64;
             call.send_state(json!({"headersReceived": {"header": header_map(&reply), "statusCode": status}}));
             let total = reply.content_length().unwrap_or(0);
@@ -183,7 +183,7 @@ impl Requests {
                 request = request.header(name, value);
             }
         }
-        let reply = request.send().await.map_err(super::request::failure)?;
+        let reply = self.send_checked(&url, request).await?;
         let status = reply.status().as_u16();
         // (the body goes out whole: its progress is said once it has gone)
         call.send_state(json!({"progress": 100, "totalBytesSent": size, "totalBytesExpectedToSend": size}));

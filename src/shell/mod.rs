@@ -167,6 +167,7 @@ pub struct ShellBuilder {
     observer: Option<Arc<dyn CallObserver>>,
     data_dir: Option<PathBuf>,
     request_mocks: crate::net::request::RequestMocks,
+    offline: bool,
 }
 
 impl ShellBuilder {
@@ -199,7 +200,14 @@ impl ShellBuilder {
         self
     }
 
-    /// `--mock` rules for `wx.request` (`request <METHOD> <url>` entries).
+    /// Offline: every `wx.request`, download, upload and socket that no mock rule answers
+    /// fails at once (`--offline`).
+    pub fn offline(mut self, offline: bool) -> ShellBuilder {
+        self.offline = offline;
+        self
+    }
+
+    /// Mock rules for `wx.request` (`request <METHOD> <url>` entries of a mock file).
     pub fn request_mocks(mut self, mocks: crate::net::request::RequestMocks) -> ShellBuilder {
         self.request_mocks = mocks;
         self
@@ -263,7 +271,12 @@ impl ShellBuilder {
         let storage = Arc::new(Storage::new(data_dir.clone()));
         builtins::register(&mut self.registry, storage);
         let files = crate::files::Files::new(data_dir.clone());
-        let requests = crate::net::register(&mut self.registry, std::mem::take(&mut self.request_mocks), files.clone());
+        let requests = crate::net::register(
+            &mut self.registry,
+            std::mem::take(&mut self.request_mocks),
+            files.clone(),
+            self.offline,
+        );
         crate::files::register(&mut self.registry, files.clone(), requests);
         Shell {
             registry: Arc::new(self.registry.build()),
@@ -310,6 +323,7 @@ impl Shell {
             observer: None,
             data_dir: None,
             request_mocks: Default::default(),
+            offline: false,
         }
     }
 

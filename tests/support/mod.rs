@@ -5,6 +5,7 @@
 
 pub mod harness;
 pub mod http;
+pub mod ws;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
