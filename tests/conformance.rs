@@ -1429,6 +1429,58 @@ fn web_socket_on_both_forms() {
     web_socket(Form::Html);
 }
 
+/// `wx.cloud` on both page kinds: answered by mock rules of its names (a function, a
+/// collection's query chain), and without a rule a clear failure naming the rule to add.
+fn wx_cloud(form: Form) {
+    run_form(
+        form,
+        |_| {},
+        move |app, _| {
+            let asked = Arc::new(Mutex::new(Vec::new()));
+            app.mock_api("cloud.callFunction login", |call: MiniApiCall| async move {
+                Ok(json!({"openid": "o-1", "echo": call.data()["data"]["x"]}))
+            });
+            let seen = asked.clone();
+            app.mock_api("cloud.database goods", move |call: MiniApiCall| {
+                seen.lock().unwrap().push(call.data().clone());
+                async { Ok(json!({"data": [{"_id": "a", "n": 1}, {"_id": "b", "n": 2}]})) }
+            });
+            let answer = app.eval(
+                r#"(async function () {
+  wx.cloud.init({ env: 'test-env', traceUser: true });
+  var fn = await wx.cloud.callFunction({ name: 'login', data: { x: 7 } });
+  var db = wx.cloud.database(), _ = db.command;
+  var list = await db.collection('goods').where({ n: _.gt(0) }).orderBy('n', 'desc').skip(0).limit(10).get();
+  var one = await db.collection('goods').doc('b').get();
+  var count = await db.collection('goods').count();
+  var none = await new Promise(function (r) { wx.cloud.callFunction({ name: 'pay', fail: function (e) { r(e.errMsg); } }); });
+  var table = await db.collection('orders').get().catch(function (e) { return e.errMsg; });
+  return { fn: [fn.result, fn.errMsg], list: list.data.length, one: one.data.n, count: count.total, none: none, table: table };
+})()"#,
+            )?;
+            assert_eq!(
+                answer,
+                json!({"fn": [{"openid": "o-1", "echo": 7}, "cloud.callFunction:ok"], "list": 2, "one": 2, "count": 2,
+                    "none": "cloud.callFunction:fail wx.cloud needs WeChat's cloud: answer it with --mock \"cloud.callFunction pay\"",
+                    "table": "cloud.database.get:fail wx.cloud needs WeChat's cloud: answer it with --mock \"cloud.database orders\""}),
+                "{form:?}"
+            );
+            let first = asked.lock().unwrap()[0].clone();
+            assert_eq!(
+                (first["op"].clone(), first["where"].clone(), first["orderBy"].clone(), first["limit"].clone()),
+                (json!("get"), json!({"n": {"$gt": 0}}), json!([["n", "desc"]]), json!(10)),
+                "{form:?}: the rule sees the query"
+            );
+            Ok(())
+        },
+    );
+}
+
+fn wx_cloud_on_both_forms() {
+    wx_cloud(Form::Wxml);
+    wx_cloud(Form::Html);
+}
+
 /// Components before `onLoad` (WXML: HTML pages have none): a page's first tree, its
 /// components (nested ones too) created and attached, then the page's `onLoad`, which
 /// finds them, and the rest in [`FIRST_TREE_ORDER`]'s order.
@@ -1546,5 +1598,6 @@ fn main() -> ExitCode {
         ("components_attach_before_on_load", components_attach_before_on_load),
         ("everyday_apis_on_both_forms", everyday_apis_on_both_forms),
         ("web_socket_on_both_forms", web_socket_on_both_forms),
+        ("wx_cloud_on_both_forms", wx_cloud_on_both_forms),
     ])
 }

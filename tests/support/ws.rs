@@ -10,6 +10,7 @@ use tungstenite::handshake::server::{Request, Response};
 use tungstenite::Message;
 
 /// Starts the server (it lives as long as the test process); returns `ws://127.0.0.1:<port>`.
+#[allow(clippy::result_large_err)]
 pub fn start() -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("ws://{}", listener.local_addr().unwrap());
