@@ -218,6 +218,48 @@ fn unreachable_hosts_and_offline_fail_at_once() {
     .unwrap();
 }
 
+/// The computed style `name` of the first element `selector` finds on the current page.
+fn style(app: &testing::App, selector: &str, name: &str) -> Result<serde_json::Value, testing::Failed> {
+    let page = app.current_page()?.id;
+    let found = app.send("Page.getElement", json!({"pageId": page, "selector": selector}))?;
+    let styles =
+        app.send("Element.getStyles", json!({"pageId": page, "elementId": found["elementId"], "names": [name]}))?;
+    Ok(styles["styles"][0].clone())
+}
+
+/// SCSS (DevTools' `sass` compiler plugin): variables, nesting, a mixin and an imported
+/// partial, in app and page styles, with rpx kept for the screen.
+fn scss_compiles_as_in_devtools() {
+    run_package(
+        &[
+            ("project.config.json", r#"{"appid": "wxscss", "setting": {"useCompilerPlugins": ["sass"]}}"#),
+            ("app.json", r#"{"pages": ["pages/a/a"]}"#),
+            ("app.js", "App({})"),
+            (
+                "styles/_theme.scss",
+                "$brand: rgb(7, 193, 96);\n@mixin boxed($w) { width: $w; border: 1px solid $brand; }\n",
+            ),
+            ("app.scss", "@import './styles/theme';\n.brand { color: $brand; }\n"),
+            ("pages/a/a.wxml", r#"<view class="card"><text class="brand title">hi</text></view>"#),
+            ("pages/a/a.js", "Page({})"),
+            (
+                "pages/a/a.scss",
+                "@import '../../styles/theme';\n.card { @include boxed(375rpx); .title { font-size: 16px + 4px; } }\n",
+            ),
+        ],
+        |app| {
+            app.wait_for(".card .title", WAIT)?;
+            assert_eq!(style(app, ".title", "color")?, json!("rgb(7, 193, 96)"), "app.scss, through a partial");
+            assert_eq!(style(app, ".title", "font-size")?, json!("20px"), "nesting and arithmetic");
+            let width = style(app, ".card", "width")?;
+            let window = app.eval("window.innerWidth")?.as_f64().unwrap();
+            let px: f64 = width.as_str().unwrap().trim_end_matches("px").parse().unwrap();
+            assert!((px - window / 2.0).abs() < 1.0, "375rpx is half the window: {width} of {window}");
+            Ok(())
+        },
+    );
+}
+
 fn main() -> ExitCode {
     support::harness::main(&[
         (
@@ -226,5 +268,6 @@ fn main() -> ExitCode {
         ),
         ("behaviors_rewrite_definitions_with_definition_filter", behaviors_rewrite_definitions_with_definition_filter),
         ("unreachable_hosts_and_offline_fail_at_once", unreachable_hosts_and_offline_fail_at_once),
+        ("scss_compiles_as_in_devtools", scss_compiles_as_in_devtools),
     ])
 }

@@ -84,6 +84,20 @@ pub fn compile(
         let css = through(cache, key, &mut || compilers.transpiler()?.less(work.root()?, less))?;
         made_wxss.insert(format!("{}.wxss", less.strip_suffix(".less").expect("a .less file")), css);
     }
+    // SCSS, per file, the same way.
+    let scss_inputs: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .filter(|f| f.ends_with(".scss"))
+        .map(|f| Ok((f.clone(), text(f)?)))
+        .collect::<Result<_, CompileError>>()?;
+    for scss in &plan.scss {
+        let key = scss_inputs
+            .iter()
+            .fold(KeyBuilder::new(Tool::Sass.name(), &compilers.identity(Tool::Sass)), |k, (f, b)| k.file(f, b))
+            .part(scss.as_bytes());
+        let css = through(cache, key, &mut || compilers.transpiler()?.sass(work.root()?, scss))?;
+        made_wxss.insert(format!("{}.wxss", scss.strip_suffix(".scss").expect("a .scss file")), css);
+    }
 
     // WXSS: one unit.
     let mut wxss_files: Vec<String> = files.iter().filter(|f| f.ends_with(".wxss")).cloned().collect();

@@ -54,6 +54,8 @@ pub enum Tool {
     Esbuild,
     /// LESS into WXSS.
     Less,
+    /// SCSS into WXSS (the `sass` npm package, dart-sass in JS).
+    Sass,
 }
 
 impl Tool {
@@ -64,6 +66,7 @@ impl Tool {
             Tool::Wcsc => "wcsc",
             Tool::Esbuild => "esbuild",
             Tool::Less => "less",
+            Tool::Sass => "sass",
         }
     }
 }
@@ -137,7 +140,9 @@ impl Compilers {
         match tool {
             Tool::Wcc => super::cache::identity(&self.wcc),
             Tool::Wcsc => super::cache::identity(&self.wcsc),
-            Tool::Esbuild | Tool::Less => self.transpiler.as_ref().map(|t| t.identity(tool)).unwrap_or_default(),
+            Tool::Esbuild | Tool::Less | Tool::Sass => {
+                self.transpiler.as_ref().map(|t| t.identity(tool)).unwrap_or_default()
+            }
         }
     }
 

@@ -91,6 +91,9 @@ pub struct Plan {
     pub compiled: Vec<String>,
     /// LESS files that stand for the WXSS file of the same name.
     pub less: Vec<String>,
+    /// SCSS files that stand for the WXSS file of the same name (partials, `_x.scss`,
+    /// are only imported).
+    pub scss: Vec<String>,
 }
 
 /// Plans `files` (sorted package paths); `read` gives a script's text.
@@ -113,6 +116,11 @@ pub fn plan(files: &[String], read: impl Fn(&str) -> Option<String>) -> Plan {
         } else if let Some(stem) = file.strip_suffix(".less") {
             if !has(&format!("{stem}.wxss")) {
                 plan.less.push(file.clone());
+            }
+        } else if let Some(stem) = file.strip_suffix(".scss") {
+            let partial = stem.rsplit('/').next().is_some_and(|name| name.starts_with('_'));
+            if !partial && !has(&format!("{stem}.wxss")) {
+                plan.scss.push(file.clone());
             }
         }
     }
@@ -158,5 +166,9 @@ mod tests {
         assert_eq!(plan.plain, ["app.js", "pages/b/b.js"]);
         assert_eq!(plan.compiled, ["pages/a/a.ts", "utils/esm.js"]);
         assert_eq!(plan.less, ["pages/a/a.less"]);
+        let scss_files: Vec<String> =
+            ["a.scss", "b.scss", "b.wxss", "styles/_theme.scss"].iter().map(|f| f.to_string()).collect();
+        let scss = super::plan(&scss_files, |_| None);
+        assert_eq!(scss.scss, ["a.scss"], "a partial, or a .scss beside its .wxss, is not compiled alone");
     }
 }

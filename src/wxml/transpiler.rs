@@ -14,19 +14,25 @@ use super::compiler::{source_errors, CompileError};
 pub struct Transpiler {
     esbuild: PathBuf,
     lessc: PathBuf,
+    sass: PathBuf,
 }
 
 impl Transpiler {
     /// The tools under `node_modules`, if esbuild is there.
     pub fn at(node_modules: &Path) -> Option<Transpiler> {
         let esbuild = node_modules.join("@esbuild/linux-x64/bin/esbuild");
-        esbuild.is_file().then(|| Transpiler { esbuild, lessc: node_modules.join("less/bin/lessc") })
+        esbuild.is_file().then(|| Transpiler {
+            esbuild,
+            lessc: node_modules.join("less/bin/lessc"),
+            sass: node_modules.join("sass/sass.js"),
+        })
     }
 
     /// What the compile cache keys on for esbuild or less.
     pub fn identity(&self, tool: super::compiler::Tool) -> String {
         match tool {
             super::compiler::Tool::Less => super::cache::identity(&self.lessc.join("../../package.json")),
+            super::compiler::Tool::Sass => super::cache::identity(&self.sass.join("../package.json")),
             _ => super::cache::identity(&self.esbuild),
         }
     }
@@ -90,6 +96,40 @@ impl Transpiler {
     }
 }
 
+impl Transpiler {
+    /// Compiles an SCSS file (relative to `root`) into CSS for WeChat's WXSS compiler, as
+    /// DevTools' `sass` compiler plugin does (its `@import`s resolve from its folder).
+    pub fn sass(&self, root: &Path, file: &str) -> Result<String, CompileError> {
+        let output = Command::new("node")
+            .current_dir(root)
+            .arg(&self.sass)
+            .args(["--no-source-map", "--no-color", "--quiet", file])
+            .output()
+            .map_err(|source| CompileError::Run { tool: "sass (node)", source })?;
+        if !output.status.success() {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            return Err(CompileError::Source { message: sass_error(file, &stderr) });
+        }
+        String::from_utf8(output.stdout)
+            .map_err(|_| CompileError::Source { message: format!("{file}: sass wrote text that is not UTF-8") })
+    }
+}
+
+/// sass's report (`Error: Undefined variable.`, then a code excerpt, then `  bad.scss 1:13
+/// root stylesheet`) as one line: `bad.scss:1:13: Error: Undefined variable.`.
+pub fn sass_error(file: &str, stderr: &str) -> String {
+    let message = stderr.lines().next().unwrap_or("sass failed").trim();
+    let at = stderr.lines().map(str::trim).find_map(|line| {
+        let (path, rest) = line.split_once(' ')?;
+        let (row, col) = rest.split_whitespace().next()?.split_once(':')?;
+        (path.ends_with(".scss") || path.ends_with(".sass")).then(|| format!("{path}:{row}:{col}"))
+    });
+    match at {
+        Some(at) => format!("{at}: {message}"),
+        None => format!("{file}: {message}"),
+    }
+}
+
 fn read_output(out: &Path, file: &str) -> Result<String, String> {
     let stem = file.strip_suffix(".ts").or_else(|| file.strip_suffix(".js")).unwrap_or(file);
     std::fs::read_to_string(out.join(format!("{stem}.js")))
@@ -134,5 +174,12 @@ mod tests {
             less_error("bad.less", "NameError: variable @nope is undefined in /tmp/esb/bad.less on line 1, column 13:"),
             "bad.less:1:13: NameError: variable @nope is undefined"
         );
+    }
+
+    #[test]
+    fn sass_errors_name_file_line_and_column() {
+        let stderr = "Error: Undefined variable.\n  \u{2577}\n2 \u{2502}   color: $nope;\n  \u{2575}\n  pages/a/bad.scss 2:10  root stylesheet\n";
+        assert_eq!(sass_error("pages/a/bad.scss", stderr), "pages/a/bad.scss:2:10: Error: Undefined variable.");
+        assert_eq!(sass_error("x.scss", "Error: boom\n"), "x.scss: Error: boom");
     }
 }
