@@ -260,6 +260,63 @@ fn scss_compiles_as_in_devtools() {
     );
 }
 
+/// A custom tab bar (`tabBar.custom` with `custom-tab-bar/index`): each tab page draws
+/// its own instance, `getTabBar()` returns it on pages and components, a tap on it
+/// switches tabs, and the shell draws no tab bar of its own.
+fn a_custom_tab_bar_is_each_tab_pages_component() {
+    let tab_page = |i: u32| {
+        format!(
+            "Page({{ onShow() {{ this.getTabBar().setData({{ selected: {i} }}) }},\n\
+             fromComponent() {{ return this.selectComponent('#probe').tabBarIs() }} }})"
+        )
+    };
+    let (home_js, two_js) = (tab_page(0), tab_page(1));
+    let files: Vec<(&str, &str)> = vec![
+        (
+            "app.json",
+            r#"{"pages": ["pages/home/home", "pages/two/two", "pages/plain/plain"], "usingComponents": {"probe": "/components/probe/probe"},
+               "tabBar": {"custom": true, "list": [{"pagePath": "pages/home/home", "text": "Home"}, {"pagePath": "pages/two/two", "text": "Two"}]}}"#,
+        ),
+        ("app.js", "App({})"),
+        ("custom-tab-bar/index.json", r#"{"component": true}"#),
+        (
+            "custom-tab-bar/index.wxml",
+            r#"<view class="bar"><view wx:for="{{list}}" wx:key="path" class="item {{selected === index ? 'on' : ''}}" data-path="{{item.path}}" bindtap="go">{{item.text}}</view></view>"#,
+        ),
+        ("custom-tab-bar/index.wxss", ".bar { position: fixed; bottom: 0; left: 0; right: 0; height: 50px; display: flex; } .item { flex: 1; }"),
+        (
+            "custom-tab-bar/index.js",
+            "Component({ data: { selected: -1, list: [{ path: '/pages/home/home', text: 'Home' }, { path: '/pages/two/two', text: 'Two' }] },\n\
+             methods: { go(e) { wx.switchTab({ url: e.currentTarget.dataset.path }) } } })",
+        ),
+        ("components/probe/probe.json", r#"{"component": true}"#),
+        ("components/probe/probe.wxml", "<view/>"),
+        ("components/probe/probe.js", "Component({ methods: { tabBarIs() { return this.getTabBar() && this.getTabBar().is } } })"),
+        ("pages/home/home.wxml", r#"<view class="title">home</view><probe id="probe"/>"#),
+        ("pages/home/home.js", &home_js),
+        ("pages/two/two.wxml", r#"<view class="title">two</view><probe id="probe"/>"#),
+        ("pages/two/two.js", &two_js),
+        ("pages/plain/plain.wxml", r#"<view class="title">plain</view>"#),
+        ("pages/plain/plain.js", "Page({ bar() { return this.getTabBar() } })"),
+    ];
+    run_package(&files, |app| {
+        const ON: &str = "custom-tab-bar >>> .item.on";
+        app.wait_until(|app| Ok(app.count(ON)? == 1 && app.text(ON)? == "Home"), WAIT)
+            .map_err(|_| format!("home's bar: {:?}", app.text(ON)))?;
+        assert_eq!(app.call_method("fromComponent", vec![])?, json!("custom-tab-bar/index"));
+        let chrome = app.chrome_state_within(WAIT)?;
+        assert!(chrome["tabBar"].is_null(), "the shell draws no tab bar: {chrome}");
+        app.tap("custom-tab-bar >>> .item:not(.on)")?;
+        app.wait_until(|app| Ok(app.current_page()?.path == "pages/two/two"), WAIT)?;
+        app.wait_until(|app| Ok(app.count(ON)? == 1 && app.text(ON)? == "Two"), WAIT)
+            .map_err(|_| format!("two's bar: {:?}", app.text(ON)))?;
+        app.navigate_to("/pages/plain/plain")?;
+        assert_eq!(app.count("custom-tab-bar")?, 0, "not on a page that is no tab");
+        assert_eq!(app.call_method("bar", vec![])?, serde_json::Value::Null);
+        Ok(())
+    });
+}
+
 fn main() -> ExitCode {
     support::harness::main(&[
         (
@@ -269,5 +326,6 @@ fn main() -> ExitCode {
         ("behaviors_rewrite_definitions_with_definition_filter", behaviors_rewrite_definitions_with_definition_filter),
         ("unreachable_hosts_and_offline_fail_at_once", unreachable_hosts_and_offline_fail_at_once),
         ("scss_compiles_as_in_devtools", scss_compiles_as_in_devtools),
+        ("a_custom_tab_bar_is_each_tab_pages_component", a_custom_tab_bar_is_each_tab_pages_component),
     ])
 }

@@ -264,6 +264,8 @@
     };
     self.createSelectorQuery = function () { return window.wx.createSelectorQuery().in(self); };
     self.createIntersectionObserver = function (options) { return window.wx.createIntersectionObserver(self, options); };
+    /** The custom tab bar's instance on this component's page, else null. */
+    self.getTabBar = function () { return window.__wxmlSelectComponents(webviewId, 0, 'custom-tab-bar', false); };
     /** The page this component is on: `pageId-<webview>`. */
     self.getPageId = function () { return 'pageId-' + webviewId; };
     self.animate = function (selector, keyframes, duration, last) {

@@ -158,6 +158,8 @@
     page.selectComponent = function (selector) { return window.__wxmlSelectComponents(webviewId, 0, selector, false); };
     page.selectAllComponents = function (selector) { return window.__wxmlSelectComponents(webviewId, 0, selector, true); };
     page.getPageId = function () { return 'pageId-' + webviewId; };
+    /** The custom tab bar's instance on this tab page (app.json tabBar.custom), else null. */
+    page.getTabBar = function () { return window.__wxmlSelectComponents(webviewId, 0, 'custom-tab-bar', false); };
     page.animate = function (selector, keyframes, duration, last) {
       window.__wxmlAnimate(webviewId, 0, selector, keyframes, duration, last);
     };

@@ -35,9 +35,18 @@
     else early.push(m);
   });
 
+  // A custom tab bar (app.json tabBar.custom): its component ends each tab page's tree,
+  // one instance per tab page, as WeChat draws it (src/core/components.rs).
+  function withTabBar(tree) {
+    var bar = window.__wxmlComponents && window.__wxmlComponents.customTabBar;
+    if (!bar || bar.pages.indexOf(sa.config.route) < 0 || !tree) return tree;
+    var node = { tag: 'wx-custom-tab-bar', attr: {}, children: [] };
+    return Object.assign({}, tree, { children: (tree.children || []).concat([node]) });
+  }
+
   function render(m) {
     Object.keys(m.data || {}).forEach(function (path) { P.set(data, path, m.data[path]); });
-    var tree = template(data, {}, {});
+    var tree = withTabBar(template(data, {}, {}));
     if (mounted) R.patch(tree);
     else R.mount(container, tree, sa.config.route);
     mounted = true;

@@ -187,6 +187,9 @@ pub struct TabBar {
     pub background_color: String,
     /// 2 to 5 tabs.
     pub list: Vec<TabItem>,
+    /// `custom: true`: the mini program's `custom-tab-bar/index` component is the tab bar
+    /// of each tab page, and the shell draws none.
+    pub custom: bool,
 }
 
 /// One custom API a mini program declares in `extApi`, callable as `wx.<name>(opts)`.
@@ -432,6 +435,7 @@ fn parse_tab_bar(bar: &Map<String, Value>, pages: &[String]) -> Result<TabBar, F
         items.push(TabItem { page_path, text: text_of("text")? });
     }
     Ok(TabBar {
+        custom: bar.get("custom").and_then(Value::as_bool).unwrap_or(false),
         color: color("color", "#7a7e83")?,
         selected_color: color("selectedColor", "#07c160")?,
         background_color: color("backgroundColor", "#f7f7f7")?,

@@ -53,7 +53,25 @@ pub struct ComponentTable {
     /// component path -> generic name -> the default component's path. (A generic
     /// without a default must be given by the owner, `generic:name="tag"`.)
     pub generics: BTreeMap<String, BTreeMap<String, String>>,
+    /// A custom tab bar (`tabBar.custom`): the component drawn at the end of each tab
+    /// page (`custom-tab-bar/index`), and those pages.
+    #[serde(rename = "customTabBar")]
+    pub custom_tab_bar: Option<CustomTabBar>,
 }
+
+/// The custom tab bar of a mini program: [`CUSTOM_TAB_BAR`] on each of its tab pages.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CustomTabBar {
+    /// The component's path.
+    pub path: String,
+    /// The tab pages' routes.
+    pub pages: Vec<String>,
+}
+
+/// Where WeChat looks for a custom tab bar, and the tag it has on each tab page.
+pub const CUSTOM_TAB_BAR: &str = "custom-tab-bar/index";
+/// The tag of the custom tab bar on a tab page (`this.getTabBar()` finds it).
+pub const CUSTOM_TAB_BAR_TAG: &str = "custom-tab-bar";
 
 /// How a component's classes and the page's meet (WeChat's `styleIsolation`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -86,14 +104,30 @@ impl ComponentTable {
     /// Builds the table from the pages' routes; `json` reads a file's `.json` (by path
     /// without extension), `exists` says whether a package file exists. Entries that cannot
     /// be used are left out and returned as errors (the rest of the table still works).
+    ///
+    /// `tab_pages`: the tab pages of a `tabBar.custom` mini program; with a component at
+    /// [`CUSTOM_TAB_BAR`], each of them has it under [`CUSTOM_TAB_BAR_TAG`].
     pub fn build(
         pages: &[String],
         app_using: Option<&Value>,
+        tab_pages: Option<&[String]>,
         json: impl Fn(&str) -> Option<Value>,
         exists: impl Fn(&str) -> bool,
     ) -> (ComponentTable, Vec<ComponentError>) {
         let mut table = ComponentTable::default();
         let mut errors = Vec::new();
+        if let Some(tab_pages) = tab_pages {
+            if exists(&format!("{CUSTOM_TAB_BAR}.js")) || exists(&format!("{CUSTOM_TAB_BAR}.ts")) {
+                table.custom_tab_bar =
+                    Some(CustomTabBar { path: CUSTOM_TAB_BAR.to_string(), pages: tab_pages.to_vec() });
+            } else {
+                errors.push(ComponentError::Missing {
+                    owner: "app".into(),
+                    tag: "(tabBar.custom)".into(),
+                    path: format!("/{CUSTOM_TAB_BAR}"),
+                });
+            }
+        }
         let global = resolve_all("app", app_using, &exists, &mut errors);
         let mut todo: Vec<String> = pages.to_vec();
         let mut seen: BTreeSet<String> = BTreeSet::new();
@@ -111,6 +145,9 @@ impl ComponentTable {
                 table.isolation.insert(owner.clone(), isolation);
             }
             let mut using = global.clone();
+            if let Some(bar) = table.custom_tab_bar.as_ref().filter(|bar| bar.pages.contains(&owner)) {
+                using.insert(CUSTOM_TAB_BAR_TAG.to_string(), bar.path.clone());
+            }
             using.extend(resolve_all(
                 &owner,
                 own.as_ref().and_then(|j| j.get("usingComponents")),
@@ -266,7 +303,7 @@ mod tests {
         };
         let app = json!({"cell": "weui-miniprogram/cell/cell"});
         let (table, errors) =
-            ComponentTable::build(&["pages/a/a".into(), "pages/b/b".into()], Some(&app), json, exists);
+            ComponentTable::build(&["pages/a/a".into(), "pages/b/b".into()], Some(&app), None, json, exists);
         assert_eq!(
             errors,
             [ComponentError::Missing { owner: "pages/a/a".into(), tag: "nope".into(), path: "./nope".into() }]
@@ -298,7 +335,7 @@ mod tests {
             "components/card/card" => Some(json!({"component": true, "styleIsolation": "page-shared"})),
             _ => None,
         };
-        let (table, errors) = ComponentTable::build(&["pages/a/a".into()], None, json, exists);
+        let (table, errors) = ComponentTable::build(&["pages/a/a".into()], None, None, json, exists);
         assert_eq!(errors, []);
         assert_eq!(table.isolation, BTreeMap::from([("components/list/list".into(), StyleIsolation::ApplyShared)]));
         assert_eq!(

@@ -366,6 +366,8 @@ impl Chrome {
 
     /// Shows the tab bar with `selected` highlighted, or hides it (`None`).
     pub fn show_tabs(&mut self, selected: Option<usize>) {
+        // (no bar to show when the mini program draws its own: tabBar.custom)
+        let selected = selected.filter(|_| self.tab_bar.is_some());
         self.selected_tab = selected;
         self.tabbar.set_visible(selected.is_some());
         for (i, tab) in self.tabs.iter().enumerate() {

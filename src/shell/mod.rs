@@ -420,7 +420,9 @@ impl Shell {
             .build(&event_loop)
             .map_err(|err| ShellError::Window(err.to_string()))?;
         let vbox = window.default_vbox().ok_or_else(|| ShellError::Window("the window has no GTK box".into()))?;
-        let chrome = Chrome::new(vbox, package.config().tab_bar.clone(), event_loop.create_proxy());
+        // (a custom tab bar is the mini program's own component, drawn in its pages)
+        let drawn_tab_bar = package.config().tab_bar.clone().filter(|bar| !bar.custom);
+        let chrome = Chrome::new(vbox, drawn_tab_bar, event_loop.create_proxy());
         {
             use gtk::prelude::*;
             let proxy = event_loop.create_proxy();

@@ -74,7 +74,14 @@ fn component_table(package: &Package) -> ComponentTable {
         serde_json::from_slice(&package.read(&format!("{file}.json")).ok()?).ok()
     };
     let app_using = json("app").and_then(|app| app.get("usingComponents").cloned());
-    let (table, errors) = ComponentTable::build(package.pages(), app_using.as_ref(), json, |f| files.contains(f));
+    let tab_pages: Option<Vec<String>> = package
+        .config()
+        .tab_bar
+        .as_ref()
+        .filter(|bar| bar.custom)
+        .map(|bar| bar.list.iter().map(|item| item.page_path.clone()).collect());
+    let (table, errors) =
+        ComponentTable::build(package.pages(), app_using.as_ref(), tab_pages.as_deref(), json, |f| files.contains(f));
     for error in errors {
         tracing::error!(target: crate::core::console::PAGE_TARGET, "{error}");
     }
