@@ -317,6 +317,43 @@ fn a_custom_tab_bar_is_each_tab_pages_component() {
     });
 }
 
+/// A Skyline page on the WebView renderer (as WeChat falls back): `wx.worklet`'s shared
+/// and derived values, timing and spring animations, runOnJS, and `applyAnimatedStyle`
+/// drawing on the page's elements.
+fn a_skyline_page_animates_with_worklets() {
+    run_package(
+        &[
+            ("app.json", r#"{"pages": ["pages/a/a"], "renderer": "skyline", "componentFramework": "glass-easel", "lazyCodeLoading": "requiredComponents"}"#),
+            ("app.js", "App({})"),
+            ("pages/a/a.json", r#"{"renderer": "skyline", "navigationStyle": "custom"}"#),
+            ("pages/a/a.wxml", r#"<view class="box" bindtap="go">box</view><view class="done">{{done}}</view>"#),
+            (
+                "pages/a/a.js",
+                "const { shared, derived, timing, spring, runOnJS, Easing } = wx.worklet;\n\
+                 Page({ data: { done: '' },\n\
+                 onLoad() {\n\
+                   this.x = shared(0);\n\
+                   this.half = derived(() => { 'worklet'; return this.x.value / 2 });\n\
+                   this.applyAnimatedStyle('.box', () => { 'worklet'; return { transform: `translateX(${this.x.value}px)`, opacity: 1 - this.half.value / 100 } });\n\
+                 },\n\
+                 finished(how) { this.setData({ done: how + ' ' + this.half.value }) },\n\
+                 go() { const finished = runOnJS(this.finished.bind(this)); this.x.value = timing(100, { duration: 200, easing: Easing.out(Easing.cubic) }, (ok) => { 'worklet'; finished(ok ? 'timed' : 'stopped') }) },\n\
+                 springs() { const s = shared(0); return new Promise((r) => { s.value = spring(10, {}, () => r(Math.round(s.value))) }) } })",
+            ),
+        ],
+        |app| {
+            app.wait_for(".box", WAIT)?;
+            app.tap(".box")?;
+            app.wait_until(|app| Ok(app.text(".done")? == "timed 50"), WAIT)
+                .map_err(|_| format!("done shows {:?}", app.text(".done")))?;
+            assert_eq!(style(app, ".box", "transform")?, json!("matrix(1, 0, 0, 1, 100, 0)"));
+            assert_eq!(style(app, ".box", "opacity")?, json!("0.5"));
+            assert_eq!(app.call_method("springs", vec![])?, json!(10));
+            Ok(())
+        },
+    );
+}
+
 fn main() -> ExitCode {
     support::harness::main(&[
         (
@@ -327,5 +364,6 @@ fn main() -> ExitCode {
         ("unreachable_hosts_and_offline_fail_at_once", unreachable_hosts_and_offline_fail_at_once),
         ("scss_compiles_as_in_devtools", scss_compiles_as_in_devtools),
         ("a_custom_tab_bar_is_each_tab_pages_component", a_custom_tab_bar_is_each_tab_pages_component),
+        ("a_skyline_page_animates_with_worklets", a_skyline_page_animates_with_worklets),
     ])
 }

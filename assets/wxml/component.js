@@ -264,6 +264,15 @@
     };
     self.createSelectorQuery = function () { return window.wx.createSelectorQuery().in(self); };
     self.createIntersectionObserver = function (options) { return window.wx.createIntersectionObserver(self, options); };
+    var animatedStyles = {};
+    var sendStyle = function (selector, style) { window.__wxmlAnimatedStyle(webviewId, id, selector, style); };
+    /** wx.worklet's animated style on elements of its template (assets/worklet.js). */
+    self.applyAnimatedStyle = function (selector, updater, config, callback) {
+      return window.__superappWorklet.applyAnimatedStyle(animatedStyles, sendStyle, selector, updater, config, callback);
+    };
+    self.clearAnimatedStyle = function (selector, ids, callback) {
+      window.__superappWorklet.clearAnimatedStyle(animatedStyles, sendStyle, selector, ids, callback);
+    };
     /** The custom tab bar's instance on this component's page, else null. */
     self.getTabBar = function () { return window.__wxmlSelectComponents(webviewId, 0, 'custom-tab-bar', false); };
     /** The page this component is on: `pageId-<webview>`. */

@@ -166,6 +166,15 @@
     page.clearAnimation = function (selector, options, callback) {
       window.__wxmlClearAnimation(webviewId, 0, selector, options, callback);
     };
+    // wx.worklet's animated styles (assets/worklet.js), drawn by the render layer.
+    var animatedStyles = {};
+    var sendStyle = function (selector, style) { window.__wxmlAnimatedStyle(webviewId, 0, selector, style); };
+    page.applyAnimatedStyle = function (selector, updater, config, callback) {
+      return window.__superappWorklet.applyAnimatedStyle(animatedStyles, sendStyle, selector, updater, config, callback);
+    };
+    page.clearAnimatedStyle = function (selector, ids, callback) {
+      window.__superappWorklet.clearAnimatedStyle(animatedStyles, sendStyle, selector, ids, callback);
+    };
     page.createIntersectionObserver = function (options) { return window.wx.createIntersectionObserver(page, options); };
     page.setData = function (changes, callback) {
       if (changes === null || typeof changes !== 'object') throw new TypeError('setData(changes: object, callback?)');

@@ -192,6 +192,11 @@
       keyframes: JSON.parse(JSON.stringify(keyframes || [])), duration: Number(duration) || 0, timeline: timeline
     });
   };
+  /** An animated style (wx.worklet) for the elements `selector` names in the owner's
+   *  template; null clears it. */
+  window.__wxmlAnimatedStyle = function (webviewId, ownerId, selector, style) {
+    toRender(webviewId)({ kind: 'style', owner: ownerId, selector: selector, style: style });
+  };
   window.__wxmlClearAnimation = function (webviewId, ownerId, selector, options, callback) {
     if (typeof options === 'function') { callback = options; options = null; }
     var id = nextAnimation++;

@@ -942,6 +942,24 @@
     return calls.map(function (c) { return c.handler; });
   }
 
+  // An animated style (wx.worklet's applyAnimatedStyle): inline styles on the owner's
+  // elements that `selector` names; a number is px, except for unitless properties.
+  var UNITLESS = /^(opacity|zIndex|flex|flexGrow|flexShrink|fontWeight|lineHeight|order|scale)$/;
+  function animatedStyle(m) {
+    ownedBy(m.selector, m.owner || 0).forEach(function (el) {
+      var given = el.__superappAnimated || {};
+      Object.keys(given).forEach(function (name) { if (!m.style || !(name in m.style)) el.style.removeProperty(given[name]); });
+      var now = {};
+      Object.keys(m.style || {}).forEach(function (name) {
+        var css = name.replace(/[A-Z]/g, function (c) { return '-' + c.toLowerCase(); });
+        var value = m.style[name];
+        el.style.setProperty(css, typeof value === 'number' && !UNITLESS.test(name) ? value + 'px' : String(value));
+        now[name] = css;
+      });
+      el.__superappAnimated = now;
+    });
+  }
+
   function touchOf(e) {
     return [{ identifier: 0, pageX: e.pageX, pageY: e.pageY, clientX: e.clientX, clientY: e.clientY }];
   }
@@ -974,6 +992,7 @@
     component: function (m) {
       if (m.kind === 'observe') { observe(m); return undefined; }
       if (m.kind === 'animate') { animate(m); return undefined; }
+      if (m.kind === 'style') { animatedStyle(m); return undefined; }
       if (m.kind === 'canvas') { window.__superappCanvasFrame(m); return undefined; }
       if (m.kind === 'canvasDraw') {
         // (WeChat's compiler gives `canvas-id` as canvasId)
