@@ -354,6 +354,36 @@ fn a_skyline_page_animates_with_worklets() {
     );
 }
 
+/// An icon font and an image from a CDN that cannot be reached leave visible placeholders:
+/// the icon a grey block (not a box glyph), the image a grey picture with its `error`.
+fn unreachable_icon_fonts_and_images_leave_placeholders() {
+    run_package(
+        &[
+            ("app.json", r#"{"pages": ["pages/a/a"]}"#),
+            ("app.js", "App({})"),
+            (
+                "app.wxss",
+                "@font-face { font-family: 'iconfont'; src: url('https://no-such-cdn.invalid/iconfont.woff2') format('woff2'); }\n\
+                 .iconfont { font-family: 'iconfont' !important; font-size: 16px; color: rgb(255, 0, 0); }\n\
+                 .icon-home:before { content: '\\e600'; }\n",
+            ),
+            (
+                "pages/a/a.wxml",
+                r#"<text class="iconfont icon-home"></text><text class="plain">text</text><image class="pic" src="https://no-such-cdn.invalid/a.png" binderror="failed"/><view class="why">{{why}}</view>"#,
+            ),
+            ("pages/a/a.js", "Page({ data: { why: '' }, failed(e) { this.setData({ why: e.detail.errMsg }) } })"),
+        ],
+        |app| {
+            app.wait_until(|app| Ok(style(app, ".iconfont", "color")? == json!("rgba(0, 0, 0, 0)")), WAIT)
+                .map_err(|_| format!("the icon is {:?}", style(app, ".iconfont", "color")))?;
+            assert_eq!(style(app, ".plain", "color")?, json!("rgb(0, 0, 0)"), "other text is untouched");
+            app.wait_until(|app| Ok(!app.text(".why")?.is_empty()), WAIT)?;
+            assert_eq!(style(app, ".pic", "background-color")?, json!("rgb(237, 237, 237)"));
+            Ok(())
+        },
+    );
+}
+
 fn main() -> ExitCode {
     support::harness::main(&[
         (
@@ -365,5 +395,6 @@ fn main() -> ExitCode {
         ("scss_compiles_as_in_devtools", scss_compiles_as_in_devtools),
         ("a_custom_tab_bar_is_each_tab_pages_component", a_custom_tab_bar_is_each_tab_pages_component),
         ("a_skyline_page_animates_with_worklets", a_skyline_page_animates_with_worklets),
+        ("unreachable_icon_fonts_and_images_leave_placeholders", unreachable_icon_fonts_and_images_leave_placeholders),
     ])
 }

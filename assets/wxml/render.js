@@ -121,7 +121,8 @@
       st.focused = truthy(attrs.focus);
     },
     'wx-image': function (el, attrs) {
-      // An image that cannot load (no network, a bad path) stays empty; binderror says why.
+      // An image that cannot load (no network, a bad path) shows a grey placeholder
+      // (components.css: `data-superapp-failed`); binderror says why.
       var st = state(el);
       var img = inner(el, 'img');
       img.style.width = attrs.mode === 'heightFix' ? 'auto' : '100%';
@@ -129,13 +130,18 @@
       img.style.display = 'block';
       img.style.objectFit = IMAGE_FIT[attrs.mode] || 'fill';
       var src = attrs.src ? String(attrs.src) : '';
-      if (img.getAttribute('src') !== src) img.setAttribute('src', src);
+      if (img.getAttribute('src') !== src) {
+        el.removeAttribute('data-superapp-failed');
+        img.setAttribute('src', src);
+      }
       if (st.imageWired) return;
       st.imageWired = true;
       img.addEventListener('load', function () {
+        el.removeAttribute('data-superapp-failed');
         fire('load', el, { width: img.naturalWidth, height: img.naturalHeight }, []);
       });
       img.addEventListener('error', function () {
+        if (img.getAttribute('src')) el.setAttribute('data-superapp-failed', '');
         fire('error', el, { errMsg: 'GET ' + img.getAttribute('src') + ' 404 (Not Found)' }, []);
       });
     }
