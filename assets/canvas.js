@@ -32,6 +32,9 @@
     if (!el.__superappCanvasId) {
       el.__superappCanvasId = nextId++;
       drawn[el.__superappCanvasId] = el;
+      // (a WXML page's canvas is drawn by the logic context: until its first frame comes,
+      // QA knows the page is still drawing: assets/smoke/inspect.js)
+      if (window.__wxmlRender) el.__superappAwaitingFrame = true;
     }
     return el.__superappCanvasId;
   };
@@ -40,6 +43,7 @@
     var el = drawn[m.canvas];
     var canvas = el && surface(el);
     if (!canvas) return;
+    el.__superappAwaitingFrame = false;
     var image = new Image();
     image.onload = function () {
       if (canvas.width !== m.width) canvas.width = m.width;

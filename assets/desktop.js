@@ -9,7 +9,8 @@
 //   pages render with WebView, as WeChat falls back);
 // - wx.requestIdleCallback / wx.cancelIdleCallback;
 // - calls that change nothing a desktop shows succeed: the navigation bar's loading mark,
-//   the page's background colour and text style, hideKeyboard, the alert before unload.
+//   the page's background colour and text style, hideKeyboard, the alert before unload,
+//   and effects a desktop may skip (vibration, keeping the screen on), as in DevTools.
 (function () {
   'use strict';
   var sa = window.__superapp, wx = window.wx;
@@ -101,7 +102,9 @@
   };
 
   ['showNavigationBarLoading', 'hideNavigationBarLoading', 'setBackgroundColor', 'setBackgroundTextStyle',
-    'hideKeyboard', 'enableAlertBeforeUnload', 'disableAlertBeforeUnload', 'setEnableDebug', 'setInnerAudioOption'
+    'hideKeyboard', 'enableAlertBeforeUnload', 'disableAlertBeforeUnload', 'setEnableDebug', 'setInnerAudioOption',
+    // (effects a desktop may skip, as DevTools' simulator succeeds at them)
+    'vibrateShort', 'vibrateLong', 'setKeepScreenOn'
   ].forEach(function (name) {
     wx[name] = function (opts) { return sa.succeed(name, opts || {}, {}); };
   });

@@ -84,7 +84,7 @@
     var vw = window.innerWidth, vh = window.innerHeight;
     var body = document.body;
     var page = body ? getComputedStyle(body).backgroundColor : '';
-    var seen = { elements: 0, textLength: 0, images: 0, boxes: 0 };
+    var seen = { elements: 0, textLength: 0, images: 0, boxes: 0, awaitingFrames: 0 };
     if (!body) return seen;
     var all = body.getElementsByTagName('*');
     for (var i = 0; i < all.length; i++) {
@@ -93,6 +93,7 @@
       seen.elements++;
       if (!shown(el, vw, vh)) continue;
       var tag = el.tagName;
+      if (el.__superappAwaitingFrame) seen.awaitingFrames++;
       var style = getComputedStyle(el);
       if (((tag === 'IMG' && el.naturalWidth > 0) || tag === 'VIDEO' || tag === 'svg' || tag === 'SVG' ||
           (tag === 'CANVAS' && drawn(el)) || /url\(/.test(style.backgroundImage)) && onTop(el, el.getBoundingClientRect(), vw, vh)) {

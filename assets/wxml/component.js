@@ -40,9 +40,11 @@
   }
   /** Runs the definitionFilter of each behavior `definition` lists, on it; returns it. */
   function filtered(definition) {
+    if (definition.__superappFiltered) return definition; // (once per definition)
     (definition.behaviors || []).filter(hasFilter).forEach(function (b) {
       b.definitionFilter(definition, filtersOf(b));
     });
+    try { Object.defineProperty(definition, '__superappFiltered', { value: true }); } catch (err) { /* frozen */ }
     return definition;
   }
 
@@ -353,7 +355,9 @@
           // owner's functions and objects themselves: data_path.js)
           var value = isFunction(values[name]) ? values[name] : asType(spec.type, values[name]);
           var old = self.data[name];
-          if (!first && (value === old || !isFunction(value) && same(old, value))) return;
+          // (as in WeChat, a value equal to what it has, its default at first, changes
+          // nothing and calls no observer)
+          if (value === old || !isFunction(value) && same(old, value)) return;
           if (first && value === undefined) return;
           self.data[name] = value;
           sent[name] = toRender(value, webviewId);

@@ -138,6 +138,11 @@
         loadingRoute = null;
       }
       definition = pageDefinitions[route];
+      // (its module ran before as a custom component's, used by another page: the same
+      // Component() definition makes the page, as in WeChat)
+      if (!definition && componentDefinitions[route]) {
+        definition = pageDefinitions[route] = window.__wxmlComponent.asPage(componentDefinitions[route]);
+      }
       if (!definition) throw new Error('page "' + route + '" did not call Page() or Component()');
     }
     var page = {};

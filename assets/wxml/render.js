@@ -65,6 +65,13 @@
         el.hidden = !!value && value !== 'false';
         return;
       }
+      if (name === 'animation') {
+        // (wx.createAnimation's export: played once per new value)
+        var key = value && typeof value === 'object' ? JSON.stringify(value) : '';
+        if (key && st.animationKey !== key) playAnimation(el, value);
+        st.animationKey = key;
+        return;
+      }
       // (a function — a WXS module's, in a template's data — is no attribute's text)
       if (typeof value === 'function') return;
       var text = value === undefined || value === null ? '' : String(value);
@@ -946,6 +953,47 @@
     }
     calls.forEach(function (c) { if (listener) listener(c.handler, c.event, c.owner); });
     return calls.map(function (c) { return c.handler; });
+  }
+
+  // wx.createAnimation's steps on an element (its `animation` attribute): each step's
+  // animates become styles, reached with a CSS transition of the step's option, then the
+  // next step. A step's transforms replace the last step's, as in WeChat.
+  var LENGTHS = { width: 1, height: 1, top: 1, left: 1, bottom: 1, right: 1 };
+  function cssOfStep(animates) {
+    var style = {}, transforms = [];
+    var px = function (v) { return typeof v === 'number' ? v + 'px' : String(v); };
+    var deg = function (v) { return typeof v === 'number' ? v + 'deg' : String(v); };
+    animates.forEach(function (a) {
+      var args = a.args || [];
+      if (a.type === 'opacity') style.opacity = String(args[0]);
+      else if (a.type === 'backgroundColor') style['background-color'] = String(args[0]);
+      else if (LENGTHS[a.type]) style[a.type] = px(args[0]);
+      else if (/^rotate[XYZ]?$/.test(a.type)) transforms.push(a.type + '(' + deg(args[0]) + ')');
+      else if (a.type === 'rotate3d') transforms.push('rotate3d(' + args.slice(0, 3).join(',') + ',' + deg(args[3]) + ')');
+      else if (/^skew[XY]?$/.test(a.type)) transforms.push(a.type + '(' + args.map(deg).join(',') + ')');
+      else if (/^translate/.test(a.type)) transforms.push(a.type + '(' + args.map(px).join(',') + ')');
+      else transforms.push(a.type + '(' + args.join(',') + ')');
+    });
+    if (transforms.length) style.transform = transforms.join(' ');
+    return style;
+  }
+  function playAnimation(el, exported) {
+    var st = state(el);
+    var run = (st.animationRun || 0) + 1;
+    st.animationRun = run;
+    var actions = (exported && exported.actions) || [];
+    (function next(i) {
+      if (st.animationRun !== run || i >= actions.length) return;
+      var action = actions[i], t = (action.option && action.option.transition) || {};
+      var duration = Number(t.duration) || 0, delay = Number(t.delay) || 0;
+      el.style.transition = duration || delay ? 'all ' + duration + 'ms ' + (t.timingFunction || 'linear') + ' ' + delay + 'ms' : 'none';
+      if (action.option && action.option.transformOrigin) el.style.transformOrigin = action.option.transformOrigin;
+      var style = cssOfStep(action.animates || []);
+      // (the transition starts from what is drawn now)
+      void el.offsetWidth;
+      Object.keys(style).forEach(function (name) { el.style.setProperty(name, style[name]); });
+      setTimeout(function () { next(i + 1); }, duration + delay);
+    })(0);
   }
 
   // An animated style (wx.worklet's applyAnimatedStyle): inline styles on the owner's

@@ -302,12 +302,10 @@ impl Requests {
         match request.send().await {
             Ok(reply) => Ok(reply),
             Err(err) => {
-                let connect = err.is_connect();
-                let failed = failure(err);
-                if connect {
-                    self.reachability.failed(url, failed.to_string().as_str());
+                if err.is_connect() {
+                    self.reachability.failed(url, &root_cause(&err));
                 }
-                Err(failed)
+                Err(failure(err))
             }
         }
     }
@@ -394,6 +392,16 @@ fn finish(
         Err(err) if err.is_cancelled() => Err(ApiError::new("abort")),
         Err(err) => Err(ApiError::new(format!("request task failed: {err}"))),
     }
+}
+
+/// The innermost cause of an error (`dns error: failed to lookup address information: ...`,
+/// `Connection refused (os error 111)`), for a short reason.
+fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut last: &dyn std::error::Error = err;
+    while let Some(next) = last.source() {
+        last = next;
+    }
+    last.to_string()
 }
 
 /// A reqwest error as WeChat's fail reasons: `timeout`, or the cause.

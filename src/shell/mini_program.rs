@@ -204,7 +204,7 @@ impl MiniProgram {
         let page = self.open_webview(&setup)?;
         let _ = page.webview.set_visible(false);
         self.pages.insert(LOGIC_ID, page);
-        self.logic = Some(Logic { ready: false, backlog: Vec::new(), launched: false });
+        self.logic = Some(Logic { ready: false, backlog: Vec::new(), launched: false, traffic: 0 });
         tracing::info!("logic context opened");
         Ok(())
     }
@@ -245,6 +245,13 @@ impl MiniProgram {
     pub fn two_layer(&mut self, from: WebViewId, message: PageMessage) {
         let from_logic = from == LOGIC_ID && self.logic.is_some();
         let from_page = from != LOGIC_ID && self.logic.is_some() && self.pages.contains_key(&from);
+        if let (
+            Some(logic),
+            PageMessage::SetData { .. } | PageMessage::Rendered { .. } | PageMessage::Component { .. },
+        ) = (self.logic.as_mut(), &message)
+        {
+            logic.traffic += 1;
+        }
         match message {
             PageMessage::PageHookDone { page, hook } if from_logic => self.hook_done(page, hook),
             PageMessage::SetData { page, seq, data } if from_logic => {
@@ -828,6 +835,7 @@ impl MiniProgram {
                 state.insert("preloadedWebview".into(), json!(preloaded));
                 let in_flight: usize = self.pages.keys().map(|id| self.context.bridge.in_flight(*id)).sum();
                 state.insert("callsInFlight".into(), json!(in_flight));
+                state.insert("renderTraffic".into(), json!(self.logic.as_ref().map_or(0, |logic| logic.traffic)));
                 state.insert("waiting".into(), self.waiting());
                 state.insert("restarts".into(), json!(self.restarts));
                 state.insert("window".into(), Value::Object(self.window_info(window)));
@@ -896,6 +904,9 @@ struct Logic {
     backlog: Vec<Encoded>,
     /// App.onLaunch has been sent with a first page.
     launched: bool,
+    /// How many data, component and render messages have crossed between the layers
+    /// (`renderTraffic` in the chrome state: QA waits for it to rest).
+    traffic: u64,
 }
 
 enum Failure {

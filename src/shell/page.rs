@@ -49,6 +49,7 @@ const DESKTOP_JS: &str = include_str!("../../assets/desktop.js");
 const SOCKET_JS: &str = include_str!("../../assets/socket.js");
 const CLOUD_JS: &str = include_str!("../../assets/cloud.js");
 const WORKLET_JS: &str = include_str!("../../assets/worklet.js");
+const ANIMATION_JS: &str = include_str!("../../assets/animation.js");
 const MISSING_FONTS_JS: &str = include_str!("../../assets/missing_fonts.js");
 const REFERENCE_JS: &str = include_str!("../../assets/reference.js");
 
@@ -136,7 +137,7 @@ pub fn init_script(context: &PageContext, origin: &Origin, setup: &PageSetup<'_>
         "html": context.wxml.is_none(),
     });
     let mut script =
-        format!("window.__SUPERAPP_CONFIG__ = {config};\n{DATA_PATH_JS}\n{BRIDGE_JS}\n{CANVAS_JS}\n{CONSOLE_JS}\n{MANAGERS_JS}\n{DESKTOP_JS}\n{SOCKET_JS}\n{CLOUD_JS}\n{WORKLET_JS}\n{MISSING_FONTS_JS}\n{REFERENCE_JS}\n");
+        format!("window.__SUPERAPP_CONFIG__ = {config};\n{DATA_PATH_JS}\n{BRIDGE_JS}\n{CANVAS_JS}\n{CONSOLE_JS}\n{MANAGERS_JS}\n{DESKTOP_JS}\n{SOCKET_JS}\n{CLOUD_JS}\n{WORKLET_JS}\n{ANIMATION_JS}\n{MISSING_FONTS_JS}\n{REFERENCE_JS}\n");
     if context.automation.is_some() {
         script.push_str(AGENT_JS);
         script.push('\n');

@@ -297,7 +297,7 @@ mod tests {
         let mut a = PageResult::new("pages/a/a", Outcome::Ok);
         a.ms = 12;
         a.unsupported = vec!["swiper".into()];
-        a.seen = Some(Seen { elements: 5, text_length: 40, images: 1, boxes: 2 });
+        a.seen = Some(Seen { elements: 5, text_length: 40, images: 1, boxes: 2, awaiting_frames: 0 });
         let mut b = PageResult::new("packageA/pages/b/b", Outcome::Error);
         b.ms = 30;
         b.errors = vec!["TypeError: wx.createWorker is not a function. (In 'wx.createWorker()') (at b.js:3:9)".into()];

@@ -82,6 +82,10 @@ pub struct Seen {
     pub images: u64,
     /// Elements visible with a background colour of their own (a badge, a dot, a bar).
     pub boxes: u64,
+    /// Canvases whose node the page's code asked for and whose first frame has not come
+    /// (a WXML page draws them from its logic context): the page is still drawing.
+    #[serde(default, skip_serializing)]
+    pub awaiting_frames: u64,
 }
 
 impl Seen {
@@ -167,7 +171,7 @@ pub fn judge(evidence: &Evidence) -> (Outcome, Option<String>) {
 mod tests {
     use super::*;
 
-    const TEXT: Seen = Seen { elements: 3, text_length: 12, images: 0, boxes: 1 };
+    const TEXT: Seen = Seen { elements: 3, text_length: 12, images: 0, boxes: 1, awaiting_frames: 0 };
 
     fn with(change: impl FnOnce(&mut Evidence)) -> (Outcome, Option<String>) {
         let mut evidence = Evidence { seen: Some(TEXT), ..Evidence::default() };

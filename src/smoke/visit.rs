@@ -22,6 +22,9 @@ use crate::testing::{App, Failed};
 const ASK: Duration = Duration::from_secs(3);
 /// How long a rendered page's calls may take to settle before it is looked at.
 const SETTLE: Duration = Duration::from_millis(1500);
+/// How long a page must have made no call and sent nothing between its layers to count
+/// as settled (a chart's first frame is drawn and encoded in that time).
+const QUIET: Duration = Duration::from_millis(120);
 /// Memory growing faster than this (MB a second) means the page is still allocating.
 const GROWING_MB_PER_S: f64 = 100.0;
 /// A page whose visit grew the web process by this many MB is watched until it stops.
@@ -228,10 +231,16 @@ impl<'a> Driver<'a> {
         self.app
             .send_within("Page.getElements", json!({"pageId": page, "selector": "page"}), left(deadline))
             .map_err(failure)?;
-        self.settle(deadline.min(Instant::now() + SETTLE));
+        let settled_by = deadline.min(Instant::now() + SETTLE);
+        self.settle(settled_by);
         self.while_growing(self.started_mb, deadline);
-        let seen = self.app.send_within("Page.inspect", json!({"pageId": page}), left(deadline)).map_err(failure)?;
-        let seen: Seen = serde_json::from_value(seen).map_err(|err| Failure::Other(err.to_string()))?;
+        let mut seen = self.inspect(page, deadline)?;
+        // A canvas whose first frame is on its way: the page is still drawing.
+        while seen.awaiting_frames > 0 && Instant::now() < settled_by {
+            std::thread::sleep(Duration::from_millis(30));
+            self.settle(settled_by);
+            seen = self.inspect(page, deadline)?;
+        }
         if let Some(dir) = &self.options.screenshots {
             let shot = self.app.send_within("App.captureScreenshot", json!({}), left(deadline)).map_err(failure)?;
             let png = decode(&shot).map_err(Failure::Other)?;
@@ -243,13 +252,27 @@ impl<'a> Driver<'a> {
         Ok(seen)
     }
 
-    /// Waits until no call is in flight (twice in a row), at most until `until`.
+    /// What page `page` shows now.
+    fn inspect(&self, page: WebViewId, deadline: Instant) -> Result<Seen, Failure> {
+        let seen = self.app.send_within("Page.inspect", json!({"pageId": page}), left(deadline)).map_err(failure)?;
+        serde_json::from_value(seen).map_err(|err| Failure::Other(err.to_string()))
+    }
+
+    /// Waits until no call is in flight and nothing has crossed between a WXML page's
+    /// layers (its components drawing, a canvas's frames) for [`QUIET`], at most until
+    /// `until`.
     fn settle(&self, until: Instant) {
-        let mut quiet = 0;
-        while Instant::now() < until && quiet < 2 {
+        let mut quiet_since: Option<Instant> = None;
+        let mut traffic = Value::Null;
+        while Instant::now() < until && quiet_since.is_none_or(|since| since.elapsed() < QUIET) {
             match self.app.chrome_state_within(left(until)) {
-                Ok(state) if state["callsInFlight"] == 0 => quiet += 1,
-                Ok(_) => quiet = 0,
+                Ok(state) if state["callsInFlight"] == 0 && state["renderTraffic"] == traffic => {
+                    quiet_since.get_or_insert_with(Instant::now);
+                }
+                Ok(state) => {
+                    quiet_since = None;
+                    traffic = state["renderTraffic"].clone();
+                }
                 Err(_) => return,
             }
             std::thread::sleep(Duration::from_millis(30));
