@@ -101,9 +101,11 @@
       canvas.width = Math.round(marker.width) || 300;
       canvas.height = Math.round(marker.height) || 150;
       var queued = false;
+      // (its page unloaded: its frames and animation frames stop, as its canvas is gone)
+      var alive = function () { return !window.__wxmlLogic || !!window.__wxmlLogic.page(page); };
       var flush = function () {
         queued = false;
-        if (window.__wxmlCanvasSend) {
+        if (window.__wxmlCanvasSend && alive()) {
           window.__wxmlCanvasSend(page, {
             kind: 'canvas', canvas: marker.__canvas, width: canvas.width, height: canvas.height,
             image: canvas.toDataURL('image/png')
@@ -140,7 +142,9 @@
         });
       });
       canvas.createImage = function () { return new Image(); };
-      canvas.requestAnimationFrame = function (cb) { return window.requestAnimationFrame(cb); };
+      canvas.requestAnimationFrame = function (cb) {
+        return window.requestAnimationFrame(function (time) { if (alive()) cb(time); });
+      };
       canvas.cancelAnimationFrame = function (id) { window.cancelAnimationFrame(id); };
       canvas.createImageData = function (w, h) { return getContext('2d').createImageData(w, h); };
       canvas.createPath2D = function (path) { return new Path2D(path); };

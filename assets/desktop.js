@@ -101,6 +101,41 @@
     else clearTimeout(id);
   };
 
+  /** wx.getPerformance(): the page's clock; no entries are recorded on the desktop. */
+  wx.getPerformance = function () {
+    var none = function () { return []; };
+    return {
+      now: function () { return performance.now(); },
+      getEntries: none, getEntriesByName: none, getEntriesByType: none, setBufferSize: function () {},
+      createObserver: function () { return { observe: function () {}, disconnect: function () {} }; }
+    };
+  };
+
+  /** wx.createContext(): the oldest canvas API, whose calls wx.drawCanvas({canvasId,
+   *  actions}) draws (through wx.createCanvasContext). */
+  wx.createContext = function () {
+    var actions = [];
+    return new Proxy({}, {
+      get: function (target, key) {
+        if (key === 'getActions') return function () { return actions.slice(); };
+        if (key === 'clearActions') return function () { actions = []; };
+        if (typeof key !== 'string' || key === 'then' || key === 'toJSON') return undefined;
+        return function () { actions.push({ method: key, data: Array.prototype.slice.call(arguments) }); };
+      },
+      set: function (target, key, value) { actions.push({ method: '=' + String(key), data: [value] }); return true; }
+    });
+  };
+  wx.drawCanvas = function (opts) {
+    opts = opts || {};
+    var context = wx.createCanvasContext(opts.canvasId);
+    (opts.actions || []).forEach(function (a) {
+      if (a.method.charAt(0) === '=') context[a.method.slice(1)] = a.data[0];
+      else if (typeof context[a.method] === 'function') context[a.method].apply(context, a.data || []);
+    });
+    context.draw(!!opts.reserve);
+    return sa.succeed('drawCanvas', opts, {});
+  };
+
   ['showNavigationBarLoading', 'hideNavigationBarLoading', 'setBackgroundColor', 'setBackgroundTextStyle',
     'hideKeyboard', 'enableAlertBeforeUnload', 'disableAlertBeforeUnload', 'setEnableDebug', 'setInnerAudioOption',
     // (effects a desktop may skip, as DevTools' simulator succeeds at them)

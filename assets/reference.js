@@ -29,7 +29,27 @@
     };
   }
 
-  /** An object whose methods fail (a manager or context a desktop cannot back). */
+  var warned = Object.create(null);
+  // A method of an object a desktop cannot back: its callbacks (an options object's, or a
+  // callback given as is, as VKSession.start(cb) takes one) hear the failure; called with
+  // neither, it warns once (such methods are not promisified in WeChat).
+  function failMethod(api, args) {
+    var opts = args[0] && typeof args[0] === 'object' ? args[0] : null;
+    if (opts && (typeof opts.success === 'function' || typeof opts.fail === 'function' || typeof opts.complete === 'function')) {
+      return sa.fail(api, opts, REASON);
+    }
+    var callback = Array.prototype.filter.call(args, function (a) { return typeof a === 'function'; })[0];
+    var res = { errMsg: api + ':fail ' + REASON, errCode: -1 };
+    // (an ad's show() and load() are promises in WeChat, rejected when no ad can show)
+    if (/^\w*Ad\.(show|load)$/.test(api)) return Promise.reject(res);
+    if (callback) setTimeout(function () { callback(res); }, 0);
+    else if (!warned[api]) { warned[api] = true; console.warn('[superapp] ' + res.errMsg); }
+    return undefined;
+  }
+
+  /** An object whose methods fail (a manager or context a desktop cannot back); its
+   *  `onX` methods keep their listeners and give a listener object (`.start()`, `.stop()`)
+   *  that fails as well. */
   function failingObject(kind) {
     var events = {};
     return new Proxy({}, {
@@ -39,15 +59,24 @@
         var event = key.match(/^(on|off)([A-Z]\w*)$/);
         if (event) {
           var l = events[event[2]] || (events[event[2]] = listeners());
-          return event[1] === 'on' ? l.on : l.off;
+          return event[1] === 'on'
+            ? function (cb) { l.on(cb); return failingObject(kind + '.' + key); }
+            : l.off;
         }
-        return function (opts) { return sa.fail(kind + '.' + key, options(opts), REASON); };
+        return function () { return failMethod(kind + '.' + key, arguments); };
       }
     });
   }
 
+  // Stopping or closing what never started harms nothing: those calls succeed (onUnload
+  // often stops a sensor without a fail handler).
+  var CLEANUP = /^(stop|close)[A-Z]/;
+
   var SHAPES = {
-    Async: function (name) { return function (opts) { return sa.fail(name, options(opts), REASON); }; },
+    Async: function (name) {
+      if (CLEANUP.test(name)) return function (opts) { return sa.succeed(name, options(opts), {}); };
+      return function (opts) { return sa.fail(name, options(opts), REASON); };
+    },
     Sync: function (name) { return function () { throw new Error(name + ':fail ' + REASON); }; },
     Event: function () { var l = listeners(); return function (cb) { l.on(cb); }; },
     Object: function (name) {
@@ -64,6 +93,14 @@
   });
   var desktop = config.desktop || {};
   (desktop.unsupported || []).concat(desktop.contexts || []).forEach(function (name) { unsupported[name] = true; });
+  (desktop.unsupported || []).forEach(function (name) {
+    if (CLEANUP.test(name)) wx[name] = function (opts) { return sa.succeed(name, options(opts), {}); };
+  });
+  // (the contexts of components a desktop cannot honour: the same failing objects)
+  (desktop.contexts || []).forEach(function (name) {
+    var kind = name.replace(/^create/, '');
+    wx[name] = function () { return failingObject(kind); };
+  });
 
   var canIUse = wx.canIUse;
   /** wx.canIUse: false for what this desktop cannot do, even though `wx` has it. */

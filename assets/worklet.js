@@ -95,6 +95,8 @@
     config = config || {};
     var duration = config.duration === undefined ? 300 : Number(config.duration);
     var easing = config.easing || Easing.inOut(Easing.quad);
+    // (Easing.bezier gives a factory, as Skyline's does)
+    if (easing && typeof easing.factory === 'function') easing = easing.factory();
     return animation(function (from) {
       return function (elapsed) {
         var t = duration > 0 ? Math.min(1, elapsed / duration) : 1;
@@ -210,7 +212,10 @@
       if (t < 2.5 / 2.75) { t -= 2.25 / 2.75; return 7.5625 * t * t + 0.9375; }
       t -= 2.625 / 2.75; return 7.5625 * t * t + 0.984375;
     },
-    bezier: bezier,
+    /** A factory of the cubic Bézier easing (`{factory}`), as Skyline's bezier gives. */
+    bezier: function (x1, y1, x2, y2) { var fn = bezier(x1, y1, x2, y2); return { factory: function () { return fn; } }; },
+    /** The cubic Bézier easing itself. */
+    cubicBezier: bezier,
     steps: function (n, roundToNextStep) { return function (t) { return (roundToNextStep === false ? Math.floor : Math.ceil)(t * n) / n; }; },
     in: function (e) { return e; },
     out: function (e) { return function (t) { return 1 - e(1 - t); }; },

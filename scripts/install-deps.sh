@@ -26,7 +26,8 @@ command -v cargo >/dev/null || { echo "cargo not found: install Rust (https://ru
 if [ ! -e node_modules/miniprogram-compiler/bin/linux/wcc ] || [ ! -e node_modules/miniprogram-automator/package.json ] \
   || [ ! -e node_modules/@esbuild/linux-x64/bin/esbuild ] || [ ! -e node_modules/less/bin/lessc ] \
   || [ ! -e node_modules/weui-miniprogram/package.json ] || [ ! -e node_modules/@vant/weapp/package.json ] \
-  || [ ! -e node_modules/tdesign-miniprogram/package.json ]; then
-  echo "installing WeChat's WXML compilers, esbuild, less, WeUI's, Vant's and TDesign's components and the automation client (npm ci)" >&2
+  || [ ! -e node_modules/tdesign-miniprogram/package.json ] || [ ! -e node_modules/sass/sass.js ] \
+  || [ ! -e node_modules/miniprogram-computed/package.json ] || [ ! -e node_modules/miniprogram-api-typings/package.json ]; then
+  echo "installing WeChat's WXML compilers, esbuild, less, sass, WeUI's, Vant's and TDesign's components, miniprogram-computed, WeChat's API typings and the automation client (npm ci)" >&2
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
 fi

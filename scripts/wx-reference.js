@@ -43,7 +43,8 @@ function shape(name, returns) {
 // In WeChat's reference but not (or no longer) in the typings: the old canvas API and
 // the chat tool's APIs.
 const EXTRA = { createContext: 'Object', drawCanvas: 'Async', getChatToolInfo: 'Async', openChatTool: 'Async',
-  selectGroupMembers: 'Async', shareAppMessageToGroup: 'Async', notifyGroupMembers: 'Async' };
+  selectGroupMembers: 'Async', shareAppMessageToGroup: 'Async', notifyGroupMembers: 'Async',
+  getChatForwardMaterials: 'Async' };
 Object.keys(EXTRA).forEach((name) => { if (!found.has(name)) found.set(name, new Set([EXTRA[name]])); });
 
 const rows = [...found.keys()].sort().map((name) => `    (${JSON.stringify(name)}, Shape::${shape(name, found.get(name))}),`);

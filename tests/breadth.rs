@@ -384,6 +384,51 @@ fn unreachable_icon_fonts_and_images_leave_placeholders() {
     );
 }
 
+/// What component libraries' example apps do: `wx.createAnimation`'s export drawn through
+/// the `animation` attribute (the builder itself kept in data, as iView's notice bar keeps
+/// it), a component's module also opened as a page (ColorUI's), and a property given
+/// its default calls no observer (Vant's sticky header).
+fn library_patterns_work() {
+    run_package(
+        &[
+            ("app.json", r#"{"pages": ["pages/a/a", "pages/part/part"]}"#),
+            ("app.js", "App({ globalData: { observed: [] } })"),
+            ("pages/a/a.json", r#"{"usingComponents": {"part": "/pages/part/part"}}"#),
+            (
+                "pages/a/a.wxml",
+                r#"<view class="mover" animation="{{moves}}">move</view><part id="p" limit="{{null}}" label="given"/>"#,
+            ),
+            (
+                "pages/a/a.js",
+                "Page({ data: { moves: null },\n\
+                 onReady() {\n\
+                   const animation = wx.createAnimation({ duration: 50, timingFunction: 'linear' });\n\
+                   this.setData({ animation });\n\
+                   this.data.animation.option.transition.duration = 80;\n\
+                   this.setData({ moves: this.data.animation.translateX(100).opacity(0.5).step().export() });\n\
+                 } })",
+            ),
+            ("pages/part/part.json", r#"{"component": true}"#),
+            ("pages/part/part.wxml", r#"<view class="label">{{label}}</view>"#),
+            (
+                "pages/part/part.js",
+                "Component({ properties: { limit: { type: null, observer: 'changed' }, label: { type: String, value: 'none', observer: 'changed' } },\n\
+                 methods: { changed(value) { getApp().globalData.observed.push(value) } } })",
+            ),
+        ],
+        |app| {
+            app.wait_until(|app| Ok(style(app, ".mover", "transform")? == json!("matrix(1, 0, 0, 1, 100, 0)")), WAIT)
+                .map_err(|_| format!("the mover is at {:?}", style(app, ".mover", "transform")))?;
+            app.wait_until(|app| Ok(style(app, ".mover", "opacity")? == json!("0.5")), WAIT)?;
+            assert_eq!(app.eval("getApp().globalData.observed")?, json!(["given"]), "no observer for a default");
+            app.navigate_to("/pages/part/part")?;
+            app.wait_until(|app| Ok(app.text(".label")? == "none"), WAIT)?;
+            assert!(app.exceptions().is_empty(), "{:?}", app.exceptions());
+            Ok(())
+        },
+    );
+}
+
 fn main() -> ExitCode {
     support::harness::main(&[
         (
@@ -396,5 +441,6 @@ fn main() -> ExitCode {
         ("a_custom_tab_bar_is_each_tab_pages_component", a_custom_tab_bar_is_each_tab_pages_component),
         ("a_skyline_page_animates_with_worklets", a_skyline_page_animates_with_worklets),
         ("unreachable_icon_fonts_and_images_leave_placeholders", unreachable_icon_fonts_and_images_leave_placeholders),
+        ("library_patterns_work", library_patterns_work),
     ])
 }

@@ -979,6 +979,14 @@ fn inner_audio(form: Form) {
              a.src = 'tone.wav'; a.play(); })",
         )?;
         assert_eq!(answer, json!(["play", "ended true", "error 4"]), "{form:?}");
+        // The background audio manager plays through the same path: setting src starts it.
+        let background = app.eval(
+            "new Promise(function (resolve) { var seen = []; var m = wx.getBackgroundAudioManager(); \
+             m.onPlay(function () { seen.push('play'); }); \
+             m.onEnded(function () { seen.push('ended ' + (wx.getBackgroundAudioManager() === m)); resolve(seen); }); \
+             m.title = 'Tone'; m.src = 'tone.wav'; })",
+        )?;
+        assert_eq!(background, json!(["play", "ended true"]), "{form:?}");
         Ok(())
     });
 }

@@ -181,6 +181,8 @@
       window.__superappWorklet.clearAnimatedStyle(animatedStyles, sendStyle, selector, ids, callback);
     };
     page.createIntersectionObserver = function (options) { return window.wx.createIntersectionObserver(page, options); };
+    /** A selector query of this page (`this.createSelectorQuery()`, as components have). */
+    page.createSelectorQuery = function () { return window.wx.createSelectorQuery(); };
     page.setData = function (changes, callback) {
       if (changes === null || typeof changes !== 'object') throw new TypeError('setData(changes: object, callback?)');
       var sent = {};

@@ -136,6 +136,7 @@ pub const REFERENCE: &[(&str, Shape)] = &[
     ("getChannelsLiveInfo", Shape::Async),
     ("getChannelsLiveNoticeInfo", Shape::Async),
     ("getChannelsShareKey", Shape::Async),
+    ("getChatForwardMaterials", Shape::Async),
     ("getChatToolInfo", Shape::Async),
     ("getClipboardData", Shape::Async),
     ("getCommonConfig", Shape::Async),

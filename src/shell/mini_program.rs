@@ -245,11 +245,15 @@ impl MiniProgram {
     pub fn two_layer(&mut self, from: WebViewId, message: PageMessage) {
         let from_logic = from == LOGIC_ID && self.logic.is_some();
         let from_page = from != LOGIC_ID && self.logic.is_some() && self.pages.contains_key(&from);
-        if let (
-            Some(logic),
-            PageMessage::SetData { .. } | PageMessage::Rendered { .. } | PageMessage::Component { .. },
-        ) = (self.logic.as_mut(), &message)
-        {
+        // (what crosses for a page that is still open: a closed page's leftovers do not count)
+        let counted = match &message {
+            PageMessage::SetData { page, .. } | PageMessage::Component { page: Some(page), .. } => {
+                self.pages.contains_key(page)
+            }
+            PageMessage::Rendered { .. } | PageMessage::Component { page: None, .. } => from_page,
+            _ => false,
+        };
+        if let (true, Some(logic)) = (counted, self.logic.as_mut()) {
             logic.traffic += 1;
         }
         match message {

@@ -25,6 +25,8 @@ const SETTLE: Duration = Duration::from_millis(1500);
 /// How long a page must have made no call and sent nothing between its layers to count
 /// as settled (a chart's first frame is drawn and encoded in that time).
 const QUIET: Duration = Duration::from_millis(120);
+/// How long a page that keeps sending between its layers is waited for.
+const DRAWING: Duration = Duration::from_millis(600);
 /// Memory growing faster than this (MB a second) means the page is still allocating.
 const GROWING_MB_PER_S: f64 = 100.0;
 /// A page whose visit grew the web process by this many MB is watched until it stops.
@@ -260,13 +262,18 @@ impl<'a> Driver<'a> {
 
     /// Waits until no call is in flight and nothing has crossed between a WXML page's
     /// layers (its components drawing, a canvas's frames) for [`QUIET`], at most until
-    /// `until`.
+    /// `until`. A page that keeps drawing (an animation, a ticking timer) is waited for
+    /// only [`DRAWING`]; then its calls alone count.
     fn settle(&self, until: Instant) {
         let mut quiet_since: Option<Instant> = None;
         let mut traffic = Value::Null;
+        let drawing_until = Instant::now() + DRAWING;
         while Instant::now() < until && quiet_since.is_none_or(|since| since.elapsed() < QUIET) {
             match self.app.chrome_state_within(left(until)) {
-                Ok(state) if state["callsInFlight"] == 0 && state["renderTraffic"] == traffic => {
+                Ok(state)
+                    if state["callsInFlight"] == 0
+                        && (state["renderTraffic"] == traffic || Instant::now() >= drawing_until) =>
+                {
                     quiet_since.get_or_insert_with(Instant::now);
                 }
                 Ok(state) => {
