@@ -28,13 +28,16 @@
 //!   lifecycle hooks; [`core::ui_api`] and [`core::builtins`] declare every built-in once;
 //!   [`core::limits`] bounds what a page can make the shell hold; [`core::watchdog`]
 //!   decides when a web process has to go (memory, pings unanswered, a crash);
-//!   [`core::storage`] keeps each mini program's storage, crash-safe.
+//!   [`core::storage`] keeps each mini program's storage, crash-safe;
+//!   [`core::simulator`] answers WeChat's account and sharing APIs as DevTools does;
+//!   [`core::wx_reference`] lists every function of WeChat's API reference.
 //! - [`shell`]: the thin layer that names tao and wry: the window, the page webviews,
 //!   the `superapp://` scheme, the event loop and the private Xvfb of `--headless`.
 //! - [`wxml`]: WXML mini programs: WeChat's own compilers run as subprocesses, and the
 //!   bundle the two layers load.
-//! - [`net`]: `wx.request`, `wx.downloadFile` and `wx.uploadFile`, done in Rust (reqwest
-//!   with rustls), mockable by URL.
+//! - [`net`]: `wx.request`, `wx.downloadFile`, `wx.uploadFile` and `wx.connectSocket`,
+//!   done in Rust (reqwest and tokio-tungstenite with rustls), mockable by URL; hosts that
+//!   cannot be reached fail at once ([`net::reachability`]).
 //! - [`files`]: a mini program's own files (`wxfile://usr|tmp|store`, confined to its
 //!   folder under the data directory, and its package read only): the file system
 //!   manager, saved files, image info, the choosers and the image viewer's requests.
@@ -46,7 +49,9 @@
 //!   ([`smoke::visual`]) and reports for people and CI ([`smoke::html`], [`smoke::junit`]).
 //! - [`cli`]: the `superapp` command line.
 //! - [`bench`](mod@bench): `superapp bench`, the bridge measured against a raw-wry floor.
-//! - `assets/bridge.js`: the JS bridge injected into every page; `assets/wxml/`: the two
+//! - `assets/bridge.js`: the JS bridge injected into every page, with the page-side APIs
+//!   beside it (`managers.js`, `desktop.js`, `socket.js`, `cloud.js`, `worklet.js`,
+//!   `animation.js`, and `reference.js` last: the rest of WeChat's API); `assets/wxml/`: the two
 //!   layers of a WXML mini program; `assets/automation/agent.js`: what automation does
 //!   inside a webview; `assets/smoke/`: what a smoke run adds to every webview.
 //! - `sample_miniapp/`: the sample mini program, embedded in the binary.
