@@ -1489,6 +1489,46 @@ fn wx_cloud_on_both_forms() {
     wx_cloud(Form::Html);
 }
 
+/// The tab bar APIs on both page kinds: a badge and a red dot on the shell's tab bar, a
+/// tab's new text, the bar hidden and shown again; a tab that is not there fails.
+fn tab_bar_badges(form: Form) {
+    run_form(
+        form,
+        |_| {},
+        move |app, _| {
+            let chrome = |app: &testing::App| -> Result<Value, Failed> {
+                Ok(app.eval("wx.invokeNativePlugin({ api_name: '__chrome' })")?["tabBar"].clone())
+            };
+            let answers = app.eval(
+                r#"(async function () {
+  await wx.setTabBarBadge({ index: 1, text: '3' });
+  await wx.showTabBarRedDot({ index: 0 });
+  await wx.setTabBarItem({ index: 0, text: 'Start' });
+  var missing = await wx.setTabBarBadge({ index: 5, text: '1' }).catch(function (e) { return e.errMsg; });
+  return missing;
+})()"#,
+            )?;
+            assert_eq!(answers, json!("setTabBarBadge:fail tabbar item not found: index 5 of 2 tabs"), "{form:?}");
+            let bar = chrome(app)?;
+            assert_eq!(
+                (bar["items"].clone(), bar["badges"].clone()),
+                (json!(["Start", "Two"]), json!(["•", "3"])),
+                "{form:?}"
+            );
+            app.eval("wx.removeTabBarBadge({ index: 1 }).then(function () { return wx.hideTabBar(); })")?;
+            assert_eq!(chrome(app)?, Value::Null, "{form:?}: hidden");
+            app.eval("wx.showTabBar()")?;
+            assert_eq!(chrome(app)?["badges"], json!(["•", null]), "{form:?}: shown again");
+            Ok(())
+        },
+    );
+}
+
+fn tab_bar_badges_on_both_forms() {
+    tab_bar_badges(Form::Wxml);
+    tab_bar_badges(Form::Html);
+}
+
 /// Components before `onLoad` (WXML: HTML pages have none): a page's first tree, its
 /// components (nested ones too) created and attached, then the page's `onLoad`, which
 /// finds them, and the rest in [`FIRST_TREE_ORDER`]'s order.
@@ -1607,5 +1647,6 @@ fn main() -> ExitCode {
         ("everyday_apis_on_both_forms", everyday_apis_on_both_forms),
         ("web_socket_on_both_forms", web_socket_on_both_forms),
         ("wx_cloud_on_both_forms", wx_cloud_on_both_forms),
+        ("tab_bar_badges_on_both_forms", tab_bar_badges_on_both_forms),
     ])
 }

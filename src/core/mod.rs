@@ -25,6 +25,7 @@ pub mod router;
 pub mod selector_query;
 pub mod simulator;
 pub mod storage;
+pub mod tab_bar_call;
 pub mod theme;
 pub mod trace;
 pub mod ui_api;

@@ -71,6 +71,22 @@ pub enum UiApi {
     SetClipboardData,
     /// `wx.getClipboardData()`: `{data}`, the desktop clipboard's text (`""` when it has none).
     GetClipboardData,
+    /// `wx.setTabBarBadge({index, text})` ([`tab_bar_call`](super::tab_bar_call) for these).
+    SetTabBarBadge,
+    /// `wx.removeTabBarBadge({index})`.
+    RemoveTabBarBadge,
+    /// `wx.showTabBarRedDot({index})`.
+    ShowTabBarRedDot,
+    /// `wx.hideTabBarRedDot({index})`.
+    HideTabBarRedDot,
+    /// `wx.showTabBar()`.
+    ShowTabBar,
+    /// `wx.hideTabBar()`.
+    HideTabBar,
+    /// `wx.setTabBarItem({index, text})`.
+    SetTabBarItem,
+    /// `wx.setTabBarStyle({color, selectedColor, backgroundColor})`.
+    SetTabBarStyle,
 }
 
 impl UiApi {
@@ -80,7 +96,7 @@ impl UiApi {
     }
 
     /// Every UI-thread request.
-    pub const ALL: [UiApi; 29] = [
+    pub const ALL: [UiApi; 37] = [
         UiApi::NavigateTo,
         UiApi::RedirectTo,
         UiApi::NavigateBack,
@@ -110,6 +126,14 @@ impl UiApi {
         UiApi::PreviewImage,
         UiApi::SetClipboardData,
         UiApi::GetClipboardData,
+        UiApi::SetTabBarBadge,
+        UiApi::RemoveTabBarBadge,
+        UiApi::ShowTabBarRedDot,
+        UiApi::HideTabBarRedDot,
+        UiApi::ShowTabBar,
+        UiApi::HideTabBar,
+        UiApi::SetTabBarItem,
+        UiApi::SetTabBarStyle,
     ];
 
     /// The registry name (and `errMsg` prefix) of a page-facing API; the request name
@@ -145,6 +169,14 @@ impl UiApi {
             UiApi::PreviewImage => "__previewImage",
             UiApi::SetClipboardData => "setClipboardData",
             UiApi::GetClipboardData => "getClipboardData",
+            UiApi::SetTabBarBadge => "setTabBarBadge",
+            UiApi::RemoveTabBarBadge => "removeTabBarBadge",
+            UiApi::ShowTabBarRedDot => "showTabBarRedDot",
+            UiApi::HideTabBarRedDot => "hideTabBarRedDot",
+            UiApi::ShowTabBar => "showTabBar",
+            UiApi::HideTabBar => "hideTabBar",
+            UiApi::SetTabBarItem => "setTabBarItem",
+            UiApi::SetTabBarStyle => "setTabBarStyle",
         }
     }
 
@@ -185,6 +217,6 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), UiApi::ALL.len());
         assert_eq!(UiApi::from_name("exitMiniProgram"), None);
-        assert_eq!(UiApi::page_apis().count(), 24);
+        assert_eq!(UiApi::page_apis().count(), 32);
     }
 }

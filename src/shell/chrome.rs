@@ -71,6 +71,11 @@ pub struct Chrome {
     tabbar: gtk::Box,
     tabs: Vec<gtk::Button>,
     tab_bar: Option<TabBar>,
+    /// Each tab's text, badge (`Some("•")` for a red dot) and whether the bar was hidden
+    /// (`wx.setTabBarBadge` and the like: core::tab_bar_call).
+    tab_texts: Vec<String>,
+    tab_badges: Vec<Option<String>>,
+    tabs_hidden: bool,
     css: gtk::CssProvider,
     nav: NavState,
     selected_tab: Option<usize>,
@@ -297,6 +302,12 @@ impl Chrome {
             modal_cancel,
             modal_confirm,
             tabbar,
+            tab_texts: tab_bar
+                .as_ref()
+                .map(|bar| bar.list.iter().map(|item| item.text.clone()).collect())
+                .unwrap_or_default(),
+            tab_badges: vec![None; tabs.len()],
+            tabs_hidden: false,
             tabs,
             tab_bar,
             css,
@@ -367,7 +378,7 @@ impl Chrome {
     /// Shows the tab bar with `selected` highlighted, or hides it (`None`).
     pub fn show_tabs(&mut self, selected: Option<usize>) {
         // (no bar to show when the mini program draws its own: tabBar.custom)
-        let selected = selected.filter(|_| self.tab_bar.is_some());
+        let selected = selected.filter(|_| self.tab_bar.is_some() && !self.tabs_hidden);
         self.selected_tab = selected;
         self.tabbar.set_visible(selected.is_some());
         for (i, tab) in self.tabs.iter().enumerate() {
@@ -377,6 +388,46 @@ impl Chrome {
             } else {
                 context.remove_class("selected");
             }
+        }
+    }
+
+    /// Carries out a tab bar call: a badge or red dot, the bar shown or hidden, a tab's text.
+    pub fn tab_bar_call(&mut self, call: crate::core::tab_bar_call::TabBarCall) {
+        use crate::core::tab_bar_call::TabBarCall;
+        let index = match call {
+            TabBarCall::Badge { index, text } => {
+                self.tab_badges[index] = Some(text);
+                Some(index)
+            }
+            TabBarCall::RedDot { index } => {
+                self.tab_badges[index] = Some("•".into());
+                Some(index)
+            }
+            TabBarCall::Clear { index } => {
+                self.tab_badges[index] = None;
+                Some(index)
+            }
+            TabBarCall::Item { index, text } => {
+                if let Some(text) = text {
+                    self.tab_texts[index] = text;
+                }
+                Some(index)
+            }
+            TabBarCall::Visible(shown) => {
+                self.tabs_hidden = !shown;
+                if !shown {
+                    self.tabbar.set_visible(false);
+                }
+                None
+            }
+            TabBarCall::Style => None,
+        };
+        if let Some(i) = index {
+            let label = match &self.tab_badges[i] {
+                Some(badge) => format!("{} ({badge})", self.tab_texts[i]),
+                None => self.tab_texts[i].clone(),
+            };
+            self.tabs[i].set_label(&label);
         }
     }
 
@@ -531,7 +582,8 @@ impl Chrome {
             })),
             "tabBar": self.tabbar.is_visible().then(|| json!({
                 "selected": self.selected_tab,
-                "items": self.tabs.iter().map(|t| t.label().map(|l| l.to_string())).collect::<Vec<_>>(),
+                "items": self.tab_texts,
+                "badges": self.tab_badges,
             })),
             "toast": toast,
             "modal": modal,

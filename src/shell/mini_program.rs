@@ -798,6 +798,25 @@ impl MiniProgram {
                 }
                 self.refresh_chrome();
             }
+            UiApi::SetTabBarBadge
+            | UiApi::RemoveTabBarBadge
+            | UiApi::ShowTabBarRedDot
+            | UiApi::HideTabBarRedDot
+            | UiApi::ShowTabBar
+            | UiApi::HideTabBar
+            | UiApi::SetTabBarItem
+            | UiApi::SetTabBarStyle => {
+                let Some(bar) = self.context.package.config().tab_bar.as_ref() else {
+                    return Err(Failure::Call("this mini program has no tab bar".into()));
+                };
+                if bar.custom {
+                    // (its own component is the bar: these no longer apply, as in WeChat)
+                    return Ok(Ok(None));
+                }
+                let call = crate::core::tab_bar_call::parse(api, data, bar.list.len()).map_err(Failure::Call)?;
+                self.chrome.tab_bar_call(call);
+                self.refresh_chrome();
+            }
             UiApi::StartPullDownRefresh => {
                 // The current page's, whoever calls it; a pull gesture only where the
                 // page's config enables it (the API works on any page, as a program asks).
