@@ -576,7 +576,7 @@ fn the_chrome_shows_titles_bars_toasts_and_modals() {
         nav(0),
         json!({"title": "Routing", "backgroundColor": "#07c160", "frontColor": "#ffffff", "backButton": false})
     );
-    assert_eq!(r[0]["value"]["tabBar"], json!({"selected": 0, "items": ["Home", "Two"]}));
+    assert_eq!(r[0]["value"]["tabBar"], json!({"selected": 0, "items": ["Home", "Two"], "badges": [null, null]}));
     assert_eq!(
         nav(2),
         json!({"title": "Page A", "backgroundColor": "#1677ff", "frontColor": "#ffffff", "backButton": true})
