@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use serde_json::json;
 use superapp_shell::testing::{self, WAIT};
 use superapp_shell::Shell;
-use support::write_files;
+use support::{copy_dir, style, write_files};
 
 /// Writes `files` into a fresh folder and runs the real shell on it with `test`.
 fn run_package<F>(files: &[(&str, &str)], test: F)
@@ -79,18 +79,6 @@ fn values_keep_their_functions_between_a_page_and_its_components() {
     );
 }
 
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// A behavior's `definitionFilter` rewrites the definitions that list it, nested ones
 /// through `definitionFilterArr`; the real `miniprogram-computed` (npm, built as DevTools
 /// builds it) gives a component its `computed` and `watch`.
@@ -151,18 +139,43 @@ fn behaviors_rewrite_definitions_with_definition_filter() {
     .unwrap();
 }
 
+/// How a one-page mini program is written: as WXML, or as an HTML page.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Wxml,
+    Html,
+}
+
+/// A one-page package of `kind`: WXML and WXSS, or the same as an HTML page with its style.
+fn one_page(dir: &std::path::Path, kind: Kind, wxss: &str, wxml: &str, html: &str) {
+    let app_json = r#"{"pages": ["pages/a/a"]}"#;
+    match kind {
+        Kind::Wxml => write_files(
+            dir,
+            &[("app.json", app_json), ("app.js", "App({})"), ("app.wxss", wxss), ("pages/a/a.wxml", wxml), ("pages/a/a.js", "Page({})")],
+        ),
+        Kind::Html => write_files(
+            dir,
+            &[
+                ("app.json", app_json),
+                (
+                    "pages/a/a.html",
+                    &format!("<!doctype html><html><head><meta charset=\"utf-8\"><style>{wxss}</style></head><body>{html}</body></html>"),
+                ),
+            ],
+        ),
+    }
+}
+
 /// A host that cannot be reached fails, and every later request to it fails at once
 /// without trying (naming why); offline, every request no mock rule answers fails at once,
-/// sockets too, and the mocked ones answer.
+/// sockets too, and the mocked ones answer. On both page kinds.
 fn unreachable_hosts_and_offline_fail_at_once() {
-    run_package(
-        &[
-            ("app.json", r#"{"pages": ["pages/a/a"]}"#),
-            ("app.js", "App({})"),
-            ("pages/a/a.wxml", "<view>a</view>"),
-            ("pages/a/a.js", "Page({})"),
-        ],
-        |app| {
+    for kind in [Kind::Wxml, Kind::Html] {
+        let tmp = tempfile::tempdir().unwrap();
+        one_page(tmp.path(), kind, "", "<view>a</view>", "<div>a</div>");
+        let package = superapp_shell::Package::open(tmp.path()).unwrap();
+        testing::run(Shell::builder(), package, move |app| {
             let answer = app.eval(
                 r#"(async function () {
   var fail = function (o) { return new Promise(function (r) { o.fail = function (e) { r(e.errMsg); }; o.success = function () { r('answered'); }; wx.request(o); }); };
@@ -171,60 +184,43 @@ fn unreachable_hosts_and_offline_fail_at_once() {
   return [first.indexOf('request:fail ') === 0 && first.indexOf('unreachable') < 0, second];
 })()"#,
             )?;
-            assert_eq!(answer[0], json!(true), "{answer}");
+            assert_eq!(answer[0], json!(true), "{kind:?}: {answer}");
             let second = answer[1].as_str().unwrap_or_default();
             assert!(
                 second.starts_with("request:fail no-such-host.invalid:80 is unreachable (")
                     && second.ends_with("not tried again for 60s"),
-                "{second}"
+                "{kind:?}: {second}"
             );
             Ok(())
-        },
-    );
-    let tmp = tempfile::tempdir().unwrap();
-    write_files(
-        tmp.path(),
-        &[
-            ("app.json", r#"{"pages": ["pages/a/a"]}"#),
-            ("app.js", "App({})"),
-            ("pages/a/a.wxml", "<view>a</view>"),
-            ("pages/a/a.js", "Page({})"),
-        ],
-    );
-    let mut mocks = superapp_shell::core::mock::parse_mocks(
-        r#"{"request GET https://shop.test/items": {"result": {"data": {"items": [1]}}}}"#,
-    )
-    .unwrap();
-    let requests = superapp_shell::net::request::RequestMocks::take(&mut mocks).unwrap();
-    let builder = Shell::builder().offline(true).request_mocks(requests);
-    let package = superapp_shell::Package::open(tmp.path()).unwrap();
-    testing::run(builder, package, |app| {
-        let answer = app.eval(
-            r#"(async function () {
+        })
+        .unwrap();
+        let mut mocks = superapp_shell::core::mock::parse_mocks(
+            r#"{"request GET https://shop.test/items": {"result": {"data": {"items": [1]}}}}"#,
+        )
+        .unwrap();
+        let requests = superapp_shell::net::request::RequestMocks::take(&mut mocks).unwrap();
+        let builder = Shell::builder().offline(true).request_mocks(requests);
+        let package = superapp_shell::Package::open(tmp.path()).unwrap();
+        testing::run(builder, package, move |app| {
+            let answer = app.eval(
+                r#"(async function () {
   var ask = function (url) { return new Promise(function (r) { wx.request({ url: url, success: r, fail: function (e) { r(e.errMsg); } }); }); };
   var mocked = await ask('https://shop.test/items');
   var other = await ask('http://127.0.0.1:9/x');
   var socket = await new Promise(function (r) { wx.connectSocket({ url: 'ws://127.0.0.1:9/' }).onError(function (e) { r(e.errMsg); }); });
   return [mocked.data, other, socket];
 })()"#,
-        )?;
-        assert_eq!(
-            answer,
-            json!([{"items": [1]}, "request:fail offline: no mock rule answers http://127.0.0.1:9/x",
-                "offline: no mock rule answers ws://127.0.0.1:9/"])
-        );
-        Ok(())
-    })
-    .unwrap();
-}
-
-/// The computed style `name` of the first element `selector` finds on the current page.
-fn style(app: &testing::App, selector: &str, name: &str) -> Result<serde_json::Value, testing::Failed> {
-    let page = app.current_page()?.id;
-    let found = app.send("Page.getElement", json!({"pageId": page, "selector": selector}))?;
-    let styles =
-        app.send("Element.getStyles", json!({"pageId": page, "elementId": found["elementId"], "names": [name]}))?;
-    Ok(styles["styles"][0].clone())
+            )?;
+            assert_eq!(
+                answer,
+                json!([{"items": [1]}, "request:fail offline: no mock rule answers http://127.0.0.1:9/x",
+                    "offline: no mock rule answers ws://127.0.0.1:9/"]),
+                "{kind:?}"
+            );
+            Ok(())
+        })
+        .unwrap();
+    }
 }
 
 /// SCSS (DevTools' `sass` compiler plugin): variables, nesting, a mixin and an imported
@@ -355,33 +351,43 @@ fn a_skyline_page_animates_with_worklets() {
 }
 
 /// An icon font and an image from a CDN that cannot be reached leave visible placeholders:
-/// the icon a grey block (not a box glyph), the image a grey picture with its `error`.
+/// the icon a grey block (not a box glyph), on both page kinds; a WXML `<image>` a grey
+/// picture with its `error`.
 fn unreachable_icon_fonts_and_images_leave_placeholders() {
-    run_package(
-        &[
-            ("app.json", r#"{"pages": ["pages/a/a"]}"#),
-            ("app.js", "App({})"),
-            (
-                "app.wxss",
-                "@font-face { font-family: 'iconfont'; src: url('https://no-such-cdn.invalid/iconfont.woff2') format('woff2'); }\n\
-                 .iconfont { font-family: 'iconfont' !important; font-size: 16px; color: rgb(255, 0, 0); }\n\
-                 .icon-home:before { content: '\\e600'; }\n",
-            ),
-            (
-                "pages/a/a.wxml",
-                r#"<text class="iconfont icon-home"></text><text class="plain">text</text><image class="pic" src="https://no-such-cdn.invalid/a.png" binderror="failed"/><view class="why">{{why}}</view>"#,
-            ),
-            ("pages/a/a.js", "Page({ data: { why: '' }, failed(e) { this.setData({ why: e.detail.errMsg }) } })"),
-        ],
-        |app| {
+    const FONT: &str = "@font-face { font-family: 'iconfont'; src: url('https://no-such-cdn.invalid/iconfont.woff2') format('woff2'); }\n\
+         .iconfont { font-family: 'iconfont' !important; font-size: 16px; color: rgb(255, 0, 0); }\n\
+         .icon-home:before { content: '\\e600'; }\n";
+    for kind in [Kind::Wxml, Kind::Html] {
+        let tmp = tempfile::tempdir().unwrap();
+        one_page(
+            tmp.path(),
+            kind,
+            FONT,
+            r#"<text class="iconfont icon-home"></text><text class="plain">text</text><image class="pic" src="https://no-such-cdn.invalid/a.png" binderror="failed"/><view class="why">{{why}}</view>"#,
+            r#"<span class="iconfont icon-home"></span><span class="plain">text</span>"#,
+        );
+        if let Kind::Wxml = kind {
+            write_files(
+                tmp.path(),
+                &[(
+                    "pages/a/a.js",
+                    "Page({ data: { why: '' }, failed(e) { this.setData({ why: e.detail.errMsg }) } })",
+                )],
+            );
+        }
+        let package = superapp_shell::Package::open(tmp.path()).unwrap();
+        testing::run(Shell::builder(), package, move |app| {
             app.wait_until(|app| Ok(style(app, ".iconfont", "color")? == json!("rgba(0, 0, 0, 0)")), WAIT)
-                .map_err(|_| format!("the icon is {:?}", style(app, ".iconfont", "color")))?;
-            assert_eq!(style(app, ".plain", "color")?, json!("rgb(0, 0, 0)"), "other text is untouched");
-            app.wait_until(|app| Ok(!app.text(".why")?.is_empty()), WAIT)?;
-            assert_eq!(style(app, ".pic", "background-color")?, json!("rgb(237, 237, 237)"));
+                .map_err(|_| format!("{kind:?}: the icon is {:?}", style(app, ".iconfont", "color")))?;
+            assert_eq!(style(app, ".plain", "color")?, json!("rgb(0, 0, 0)"), "{kind:?}: other text is untouched");
+            if let Kind::Wxml = kind {
+                app.wait_until(|app| Ok(!app.text(".why")?.is_empty()), WAIT)?;
+                assert_eq!(style(app, ".pic", "background-color")?, json!("rgb(237, 237, 237)"));
+            }
             Ok(())
-        },
-    );
+        })
+        .unwrap();
+    }
 }
 
 /// What component libraries' example apps do: `wx.createAnimation`'s export drawn through

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use superapp_shell::testing::{self, WAIT};
 use superapp_shell::wxml::compiler::{CompileError, Compilers};
 use superapp_shell::{RunOptions, Shell};
-use support::write_files;
+use support::{copy_dir, style, write_files};
 
 const HOME_WXML: &str = r#"<view class="c"><text class="title">hello {{name}}</text>
 <view wx:for="{{list}}" wx:key="id" data-i="{{index}}" bindtap="pick">{{index + 1}}. {{item.t}}</view>
@@ -1826,18 +1826,6 @@ fn relations_link_parents_and_children() {
 /// Vant Weapp (the most used component library), installed with npm as a mini program
 /// team installs it, renders from `miniprogram_npm` unchanged: a button's click, a
 /// checkbox group (relations, the form-field behavior) and its change.
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 fn vant_components_render_from_miniprogram_npm() {
     let tmp = tempfile::tempdir().unwrap();
     let vant = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/@vant/weapp");
@@ -2201,15 +2189,6 @@ fn a_page_takes_behaviors() {
             Ok(())
         },
     );
-}
-
-/// The computed style `name` of the first element `selector` finds on the current page.
-fn style(app: &testing::App, selector: &str, name: &str) -> Result<Value, testing::Failed> {
-    let page = app.current_page()?.id;
-    let found = app.send("Page.getElement", json!({"pageId": page, "selector": selector}))?;
-    let styles =
-        app.send("Element.getStyles", json!({"pageId": page, "elementId": found["elementId"], "names": [name]}))?;
-    Ok(styles["styles"][0].clone())
 }
 
 /// Writes `files` into a fresh folder and runs the real shell on it (headless) with

@@ -69,34 +69,29 @@ pub fn compile(
         Ok(value)
     };
 
-    // LESS, per file: the key has every LESS file (one may import another).
-    let less_inputs: Vec<(String, Vec<u8>)> = files
-        .iter()
-        .filter(|f| f.ends_with(".less"))
-        .map(|f| Ok((f.clone(), text(f)?)))
-        .collect::<Result<_, CompileError>>()?;
+    // LESS and SCSS, per file: a file's key has every file of its kind (one may import
+    // another).
     let mut made_wxss: BTreeMap<String, String> = BTreeMap::new();
-    for less in &plan.less {
-        let key = less_inputs
+    for (tool, ext, sources) in [(Tool::Less, ".less", &plan.less), (Tool::Sass, ".scss", &plan.scss)] {
+        let inputs: Vec<(String, Vec<u8>)> = files
             .iter()
-            .fold(KeyBuilder::new(Tool::Less.name(), &compilers.identity(Tool::Less)), |k, (f, b)| k.file(f, b))
-            .part(less.as_bytes());
-        let css = through(cache, key, &mut || compilers.transpiler()?.less(work.root()?, less))?;
-        made_wxss.insert(format!("{}.wxss", less.strip_suffix(".less").expect("a .less file")), css);
-    }
-    // SCSS, per file, the same way.
-    let scss_inputs: Vec<(String, Vec<u8>)> = files
-        .iter()
-        .filter(|f| f.ends_with(".scss"))
-        .map(|f| Ok((f.clone(), text(f)?)))
-        .collect::<Result<_, CompileError>>()?;
-    for scss in &plan.scss {
-        let key = scss_inputs
-            .iter()
-            .fold(KeyBuilder::new(Tool::Sass.name(), &compilers.identity(Tool::Sass)), |k, (f, b)| k.file(f, b))
-            .part(scss.as_bytes());
-        let css = through(cache, key, &mut || compilers.transpiler()?.sass(work.root()?, scss))?;
-        made_wxss.insert(format!("{}.wxss", scss.strip_suffix(".scss").expect("a .scss file")), css);
+            .filter(|f| f.ends_with(ext))
+            .map(|f| Ok((f.clone(), text(f)?)))
+            .collect::<Result<_, CompileError>>()?;
+        for source in sources {
+            let key = inputs
+                .iter()
+                .fold(KeyBuilder::new(tool.name(), &compilers.identity(tool)), |k, (f, b)| k.file(f, b))
+                .part(source.as_bytes());
+            let css = through(cache, key, &mut || {
+                let transpiler = compilers.transpiler()?;
+                match tool {
+                    Tool::Sass => transpiler.sass(work.root()?, source),
+                    _ => transpiler.less(work.root()?, source),
+                }
+            })?;
+            made_wxss.insert(format!("{}.wxss", source.strip_suffix(ext).expect("a file of its kind")), css);
+        }
     }
 
     // WXSS: one unit.

@@ -194,3 +194,31 @@ pub fn with_chrome_controls(builder: ShellBuilder) -> ShellBuilder {
             Ok(())
         })
 }
+
+/// Copies folder `from` (and everything under it) to `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// The computed style `name` of the first element `selector` finds on the current page.
+pub fn style(
+    app: &superapp_shell::testing::App,
+    selector: &str,
+    name: &str,
+) -> Result<Value, superapp_shell::testing::Failed> {
+    let page = app.current_page()?.id;
+    let found = app.send("Page.getElement", serde_json::json!({"pageId": page, "selector": selector}))?;
+    let styles = app.send(
+        "Element.getStyles",
+        serde_json::json!({"pageId": page, "elementId": found["elementId"], "names": [name]}),
+    )?;
+    Ok(styles["styles"][0].clone())
+}
